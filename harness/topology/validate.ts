@@ -1,0 +1,110 @@
+/**
+ * parseTopology(): schema validation plus the cross-references a schema cannot express
+ * (a server's site exists, a user's mailbox server exists, builds are in the catalogue…).
+ * Every problem is reported, each with its JSON path, in one TopologyError.
+ */
+import { TopologySchema, type Topology } from './schema.ts';
+import { TopologyError } from '../errors.ts';
+import { findBuild } from '../../mocks/builds/catalogue.ts';
+
+type Issue = { path: string; message: string };
+
+/** `servers[3].vdirs.owa.internalUrl` from zod's path array. */
+export function jsonPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out || '(root)';
+}
+
+/**
+ * Validate a topology document.
+ * @example
+ * const topo = parseTopology(JSON.parse(readFileSync('my-org.json', 'utf8')), 'my-org.json');
+ */
+export function parseTopology(doc: unknown, source = 'topology'): Topology {
+  const parsed = TopologySchema.safeParse(doc);
+  if (!parsed.success) {
+    throw new TopologyError(parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })), source);
+  }
+  const issues = crossCheck(parsed.data);
+  if (issues.length) throw new TopologyError(issues, source);
+  return parsed.data;
+}
+
+function crossCheck(t: Topology): Issue[] {
+  const issues: Issue[] = [];
+  const sites = new Set(t.sites.map((s) => s.name));
+  const names = new Map<string, string>();
+  const addresses = new Map<string, string>();
+  const claim = (name: string, path: string) => {
+    const prev = names.get(name);
+    if (prev) issues.push({ path, message: `name ${name} is already used at ${prev}` });
+    else names.set(name, path);
+  };
+  const claimAddress = (address: string, path: string) => {
+    const prev = addresses.get(address);
+    if (prev) issues.push({ path, message: `address ${address} is already used at ${prev}` });
+    else addresses.set(address, path);
+  };
+  t.sites.forEach((s, i) => {
+    if (t.sites.findIndex((o) => o.name === s.name) !== i) issues.push({ path: `sites[${i}].name`, message: `duplicate site ${s.name}` });
+  });
+  if (!sites.has(t.frontDoor.site)) issues.push({ path: 'frontDoor.site', message: `unknown site "${t.frontDoor.site}"` });
+  claimAddress(t.frontDoor.address, 'frontDoor.address');
+  t.frontDoor.namespaces.forEach((n, i) => claim(n, `frontDoor.namespaces[${i}]`));
+
+  const fqdns = new Set(t.servers.map((s) => s.fqdn));
+  t.servers.forEach((s, i) => {
+    const p = `servers[${i}]`;
+    claim(s.fqdn, `${p}.fqdn`);
+    s.aliases.forEach((a, j) => claim(a, `${p}.aliases[${j}]`));
+    claimAddress(s.address, `${p}.address`);
+    if (!sites.has(s.site)) issues.push({ path: `${p}.site`, message: `unknown site "${s.site}"` });
+    const build = findBuild(s.build);
+    if (!build) {
+      issues.push({ path: `${p}.build`, message: `unknown Exchange build "${s.build}"` });
+      return;
+    }
+    if (build.product === 2007) {
+      // 001: "note that this feature does not exist on Exchange 2007"
+      if (s.isOutOfService !== undefined) issues.push({ path: `${p}.isOutOfService`, message: 'IsOutOfService does not exist on Exchange 2007' });
+      if (s.vdirs.ecp) issues.push({ path: `${p}.vdirs.ecp`, message: '/ecp does not exist on Exchange 2007' });
+      if (s.vdirs.powershell) issues.push({ path: `${p}.vdirs.powershell`, message: '/PowerShell does not exist on Exchange 2007' });
+    }
+    for (const svc of ['pop3', 'imap4'] as const) {
+      s[svc].internalConnectionSettings.forEach((c, j) => {
+        const host = c.split(':')[0]!;
+        if (host !== s.fqdn && !s.aliases.includes(host)) {
+          issues.push({ path: `${p}.${svc}.internalConnectionSettings[${j}]`, message: `host ${host} is neither the server's FQDN nor one of its aliases` });
+        }
+      });
+    }
+  });
+  t.namespaces.forEach((n, i) => {
+    const p = `namespaces[${i}]`;
+    if (!sites.has(n.site)) issues.push({ path: `${p}.site`, message: `unknown site "${n.site}"` });
+    if (n.target !== 'front-door' && !fqdns.has(n.target.slice('server:'.length))) {
+      issues.push({ path: `${p}.target`, message: `no server ${n.target.slice('server:'.length)}` });
+    }
+  });
+  t.nlb.forEach((n, i) => {
+    claim(n.name, `nlb[${i}].name`);
+    claimAddress(n.address, `nlb[${i}].address`);
+    n.servers.forEach((s, j) => {
+      if (!fqdns.has(s)) issues.push({ path: `nlb[${i}].servers[${j}]`, message: `no server ${s}` });
+    });
+  });
+  const mbx = new Set<string>();
+  t.mailboxServers.forEach((m, i) => {
+    mbx.add(m.name);
+    if (!sites.has(m.site)) issues.push({ path: `mailboxServers[${i}].site`, message: `unknown site "${m.site}"` });
+    if (!findBuild(m.build)) issues.push({ path: `mailboxServers[${i}].build`, message: `unknown Exchange build "${m.build}"` });
+  });
+  const accounts = new Set<string>();
+  t.users.forEach((u, i) => {
+    if (!mbx.has(u.mailboxServer)) issues.push({ path: `users[${i}].mailboxServer`, message: `no mailbox server ${u.mailboxServer}` });
+    if (accounts.has(u.samAccountName)) issues.push({ path: `users[${i}].samAccountName`, message: `duplicate account ${u.samAccountName}` });
+    accounts.add(u.samAccountName);
+  });
+  return issues;
+}
