@@ -1,0 +1,62 @@
+/**
+ * /Microsoft-Server-ActiveSync — Exchange ActiveSync (MS-ASHTTP), Basic or Integrated authentication.
+ * OPTIONS answers the protocol headers of the build; POST `?Cmd=…&User=…&DeviceId=…&DeviceType=…`
+ * runs service discovery first (the 451 and proxy behaviour of 001/003 plugs in there), then answers a
+ * minimal WBXML body. The health probe's `HEAD /Microsoft-Server-ActiveSync/default.eas` gets 401.
+ */
+import { http, HttpResponse, type HttpHandler } from 'msw';
+import type { CasContext } from '../../cas/context.ts';
+import { EAS_PROTOCOL_COMMANDS } from '../../builds/catalogue.ts';
+import { authenticate } from '../../cas/auth.ts';
+import { discover } from '../../cas/discovery.ts';
+import { requestContext } from '../request-context.ts';
+import { HEALTH_PROBE_AGENT, iisHeaders } from './common.ts';
+
+/** WBXML (MS-ASWBXML): FolderSync with Status 1 and an Inbox; enough for a device to see success. */
+const FOLDER_SYNC_WBXML = new Uint8Array([
+  0x03, 0x01, 0x6a, 0x00, 0x00, 0x07, 0x56, 0x4c, 0x03, 0x31, 0x00, 0x01, 0x52, 0x03, 0x31, 0x00, 0x01, 0x4e, 0x57, 0x03, 0x31, 0x00, 0x01, 0x4f, 0x48, 0x03, 0x31,
+  0x00, 0x01, 0x49, 0x03, 0x30, 0x00, 0x01, 0x47, 0x03, 0x49, 0x6e, 0x62, 0x6f, 0x78, 0x00, 0x01, 0x4a, 0x03, 0x32, 0x00, 0x01, 0x01, 0x01, 0x01, 0x01,
+]);
+/** WBXML: Sync with Status 1 and no changes. */
+const SYNC_WBXML = new Uint8Array([0x03, 0x01, 0x6a, 0x00, 0x45, 0x4e, 0x03, 0x31, 0x00, 0x01, 0x01]);
+
+function protocolHeaders(ctx: CasContext): Headers {
+  return iisHeaders({
+    Allow: 'OPTIONS,POST',
+    Public: 'OPTIONS,POST',
+    'MS-Server-ActiveSync': ctx.build.eas.serverVersion,
+    'MS-ASProtocolVersions': ctx.build.eas.protocolVersions,
+    'MS-ASProtocolCommands': EAS_PROTOCOL_COMMANDS,
+    'Cache-Control': 'private',
+  });
+}
+
+export function easHandlers(ctx: CasContext): HttpHandler[] {
+  const methods = () => ctx.server.vdirs.eas.auth.filter((m) => m !== 'fba');
+  const handle = async (request: Request): Promise<Response> => {
+    const rc = requestContext(request);
+    rc.note.vdir = 'eas';
+    const a = authenticate(ctx, request, rc, methods());
+    rc.note.authScheme = a.scheme;
+    if (!a.ok) {
+      rc.note.decision = request.headers.get('user-agent') === HEALTH_PROBE_AGENT ? 'probe' : 'unauthenticated';
+      return a.response;
+    }
+    rc.note.user = a.user.samAccountName;
+    const routed = await discover(ctx, 'eas', a.user, request, rc);
+    if (routed) return routed;
+    rc.note.decision = 'served';
+    if (request.method === 'OPTIONS') return new HttpResponse(null, { status: 200, headers: protocolHeaders(ctx) });
+    const cmd = new URL(request.url).searchParams.get('Cmd') ?? '';
+    await request.arrayBuffer();
+    const body = cmd === 'FolderSync' ? FOLDER_SYNC_WBXML : cmd === 'Sync' ? SYNC_WBXML : new Uint8Array(0);
+    const h = iisHeaders({ 'Content-Type': 'application/vnd.ms-sync.wbxml', 'MS-Server-ActiveSync': ctx.build.eas.serverVersion, 'Cache-Control': 'private' });
+    return new HttpResponse(body, { status: 200, headers: h });
+  };
+  return [
+    http.options('/Microsoft-Server-ActiveSync', ({ request }) => handle(request)),
+    http.post('/Microsoft-Server-ActiveSync', ({ request }) => handle(request)),
+    http.get('/Microsoft-Server-ActiveSync/default.eas', ({ request }) => handle(request)),
+    http.get('/Microsoft-Server-ActiveSync', ({ request }) => handle(request)),
+  ];
+}
