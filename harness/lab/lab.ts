@@ -218,6 +218,7 @@ async function startMocks(lab: Lab, mode: PortMode, base: number): Promise<void>
       host: lab.bindAddress(s.address),
       portFor: (logical) => plannedPort(mode, logical, base),
       ports: lab.ports.get,
+      resolveHost: (name) => lab.hosts().find((h) => h.name === name.toLowerCase())?.address,
       faults: {
         http: (vdir) => lab.faults.httpFault(s.fqdn, vdir),
         socket: () => lab.faults.socketFault(s.fqdn),
@@ -246,6 +247,13 @@ async function startNlbs(lab: Lab, mode: PortMode, base: number): Promise<void> 
 
 async function reserveFrontDoor(lab: Lab, mode: PortMode, base: number): Promise<void> {
   const host = lab.bindAddress(lab.topology.frontDoor.address);
+  // 2010/2007 profiles: a mock CAS plays the front door; its ports are the front door's.
+  const inLab = lab.topology.servers.find((s) => s.address === lab.topology.frontDoor.address);
+  if (inLab) {
+    const p = lab.mock(inLab.fqdn).ports;
+    lab.frontDoorPorts = { https: p.https!, imap: p['imap4:tls'] ?? 0, imaps: p['imap4:ssl'] ?? 0, pop3: p['pop3:tls'] ?? 0, pop3s: p['pop3:ssl'] ?? 0 };
+    return;
+  }
   for (const [k, logical] of Object.entries(FRONT_DOOR_LOGICAL) as [keyof typeof FRONT_DOOR_LOGICAL, number][]) {
     const port = mode === 'ephemeral' ? await freePort(host) : plannedPort(mode, logical, base);
     lab.frontDoorPorts[k] = port;

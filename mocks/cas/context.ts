@@ -35,6 +35,10 @@ export interface CasContext {
   /** Integrated Windows authentication, bound to the TCP connection as IIS does. */
   readonly ntlm: NtlmAuthenticator;
   readonly ports: PortMap;
+  /** Lab DNS: a name -> its loopback address (undefined outside the lab). */
+  readonly resolveHost: (name: string) => string | undefined;
+  /** Sticky choices of this CAS (003: OWA/EWS per user, EAS per device). */
+  readonly affinity: Map<string, string>;
   /** Resource folders this OWA holds (its own + extraResourceFolders - missingResourceFolders). */
   resourceFolders(): Set<string>;
   /** Faults for a vdir (or undefined). */

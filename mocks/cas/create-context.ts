@@ -3,7 +3,7 @@
  * mount the vdir handlers in process with msw's setupServer.
  */
 import type { Topology } from '../../harness/topology/index.ts';
-import { findUser } from '../../harness/topology/index.ts';
+import { findUser, hostsEntries } from '../../harness/topology/index.ts';
 import type { NewEvent } from '../../harness/journal/events.ts';
 import { getBuild, compareBuilds } from '../builds/catalogue.ts';
 import { EventLog } from '../events/event-log.ts';
@@ -18,6 +18,7 @@ export interface CasContextOptions {
   record?: (e: NewEvent) => void;
   ports?: PortMap;
   fault?: (vdir: string) => HttpFault | undefined;
+  resolveHost?: (name: string) => string | undefined;
 }
 
 export function createCasContext(o: CasContextOptions): CasContext {
@@ -44,6 +45,8 @@ export function createCasContext(o: CasContextOptions): CasContext {
       },
     }),
     ports: o.ports ?? ((_h, p) => p),
+    resolveHost: o.resolveHost ?? ((name) => hostsEntries(o.topology).find((h) => h.name === name.toLowerCase())?.address),
+    affinity: new Map(),
     resourceFolders() {
       // 002: "After you apply Service Pack 1, the control directories from the previous version will be removed":
       // a CAS holds its own folder plus any copied by hand (extraResourceFolders).

@@ -11,7 +11,7 @@ import type { NewEvent } from '../../harness/journal/events.ts';
 import { createCasContext } from './create-context.ts';
 import type { CasContext, HttpFault, PortMap } from './context.ts';
 import { mailboxLocation } from './locality.ts';
-import { userContextForm } from './sessions.ts';
+import { SessionStore, userContextForm } from './sessions.ts';
 import { casHandlers } from '../http/vdirs/index.ts';
 import { HandlerSet } from '../http/handler-set.ts';
 import { listenHttp } from '../http/listener.ts';
@@ -37,6 +37,8 @@ export interface MockCasOptions {
   portFor: (logical: number) => number;
   /** Logical -> real port map of the whole lab (for URLs the mock publishes). */
   ports: PortMap;
+  /** Lab DNS for the hops this CAS makes. */
+  resolveHost: (name: string) => string | undefined;
   faults: MockCasFaults;
 }
 
@@ -83,7 +85,7 @@ export class MockCas {
   #secure: SecureContext;
 
   constructor(readonly opts: MockCasOptions) {
-    this.ctx = createCasContext({ topology: opts.topology, server: opts.fqdn, record: opts.record, ports: opts.ports, fault: (v) => opts.faults.http(v) });
+    this.ctx = createCasContext({ topology: opts.topology, server: opts.fqdn, record: opts.record, ports: opts.ports, resolveHost: opts.resolveHost, fault: (v) => opts.faults.http(v) });
     this.handlers = new HandlerSet([faultHandler(opts.faults), ...casHandlers(this.ctx)]);
     this.#secure = createSecureContext({ cert: opts.credentials.certPem, key: opts.credentials.keyPem });
   }
@@ -204,7 +206,8 @@ export class MockCas {
 
   /** Forget sessions (control API reset). */
   reset(): void {
-    (this.ctx as { sessions: CasContext['sessions'] }).sessions = new (this.ctx.sessions.constructor as new () => CasContext['sessions'])();
+    (this.ctx as { sessions: CasContext['sessions'] }).sessions = new SessionStore();
+    this.ctx.affinity.clear();
     this.handlers.reset();
   }
 

@@ -1,0 +1,23 @@
+/**
+ * How the front door opens a connection to a legacy CAS: the address from the hosts file, TLS SNI =
+ * the name it connects to (001: "it constructs a URL based on the server FQDN"), and trust chosen per
+ * name: a CA-signed CAS is verified against CAS_CA_FILE (name and issuer, RULES.md TLS-07); a CAS
+ * that keeps Exchange's default self-signed certificate is accepted without verification, as
+ * CAS2013 does (003 Note: "They can use the self-signed certificate that is installed by default";
+ * rule TLS-05): the front door is not given that certificate.
+ */
+import { buildConnector } from 'undici';
+import type { HostsTable } from './hosts.ts';
+
+export type Trust = 'verify' | 'any';
+
+/** An undici connector that picks verification per host name. */
+export function createConnector(opts: { hosts: HostsTable; ca: string | undefined; trustOf: (hostname: string) => Trust; timeoutMs?: number }): buildConnector.connector {
+  const common = { lookup: opts.hosts.lookup, timeout: opts.timeoutMs ?? 10_000, maxCachedSessions: 100 };
+  const verifying = buildConnector({ ...common, ...(opts.ca ? { ca: opts.ca } : {}), rejectUnauthorized: true });
+  const lenient = buildConnector({ ...common, rejectUnauthorized: false });
+  return (options, callback) => {
+    const trust = opts.trustOf(options.hostname);
+    (trust === 'verify' ? verifying : lenient)(options, callback);
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * What the front door makes of its contract: profile options, named defects (test aids, off by
+ * default: DEFECTS.md lists the rule each one breaks), the hardened add-on and the limits that keep
+ * one client from costing the process unbounded memory (RULES.md SEC-04).
+ */
+import type { FrontDoorContract } from '../../harness/topology/contract.ts';
+import { FrontDoorConfigError } from './errors.ts';
+
+/** Every defect the reference front door can be asked to carry (CAS_OPTIONS.defects). */
+export const DEFECTS = [
+  'plain-http-hop',
+  'eas-451',
+  'mail-order-reversed',
+  'no-retry-before-down',
+  'no-affinity',
+  'probe-wrong-agent',
+  'no-auth',
+  'hop-by-internalurl',
+  'manual-redirect-owa',
+  'autodiscover-proxy-2007',
+  'ignore-out-of-service',
+  'no-probes',
+  'cookie-rewrite',
+  'drop-resources',
+] as const;
+export type Defect = (typeof DEFECTS)[number];
+
+export interface Limits {
+  /** Largest request head (Node's maxHeaderSize). */
+  maxHeaderBytes: number;
+  /** Largest body the front door reads itself (forms, Autodiscover POX). */
+  maxOwnBodyBytes: number;
+  /** Time a client has to send its request head (slow-loris bound). */
+  headersTimeoutMs: number;
+  /** Idle time on a client or hop socket before it is closed (EAS Ping holds 3650 s, so long). */
+  idleTimeoutMs: number;
+  /** Time the hop may take to send its response head. */
+  hopHeadersTimeoutMs: number;
+  /** Concurrent client connections per listener. */
+  maxConnections: number;
+}
+
+export interface FrontDoorSettings {
+  contract: FrontDoorContract;
+  hardened: boolean;
+  defects: ReadonlySet<Defect>;
+  healthIntervalMs: number;
+  /** Probe timeout: PROTOCOL-FACTS says 5 s; in the lab's fast mode never longer than the interval. */
+  probeTimeoutMs: number;
+  limits: Limits;
+}
+
+/** Read the defects and limits out of a contract; unknown defect names are a configuration error. */
+export function settingsFromContract(c: FrontDoorContract): FrontDoorSettings {
+  const raw = c.options?.defects ?? [];
+  if (!Array.isArray(raw) || raw.some((d) => typeof d !== 'string')) throw new FrontDoorConfigError('CAS_OPTIONS.defects must be an array of defect names');
+  for (const d of raw as string[]) {
+    if (!(DEFECTS as readonly string[]).includes(d)) throw new FrontDoorConfigError(`CAS_OPTIONS.defects: unknown defect "${d}" (known: ${DEFECTS.join(', ')})`);
+  }
+  const interval = Number.isFinite(c.healthIntervalMs) && c.healthIntervalMs > 0 ? c.healthIntervalMs : 50_000;
+  return {
+    contract: c,
+    hardened: c.hardened,
+    defects: new Set(raw as Defect[]),
+    healthIntervalMs: interval,
+    probeTimeoutMs: Math.max(200, Math.min(5_000, interval)),
+    limits: {
+      maxHeaderBytes: 16 * 1024,
+      maxOwnBodyBytes: 64 * 1024,
+      headersTimeoutMs: c.hardened ? 10_000 : 60_000,
+      idleTimeoutMs: 3_700_000,
+      hopHeadersTimeoutMs: 3_700_000,
+      maxConnections: c.hardened ? 2_000 : 10_000,
+    },
+  };
+}

@@ -1,0 +1,189 @@
+/**
+ * Front-door launchers: start a candidate with the front-door contract, wait until it listens, stop it.
+ * Factories, like undici's interceptors: createReferenceFrontDoor(), createCommandFrontDoor(cmd),
+ * createUrlFrontDoor(url). A candidate that never listens, dies or hangs is a FrontDoorLaunchError
+ * with the reason and its own words (the tail of its output) — an `error` outcome, never pass or fail.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { connect } from 'node:net';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Lab } from '../lab/lab.ts';
+import { contractToEnv, type FrontDoorContract } from '../topology/contract.ts';
+import { FrontDoorLaunchError } from '../errors.ts';
+import type { ProfileName } from './profile-topology.ts';
+
+export interface LaunchOptions {
+  profile: ProfileName;
+  hardened: boolean;
+  healthIntervalMs: number;
+  options: Record<string, unknown>;
+  /** Give up waiting for the candidate to listen after this long. */
+  startTimeoutMs?: number;
+}
+
+export interface CandidateHandle {
+  name: string;
+  version: string | null;
+  launcher: string;
+  configDigest: string | null;
+  /** Address and HTTPS port clients connect to. */
+  address: string;
+  ports: FrontDoorContract['ports'];
+  /** Output the candidate printed so far (for the report). */
+  output(): string;
+  /** Why it is gone, if it exited. */
+  exitReason(): string | null;
+  stop(): Promise<void>;
+}
+
+export interface FrontDoorLauncher {
+  name: string;
+  start(lab: Lab, o: LaunchOptions): Promise<CandidateHandle>;
+}
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** Build the contract for a candidate from a running lab. */
+export function contractFor(lab: Lab, o: LaunchOptions, runDir: string): FrontDoorContract {
+  mkdirSync(runDir, { recursive: true });
+  const fd = lab.pki.frontDoor();
+  const certFile = join(runDir, 'front-door.crt');
+  const keyFile = join(runDir, 'front-door.key');
+  writeFileSync(certFile, fd.certPem);
+  writeFileSync(keyFile, fd.keyPem, { mode: 0o600 });
+  const s = lab.state();
+  return {
+    topologyFile: s.topologyFile,
+    directoryUrl: s.directoryUrl,
+    caFile: s.caFile,
+    certFile,
+    keyFile,
+    hostsFile: s.hostsFile,
+    listenAddress: s.frontDoor.address,
+    ports: s.frontDoor.ports,
+    profile: o.profile,
+    hardened: o.hardened,
+    healthIntervalMs: o.healthIntervalMs,
+    options: o.options,
+    runDir,
+  };
+}
+
+/** Resolve when host:port accepts a TCP connection; reject at the deadline or when the child exits. */
+export async function waitForListening(host: string, port: number, timeoutMs: number, exited?: () => string | null): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; attempt < 10_000; attempt++) {
+    const gone = exited?.();
+    if (gone) throw new FrontDoorLaunchError(`the candidate exited before listening: ${gone}`);
+    const ok = await new Promise<boolean>((r) => {
+      const s = connect({ host, port });
+      s.once('connect', () => {
+        s.destroy();
+        r(true);
+      });
+      s.once('error', () => r(false));
+      s.setTimeout(500, () => {
+        s.destroy();
+        r(false);
+      });
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new FrontDoorLaunchError(`the candidate did not listen on ${host}:${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50)); // connect retry interval, bounded by the deadline above
+  }
+}
+
+/** Spawn a process with the contract in its environment; capture its output; stop with SIGTERM then SIGKILL. */
+export async function spawnCandidate(name: string, launcher: string, command: string, args: string[], lab: Lab, o: LaunchOptions, runDir: string, extra: { version?: string | null; configDigest?: string | null; shell?: boolean } = {}): Promise<CandidateHandle> {
+  const contract = contractFor(lab, o, runDir);
+  let output = '';
+  let exit: string | null = null;
+  const child: ChildProcess = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...contractToEnv(contract) }, stdio: ['ignore', 'pipe', 'pipe'], shell: extra.shell ?? false, detached: false });
+  const keep = (d: Buffer) => {
+    output = (output + d.toString('utf8')).slice(-64 * 1024);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  child.on('error', (e) => (exit = `could not start ${command}: ${e.message}`));
+  child.on('exit', (code, signal) => (exit = exit ?? `exit code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''}; last output:\n${output.slice(-2000)}`));
+  process.once('exit', () => child.kill('SIGKILL'));
+  try {
+    await waitForListening(contract.listenAddress, contract.ports.https, o.startTimeoutMs ?? 20_000, () => exit);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new FrontDoorLaunchError(`${name}: ${(err as Error).message}\n${output.slice(-2000)}`);
+  }
+  return {
+    name,
+    version: extra.version ?? null,
+    launcher,
+    configDigest: extra.configDigest ?? null,
+    address: contract.listenAddress,
+    ports: contract.ports,
+    output: () => output,
+    exitReason: () => exit,
+    stop: async () => {
+      if (exit) return;
+      const done = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await done;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function digestOf(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/** Our own front door. For exchange2010/2007 the candidate is the mock at the front door's address, already in the lab. */
+export function createReferenceFrontDoor(): FrontDoorLauncher {
+  return {
+    name: 'reference',
+    async start(lab, o) {
+      if (o.profile !== 'exchange2013') {
+        const m = lab.topology.servers.find((s) => s.address === lab.topology.frontDoor.address);
+        if (!m) throw new FrontDoorLaunchError(`profile ${o.profile}: the lab topology has no mock CAS at the front door's address (use topologyForProfile)`);
+        const s = lab.state();
+        return {
+          name: 'reference', version: `mock ${m.build}`, launcher: 'reference (in-lab mock)', configDigest: lab.digest,
+          address: s.frontDoor.address, ports: s.frontDoor.ports, output: () => '', exitReason: () => null, stop: async () => {},
+        };
+      }
+      const runDir = join(lab.stateDir, 'frontdoor-reference');
+      return spawnCandidate('reference', 'reference', process.execPath, [join(ROOT, 'bin/run-ts.js'), 'frontdoors/reference/main.ts'], lab, o, runDir, {
+        version: '0.1.0',
+        configDigest: digestOf(JSON.stringify({ profile: o.profile, hardened: o.hardened, options: o.options })),
+      });
+    },
+  };
+}
+
+/** Any executable: the contract goes through the environment (FRONTDOOR.md). */
+export function createCommandFrontDoor(command: string): FrontDoorLauncher {
+  return {
+    name: `command:${command}`,
+    start: (lab, o) => spawnCandidate(command.split(/\s+/)[0] ?? 'command', 'command', command, [], lab, o, join(lab.stateDir, 'frontdoor-command'), { shell: true, configDigest: digestOf(command) }),
+  };
+}
+
+/** A candidate already running at a URL (its own address and ports: it must reach the lab by itself). */
+export function createUrlFrontDoor(url: string): FrontDoorLauncher {
+  return {
+    name: `url:${url}`,
+    async start(lab, o) {
+      const u = new URL(url);
+      const port = Number(u.port || 443);
+      await waitForListening(u.hostname, port, o.startTimeoutMs ?? 5000);
+      const s = lab.state();
+      return {
+        name: u.host, version: null, launcher: 'url', configDigest: null, address: u.hostname,
+        ports: { ...s.frontDoor.ports, https: port }, output: () => '', exitReason: () => null, stop: async () => {},
+      };
+    },
+  };
+}

@@ -1,0 +1,9 @@
+/** NOOP (RFC 3501 6.1.2). The mailbox never changes during a session, so nothing to report. */
+import { ANY_STATE, type ImapCommand } from '../context.ts';
+
+export const noop: ImapCommand = {
+  states: ANY_STATE,
+  run(ctx) {
+    ctx.ok('NOOP completed.');
+  },
+};

@@ -1,0 +1,126 @@
+/**
+ * report.html: a self-contained page (inline CSS and script, a Content-Security-Policy that forbids
+ * any network fetch) with the verdict, the candidate/profile/topology header, outcome counts, filters
+ * by outcome and area, and one table row per rule that opens to its seed quote, expected vs observed,
+ * the client transcript and the journal events. Every value from the report is escaped: evidence
+ * holds raw protocol text (`<`, `&`, quotes, even `</script>`).
+ */
+import { OUTCOMES, type ConformanceReport, type RuleResult } from '../types.ts';
+import { escapeHtml as e, outcomeClass } from './escape-html.ts';
+import { REPORT_CSS, REPORT_SCRIPT } from './html-assets.ts';
+
+/**
+ * Render a report as one HTML page. Each rule row has the id `rule-<ID>` (compare pages link there).
+ * @example
+ * writeFileSync('out/report.html', renderHtml(report));
+ */
+export function renderHtml(report: ConformanceReport): string {
+  const { candidate, profile, summary } = report;
+  const title = `${candidate.name}${candidate.version ? ` ${candidate.version}` : ''} - ${profile.name}${profile.hardened ? ' + hardened' : ''}`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<title>${e(`cas-conformance: ${title}: ${verdictText(summary.exitCode)}`)}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<header>
+<h1>cas-conformance report: ${e(title)}</h1>
+<p class="verdict ${summary.exitCode === 0 ? 'ok' : summary.exitCode === 1 ? 'bad' : 'broken'}">${e(verdictText(summary.exitCode))} (exit code ${summary.exitCode})</p>
+${header(report)}
+</header>
+<section class="counts" aria-label="outcome counts">
+${OUTCOMES.map((o) => `<span class="badge ${outcomeClass(o)}">${e(o)}: ${summary[o]}</span>`).join('\n')}
+<span class="badge o-info">total: ${summary.total}</span>
+</section>
+${notes(report)}
+${filters(report)}
+<p id="shown">${report.rules.length} rules</p>
+<table class="rules">
+<thead><tr><th>Rule</th><th>Level</th><th>Outcome</th><th>Rule and evidence</th><th>Time</th></tr></thead>
+<tbody>
+${report.rules.map(row).join('\n')}
+</tbody>
+</table>
+<script>${REPORT_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+/** The verdict words for an exit code. */
+export function verdictText(exitCode: 0 | 1 | 2): string {
+  return exitCode === 0 ? 'Conformant' : exitCode === 1 ? 'Not conformant' : 'Not judged: harness error';
+}
+
+function header(r: ConformanceReport): string {
+  const items: [string, string][] = [
+    ['Candidate', `${r.candidate.name} ${r.candidate.version ?? '(version unknown)'} via ${r.candidate.launcher}`],
+    ['Config digest', r.candidate.configDigest ?? '(none)'],
+    ['Candidate options', JSON.stringify(r.candidate.options)],
+    ['Profile', `${r.profile.name}${r.profile.hardened ? ' + hardened' : ''}${r.profile.build ? `, build ${r.profile.build}` : ''}; fail on ${r.profile.failOn}`],
+    ['Topology', `${r.topology.name} (${r.topology.digest})`],
+    ['Run', `${r.run.id}: ${r.run.startedAt} to ${r.run.finishedAt} (${(r.run.durationMs / 1000).toFixed(1)} s)`],
+    ['Tool', `${r.run.tool.name} ${r.run.tool.version} on Node ${r.run.node}${r.run.host ? `, host ${r.run.host}` : ''}`],
+  ];
+  return `<dl class="meta">\n${items.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('\n')}\n</dl>`;
+}
+
+function notes(r: ConformanceReport): string {
+  if (!r.notes?.length) return '';
+  return `<section class="notes"><h2>Notes</h2><ul>\n${r.notes.map((n) => `<li>${e(n)}</li>`).join('\n')}\n</ul></section>`;
+}
+
+function filters(r: ConformanceReport): string {
+  const outcomes = OUTCOMES.filter((o) => r.summary[o] > 0);
+  const areas = [...new Set(r.rules.map((x) => x.area))];
+  const box = (name: string, value: string, label: string) =>
+    `<label><input type="checkbox" name="${name}" value="${e(value)}" checked> ${label}</label>`;
+  return `<form class="filters" id="filters">
+<fieldset><legend>Outcome</legend>
+${outcomes.map((o) => box('outcome', o, `<span class="badge ${outcomeClass(o)}">${e(o)}</span> ${r.summary[o]}`)).join('\n')}
+<div><button type="button" data-preset="all">all</button><button type="button" data-preset="problems">problems only</button><button type="button" data-preset="none">none</button></div>
+</fieldset>
+<fieldset><legend>Area</legend>
+${areas.map((a) => box('area', a, e(a))).join('\n')}
+</fieldset>
+</form>`;
+}
+
+function row(r: RuleResult): string {
+  const id = `rule-${r.id}`;
+  return `<tr class="rule" id="${e(id)}" data-outcome="${e(r.outcome)}" data-area="${e(r.area)}">
+<td class="id"><a href="#${e(id)}">${e(r.id)}</a></td>
+<td>${e(r.level)}</td>
+<td><span class="badge ${outcomeClass(r.outcome)}">${e(r.outcome)}</span>${r.flaky ? ' <span class="flaky">flaky</span>' : ''}</td>
+<td><details><summary>${e(r.title)}</summary><div class="body">
+${ruleBody(r)}
+</div></details></td>
+<td class="time">${(r.durationMs / 1000).toFixed(2)} s</td>
+</tr>`;
+}
+
+function ruleBody(r: RuleResult): string {
+  const parts: string[] = [];
+  if (r.reason) parts.push(`<p class="reason">${e(r.reason)}</p>`);
+  parts.push(`<p>Source: ${r.source.seed ? `seed ${e(r.source.seed)}` : 'no seed (hardened rule)'}</p>`);
+  if (r.source.quote) parts.push(`<blockquote>${e(r.source.quote)}</blockquote>`);
+  if (r.attempts?.length) parts.push(`<p>Attempts: ${r.attempts.map((a) => `<span class="badge ${outcomeClass(a.outcome)}">${e(a.outcome)}</span> ${Math.round(a.durationMs)} ms`).join(', ')}</p>`);
+  const ev = r.evidence;
+  if (!ev) {
+    parts.push('<p>No evidence recorded.</p>');
+    return parts.join('\n');
+  }
+  parts.push(`<dl class="eo"><dt>Expected</dt><dd>${e(ev.expected)}</dd><dt>Observed</dt><dd>${e(ev.observed)}</dd></dl>`);
+  const transcript = ev.client
+    .map((l) => `<span class="t-${l.dir}">${l.at !== undefined ? `+${l.at}ms ` : ''}${l.dir === 'C' ? 'C&gt;' : l.dir === 'S' ? 'S&lt;' : '--'} ${e(l.line)}</span>`)
+    .join('\n');
+  parts.push(`<h4>Client leg (${ev.client.length} lines)</h4><pre>${transcript || '(nothing recorded)'}</pre>`);
+  const journal = ev.journal.map((j) => e(JSON.stringify(j, null, 2) ?? String(j))).join('\n');
+  parts.push(`<h4>Front door to CAS: journal (${ev.journal.length} events)</h4><pre>${journal || '(no events)'}</pre>`);
+  if (ev.notes?.length) parts.push(`<ul>${ev.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>`);
+  return parts.join('\n');
+}

@@ -1,0 +1,101 @@
+/**
+ * The conformance report's data model. `report.json` is a ConformanceReport; every other output
+ * (junit.xml, report.html, summary.md, compare matrix, baseline diff) is rendered from it.
+ * Suites fill RuleMeta and Evidence (vitest `task.meta.rule` / `task.meta.evidence`), the reporter
+ * builds RuleResult and ConformanceReport. The published JSON Schema is schema/report.schema.json:
+ * keep both in step (reports/validate.test.ts checks a typed fixture against the schema).
+ */
+
+/** R required, S recommended, I informational, '-' not applicable (RULES.md "Levels"). */
+export type Level = 'R' | 'S' | 'I' | '-';
+export type ProfileName = 'exchange2013' | 'exchange2010' | 'exchange2007';
+export type Outcome = 'pass' | 'fail' | 'warn' | 'n/a' | 'info' | 'waived' | 'error';
+
+/** Every outcome, in the order reports list them (worst first after pass). */
+export const OUTCOMES: readonly Outcome[] = ['pass', 'fail', 'warn', 'error', 'waived', 'info', 'n/a'];
+export const PROFILES: readonly ProfileName[] = ['exchange2013', 'exchange2010', 'exchange2007'];
+export const LEVELS: readonly Level[] = ['R', 'S', 'I', '-'];
+
+/** Carried by each vitest test in `task.meta.rule` (test option `meta` or set in the body). */
+export interface RuleMeta {
+  /** Stable rule ID from RULES.md, e.g. 'EAS-03'. */
+  id: string;
+  /** The ID's prefix, e.g. 'EAS'. */
+  area: string;
+  /** The rule text from RULES.md. */
+  title: string;
+  levels: { exchange2013: Level; exchange2010: Level; exchange2007: Level };
+  /** For hardened-only rules ('R' or 'S'); their base levels are '-'. */
+  hardened?: Level;
+  /** Seed file name (null for hardened rules, which have no seed) and the sentence quoted. */
+  source: { seed: string | null; quote: string };
+}
+
+/** One line of the client leg: what the client sent (C), got (S), or a remark (note). */
+export interface TranscriptLine {
+  dir: 'C' | 'S' | 'note';
+  line: string;
+  /** Milliseconds since the stimulus, when known. */
+  at?: number;
+}
+
+/** Carried in `task.meta.evidence`, set by the test before or at its check. */
+export interface Evidence {
+  /** What the seed says should be seen. */
+  expected: string;
+  /** What was seen. */
+  observed: string;
+  /** The client leg. */
+  client: TranscriptLine[];
+  /** The front-door-to-CAS leg: journal events (JSON objects with kind, server, ...). */
+  journal: unknown[];
+  notes?: string[];
+}
+
+/** One judged rule. */
+export interface RuleResult {
+  id: string;
+  area: string;
+  title: string;
+  /** The level that applied to this run (profile level, or the hardened level). */
+  level: Level;
+  outcome: Outcome;
+  /** Why: for n/a, error, waived and fail (and warn/info when a check failed). */
+  reason?: string;
+  source: RuleMeta['source'];
+  evidence?: Evidence;
+  durationMs: number;
+  /** One entry per run of the rule under `--repeat N`. */
+  attempts?: { outcome: Outcome; durationMs: number }[];
+  /** True when the attempts did not all end the same way. */
+  flaky?: boolean;
+}
+
+export interface ConformanceReport {
+  schemaVersion: 1;
+  run: {
+    id: string;
+    startedAt: string;
+    finishedAt: string;
+    durationMs: number;
+    tool: { name: 'cas-conformance'; version: string };
+    node: string;
+    host?: string;
+  };
+  candidate: {
+    name: string;
+    version: string | null;
+    launcher: string;
+    configDigest: string | null;
+    options: Record<string, unknown>;
+  };
+  profile: { name: ProfileName; hardened: boolean; build?: string | null; failOn: 'fail' | 'warn' };
+  topology: { name: string; digest: string };
+  summary: Record<Outcome, number> & { total: number; conformant: boolean; exitCode: 0 | 1 | 2 };
+  rules: RuleResult[];
+  /**
+   * Run-level remarks: expired waivers, tests without rule metadata, errors outside any test.
+   * Optional so that reports written before it existed still validate.
+   */
+  notes?: string[];
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { checkSchema, validateJson } from './schema/json-schema-lite.ts';
+import { LEVELS, OUTCOMES, PROFILES } from './types.ts';
+import { parseReport, reportSchema, validateReport } from './validate.ts';
+import { ReportSchemaError } from './errors.ts';
+import { rule, sampleReport } from './test/fixtures.ts';
+
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+describe('report schema', () => {
+  it('uses only keywords the validator enforces, and every $ref resolves', () => {
+    expect(checkSchema(reportSchema())).toEqual([]);
+    expect(checkSchema({ type: 'object', oneOf: [] } as never)).toEqual([{ path: '(schema).oneOf', message: 'keyword oneOf is not supported' }]);
+  });
+
+  it('lists the same outcomes, levels and profiles as types.ts', () => {
+    const defs = reportSchema().$defs!;
+    expect(new Set(defs.outcome!.enum)).toEqual(new Set(OUTCOMES));
+    expect(new Set(defs.level!.enum)).toEqual(new Set(LEVELS));
+    expect(new Set(reportSchema().properties!.profile!.properties!.name!.enum)).toEqual(new Set(PROFILES));
+    expect(new Set(reportSchema().properties!.summary!.required)).toEqual(new Set([...OUTCOMES, 'total', 'conformant', 'exitCode']));
+  });
+
+  it('accepts a good report (JSON round trip)', () => {
+    expect(validateReport(clone(sampleReport()))).toEqual([]);
+  });
+
+  it('accepts the optional fields left out', () => {
+    const r = clone(sampleReport());
+    delete r.notes;
+    delete r.run.host;
+    delete r.profile.build;
+    expect(validateReport(r)).toEqual([]);
+  });
+
+  it('names the path of each problem in a broken report', () => {
+    const r = clone(sampleReport()) as unknown as Record<string, any>;
+    r.rules[1].outcome = 'passed';
+    delete r.run.id;
+    r.run.startedAt = 'yesterday';
+    r.rules[1].evidence.client[0].dir = 'X';
+    r.candidate.extra = true;
+    const issues = validateReport(r);
+    const paths = issues.map((i) => i.path);
+    expect(paths).toContain('rules[1].outcome');
+    expect(paths).toContain('run.id');
+    expect(paths).toContain('run.startedAt');
+    expect(paths).toContain('rules[1].evidence.client[0].dir');
+    expect(paths).toContain('candidate.extra');
+    expect(issues.find((i) => i.path === 'rules[1].outcome')!.message).toMatch(/must be one of .*"pass".*got "passed"/);
+    expect(() => parseReport(r, 'bad.json')).toThrow(ReportSchemaError);
+    expect(() => parseReport(r, 'bad.json')).toThrow(/bad\.json is invalid:\n {2}- .*rules\[1\]\.outcome/s);
+  });
+
+  it('refuses a wrong schemaVersion, a non-integer count and a bad rule ID', () => {
+    const r = clone(sampleReport()) as unknown as Record<string, any>;
+    r.schemaVersion = 2;
+    r.summary.pass = 1.5;
+    r.rules[0].id = 'auth one';
+    const paths = validateReport(r).map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['schemaVersion', 'summary.pass', 'rules[0].id']));
+  });
+
+  it('cross-checks counts and duplicate IDs once the shape is right', () => {
+    const r = clone(sampleReport({ rules: [rule('EAS-03', 'pass'), rule('EAS-03', 'pass')] }));
+    r.summary.pass = 5;
+    const issues = validateReport(r);
+    expect(issues).toContainEqual({ path: 'rules[1].id', message: 'duplicate rule EAS-03 (also rules[0])' });
+    expect(issues).toContainEqual({ path: 'summary.pass', message: 'is 5 but 2 rule(s) have outcome pass' });
+  });
+
+  it('validates the subset keywords one by one', () => {
+    const s = { type: 'object', required: ['a'], properties: { a: { type: 'string', minLength: 2, pattern: '^x' } }, additionalProperties: { type: 'number' } } as const;
+    expect(validateJson(s as never, { a: 'xy', b: 1 })).toEqual([]);
+    expect(validateJson(s as never, { a: 'y', b: 'no' }).map((i) => i.path)).toEqual(['a', 'a', 'b']);
+    expect(validateJson(s as never, [])).toEqual([{ path: '(root)', message: 'must be object, got array' }]);
+  });
+});
