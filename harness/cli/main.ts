@@ -6,12 +6,14 @@ import { LabError } from '../errors.ts';
 import { topologyCommand } from './commands/topology.ts';
 import { pkiCommand } from './commands/pki.ts';
 import { labCommand } from './commands/lab.ts';
+import { runCommand } from './commands/run.ts';
 
 export type Command = (args: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   topology: { run: topologyCommand, help: 'topology show [NAME] [--json] | topology validate FILE | topology list' },
   pki: { run: pkiCommand, help: 'pki export DIR [--topology NAME|FILE]' },
+  run: { run: runCommand, help: 'run [--front-door reference|command:"…"|url:…] [--profile P [--build B]] [--hardened] [--topology F] [--out DIR] [--baseline F] [--waivers F] [--fail-on warn] [--rule ID] [--list] [--repeat N] [--realtime] [--defect NAME]' },
   lab: { run: labCommand, help: 'lab up [--topology F] [--portable] [--ports fixed|ephemeral|real] [--state F] | lab check [--topology F] [--portable] | lab events --state F' },
 };
 

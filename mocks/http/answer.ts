@@ -2,8 +2,8 @@
  * A handler's Fetch `Response` turned into what goes on the wire, and the writing of it. The
  * pitfalls of LIBRARIES.md "msw handlers on real sockets" are handled here:
  * - the body is buffered and Content-Length set (`HttpResponse.html()/xml()` set none, and the answer
- *   would otherwise go chunked), unless the handler set Content-Length or Transfer-Encoding itself:
- *   then it is streamed as given (EAS Ping and RPC_OUT_DATA hold a response open);
+ *   would otherwise go chunked), unless the handler set Transfer-Encoding or a Content-Length over
+ *   1 MiB itself: then it is streamed as given (RPC_OUT_DATA holds a response open for hours);
  * - every Set-Cookie stays a header of its own (`headers.getSetCookie()`), written with the flat-array
  *   form of `writeHead`;
  * - names get Exchange casing back (Fetch lower-cases them);
@@ -23,6 +23,8 @@ export interface Answer {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** An explicit Content-Length up to this is buffered; above it (RPC_OUT_DATA announces ~1 GB) the body is streamed. */
+export const BUFFER_DECLARED_MAX = 1024 * 1024;
 
 /** Statuses that carry no body and no Content-Length of ours (RFC 9110 8.6: 1xx, 204, 304). */
 function bodiless(status: number): boolean {
@@ -48,9 +50,12 @@ export async function toAnswer(
   for (const [name, value] of defaults) if (!response.headers.has(name)) headers.push([wireName(name.toLowerCase()), value]);
   const status = response.status;
   const reason = reasonPhrase(status, response.statusText);
-  if (explicitLength || explicitEncoding) return { status, reason, headers, body: null, stream: response.body };
+  // Stream what the handler framed itself as a long answer; buffer the rest, so the answer leaves
+  // in one write (one TLS record) like IIS's, and msw's text()/json() (which set Content-Length) stay cheap.
+  if (explicitEncoding || (explicitLength && !(Number(response.headers.get('content-length')) <= BUFFER_DECLARED_MAX)))
+    return { status, reason, headers, body: null, stream: response.body };
   const body = response.body ? Buffer.from(await response.arrayBuffer()) : EMPTY;
-  if (!bodiless(status)) headers.push([wireName('content-length'), String(body.length)]);
+  if (!explicitLength && !bodiless(status)) headers.push([wireName('content-length'), String(body.length)]);
   return { status, reason, headers, body, stream: null };
 }
 

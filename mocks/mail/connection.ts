@@ -49,6 +49,7 @@ export class MailConnection {
   #onIdle: () => void = () => {};
   #onClose: () => void = () => {};
   readonly #dataListener = (chunk: Buffer) => this.#data(chunk);
+  readonly #closeListener = () => this.#finish();
   readonly closed: Promise<void>;
   #resolveClosed!: () => void;
 
@@ -61,7 +62,7 @@ export class MailConnection {
     this.closed = new Promise((r) => (this.#resolveClosed = r));
     raw.setNoDelay(true);
     raw.on('error', (err) => this.#noteError(err));
-    raw.on('close', () => this.#finish());
+    raw.on('close', this.#closeListener);
     this.#idle = setTimeout(() => this.#idleFired(), opts.idleTimeoutMs);
     this.#idle.unref();
   }
@@ -148,10 +149,11 @@ export class MailConnection {
 
   async #negotiate(upgrade: boolean): Promise<boolean> {
     this.raw.removeListener('data', this.#dataListener);
+    // Until the handshake settles, its own outcome ends the session (so the journal says why).
+    this.raw.removeListener('close', this.#closeListener);
     this.raw.pause();
     const { socket, done } = acceptTls(this.raw, this.opts.secureContext);
     socket.on('error', (err) => this.#noteError(err));
-    socket.on('close', () => this.#finish());
     this.socket = socket;
     const base = { kind: 'tls' as const, server: this.opts.server, localPort: this.localPort, remoteAddress: this.remoteAddress, service: this.opts.protocol };
     try {
@@ -163,12 +165,15 @@ export class MailConnection {
         this.method = 'tls';
       }
       this.opts.record({ ...base, sni: r.sni, outcome: 'ok', protocol: r.protocol, certificate: r.certificate });
+      socket.on('close', this.#closeListener);
+      if (socket.destroyed) this.#finish();
       socket.on('data', this.#dataListener);
       return true;
     } catch (err) {
       const label = tlsErrorLabel(err);
       this.opts.record({ ...base, sni: null, outcome: label, protocol: null, certificate: null });
       this.destroy(`tls-handshake-failed: ${label}`);
+      this.#finish();
       return false;
     }
   }

@@ -60,12 +60,12 @@ export class ImapFramer {
       }
       const nl = data.indexOf(0x0a);
       if (nl === -1) {
-        if (this.#chunkBytes + data.length > this.limits.maxLineBytes) return this.#fatal('line');
+        if (this.#chunkBytes + data.length > this.limits.maxLineBytes) return this.#fatal('line', undefined, data);
         this.#chunks.push(data);
         this.#chunkBytes += data.length;
         return;
       }
-      if (this.#chunkBytes + nl > this.limits.maxLineBytes) return this.#fatal('line');
+      if (this.#chunkBytes + nl > this.limits.maxLineBytes) return this.#fatal('line', undefined, data);
       const line = this.#chunkBytes === 0 ? data.subarray(0, nl) : Buffer.concat([...this.#chunks, data.subarray(0, nl)]);
       this.#chunks = [];
       this.#chunkBytes = 0;
@@ -115,9 +115,10 @@ export class ImapFramer {
     this.#literalBytes = 0;
   }
 
-  #fatal(what: 'line' | 'literal', tag?: string | null): void {
+  #fatal(what: 'line' | 'literal', tag?: string | null, more?: Buffer): void {
     this.#dead = true;
-    const first = this.#parts[0]?.text ?? Buffer.concat(this.#chunks).subarray(0, 64).toString('latin1');
+    const head = Buffer.concat([...this.#chunks, ...(more ? [more] : [])]).subarray(0, 80);
+    const first = this.#parts[0]?.text ?? head.toString('latin1');
     this.#chunks = [];
     this.#literal = [];
     this.#resetCommand();

@@ -1,0 +1,109 @@
+/**
+ * The health prober: every interval, one lightweight unauthenticated request to each protocol
+ * endpoint of every legacy CAS (001: "Every 50 seconds, CAS2013 will send a lightweight request to each
+ * protocol end point to all the Client Access servers in the topology map"), by FQDN, no keep-alive,
+ * a bounded timeout; a failure is repeated at once; the HealthTable decides. No credentials ever
+ * (RULES.md SEC-03). POP/IMAP are never probed (001: "there is no health-checking on the target
+ * IMAP/POP services").
+ */
+import { request, type Dispatcher } from 'undici';
+import type { DirServer } from '../directory/types.ts';
+import type { Logger } from '../log.ts';
+import { healthyStatus, type HealthTable } from './health-table.ts';
+import { PROBE_USER_AGENT, probesFor, type ProbeSpec } from './probes.ts';
+
+export interface ProberOptions {
+  table: HealthTable;
+  /** The current topology map's servers (read each round: a refresh is picked up). */
+  servers: () => DirServer[];
+  dispatcher: Dispatcher;
+  intervalMs: number;
+  timeoutMs: number;
+  userAgent?: string;
+  log?: Logger;
+}
+
+export interface ProbeResult {
+  status: number | null;
+  error?: string;
+}
+
+/**
+ * @example
+ * const p = new Prober({ table, servers: () => org.servers, dispatcher, intervalMs: 50_000, timeoutMs: 5_000 });
+ * p.start(); … await p.stop();
+ */
+export class Prober {
+  #timer: NodeJS.Timeout | undefined;
+  #inFlight = new Set<string>();
+  #running = new Set<Promise<void>>();
+  #stopped = false;
+  constructor(readonly o: ProberOptions) {}
+
+  /** Probe now, then every interval. */
+  start(): void {
+    this.#stopped = false;
+    this.round();
+    this.#timer = setInterval(() => this.round(), this.o.intervalMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    await Promise.allSettled([...this.#running]);
+  }
+
+  /** One round over every endpoint; an endpoint whose previous probe is still out is skipped. */
+  round(): Promise<void> {
+    const all: Promise<void>[] = [];
+    for (const s of this.o.servers()) {
+      for (const spec of probesFor(s)) {
+        const key = `${s.fqdn}|${spec.protocol}`;
+        if (this.#inFlight.has(key)) continue;
+        this.#inFlight.add(key);
+        const p = this.#probeEndpoint(s, spec).finally(() => {
+          this.#inFlight.delete(key);
+          this.#running.delete(p);
+        });
+        this.#running.add(p);
+        all.push(p);
+      }
+    }
+    return Promise.allSettled(all).then(() => undefined);
+  }
+
+  async #probeEndpoint(s: DirServer, spec: ProbeSpec): Promise<void> {
+    for (const attempt of [1, 2] as const) {
+      if (this.#stopped) return;
+      const r = await this.probe(s, spec);
+      const healthy = r.status !== null && healthyStatus(spec.protocol, r.status);
+      const out = this.o.table.report(s.fqdn, spec.protocol, healthy, attempt);
+      if (out.changed) {
+        // 2013 writes Event 3005 "Marking ClientAccess 2010 server … as unhealthy" (PROTOCOL-FACTS).
+        this.o.log?.write({ kind: 'health', server: s.fqdn, protocol: spec.protocol, state: out.changed, status: r.status, error: r.error, attempt });
+      }
+      if (out.next === 'done') return;
+    }
+  }
+
+  /** One probe request (exported behaviour for tests): status, or null with the error. */
+  async probe(s: DirServer, spec: ProbeSpec): Promise<ProbeResult> {
+    try {
+      const res = await request(`https://${s.fqdn}:${s.ports.https}${spec.path}`, {
+        method: spec.method as Dispatcher.HttpMethod,
+        dispatcher: this.o.dispatcher,
+        // PROTOCOL-FACTS: "no keep-alive"; the Host is the FQDN (undici sets it from the URL).
+        headers: { 'user-agent': this.o.userAgent ?? PROBE_USER_AGENT, connection: 'close' },
+        signal: AbortSignal.timeout(this.o.timeoutMs),
+        headersTimeout: this.o.timeoutMs,
+        bodyTimeout: this.o.timeoutMs,
+      });
+      await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+      return { status: res.statusCode };
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      return { status: null, error: `${e.code ?? e.name}: ${e.message}` };
+    }
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The front door authenticates every client first (001: "CAS2013 in Site1 will authenticate the user,
+ * do a service discovery…"; RULES.md AUTH-01): Basic checked with the directory's POST /auth; NTLM
+ * (Outlook Anywhere, EWS, Autodiscover, OAB) verified against the account's password, the identity
+ * bound to the connection as IIS does. Missing or wrong credentials get a 401 from the front door
+ * itself: nothing reaches a legacy CAS.
+ */
+import type { DirectoryClient } from '../directory/client.ts';
+import type { DirUser } from '../directory/types.ts';
+import type { NtlmServer } from '../ntlm/server.ts';
+import type { FrontRequest } from './front-types.ts';
+import type { HopCreds } from './hop.ts';
+
+export type ClientScheme = 'basic' | 'ntlm';
+
+export interface ClientCreds extends HopCreds {
+  user: DirUser;
+  scheme: 'Basic' | 'NTLM' | 'Forms';
+}
+
+export type ClientAuthResult = { ok: true; creds: ClientCreds } | { ok: false; headers: string[]; reason: string };
+
+export class ClientAuth {
+  constructor(
+    readonly directory: DirectoryClient,
+    readonly ntlm: NtlmServer,
+    readonly netbiosDomain: string,
+    /** Realm of the Basic challenge: the name the client used. */
+    readonly realm: (req: FrontRequest) => string,
+  ) {}
+
+  /** The 401 offers for the allowed schemes (Negotiate/NTLM first, as IIS lists them). */
+  offers(req: FrontRequest, allow: readonly ClientScheme[]): string[] {
+    const out: string[] = [];
+    if (allow.includes('ntlm')) out.push('WWW-Authenticate', 'Negotiate', 'WWW-Authenticate', 'NTLM');
+    if (allow.includes('basic')) out.push('WWW-Authenticate', `Basic realm="${this.realm(req).replace(/"/g, '')}"`);
+    return out;
+  }
+
+  /** Check a request's credentials. Throws DirectoryUnavailableError when the directory does not answer. */
+  async check(req: FrontRequest, allow: readonly ClientScheme[]): Promise<ClientAuthResult> {
+    const header = req.headers.authorization;
+    const fail = (reason: string, headers = this.offers(req, allow)): ClientAuthResult => ({ ok: false, headers, reason });
+    if (header && /^basic\s/i.test(header)) {
+      if (!allow.includes('basic')) return fail('Basic is not offered here');
+      const decoded = Buffer.from(header.replace(/^basic\s+/i, '').trim(), 'base64').toString('utf8');
+      const i = decoded.indexOf(':');
+      if (i <= 0) return fail('malformed Basic credentials');
+      const login = decoded.slice(0, i);
+      const password = decoded.slice(i + 1);
+      const user = await this.directory.authenticate(login, password);
+      if (!user) return fail(`wrong credentials for ${login}`);
+      return { ok: true, creds: { user, login, password, samAccountName: user.samAccountName, domain: this.netbiosDomain, scheme: 'Basic' } };
+    }
+    if (allow.includes('ntlm')) {
+      const step = this.ntlm.step(req.socket, header);
+      if (step.kind === 'challenge') return fail('NTLM challenge sent', ['WWW-Authenticate', step.header]);
+      if (step.kind === 'authenticated') {
+        const user = await this.directory.user(step.account.samAccountName);
+        if (!user) return fail(`NTLM user ${step.account.samAccountName} unknown to the directory`);
+        const a = step.account;
+        return { ok: true, creds: { user, login: `${this.netbiosDomain}\\${a.samAccountName}`, password: a.password, samAccountName: a.samAccountName, domain: this.netbiosDomain, scheme: 'NTLM' } };
+      }
+      if (step.kind === 'failed') return fail(`NTLM: ${step.reason}`);
+    }
+    return fail(header ? 'unsupported authentication scheme' : 'no credentials');
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The request and response shapes the front door's handlers use. Node's IncomingMessage and
+ * ServerResponse fit them; so do the small objects of raw-rpc.ts, which serves the Outlook Anywhere
+ * methods (RPC_IN_DATA, RPC_OUT_DATA) that Node's HTTP parser does not accept.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
+
+export interface FrontRequest extends Readable {
+  method?: string | undefined;
+  url?: string | undefined;
+  headers: IncomingHttpHeaders;
+  /** Name, value, name, value… as received. */
+  rawHeaders: string[];
+  socket: Socket;
+}
+
+export interface FrontResponse {
+  readonly headersSent: boolean;
+  readonly writableEnded: boolean;
+  writeHead(status: number, statusMessage: string, headers: string[]): unknown;
+  write(chunk: Buffer | string): boolean;
+  end(chunk?: Buffer | string): unknown;
+  once(event: 'drain' | 'close', fn: () => void): unknown;
+  on(event: 'close', fn: () => void): unknown;
+  destroy(err?: Error): unknown;
+}
+
+/** Answer a short text (errors, refusals): the status, a reason and no detail a client could abuse. */
+export function sendText(res: FrontResponse, status: number, text: string, extra: string[] = []): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = Buffer.from(text.endsWith('\n') ? text : `${text}\r\n`, 'utf8');
+  res.writeHead(status, STATUS_TEXT[status] ?? 'Error', ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(body.length), 'Cache-Control', 'no-cache', ...extra]);
+  res.end(body);
+}
+
+export const STATUS_TEXT: Record<number, string> = {
+  200: 'OK', 302: 'Found', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  408: 'Request Timeout', 411: 'Length Required', 413: 'Payload Too Large', 421: 'Misdirected Request', 431: 'Request Header Fields Too Large',
+  440: 'Login Timeout', 451: '', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+};

@@ -1,0 +1,126 @@
+/**
+ * Header handling on the hop. Hop-by-hop headers (RFC 9110 7.6.1: Connection and the fields it names,
+ * Keep-Alive, Proxy-*, TE, Trailer, Transfer-Encoding, Upgrade) never cross the front door (RULES.md
+ * SEC-01); the client's Authorization never reaches a legacy CAS (the front door authenticates the hop
+ * itself); X-Forwarded-For is appended. Responses keep every Set-Cookie as its own header, unchanged
+ * (RULES.md COOK-01); a Location pointing at the target's own origin is turned back into the front
+ * door's, so the client stays on the front door's namespace.
+ */
+const HOP_BY_HOP = new Set([
+  'connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade',
+  // undici refuses Expect; Host is set to the target's name; HTTP/2 pseudo settings never belong on HTTP/1.1.
+  'expect', 'host', 'http2-settings',
+]);
+
+function connectionTokens(get: (name: string) => string | undefined): Set<string> {
+  return new Set((get('connection') ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean));
+}
+
+export interface HopRequestHeaderOptions {
+  /** Host header (and TLS SNI) of the hop: the target's FQDN (001, TLS-06). */
+  host: string;
+  /** Authorization for the hop (NTLM/Basic), or null for none. */
+  authorization: string | null;
+  /** The Cookie header to send (already filtered), or null to send none. */
+  cookie: string | null;
+  clientIp: string;
+  /** Forward the client's Authorization untouched (defect `no-auth` only). */
+  passAuthorization?: boolean;
+  /** Drop the body framing headers (a bodiless NTLM NEGOTIATE request). */
+  noBody?: boolean;
+}
+
+/** The request headers for the hop, as a flat name/value array (undici accepts it). */
+export function hopRequestHeaders(rawHeaders: readonly string[], o: HopRequestHeaderOptions): string[] {
+  const get = (n: string) => {
+    for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === n) return rawHeaders[i + 1];
+    return undefined;
+  };
+  const named = connectionTokens(get);
+  const out: string[] = ['host', o.host];
+  let xff: string | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    const lower = name.toLowerCase();
+    const value = rawHeaders[i + 1] ?? '';
+    if (HOP_BY_HOP.has(lower) || named.has(lower)) continue;
+    if (lower === 'authorization' && !o.passAuthorization) continue;
+    if (lower === 'cookie') continue;
+    if (lower === 'x-forwarded-for') {
+      xff = xff ? `${xff}, ${value}` : value;
+      continue;
+    }
+    if (o.noBody && (lower === 'content-length' || lower === 'content-type')) continue;
+    out.push(name, value);
+  }
+  out.push('X-Forwarded-For', xff ? `${xff}, ${o.clientIp}` : o.clientIp);
+  if (o.authorization) out.push('Authorization', o.authorization);
+  if (o.cookie) out.push('Cookie', o.cookie);
+  return out;
+}
+
+export interface ClientResponseHeaderOptions {
+  /** The target origin as the hop used it (`https://cas2010.site1.contoso.lab:20443`). */
+  targetOrigin: string;
+  /** The origin the client used (`https://mail.contoso.lab:443`). */
+  clientOrigin: string;
+  /** X-CalculatedBETarget (a 2013 header, PROTOCOL-FACTS: the reference may add it). */
+  backend: string;
+  /** Defect `cookie-rewrite`: merge the Set-Cookie headers and widen their Domain. */
+  cookieRewriteDomain?: string;
+}
+
+/** The response headers for the client, from undici's raw header list (Buffers, name/value pairs). */
+export function clientResponseHeaders(raw: readonly (Buffer | string)[], o: ClientResponseHeaderOptions): string[] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!.toString('latin1'), raw[i + 1]!.toString('latin1')]);
+  const named = connectionTokens((n) => pairs.find(([k]) => k.toLowerCase() === n)?.[1]);
+  const out: string[] = [];
+  const cookies: string[] = [];
+  for (const [name, value] of pairs) {
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || named.has(lower)) continue;
+    if (lower === 'location') {
+      out.push(name, rewriteLocation(value, o.targetOrigin, o.clientOrigin));
+      continue;
+    }
+    if (lower === 'set-cookie' && o.cookieRewriteDomain) {
+      cookies.push(`${value.replace(/;\s*domain=[^;]*/i, '')}; Domain=${o.cookieRewriteDomain}`);
+      continue;
+    }
+    out.push(name, value);
+  }
+  if (cookies.length) out.push('Set-Cookie', cookies.join(', '));
+  out.push('X-CalculatedBETarget', o.backend, 'X-FEServer', 'CAS2013');
+  return out;
+}
+
+/** `https://cas…:port/owa/x` -> `https://mail…/owa/x`; anything else unchanged. */
+export function rewriteLocation(value: string, targetOrigin: string, clientOrigin: string): string {
+  const t = targetOrigin.toLowerCase();
+  const v = value.toLowerCase();
+  if (v === t || v.startsWith(`${t}/`) || v.startsWith(`${t}?`)) return clientOrigin + value.slice(targetOrigin.length);
+  // The same origin written without the default port.
+  const noPort = t.replace(/:443$/, '');
+  if (noPort !== t && (v === noPort || v.startsWith(`${noPort}/`))) return clientOrigin + value.slice(noPort.length);
+  return value;
+}
+
+/** Cookie pairs of a Cookie header, in order (name, value). */
+export function parseCookieHeader(header: string | undefined): [string, string][] {
+  if (!header) return [];
+  const out: [string, string][] = [];
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i <= 0) continue;
+    out.push([part.slice(0, i).trim(), part.slice(i + 1).trim()]);
+  }
+  return out;
+}
+
+/** The cookie name of a Set-Cookie value. */
+export function setCookieName(value: string): string {
+  const pair = value.split(';', 1)[0] ?? '';
+  const i = pair.indexOf('=');
+  return (i < 0 ? pair : pair.slice(0, i)).trim();
+}

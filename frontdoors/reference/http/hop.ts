@@ -1,0 +1,186 @@
+/**
+ * The hop from the front door to a legacy CAS (001: "it constructs a URL based on the server FQDN"):
+ * always HTTPS (RULES.md TLS-01; defect `plain-http-hop` aside), Host and SNI = the target's name,
+ * authenticated as the user: NTLM where the vdir offers it (001: "enable NTLM in addition to basic
+ * authentication"; OA-02), Basic where only Basic is offered, nothing on forms vdirs (OWA carries its
+ * own session cookies). A 401 from the legacy CAS after the front door authenticated means the hop's
+ * credentials failed: the client gets 502, never the legacy challenge.
+ */
+import type { Readable } from 'node:stream';
+import { Agent, type buildConnector, type Dispatcher } from 'undici';
+import type { AuthMethod } from '../../../harness/topology/schema.ts';
+import type { DirServer } from '../directory/types.ts';
+import type { HopTarget, HttpProtocol } from '../routing/http-routes.ts';
+import { authenticateMessage, negotiateMessage, parseChallenge } from '../ntlm/messages.ts';
+import { NtlmClientPool } from './ntlm-hop.ts';
+import { clientResponseHeaders, hopRequestHeaders } from './headers.ts';
+import { forward, ForwardError, type ForwardResult } from './forward.ts';
+import { STATUS_TEXT, type FrontRequest, type FrontResponse } from './front-types.ts';
+
+export type HopAuth = 'ntlm' | 'basic' | 'none' | 'pass';
+
+export interface HopCreds {
+  /** The logon name as the client typed it (DOMAIN\sam, UPN, sam). */
+  login: string;
+  samAccountName: string;
+  /** NetBIOS domain for NTLM. */
+  domain: string;
+  password: string;
+}
+
+/** The hop authentication a vdir calls for (its IIS methods as the directory lists them). */
+export function hopAuthFor(server: DirServer, protocol: HttpProtocol): HopAuth {
+  const methods: AuthMethod[] = protocol === 'rpc' ? server.vdirs.rpc.auth : server.vdirs[protocol].auth;
+  if (protocol === 'owa' && methods.includes('fba')) return 'none';
+  if (methods.includes('ntlm') || methods.includes('negotiate')) return 'ntlm';
+  if (methods.includes('basic')) return 'basic';
+  return 'none';
+}
+
+export interface HopCall {
+  target: HopTarget;
+  protocol: HttpProtocol;
+  auth: HopAuth;
+  creds?: HopCreds | undefined;
+  req: FrontRequest;
+  res: FrontResponse;
+  method: string;
+  path: string;
+  body: Readable | Buffer | null;
+  cookie: string | null;
+  clientIp: string;
+  clientOrigin: string;
+  /** Extra response headers for the client (e.g. Set-Cookie of a fresh sign-in to the target). */
+  extraHeaders?: string[];
+  /** Sees the hop's raw head before it is relayed (OWA notes which server set which cookie). */
+  onHead?: (status: number, rawHeaders: Buffer[]) => void;
+  cookieRewriteDomain?: string | undefined;
+  /** Relay the legacy CAS's 401 as is (defect `no-auth`). */
+  relay401?: boolean;
+  headersTimeoutMs: number;
+}
+
+export interface BufferedAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/**
+ * @example
+ * const hop = new Hop(connector, { headersTimeout: 120_000, bodyTimeout: 3_700_000 });
+ * await hop.forward({ target, protocol: 'eas', auth: 'ntlm', creds, req, res, … });
+ */
+export class Hop {
+  readonly agent: Agent;
+  readonly ntlm: NtlmClientPool;
+
+  constructor(readonly connector: buildConnector.connector, readonly timeouts: { headersTimeout: number; bodyTimeout: number }) {
+    this.agent = new Agent({ connect: connector, connections: 64, keepAliveTimeout: 30_000, ...timeouts });
+    this.ntlm = new NtlmClientPool(connector, timeouts);
+  }
+
+  /** Relay one request; rejects with ForwardError when nothing reached the client yet. */
+  async forward(c: HopCall): Promise<ForwardResult & { hopAuth: string }> {
+    if (c.auth === 'ntlm' && c.creds) return this.#ntlmForward(c);
+    const authorization = c.auth === 'basic' && c.creds ? basic(c.creds) : null;
+    const r = await this.#stream(this.agent, c, authorization);
+    return { ...r, hopAuth: authorization ? 'Basic' : 'none' };
+  }
+
+  /** A small buffered exchange (OWA sign-in to a target); bodies over 256 KiB are cut. */
+  async request(target: HopTarget, method: string, path: string, headers: string[], body: string | Buffer | null, timeoutMs: number): Promise<BufferedAnswer> {
+    const res = await this.agent.request({ origin: target.origin, method: method as Dispatcher.HttpMethod, path, headers: ['host', target.host, ...headers], body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    return { status: res.statusCode, headers: res.headers, body: await readLimited(res.body, 256 * 1024) };
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.agent.close(), this.ntlm.close()]);
+  }
+
+  #stream(dispatcher: Dispatcher, c: HopCall, authorization: string | null): Promise<ForwardResult> {
+    const headers = hopRequestHeaders(c.req.rawHeaders, { host: c.target.host, authorization, cookie: c.cookie, clientIp: c.clientIp, passAuthorization: c.auth === 'pass' });
+    return forward({
+      dispatcher, origin: c.target.origin, method: c.method, path: c.path, headers, body: c.body, res: c.res,
+      headersTimeoutMs: c.headersTimeoutMs, bodyTimeoutMs: this.timeouts.bodyTimeout,
+      mapHead: (status, statusText, raw) => {
+        c.onHead?.(status, raw);
+        const hdrs = clientResponseHeaders(raw, { targetOrigin: c.target.origin, clientOrigin: c.clientOrigin, backend: c.target.server.fqdn, cookieRewriteDomain: c.cookieRewriteDomain });
+        if (status === 401 && c.auth !== 'none' && c.auth !== 'pass' && !c.relay401) {
+          return { status: 502, statusText: STATUS_TEXT[502]!, headers: withoutHeader(hdrs, 'www-authenticate') };
+        }
+        return { status, statusText, headers: [...hdrs, ...(c.extraHeaders ?? [])] };
+      },
+    });
+  }
+
+  async #ntlmForward(c: HopCall): Promise<ForwardResult & { hopAuth: string }> {
+    const creds = c.creds!;
+    const { client, key } = this.ntlm.acquire(c.target.origin, creds.samAccountName);
+    let healthy = true;
+    try {
+      const h1 = hopRequestHeaders(c.req.rawHeaders, { host: c.target.host, authorization: `NTLM ${negotiateMessage().toString('base64')}`, cookie: c.cookie, clientIp: c.clientIp, noBody: true });
+      const t1 = await client.request({ path: c.path, method: c.method as Dispatcher.HttpMethod, headers: h1, body: null, headersTimeout: c.headersTimeoutMs, bodyTimeout: this.timeouts.bodyTimeout });
+      const body1 = await readLimited(t1.body, 64 * 1024);
+      const offers = ([] as string[]).concat(t1.headers['www-authenticate'] ?? []);
+      const challenge = offers.map((h) => /^NTLM\s+([A-Za-z0-9+/=]+)\s*$/i.exec(h)?.[1]).find(Boolean);
+      if (t1.statusCode === 401 && challenge) {
+        const type3 = authenticateMessage(parseChallenge(Buffer.from(challenge, 'base64')), { user: creds.samAccountName, domain: creds.domain, password: creds.password });
+        const r = await this.#stream(client, c, `NTLM ${type3.toString('base64')}`);
+        return { ...r, hopAuth: 'NTLM' };
+      }
+      if (t1.statusCode === 401 && offers.some((h) => /^basic\b/i.test(h))) {
+        // The vdir lists NTLM but this server does not speak it (no challenge came): Basic, which it offers.
+        healthy = false;
+        const r = await this.#stream(this.agent, c, basic(creds));
+        return { ...r, hopAuth: 'Basic' };
+      }
+      // Not a challenge (a fault answer, a redirect): that is the legacy CAS's answer; relay it.
+      c.body && typeof (c.body as Readable).resume === 'function' && (c.body as Readable).resume();
+      const raw = rawFromHeaders(t1.headers);
+      const hdrs = clientResponseHeaders(raw, { targetOrigin: c.target.origin, clientOrigin: c.clientOrigin, backend: c.target.server.fqdn });
+      const status = t1.statusCode === 401 ? 502 : t1.statusCode;
+      const base = withoutHeader(status === 502 ? withoutHeader(hdrs, 'www-authenticate') : hdrs, 'content-length');
+      c.res.writeHead(status, STATUS_TEXT[status] ?? '', [...base, 'Content-Length', String(body1.length)]);
+      c.res.end(c.method === 'HEAD' ? undefined : body1);
+      return { status, bytes: body1.length, hopAuth: 'NTLM (no challenge)' };
+    } catch (err) {
+      healthy = false;
+      if (err instanceof ForwardError) throw err;
+      throw new ForwardError(err as Error);
+    } finally {
+      this.ntlm.release(key, client, healthy);
+    }
+  }
+}
+
+function basic(c: HopCreds): string {
+  return `Basic ${Buffer.from(`${c.login}:${c.password}`, 'utf8').toString('base64')}`;
+}
+
+/** A flat name/value list without one header (case-insensitive). */
+export function withoutHeader(flat: string[], name: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < flat.length; i += 2) if (flat[i]!.toLowerCase() !== name) out.push(flat[i]!, flat[i + 1]!);
+  return out;
+}
+
+function rawFromHeaders(h: Record<string, string | string[] | undefined>): Buffer[] {
+  const out: Buffer[] = [];
+  for (const [k, v] of Object.entries(h)) for (const x of ([] as string[]).concat(v ?? [])) out.push(Buffer.from(k, 'latin1'), Buffer.from(x, 'latin1'));
+  return out;
+}
+
+/** Read a body up to `limit` bytes (the rest is discarded). */
+export async function readLimited(body: AsyncIterable<Buffer | Uint8Array> & { destroy?: () => void }, limit: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  for await (const chunk of body) {
+    if (n < limit) {
+      const b = Buffer.from(chunk);
+      parts.push(b.subarray(0, Math.max(0, limit - n)));
+    }
+    n += chunk.length;
+  }
+  return Buffer.concat(parts);
+}

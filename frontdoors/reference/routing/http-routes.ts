@@ -1,0 +1,163 @@
+/**
+ * Where an HTTP request of an authenticated user goes: the Exchange 2013 decisions of the second
+ * half of seed 001, one function per protocol, pure (directory data in, a decision out). Health and
+ * affinity narrow a decision's pool to one server afterwards (pickServer).
+ */
+import type { DirServer, DirUser } from '../directory/types.ts';
+import type { Defect } from '../options.ts';
+import { casIn, type OrgView } from './org-view.ts';
+import type { AffinityTable } from './affinity.ts';
+
+export type HttpProtocol = 'owa' | 'eas' | 'ews' | 'autodiscover' | 'oab' | 'rpc';
+/** What the health probes judge (001: "up for the protocol in question"). */
+export type HealthProtocol = 'owa' | 'eas' | 'ews' | 'oab' | 'ecp' | 'powershell' | 'rpc';
+
+/** How the hop names its target (TLS-06: by FQDN; EAS-05: CAS2007 EAS at its InternalURL host). */
+export type HopVia = 'fqdn' | 'internal-url';
+
+export type HttpDecision =
+  | { kind: 'proxy'; protocol: HttpProtocol; pool: DirServer[]; via: HopVia; why: string }
+  | { kind: 'silent-redirect'; server: DirServer; url: string; why: string }
+  | { kind: 'autodiscover-local'; why: string }
+  | { kind: 'eas-451'; location: string; why: string }
+  | { kind: 'refuse'; status: number; why: string };
+
+export interface DecideOptions {
+  defects?: ReadonlySet<Defect>;
+  /** EAS DeviceType (for the `eas-451` defect only: 2013 never answers 451). */
+  deviceType?: string | null;
+}
+
+/** The health protocol that stands for a routed protocol (Autodiscover has no probe: EWS's app stands in). */
+export function healthProtocolOf(p: HttpProtocol): HealthProtocol {
+  return p === 'autodiscover' ? 'ews' : p;
+}
+
+const has = (o: DecideOptions, d: Defect) => o.defects?.has(d) ?? false;
+
+/** The OWA ExternalURL of the first CAS of `product` in `site` that has one. */
+function owaExternal(view: OrgView, site: string, product: 2007 | 2010): DirServer | undefined {
+  return casIn(view, site, product).find((s) => s.vdirs.owa.labExternalUrl);
+}
+
+/**
+ * Decide for one request of `user` on `protocol`.
+ * @example
+ * decide(view, 'eas', red) // { kind: 'proxy', pool: [cas2010.site1], via: 'fqdn', … }
+ */
+export function decide(view: OrgView, protocol: HttpProtocol, user: DirUser, o: DecideOptions = {}): HttpDecision {
+  const v = user.mailboxVersion;
+  const site = user.site;
+  const proxy = (pool: DirServer[], why: string, via: HopVia = 'fqdn'): HttpDecision =>
+    pool.length ? { kind: 'proxy', protocol, pool, via: has(o, 'hop-by-internalurl') ? 'internal-url' : via, why } : { kind: 'refuse', status: 503, why: `no Exchange ${v} Client Access server for ${protocol} in ${site}` };
+  switch (protocol) {
+    case 'autodiscover':
+      // 001: "For mailboxes that exist on Exchange 2010, CAS2013 will proxy the request to an Exchange 2010
+      // Client Access server that exists within the mailbox's local site."
+      if (v === 2010) return proxy(casIn(view, site, 2010), '001 Autodiscover 1: 2010 mailbox, proxied to a CAS2010 of its site');
+      // 001: "For mailboxes that exist on Exchange 2007, CAS2013 will proxy the request to an Exchange 2013
+      // Mailbox server in the local site, which will generate the Autodiscover response": the front door answers.
+      if (has(o, 'autodiscover-proxy-2007')) return proxy(casIn(view, site, 2007), 'defect autodiscover-proxy-2007');
+      return { kind: 'autodiscover-local', why: '001 Autodiscover 2: 2007 mailbox, answered by the 2013 side' };
+    case 'rpc':
+      // 001 External Outlook Connectivity: "CAS2013 will proxy the request to CAS2010 in Site1" (Red),
+      // "to CAS2007 in Site1" (Purple), "to CAS2010 in Site3" (Blue): the mailbox's version and site.
+      return proxy(casIn(view, site, v).filter((s) => s.vdirs.rpc.enabled), `001 Outlook Anywhere: Exchange ${v} mailbox in ${site}`);
+    case 'ews':
+      // 001 EWS: Red -> "an Exchange 2010 Client Access server within the local site"; Blue -> "located in Site3".
+      return proxy(casIn(view, site, v), `001 EWS: Exchange ${v} mailbox in ${site}`);
+    case 'oab':
+      // 001 OAB: "proxy the request to any Client Access server within the local site that is a web
+      // distribution point for the Offline Address Book in question". The mailbox's version first.
+      {
+        const wdp = casIn(view, view.frontDoorSite).filter((s) => s.vdirs.oab.webDistributionPoint !== false);
+        const same = wdp.filter((s) => s.product === v);
+        return proxy(same.length ? same : wdp, '001 OAB: a web distribution point in the front door\'s site');
+      }
+    case 'eas':
+      if (v === 2007) {
+        // 001 (update of 3/25/2014): "an Exchange 2007 Client Access server that exists within the mailbox's
+        // site (specifically, the InternalURL value of the Microsoft-Server-ActiveSync virtual directory on CAS2007)".
+        const pool = casIn(view, site, 2007).filter((s) => s.vdirs.eas.labInternalUrl);
+        return proxy(pool.length ? pool : casIn(view, site, 2007), '001 EAS 2: 2007 mailbox, CAS2007 EAS InternalURL of its site', 'internal-url');
+      }
+      if (has(o, 'eas-451') && site !== view.frontDoorSite && o.deviceType && view.organisation.eas451DeviceTypes.includes(o.deviceType)) {
+        const ext = casIn(view, site, 2010).find((s) => s.vdirs.eas.labExternalUrl);
+        if (ext) return { kind: 'eas-451', location: ext.vdirs.eas.labExternalUrl!, why: 'defect eas-451' };
+      }
+      // 001: "Exchange 2013 no longer supports the 451 redirect response – Exchange 2013 will always proxy
+      // ActiveSync requests"; "a cross-site proxy request to an Exchange 2010 Client Access server that resides
+      // in the same site as the mailbox".
+      return proxy(casIn(view, site, 2010), '001 EAS: 2010 mailbox, always proxied to a CAS2010 of its site');
+    case 'owa':
+      return decideOwa(view, user, o);
+  }
+}
+
+function decideOwa(view: OrgView, user: DirUser, o: DecideOptions): HttpDecision {
+  const site = user.site;
+  if (user.mailboxVersion === 2007) {
+    // 001 OWA 2: "CAS2013 will initiate a single sign-on silent redirect … to legacy.contoso.com"; Note:
+    // a 2007 mailbox in Site3 gets the same redirect ("CAS2007 in Site1 will authenticate the user and proxy").
+    const target = owaExternal(view, site, 2007) ?? owaExternal(view, view.frontDoorSite, 2007) ?? view.sites.filter((s) => s.internetFacing).map((s) => owaExternal(view, s.name, 2007)).find(Boolean);
+    if (!target) return { kind: 'refuse', status: 503, why: 'no Exchange 2007 OWA ExternalURL (legacy namespace) to redirect a 2007 mailbox to' };
+    return { kind: 'silent-redirect', server: target, url: target.vdirs.owa.labExternalUrl!, why: '001 OWA 2: 2007 mailbox, silent redirect to the legacy namespace' };
+  }
+  const pool = casIn(view, site, 2010);
+  // 001 OWA 1: the mailbox is "located within the local AD site": proxied to a CAS2010.
+  if (site === view.frontDoorSite) return decide2010Proxy(pool, '001 OWA 1: 2010 mailbox in the local site, proxied', o);
+  // 001 OWA 4b: Site2 "does contain an OWA ExternalURL": "single sign-on silent redirect … to mail-region".
+  const ext = owaExternal(view, site, 2010);
+  if (ext) return { kind: 'silent-redirect', server: ext, url: ext.vdirs.owa.labExternalUrl!, why: '001 OWA 4b: 2010 mailbox in a site with an OWA ExternalURL, silent redirect' };
+  // 001 OWA 3: Site3 "does not contain any OWA ExternalURLs": "CAS2013 in Site1 will proxy the request to CAS2010 in Site3".
+  return decide2010Proxy(pool, '001 OWA 3: 2010 mailbox in a site without OWA ExternalURL, proxied', o);
+}
+
+function decide2010Proxy(pool: DirServer[], why: string, o: DecideOptions): HttpDecision {
+  if (!pool.length) return { kind: 'refuse', status: 503, why: 'no Exchange 2010 Client Access server in the mailbox site' };
+  return { kind: 'proxy', protocol: 'owa', pool, via: o.defects?.has('hop-by-internalurl') ? 'internal-url' : 'fqdn', why };
+}
+
+export interface PickContext {
+  isUp(fqdn: string, protocol: HealthProtocol): boolean;
+  affinity: AffinityTable;
+  ignoreOutOfService?: boolean;
+}
+
+/**
+ * One server of a proxy decision's pool for `affinityKey`: never IsOutOfService (001:
+ * "Set-ClientAccessServer <server> -IsOutofService $True"), never one marked down for the protocol;
+ * sticky while up, another of the pool when not; undefined when none is left (the client gets 503).
+ */
+export function pickServer(pool: readonly DirServer[], protocol: HttpProtocol, affinityKey: string, ctx: PickContext): DirServer | undefined {
+  const hp = healthProtocolOf(protocol);
+  const up = pool.filter((s) => (ctx.ignoreOutOfService || !s.isOutOfService) && ctx.isUp(s.fqdn, hp));
+  const fqdn = ctx.affinity.choose(`${protocol}|${affinityKey}`, up.map((s) => s.fqdn));
+  return up.find((s) => s.fqdn === fqdn);
+}
+
+export interface HopTarget {
+  server: DirServer;
+  scheme: 'https' | 'http';
+  /** Host header and TLS SNI (001: "based on the server FQDN"). */
+  host: string;
+  port: number;
+  origin: string;
+}
+
+/** Where the hop connects for a server: FQDN and its real HTTPS port, or the vdir's InternalURL host. */
+export function hopTarget(server: DirServer, protocol: HttpProtocol, via: HopVia, defects?: ReadonlySet<Defect>): HopTarget {
+  let host = server.fqdn;
+  let port = server.ports.https;
+  if (via === 'internal-url' && protocol !== 'rpc') {
+    const url = server.vdirs[protocol].labInternalUrl;
+    if (url) {
+      const u = new URL(url);
+      host = u.hostname;
+      // RULES.md TLS-01: every hop is HTTPS, even to an http:// InternalURL (the alias names the same server).
+      if (u.protocol === 'https:') port = Number(u.port) || 443;
+    }
+  }
+  if (defects?.has('plain-http-hop')) return { server, scheme: 'http', host, port: server.ports.http, origin: `http://${host}:${server.ports.http}` };
+  return { server, scheme: 'https', host, port, origin: `https://${host}:${port}` };
+}

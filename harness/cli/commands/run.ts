@@ -1,0 +1,171 @@
+/**
+ * `cas-conformance run [--front-door reference|command:"…"|url:…|nginx…] [--profile exchange2013|exchange2010|exchange2007 --build B]
+ *   [--hardened] [--topology F] [--out DIR] [--baseline F] [--waivers F] [--fail-on warn] [--rule ID] [--list] [--repeat N]
+ *   [--realtime] [--defect NAME]`
+ * Runs the suites (vitest underneath) against one candidate and writes report.json, junit.xml, report.html, summary.md.
+ * Exit: 0 conformant, 1 not conformant (or a regression against --baseline), 2 harness error.
+ */
+import { parseArgs } from 'node:util';
+import { existsSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RULES } from '../../../suites/rules.ts';
+import { levelFor as levelOf } from '../../../reports/judge.ts';
+import type { RunOptions } from '../../../suites/support/run-options.ts';
+import { ConformanceReporter, writeReports, readWaivers, readReport, diffBaseline, baselineExitCode, renderBaselineMarkdown, evidenceText, mergeRepeatedReports, type ConformanceReport, type Waiver } from '../../../reports/index.ts';
+import { renderTable } from '../table.ts';
+import { ProgressReporter } from '../progress-reporter.ts';
+import { defaultBuildFor, type ProfileName } from '../../frontdoor/profile-topology.ts';
+import { loadTopology, topologyDigest } from '../../topology/index.ts';
+import { LabError } from '../../errors.ts';
+
+const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+
+export const runArgs = {
+  'front-door': { type: 'string' },
+  profile: { type: 'string' },
+  build: { type: 'string' },
+  hardened: { type: 'boolean' },
+  topology: { type: 'string' },
+  out: { type: 'string' },
+  baseline: { type: 'string' },
+  waivers: { type: 'string' },
+  'fail-on': { type: 'string' },
+  rule: { type: 'string', multiple: true },
+  list: { type: 'boolean' },
+  repeat: { type: 'string' },
+  realtime: { type: 'boolean' },
+  defect: { type: 'string', multiple: true },
+  quiet: { type: 'boolean' },
+} as const;
+
+export interface RunRequest {
+  frontDoor: string;
+  profile: ProfileName;
+  build?: string;
+  hardened: boolean;
+  topology?: string;
+  outDir: string;
+  waivers: Waiver[];
+  failOn: 'fail' | 'warn';
+  rules: string[];
+  repeat: number;
+  realtime: boolean;
+  defects: string[];
+  quiet: boolean;
+}
+
+function profileOf(v: string | undefined): ProfileName {
+  const p = v ?? 'exchange2013';
+  if (p !== 'exchange2013' && p !== 'exchange2010' && p !== 'exchange2007') throw new LabError(`--profile must be exchange2013, exchange2010 or exchange2007 (got "${p}")`);
+  return p;
+}
+
+export function parseRunArgs(args: string[]): RunRequest & { list: boolean; baseline?: string } {
+  const { values } = parseArgs({ args, options: runArgs, allowPositionals: false });
+  const failOn = values['fail-on'] ?? 'fail';
+  if (failOn !== 'fail' && failOn !== 'warn') throw new LabError(`--fail-on must be fail or warn (got "${failOn}")`);
+  const repeat = Number(values.repeat ?? 1);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50) throw new LabError('--repeat must be an integer from 1 to 50');
+  const rules = values.rule ?? [];
+  for (const id of rules) if (!RULES.some((r) => r.id === id)) throw new LabError(`--rule ${id}: no such rule in RULES.md`);
+  return {
+    frontDoor: values['front-door'] ?? 'reference',
+    profile: profileOf(values.profile),
+    ...(values.build ? { build: values.build } : {}),
+    hardened: values.hardened ?? false,
+    ...(values.topology ? { topology: values.topology } : {}),
+    outDir: resolve(values.out ?? 'conformance-report'),
+    waivers: values.waivers ? readWaivers(values.waivers) : [],
+    failOn,
+    rules,
+    repeat,
+    realtime: values.realtime ?? false,
+    defects: values.defect ?? [],
+    quiet: values.quiet ?? false,
+    list: values.list ?? false,
+    ...(values.baseline ? { baseline: values.baseline } : {}),
+  };
+}
+
+function listRules(r: RunRequest): void {
+  console.log(renderTable(['rule', 'level', 'title'], RULES.map((m) => [m.id, levelOf(m, r.profile, r.hardened), m.title.length > 90 ? `${m.title.slice(0, 87)}...` : m.title])));
+  const judged = RULES.filter((m) => levelOf(m, r.profile, r.hardened) !== '-').length;
+  console.log(`\n${RULES.length} rules; ${judged} judged in ${r.profile}${r.hardened ? ' + hardened' : ''}`);
+}
+
+/** Run the suites once; returns the report (written to outDir). */
+export async function runSuites(r: RunRequest): Promise<ConformanceReport> {
+  const { startVitest } = await import('vitest/node');
+  const runDir = join(r.outDir, '.run');
+  rmSync(runDir, { recursive: true, force: true });
+  mkdirSync(runDir, { recursive: true });
+  const opts: RunOptions = {
+    profile: r.profile,
+    ...(r.build ? { build: r.build } : {}),
+    hardened: r.hardened,
+    frontDoor: r.frontDoor,
+    ...(r.topology ? { topology: r.topology } : {}),
+    realtime: r.realtime,
+    defects: r.defects,
+    runDir,
+    caseTimeoutMs: r.realtime ? 240_000 : 30_000,
+  };
+  process.env.CAS_RUN_OPTIONS = JSON.stringify(opts);
+  const topoName = r.topology ?? (r.profile === 'exchange2007' ? 'contoso-2007' : 'contoso');
+  let report: ConformanceReport | undefined;
+  const reporter = new ConformanceReporter({
+    profile: r.profile,
+    hardened: r.hardened,
+    failOn: r.failOn,
+    waivers: r.waivers,
+    build: r.profile === 'exchange2013' ? null : (r.build ?? defaultBuildFor(r.profile)),
+    candidate: { name: r.frontDoor, version: null, launcher: r.frontDoor.split(':')[0]!, configDigest: null, options: { defects: r.defects, realtime: r.realtime } },
+    topology: { name: topoName, digest: topologyDigest(loadTopology(topoName)) },
+    outDir: null,
+    onReport: (rep) => {
+      report = rep;
+    },
+  });
+  const filters = r.rules.length ? { testNamePattern: `^(${r.rules.join('|')}) ` } : {};
+  const vitest = await startVitest('test', [], {
+    config: join(ROOT, 'suites/vitest.config.ts'),
+    root: ROOT,
+    watch: false,
+    reporters: r.quiet ? [reporter] : [new ProgressReporter(), reporter],
+    ...filters,
+  });
+  await vitest?.close();
+  if (!report) throw new LabError('the suite run produced no report (vitest did not start)');
+  const idFile = join(runDir, 'candidate.json');
+  if (existsSync(idFile)) {
+    const id = JSON.parse(readFileSync(idFile, 'utf8')) as { name: string; version: string | null; launcher: string; configDigest: string | null };
+    report.candidate = { ...report.candidate, name: id.name, version: id.version, launcher: id.launcher, configDigest: id.configDigest };
+  }
+  return report;
+}
+
+export async function runCommand(args: string[]): Promise<number> {
+  const r = parseRunArgs(args);
+  if (r.list) {
+    listRules(r);
+    return 0;
+  }
+  const reports: ConformanceReport[] = [];
+  for (let i = 0; i < r.repeat; i++) reports.push(await runSuites(r));
+  const report = reports.length > 1 ? mergeRepeatedReports(reports) : reports[0]!;
+  const files = writeReports(report, r.outDir);
+  const s = report.summary;
+  console.log(`\n${report.candidate.name} (${report.profile.name}${report.profile.hardened ? ' + hardened' : ''}): ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.error} error, ${s['n/a']} n/a, ${s.info} info, ${s.waived} waived`);
+  console.log(`reports: ${files.json}, ${files.junit}, ${files.html}, ${files.markdown}`);
+  if (r.rules.length) for (const rr of report.rules) console.log(`\n${evidenceText(rr)}`);
+  let exit: number = s.exitCode;
+  if (r.baseline && 'baseline' in r) {
+    const diff = diffBaseline(report, readReport(r.baseline));
+    console.log(`\n${renderBaselineMarkdown(diff)}`);
+    // --baseline fails only on regressions (a regression suite): harness errors still exit 2.
+    exit = s.exitCode === 2 ? 2 : baselineExitCode(diff);
+  }
+  console.log(exit === 0 ? 'conformant' : exit === 1 ? 'NOT conformant' : 'harness error: some rules could not be judged');
+  return exit;
+}

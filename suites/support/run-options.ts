@@ -1,0 +1,39 @@
+/**
+ * What this run judges, passed from `cas-conformance run` to the suite workers through the
+ * environment (CAS_RUN_OPTIONS, JSON). Defaults: the reference front door, exchange2013, fast health.
+ */
+import type { ProfileName } from '../../harness/frontdoor/profile-topology.ts';
+
+export interface RunOptions {
+  profile: ProfileName;
+  /** exchange2007: the front door's build (2007-rtm … 2007-sp3); exchange2010: 2010-sp2-ru1 by default. */
+  build?: string;
+  hardened: boolean;
+  /** `reference`, `command:<cmd>`, `url:<https://host:port>`, or a real proxy name (nginx, haproxy, …). */
+  frontDoor: string;
+  /** A topology file or name replacing the profile's default (variants still apply). */
+  topology?: string;
+  /** Health rules at the topology's real interval instead of the fast one. */
+  realtime: boolean;
+  /** Named defects passed to the reference front door (test aids). */
+  defects: string[];
+  /** Where candidate identity and logs go. */
+  runDir: string;
+  /** Seconds a case may take before it is an error. */
+  caseTimeoutMs: number;
+}
+
+export function runOptions(env: NodeJS.ProcessEnv = process.env): RunOptions {
+  const raw = env.CAS_RUN_OPTIONS ? (JSON.parse(env.CAS_RUN_OPTIONS) as Partial<RunOptions>) : {};
+  return {
+    profile: raw.profile ?? 'exchange2013',
+    ...(raw.build ? { build: raw.build } : {}),
+    hardened: raw.hardened ?? false,
+    frontDoor: raw.frontDoor ?? 'reference',
+    ...(raw.topology ? { topology: raw.topology } : {}),
+    realtime: raw.realtime ?? false,
+    defects: raw.defects ?? [],
+    runDir: raw.runDir ?? `${process.cwd()}/.cache/run`,
+    caseTimeoutMs: raw.caseTimeoutMs ?? 30_000,
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * A world: one lab plus the candidate front door in front of it, started once and shared by every rule
+ * that names the same topology and options (the suites run in one worker, `isolate: false`). A world
+ * that cannot start is remembered as the error it was, so every rule needing it reports `error` with
+ * that reason instead of hanging or passing.
+ * @example
+ * const w = await world();                          // the profile's default topology
+ * const midupgrade = await world({ variant: 'contoso-midupgrade' });
+ * const res = await request(w.url('/owa/'), { dispatcher: w.agent() });
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Agent } from 'undici';
+import { startLab, type Lab } from '../../harness/lab/lab.ts';
+import { topologyForProfile, type ProfileOptions } from '../../harness/frontdoor/profile-topology.ts';
+import { resolveLauncher } from '../../harness/frontdoor/registry.ts';
+import type { CandidateHandle } from '../../harness/frontdoor/launcher.ts';
+import { createLabAgent } from '../../harness/clients/lab-agent.ts';
+import { findUser, type UserSpec } from '../../harness/topology/index.ts';
+import { FrontDoorLaunchError, LabError } from '../../harness/errors.ts';
+import { runOptions, type RunOptions } from './run-options.ts';
+
+export interface WorldSpec {
+  /** A topology variant name (contoso-nossl, contoso-midupgrade, …) instead of the profile's default. */
+  variant?: string;
+  /** Profile options for the 2010/2007 candidate (crossSiteSilentRedirect, redirectToOptimalOwaServer, …). */
+  options?: Omit<ProfileOptions, 'profile' | 'build'>;
+  /** A private world even when topology and options match (rules that break things: health, faults). */
+  key?: string;
+}
+
+export interface World {
+  readonly run: RunOptions;
+  readonly lab: Lab;
+  readonly candidate: CandidateHandle;
+  /** Lab names with the front door's namespaces pointing at the candidate. */
+  hosts(): { name: string; address: string }[];
+  /** A client agent: lab DNS, lab trust; `connections: 1` for NTLM-style clients. */
+  agent(opts?: { connections?: number }): Agent;
+  /** `https://<front-door namespace>:<port><path>`. */
+  url(path: string, namespace?: string): string;
+  user(name: string): UserSpec;
+  /** The journal's current sequence number (events after it belong to the current case). */
+  mark(): number;
+  /** Why the candidate is gone, or null while it runs. */
+  candidateGone(): string | null;
+}
+
+const worlds = new Map<string, Promise<World>>();
+
+function defaultTopology(run: RunOptions): string {
+  return run.topology ?? (run.profile === 'exchange2007' ? 'contoso-2007' : 'contoso');
+}
+
+async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
+  const base = spec.variant ?? defaultTopology(run);
+  let topology;
+  try {
+    topology = topologyForProfile(base, { profile: run.profile, ...(run.build ? { build: run.build } : {}), ...spec.options });
+  } catch (err) {
+    throw new LabError(`topology ${base} for ${run.profile}: ${(err as Error).message}`, { cause: err });
+  }
+  const lab = await startLab({ topology });
+  process.once('exit', () => void lab.stop());
+  const launcher = resolveLauncher(run.frontDoor);
+  let candidate: CandidateHandle;
+  try {
+    candidate = await launcher.start(lab, {
+      profile: run.profile,
+      hardened: run.hardened,
+      healthIntervalMs: run.realtime ? topology.frontDoor.healthIntervalMs : topology.frontDoor.fastHealthIntervalMs,
+      options: { ...spec.options, defects: run.defects },
+    });
+  } catch (err) {
+    await lab.stop();
+    if (err instanceof LabError) throw err;
+    throw new FrontDoorLaunchError(`${launcher.name}: ${(err as Error).message}`, { cause: err });
+  }
+  process.once('exit', () => void candidate.stop());
+  try {
+    mkdirSync(run.runDir, { recursive: true });
+    writeFileSync(join(run.runDir, 'candidate.json'), JSON.stringify({ name: candidate.name, version: candidate.version, launcher: candidate.launcher, configDigest: candidate.configDigest, topology: topology.name, digest: lab.digest }));
+  } catch {
+    // identity is informative; the run goes on without it
+  }
+  const ns = new Set(topology.frontDoor.namespaces);
+  const hosts = () => lab.hosts().map((h) => (ns.has(h.name) ? { name: h.name, address: candidate.address } : h));
+  return {
+    run,
+    lab,
+    candidate,
+    hosts,
+    agent: (o = {}) => createLabAgent({ hosts: hosts(), ca: lab.trustBundle(), connections: o.connections, maxCachedSessions: 0 }),
+    url: (path, namespace = topology.frontDoor.namespaces[0]!) => `https://${namespace}:${candidate.ports.https}${path}`,
+    user: (name) => {
+      const u = findUser(topology, name) ?? topology.users.find((x) => x.name === name);
+      if (!u) throw new LabError(`no user ${name} in ${topology.name}`);
+      return u;
+    },
+    mark: () => lab.journal.seq,
+    candidateGone: () => candidate.exitReason(),
+  };
+}
+
+/** The world for a spec, started on first use. */
+export function world(spec: WorldSpec = {}): Promise<World> {
+  const run = runOptions();
+  const key = JSON.stringify([spec.variant ?? '', spec.options ?? {}, spec.key ?? '']);
+  let w = worlds.get(key);
+  if (!w) {
+    w = createWorld(run, spec);
+    worlds.set(key, w);
+  }
+  return w;
+}
+
+/** Stop every world (end of run). */
+export async function stopWorlds(): Promise<void> {
+  const all = [...worlds.values()];
+  worlds.clear();
+  await Promise.allSettled(all.map(async (p) => {
+    const w = await p;
+    await w.candidate.stop();
+    await w.lab.stop();
+  }));
+}
