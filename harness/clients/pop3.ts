@@ -13,6 +13,8 @@ export interface Pop3ClientOptions {
   port: number;
   /** Implicit TLS (995). */
   secure?: boolean;
+  /** Same as `secure` (implicit TLS); either may be given. */
+  tls?: boolean;
   /** TLS name to send and check (default: host when it is a name). */
   servername?: string;
   ca?: string | string[];
@@ -54,7 +56,7 @@ export class Pop3Client {
   constructor(readonly opts: Pop3ClientOptions) {
     if (!opts.host) throw new TypeError('host is required');
     if (!Number.isInteger(opts.port) || opts.port <= 0 || opts.port > 65535) throw new TypeError('port must be 1..65535');
-    this.#sock = new LineSocket({ ...opts, secure: !!opts.secure, timeoutMs: opts.timeoutMs ?? 10_000, maxLineBytes: 64 * 1024 });
+    this.#sock = new LineSocket({ ...opts, secure: !!(opts.secure ?? opts.tls), timeoutMs: opts.timeoutMs ?? 10_000, maxLineBytes: 64 * 1024 });
     this.#maxResponse = opts.maxResponseBytes ?? 16 * 1024 * 1024;
   }
 

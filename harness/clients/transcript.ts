@@ -80,7 +80,7 @@ export function maskForm(fields: readonly (readonly [string, string])[], passwor
 const KEY_HEADERS = ['location', 'x-ms-location', 'www-authenticate', 'x-owa-version', 'content-type'];
 const CANONICAL: Record<string, string> = {
   location: 'Location', 'x-ms-location': 'X-MS-Location', 'www-authenticate': 'WWW-Authenticate', 'x-owa-version': 'X-OWA-Version',
-  'content-type': 'Content-Type', 'ms-asprotocolversions': 'MS-ASProtocolVersions', 'ms-server-activesync': 'MS-Server-ActiveSync',
+  'content-type': 'Content-Type', 'ms-asprotocolversion': 'MS-ASProtocolVersion', 'x-ms-policykey': 'X-MS-PolicyKey', 'soapaction': 'SOAPAction', 'ms-asprotocolversions': 'MS-ASProtocolVersions', 'ms-server-activesync': 'MS-Server-ActiveSync',
 };
 
 export type ResponseHeaders = Record<string, string | string[]>;
@@ -142,12 +142,14 @@ export async function recordedRequest(dispatcher: Dispatcher, t: Transcript, req
     const lower = k.toLowerCase();
     if (lower === 'authorization') t.add('C', `Authorization: ${maskAuthorization(v)}`);
     else if (lower === 'cookie') t.add('C', `Cookie: ${v.split(';').map((c) => c.split('=')[0]!.trim()).join(', ')} (values omitted)`);
-    else if (['content-type', 'ms-asprotocolversion', 'x-ms-policykey', 'user-agent'].includes(lower)) t.add('C', `${k}: ${v}`);
+    else if (['content-type', 'ms-asprotocolversion', 'x-ms-policykey', 'user-agent', 'soapaction'].includes(lower)) t.add('C', `${CANONICAL[lower] ?? titleCase(k)}: ${v}`);
   }
   if (req.bodySummary !== undefined) t.add('C', `(body) ${req.bodySummary}`);
   else if (req.body !== undefined) t.add('C', `(body: ${typeof req.body === 'string' ? Buffer.byteLength(req.body) : req.body.byteLength} bytes)`);
 
-  const signal = AbortSignal.timeout(timeoutMs);
+  // undici's own timeouts end a silent exchange cleanly; the signal is the overall cap (connect, slow
+  // bodies) and fires a little later because an aborted request makes undici open a spare connection.
+  const signal = AbortSignal.timeout(timeoutMs + 1000);
   let res: Dispatcher.ResponseData;
   try {
     res = await request(u, { dispatcher, method: method as Dispatcher.HttpMethod, headers: req.headers, body: req.body, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
@@ -175,10 +177,14 @@ export async function recordedRequest(dispatcher: Dispatcher, t: Transcript, req
   for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k.toLowerCase()] = v;
   t.add('S', `HTTP/1.1 ${res.statusCode}`);
   for (const name of [...KEY_HEADERS, ...(req.recordHeaders ?? []).map((h) => h.toLowerCase())]) {
-    for (const v of headerValues(headers, name)) t.add('S', `${CANONICAL[name] ?? name}: ${v}`);
+    for (const v of headerValues(headers, name)) t.add('S', `${CANONICAL[name] ?? titleCase(name)}: ${v}`);
   }
   for (const c of headerValues(headers, 'set-cookie')) t.add('S', `Set-Cookie: ${describeSetCookie(c)}`);
   return { url: u.href, status: res.statusCode, headers, body: new Uint8Array(Buffer.concat(chunks)) };
+}
+
+function titleCase(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
 }
 
 /** `name (attributes)` of a Set-Cookie line: the value is a credential and stays out. */
@@ -190,9 +196,9 @@ export function describeSetCookie(line: string): string {
 }
 
 function transportError(t: Transcript, method: string, u: URL, err: unknown, signal: AbortSignal, timeoutMs: number): HttpClientError {
-  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
   const timedOut = signal.aborted || /timeout/i.test(e?.code ?? '') || /timeout/i.test(e?.name ?? '');
   const detail = [e?.code, e?.message, e?.cause?.code, e?.cause?.message].filter(Boolean).join(': ');
-  t.add('S', timedOut ? `(no answer within ${timeoutMs} ms)` : `(no answer: ${detail})`);
+  t.add('S', timedOut ? `(no answer within ${timeoutMs} ms: ${detail})` : `(no answer: ${detail})`);
   return new HttpClientError(timedOut ? 'HTTP_CLIENT_TIMEOUT' : 'HTTP_CLIENT_TRANSPORT', `${method} ${u.href} failed: ${timedOut ? `no answer within ${timeoutMs} ms` : detail}`, t.snapshot(), { cause: err });
 }

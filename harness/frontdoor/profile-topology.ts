@@ -8,6 +8,7 @@ import type { Topology, TopologyInput } from '../topology/index.ts';
 import { parseTopology, defaultTopologyDocument } from '../topology/index.ts';
 import { getBuild } from '../../mocks/builds/catalogue.ts';
 import { cas } from '../topology/defaults/build-helpers.ts';
+import { MOCK_DEFECTS } from './mock-defects/index.ts';
 
 export type ProfileName = 'exchange2013' | 'exchange2010' | 'exchange2007';
 
@@ -20,6 +21,8 @@ export interface ProfileOptions {
   redirectToOptimalOwaServer?: boolean;
   /** OWA resource folders the front door holds besides its own (002's copied folder). */
   extraResourceFolders?: string[];
+  /** Named defects of the in-lab mock candidate (harness/frontdoor/mock-defects); unknown names are ignored here (the reference's own). */
+  defects?: string[];
 }
 
 /** FQDN of the mock that plays the front door in the 2010/2007 profiles. */
@@ -50,5 +53,6 @@ export function topologyForProfile(base: string | TopologyInput, o: ProfileOptio
     ...(o.crossSiteSilentRedirect !== undefined ? { crossSiteSilentRedirect: o.crossSiteSilentRedirect } : {}),
     ...(o.allowProxyingWithoutSsl !== undefined ? { allowProxyingWithoutSsl: o.allowProxyingWithoutSsl } : {}),
   };
+  for (const d of o.defects ?? []) MOCK_DEFECTS[d]?.(doc, server);
   return parseTopology(doc, `${doc.name} (${o.profile} ${build.id})`);
 }

@@ -23,6 +23,7 @@ export const PLACEHOLDER_METHOD = 'SOURCE';
 const KNOWN = new Set(METHODS);
 const EXTENSION = /^[A-Z][A-Z0-9_.!#$%&'*+^`|~-]*$/;
 const CRLFCRLF = Buffer.from('\r\n\r\n');
+const FRAMING = /\r\n(content-length|transfer-encoding|upgrade)[ \t]*:([^\r\n]*)/gi;
 const MAX_HEAD = 64 * 1024;
 const MAX_LINE = 4 * 1024;
 const queues = new WeakMap<object, string[]>();
@@ -81,7 +82,8 @@ export class RequestFramer {
     const out: Buffer[] = [];
     let from = 0;
     let i = 0;
-    while (i < data.length && this.#state !== 'passthrough') {
+    // (A cast: TS narrows #state after the first check and misses changes made by #inspect/#lines.)
+    while (i < data.length && (this.#state as State) !== 'passthrough') {
       if (this.#state === 'head') {
         const end = data.indexOf(CRLFCRLF, i);
         if (end < 0) {
@@ -146,14 +148,24 @@ export class RequestFramer {
     const sp = head.indexOf(0x20, s);
     const method = sp < 0 ? '' : head.toString('latin1', s, sp);
     const text = head.toString('latin1', Math.max(sp, 0));
-    const te = [...text.matchAll(/\r\ntransfer-encoding[ \t]*:([^\r\n]*)/gi)].map((m) => m[1]!).join(',');
-    const cl = /\r\ncontent-length[ \t]*:[ \t]*(\d{1,15})[ \t]*\r\n/i.exec(text);
-    if (method === '' || method === 'CONNECT' || /\r\nupgrade[ \t]*:/i.test(text)) this.#state = 'passthrough';
-    else if (te.trim() !== '') {
+    // One pass over the header lines that decide framing (RFC 9112 6.3).
+    let te = '';
+    let cl: string | null = null;
+    let clCount = 0;
+    let upgrade = false;
+    for (const m of text.matchAll(FRAMING)) {
+      const name = m[1]!.toLowerCase();
+      if (name === 'transfer-encoding') te += `,${m[2]}`;
+      else if (name === 'content-length') [cl, clCount] = [m[2]!.trim(), clCount + 1];
+      else upgrade = true;
+    }
+    if (method === '' || method === 'CONNECT' || upgrade) this.#state = 'passthrough';
+    else if (te.replace(/[ \t,]/g, '') !== '') {
       const codings = te.split(',').map((c) => c.trim().toLowerCase()).filter(Boolean);
       this.#state = codings.at(-1) === 'chunked' ? 'chunk-size' : 'passthrough';
-    } else if (cl && Number(cl[1]) > 0) [this.#state, this.#remaining] = ['length', Number(cl[1])];
-    else if (/\r\ncontent-length[ \t]*:/i.test(text) && !cl) this.#state = 'passthrough';
+    } else if (cl === null) this.#state = 'head';
+    else if (clCount > 1 || !/^\d{1,15}$/.test(cl)) this.#state = 'passthrough'; // Node refuses these anyway
+    else if (Number(cl) > 0) [this.#state, this.#remaining] = ['length', Number(cl)];
     else this.#state = 'head';
     if (!EXTENSION.test(method) || (KNOWN.has(method) && method !== PLACEHOLDER_METHOD)) return null;
     this.carried(method);

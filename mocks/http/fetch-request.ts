@@ -6,6 +6,7 @@
  * client-sent copy of it was dropped.
  */
 import type { IncomingMessage } from 'node:http';
+import { lightRequest } from './light-request.ts';
 import { CONTEXT_HEADER } from './request-context.ts';
 
 /** Header pairs for a Fetch Request from Node's rawHeaders, minus any client-sent context header. */
@@ -23,7 +24,8 @@ export function fetchHeaders(raw: string[], contextId: string): [string, string]
 
 /**
  * Build the Request. `body` is given for methods that carry one (streamed, `duplex: 'half'`);
- * GET and HEAD never get one (Fetch forbids it; Node drains what a client sent anyway).
+ * GET and HEAD never get one (Fetch forbids it; Node drains what a client sent anyway) and are
+ * built as light requests.
  */
 export function buildFetchRequest(
   url: string,
@@ -33,8 +35,11 @@ export function buildFetchRequest(
   body: ReadableStream<Uint8Array> | null,
   signal?: AbortSignal,
 ): Request {
-  const init: RequestInit & { duplex?: 'half' } = { method, headers: fetchHeaders(req.rawHeaders, contextId) };
-  if (body !== null && method !== 'GET' && method !== 'HEAD') {
+  const headers = fetchHeaders(req.rawHeaders, contextId);
+  // The hot path (LIBRARIES.md): bodiless GET/HEAD get a light Request (light-request.ts).
+  if (method === 'GET' || method === 'HEAD') return lightRequest(url, method, new Headers(headers));
+  const init: RequestInit & { duplex?: 'half' } = { method, headers };
+  if (body !== null) {
     init.body = body;
     init.duplex = 'half';
   }

@@ -48,6 +48,11 @@ export class HandlerSet {
     return [...this.#current];
   }
 
+  /** Entries in the shortlist memo (bounded). */
+  get memoSize(): number {
+    return this.#memo.size;
+  }
+
   /** Increases on every use/reset: whoever caches answers derived from the handlers compares it. */
   get version(): number {
     return this.#version;

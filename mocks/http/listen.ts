@@ -5,6 +5,7 @@
  */
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { HttpListenError, HttpListenerOptionError } from './errors.ts';
@@ -16,6 +17,8 @@ export interface TlsErrorInfo {
   server: string;
   localPort: number;
   remoteAddress: string;
+  /** SNI of the ClientHello when the handshake got that far, else null. */
+  sni: string | null;
   error: string;
 }
 
@@ -59,13 +62,21 @@ export async function listenHttp(opts: ListenHttpOptions): Promise<RunningHttp> 
     throw new HttpListenError(`${opts.server}: cannot create the server (${(e as Error).message})`, { cause: e });
   }
   server.keepAliveTimeout = opts.keepAliveTimeoutMs ?? 120_000;
+  // Every raw connection, handshaking or not: close() must not wait for a client that never spoke
+  // (Node's closeAllConnections only knows connections that reached HTTP).
+  const sockets = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
   // Outlook Anywhere's RPC_IN_DATA / RPC_OUT_DATA: Node's parser refuses methods it does not know.
   acceptExtensionMethods(server, opts.tls ? 'secureConnection' : 'connection');
 
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => onClientError(opts, err, socket as TLSSocket));
   if (opts.tls) {
     server.on('tlsClientError', (err: Error, socket: TLSSocket) => {
-      safeCall(() => opts.onTlsError?.({ server: opts.server, localPort: socket.localPort ?? 0, remoteAddress: socket.remoteAddress ?? '', error: describe(err) }));
+      const sni = (socket as TLSSocket & { servername?: string | false }).servername || null;
+      safeCall(() => opts.onTlsError?.({ server: opts.server, localPort: socket.localPort ?? 0, remoteAddress: socket.remoteAddress ?? '', sni, error: describe(err) }));
       socket.destroy();
     });
   }
@@ -89,6 +100,7 @@ export async function listenHttp(opts: ListenHttpOptions): Promise<RunningHttp> 
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        for (const s of sockets) s.destroy();
       }),
   };
 }

@@ -1,17 +1,18 @@
 /**
- * The msw bridge on real HTTPS sockets: each pitfall of LIBRARIES.md "msw handlers on real sockets"
- * and each guard against bad input, seen from an undici client or from the raw bytes on the wire.
+ * The msw bridge on real HTTPS sockets: each pitfall of LIBRARIES.md "msw handlers on real sockets",
+ * seen from an undici client or from the raw bytes on the wire. Guards against bad input and body
+ * handling: listener-guards.test.ts.
  */
+import { connect as netConnect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { http, HttpResponse } from 'msw';
-import { request, type Agent } from 'undici';
+import { request } from 'undici';
 import { HandlerSet } from './handler-set.ts';
-import { listenHttp, type AnswerInfo, type RunningHttp } from './listener.ts';
+import { createRequestListener, listenHttp } from './listener.ts';
 import { liveContextCount, requestContext, type RequestContext } from './request-context.ts';
-import { headLines, rawTlsExchange, selfSignedCert, trustingAgent, type TestCert } from './test-support.ts';
+import { headLines, startListenerFixture, type ListenerFixture } from './test-support.ts';
 
 const FQDN = 'cas01.site1.contoso.lab';
-const answers: { ctx: RequestContext; info: AnswerInfo }[] = [];
 const handlers = new HandlerSet([
   http.get('/owa/', () => HttpResponse.html('<html><title>Outlook Web App</title></html>', { headers: { 'X-OWA-Version': '14.2.247.5' } })),
   http.get('/owa/auth/logon.aspx', () => {
@@ -34,33 +35,17 @@ const handlers = new HandlerSet([
   }),
 ]);
 
-let cert: TestCert;
-let web: RunningHttp;
-let agent: Agent;
-const clientErrors: string[] = [];
-const tlsErrors: string[] = [];
-const base = () => `https://${FQDN}:${web.port}`;
-/** undici with a lookup-free origin: connect to 127.0.0.1, SNI and Host carry the name. */
-const get = (path: string, opts: { method?: 'GET' | 'HEAD' | 'POST'; headers?: Record<string, string>; body?: string } = {}) =>
-  request(`https://127.0.0.1:${web.port}${path}`, { dispatcher: agent, method: opts.method ?? 'GET', headers: { host: FQDN, ...opts.headers }, body: opts.body });
+let fx: ListenerFixture;
+const get: ListenerFixture['get'] = (path, opts) => fx.get(path, opts);
+const answers = () => fx.answers;
 
 beforeAll(async () => {
-  cert = selfSignedCert([FQDN, 'mail.contoso.lab', 'other.example']);
-  web = await listenHttp({
-    host: '127.0.0.1', port: 0, server: FQDN, tls: cert, handlers, maxBodyBytes: 64 * 1024,
-    onAnswer: (ctx, info) => answers.push({ ctx, info }),
-    onClientError: (i) => clientErrors.push(i.error),
-    onTlsError: (i) => tlsErrors.push(i.error),
-  });
-  agent = trustingAgent(cert.cert, FQDN);
+  fx = await startListenerFixture({ server: FQDN, handlers, names: ['mail.contoso.lab', 'other.example'] });
 });
-afterAll(async () => {
-  await agent?.close();
-  await web?.close();
-});
+afterAll(() => fx?.close());
 afterEach(() => {
   handlers.reset();
-  answers.length = 0;
+  fx.answers.length = 0;
 });
 
 describe('answers as Exchange writes them', () => {
@@ -79,7 +64,7 @@ describe('answers as Exchange writes them', () => {
     expect(res.headers['content-length']).toBe(getLen);
     expect(res.headers['x-owa-version']).toBe('14.2.247.5');
     expect(await res.body.text()).toBe('');
-    expect(answers.at(-1)?.info.method).toBe('HEAD');
+    expect(answers().at(-1)?.info.method).toBe('HEAD');
   });
 
   it('prefers a HEAD handler when one answers', async () => {
@@ -96,7 +81,7 @@ describe('answers as Exchange writes them', () => {
   });
 
   it('writes X-OWA-Version in Exchange casing on the wire', async () => {
-    const raw = await rawTlsExchange({ port: web.port, cert: cert.cert, servername: FQDN, request: `GET /owa/ HTTP/1.1\r\nHost: ${FQDN}\r\nConnection: close\r\n\r\n` });
+    const raw = await fx.raw(`GET /owa/ HTTP/1.1\r\nHost: ${FQDN}\r\nConnection: close\r\n\r\n`);
     const { statusLine, headers } = headLines(raw);
     expect(statusLine).toBe('HTTP/1.1 200 OK');
     expect(headers).toContain('X-OWA-Version: 14.2.247.5');
@@ -104,10 +89,7 @@ describe('answers as Exchange writes them', () => {
   });
 
   it('writes EAS 451 with no reason phrase (PROTOCOL-FACTS)', async () => {
-    const raw = await rawTlsExchange({
-      port: web.port, cert: cert.cert, servername: FQDN,
-      request: `POST /Microsoft-Server-ActiveSync?Cmd=Sync HTTP/1.1\r\nHost: ${FQDN}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
-    });
+    const raw = await fx.raw(`POST /Microsoft-Server-ActiveSync?Cmd=Sync HTTP/1.1\r\nHost: ${FQDN}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
     const { statusLine, headers } = headLines(raw);
     // RFC 9112 4: status-line = HTTP-version SP status-code SP [ reason-phrase ]; the reason is empty.
     expect(statusLine).toBe('HTTP/1.1 451 ');
@@ -120,17 +102,17 @@ describe('answers as Exchange writes them', () => {
     const body = await res.body.text();
     expect(res.statusCode).toBe(404);
     expect(body).toContain('404 - File or directory not found.');
-    expect(answers.at(-1)?.ctx.note.decision).toBe('no-handler');
+    expect(answers().at(-1)?.ctx.note.decision).toBe('no-handler');
   });
 });
 
 describe('matching and context', () => {
   it('matches relative handler paths whatever Host the client sends', async () => {
-    for (const host of ['mail.contoso.lab', `127.0.0.1:${web.port}`, 'OTHER.example']) {
+    for (const host of ['mail.contoso.lab', `127.0.0.1:${fx.web.port}`, 'OTHER.example']) {
       const res = await get('/OWA/', { headers: { host } });
       await res.body.text();
       expect(res.statusCode, host).toBe(200);
-      expect(answers.at(-1)?.ctx.host).toBe(host);
+      expect(answers().at(-1)?.ctx.host).toBe(host);
     }
   });
 
@@ -151,13 +133,14 @@ describe('matching and context', () => {
     await res.body.text();
     expect(res.statusCode).toBe(200);
     // undici sends the Host as SNI, so the two agree here; a front door may send others.
-    expect(seen).toMatchObject({ server: FQDN, scheme: 'https', sni: 'mail.contoso.lab', host: 'mail.contoso.lab', remoteAddress: '127.0.0.1', localPort: web.port, method: 'GET' });
-    expect(url).toBe(`${base()}/EWS/Exchange.asmx?x=1`);
-    const last = answers.at(-1)!;
+    expect(seen).toMatchObject({ server: FQDN, scheme: 'https', sni: 'mail.contoso.lab', host: 'mail.contoso.lab', remoteAddress: '127.0.0.1', localPort: fx.web.port, method: 'GET' });
+    expect(url).toBe(`https://${FQDN}:${fx.web.port}/EWS/Exchange.asmx?x=1`);
+    const last = answers().at(-1)!;
     expect(last.ctx).toBe(seen);
     expect(last.ctx.note).toMatchObject({ vdir: 'ews', decision: 'served' });
     expect(last.info).toMatchObject({ method: 'GET', path: '/EWS/Exchange.asmx', query: 'x=1', status: 200 });
-    expect(last.info.requestHeaders['x-cas-lab-context']).toBe('spoof');
+    expect(last.info.requestHeaders['x-cas-lab-context']).toBeUndefined();
+    expect(last.ctx.rawHeaders.map((h) => h.toLowerCase())).not.toContain('x-cas-lab-context');
     expect(JSON.stringify(last.info.responseHeaders)).not.toContain('x-cas-lab');
     expect(liveContextCount()).toBe(0);
   });
@@ -167,7 +150,7 @@ describe('matching and context', () => {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'destination=x&username=contoso%5Cuser1&password=p&isUtf8=1',
     });
     expect(await res.body.text()).toBe('user=contoso\\user1');
-    expect(answers.at(-1)?.ctx.note.formFields).toEqual(['destination', 'username', 'password', 'isUtf8']);
+    expect(answers().at(-1)?.ctx.note.formFields).toEqual(['destination', 'username', 'password', 'isUtf8']);
   });
 
   it('puts use() overrides in front and reset() removes them', async () => {
@@ -184,13 +167,14 @@ describe('matching and context', () => {
 
 describe('extension methods (Outlook Anywhere)', () => {
   it('serves RPC_IN_DATA, which Node alone answers 400', async () => {
-    const res = await request(`https://127.0.0.1:${web.port}/rpc/rpcproxy.dll?cas01:6001`, {
-      dispatcher: agent, method: 'RPC_IN_DATA', headers: { host: FQDN, 'user-agent': 'HttpProxy.ClientAccessServer2010Ping' }, body: 'abc',
+    const res = await request(`https://127.0.0.1:${fx.web.port}/rpc/rpcproxy.dll?cas01:6001`, {
+      dispatcher: fx.agent, method: 'RPC_IN_DATA', headers: { host: FQDN, 'user-agent': 'HttpProxy.ClientAccessServer2010Ping' }, body: 'r'.repeat(40_000),
     });
     expect(res.statusCode).toBe(401);
     expect(res.headers['www-authenticate']).toBe('NTLM');
-    expect(await res.body.text()).toBe('RPC_IN_DATA 3');
-    expect(answers.at(-1)?.info).toMatchObject({ method: 'RPC_IN_DATA', path: '/rpc/rpcproxy.dll', query: 'cas01:6001' });
+    // 40 000 bytes read through the bounded stream (past its 16 KiB high-water mark: pause and resume).
+    expect(await res.body.text()).toBe('RPC_IN_DATA 40000');
+    expect(answers().at(-1)?.info).toMatchObject({ method: 'RPC_IN_DATA', path: '/rpc/rpcproxy.dll', query: 'cas01:6001' });
   });
 
   it('keeps framing on a keep-alive connection mixing GET, RPC bodies and chunked bodies', async () => {
@@ -201,70 +185,47 @@ describe('extension methods (Outlook Anywhere)', () => {
       `RPC_IN_DATA /rpc/rpcproxy.dll HTTP/1.1\r\nHost: ${FQDN}\r\nContent-Length: 5\r\n\r\nhello` +
       `RPC_OUT_DATA /rpc/rpcproxy.dll HTTP/1.1\r\nHost: ${FQDN}\r\nTransfer-Encoding: chunked\r\n\r\n${fake.length.toString(16)}\r\n${fake}\r\n0\r\n\r\n` +
       `GET /owa/ HTTP/1.1\r\nHost: ${FQDN}\r\nConnection: close\r\n\r\n`;
-    const raw = (await rawTlsExchange({ port: web.port, cert: cert.cert, servername: FQDN, request: wire })).toString('latin1');
+    const raw = (await fx.raw(wire)).toString('latin1');
     expect(raw.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 401', 'HTTP/1.1 401', 'HTTP/1.1 200']);
     expect(raw).toContain('RPC_IN_DATA 5');
     expect(raw).toContain(`RPC_OUT_DATA ${fake.length}`);
     // Node runs pipelined requests side by side (answers still leave in order): compare as a multiset.
-    expect(answers.slice(-4).map((a) => a.info.method).sort()).toEqual(['GET', 'GET', 'RPC_IN_DATA', 'RPC_OUT_DATA']);
+    expect(answers().slice(-4).map((a) => a.info.method).sort()).toEqual(['GET', 'GET', 'RPC_IN_DATA', 'RPC_OUT_DATA']);
   });
 });
 
-describe('bad input never stops the server', () => {
-  it('answers 500 when a handler throws, journals handler-error, and serves the next request', async () => {
-    handlers.use(http.get('/owa/boom', () => { throw new Error('kaboom'); }));
-    const res = await get('/owa/boom');
-    expect(res.statusCode).toBe(500);
-    expect(await res.body.text()).toContain('500 - Internal server error.');
-    expect(answers.at(-1)?.ctx.note).toMatchObject({ decision: 'handler-error', error: 'Error: kaboom' });
-    const next = await get('/owa/');
-    await next.body.text();
-    expect(next.statusCode).toBe(200);
+describe('plain HTTP and options', () => {
+  it('serves plain HTTP too (scheme http, no SNI), extension methods included', async () => {
+    const seen: RequestContext[] = [];
+    const plain = await listenHttp({ host: '127.0.0.1', port: 0, server: FQDN, handlers, onAnswer: (ctx) => seen.push(ctx) });
+    try {
+      const wire =
+        `GET /owa/ HTTP/1.1\r\nHost: ${FQDN}\r\n\r\n` +
+        `RPC_IN_DATA /rpc/rpcproxy.dll HTTP/1.1\r\nHost: ${FQDN}\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi`;
+      const raw = await new Promise<string>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        const s = netConnect(plain.port, '127.0.0.1', () => s.write(wire));
+        s.on('data', (d: Buffer) => chunks.push(d));
+        s.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+        s.on('error', reject);
+        s.setTimeout(5_000, () => s.destroy());
+      });
+      expect(raw.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 401']);
+      expect(raw).toContain('RPC_IN_DATA 2');
+      expect(seen.map((c) => [c.scheme, c.sni, c.method])).toEqual([['http', null, 'GET'], ['http', null, 'RPC_IN_DATA']]);
+    } finally {
+      await plain.close();
+    }
   });
 
-  it('answers 400 to garbage bytes, closes, reports, and keeps serving', async () => {
-    const raw = await rawTlsExchange({ port: web.port, cert: cert.cert, servername: FQDN, request: 'G\x00ET /\x01 HTTP/9\r\n\r\n' });
-    expect(headLines(raw).statusLine).toBe('HTTP/1.1 400 Bad Request');
-    expect(clientErrors.length).toBeGreaterThan(0);
-    const res = await get('/owa/');
-    await res.body.text();
-    expect(res.statusCode).toBe(200);
-  });
-
-  it('reports a TLS handshake of garbage and keeps serving', async () => {
-    const { connect } = await import('node:net');
-    const before = tlsErrors.length;
-    await new Promise<void>((resolve) => {
-      const s = connect(web.port, '127.0.0.1', () => s.write(Buffer.from('this is not a ClientHello\r\n\r\n')));
-      s.on('error', () => resolve());
-      s.on('close', () => resolve());
-      s.resume();
+  it('refuses to bind anything but loopback, and names the option', async () => {
+    await expect(listenHttp({ host: '0.0.0.0', port: 0, server: FQDN, handlers, onAnswer: () => undefined })).rejects.toMatchObject({
+      code: 'HTTP_LISTENER_OPTION_ERR', message: expect.stringContaining('host must be a loopback address'),
     });
-    await expect.poll(() => tlsErrors.length, { timeout: 2_000 }).toBeGreaterThan(before);
-    const res = await get('/owa/');
-    await res.body.text();
-    expect(res.statusCode).toBe(200);
+    expect(() => createRequestListener({ server: 'bad name', handlers, onAnswer: () => undefined })).toThrow(/server must be a host name/);
   });
 
-  it('answers 413 to a declared body over maxBodyBytes', async () => {
-    const raw = await rawTlsExchange({
-      port: web.port, cert: cert.cert, servername: FQDN,
-      request: `RPC_IN_DATA /rpc/rpcproxy.dll HTTP/1.1\r\nHost: ${FQDN}\r\nContent-Length: 1073741824\r\n\r\n`,
-    });
-    expect(headLines(raw).statusLine).toBe('HTTP/1.1 413 Request Entity Too Large');
-    expect(answers.at(-1)?.ctx.note.decision).toBe('too-large');
-  });
-
-  it('answers 413 to a chunked body that grows past maxBodyBytes', async () => {
-    const chunk = 'a'.repeat(16 * 1024);
-    const body = Array.from({ length: 6 }, () => `${(chunk.length).toString(16)}\r\n${chunk}\r\n`).join('') + '0\r\n\r\n';
-    const raw = await rawTlsExchange({
-      port: web.port, cert: cert.cert, servername: FQDN,
-      request: `POST /owa/auth.owa HTTP/1.1\r\nHost: ${FQDN}\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n${body}`,
-    });
-    expect(headLines(raw).statusLine).toBe('HTTP/1.1 413 Request Entity Too Large');
-    const res = await get('/owa/');
-    await res.body.text();
-    expect(res.statusCode).toBe(200);
+  it('reports a port in use as HttpListenError', async () => {
+    await expect(listenHttp({ host: '127.0.0.1', port: fx.web.port, server: FQDN, handlers, onAnswer: () => undefined })).rejects.toMatchObject({ code: 'HTTP_LISTEN_ERR' });
   });
 });

@@ -77,7 +77,7 @@ export function tapRequestBody(req: IncomingMessage, limit: number): BodyTap {
         req.resume();
       },
     },
-    new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 }),
+    new ByteLengthQueuingStrategy({ highWaterMark: 16 * 1024 }),
   );
 
   return {

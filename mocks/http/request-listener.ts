@@ -15,7 +15,7 @@ import type { HandlerSet } from './handler-set.ts';
 import { headerNamer } from './header-case.ts';
 import { NOT_FOUND_PAGE, SERVER_ERROR_PAGE, TOO_LARGE_PAGE } from './iis-pages.ts';
 import { tapRequestBody, type BodyTap } from './request-body.ts';
-import { registerContext, releaseContext, type RequestContext } from './request-context.ts';
+import { CONTEXT_HEADER, registerContext, releaseContext, type RequestContext } from './request-context.ts';
 import { isStaticResponse, SnapshotStore, type Snapshot } from './static.ts';
 import { parseTarget, type Target } from './target.ts';
 
@@ -94,7 +94,7 @@ export function createRequestListener(opts: ListenerOptions): (req: IncomingMess
     }
   };
 
-  const resolve = async (req: IncomingMessage, ctx: RequestContext, target: Target, origin: string, tap: BodyTap | null): Promise<Resolved> => {
+  const resolve = async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext, target: Target, origin: string, tap: BodyTap | null): Promise<Resolved> => {
     const rc = { baseUrl: origin, quiet: true };
     const head = ctx.method === 'HEAD';
     let method = ctx.method;
@@ -103,8 +103,11 @@ export function createRequestListener(opts: ListenerOptions): (req: IncomingMess
     if (head && list.length === 0) list = handlers.candidates((method = 'GET'), target.path, origin);
     if (list.length === 0) return { answer: notFound(ctx) };
     const id = registerContext(ctx);
+    // Requests with a body (EAS Ping, SOAP, RPC) get a signal that aborts when the client goes away,
+    // so a handler holding a long answer can stop; light GET/HEAD requests carry a signal that never aborts.
+    const signal = tap ? abortOnClose(res) : undefined;
     try {
-      let ran = await run(list, buildFetchRequest(target.href, method, req, id, tap?.stream ?? null), rc);
+      let ran = await run(list, buildFetchRequest(target.href, method, req, id, tap?.stream ?? null, signal), rc);
       if (!ran.response && head && method === 'HEAD') {
         list = handlers.candidates((method = 'GET'), target.path, origin);
         if (list.length > 0) ran = await run(list, buildFetchRequest(target.href, 'GET', req, id, null), rc);
@@ -113,7 +116,8 @@ export function createRequestListener(opts: ListenerOptions): (req: IncomingMess
       if (!ran.response) return { answer: notFound(ctx) };
       const answer = await toAnswer(ran.response, wire, defaults);
       if (!ran.static || answer.stream !== null) return { answer };
-      return { answer, keep: { handler: ran.static, headOk: head || handlers.candidates('HEAD', target.path, origin).length === 0 } };
+      // A later HEAD may replay this GET answer only if no HEAD handler could claim the path.
+      return { answer, keep: { handler: ran.static, headOk: handlers.candidates('HEAD', target.path, origin).length === 0 } };
     } finally {
       releaseContext(id);
     }
@@ -128,8 +132,10 @@ export function createRequestListener(opts: ListenerOptions): (req: IncomingMess
     const ctx = contextOf(req, server);
     const rawUrl = req.url ?? '/';
     const head = ctx.method === 'HEAD';
+    // Keyed by port too: one listener may serve HTTPS and HTTP, and absolute handler URLs tell them apart.
+    const snapKey = `${ctx.localPort} ${rawUrl}`;
     if (ctx.method === 'GET' || head) {
-      const snap = snapshots.get(rawUrl);
+      const snap = snapshots.get(snapKey);
       if (snap !== undefined && (!head || snap.headOk)) return replay(snap, ctx, req, res, head);
     }
     const origin = originOf(ctx.scheme, ctx.localPort);
@@ -140,7 +146,7 @@ export function createRequestListener(opts: ListenerOptions): (req: IncomingMess
     const version = handlers.version;
     let resolved: Resolved;
     try {
-      resolved = await resolve(req, ctx, target, origin, tap);
+      resolved = await resolve(req, res, ctx, target, origin, tap);
     } catch (e) {
       if (e instanceof BodyTooLargeError || tap?.tooLarge) return tooLarge(ctx, req, res, target);
       ctx.note.decision = 'handler-error';
@@ -150,7 +156,7 @@ export function createRequestListener(opts: ListenerOptions): (req: IncomingMess
     const { answer, keep } = resolved;
     journal(ctx, req, target, answer);
     if (keep && answer.body) {
-      snapshots.set(rawUrl, {
+      snapshots.set(snapKey, {
         status: answer.status, reason: answer.reason, headers: answer.headers, flatHeaders: answer.headers.flat(),
         body: answer.body, note: { ...ctx.note }, path: target.path, query: target.query, headOk: keep.headOk,
       } satisfies Snapshot, version);
@@ -188,6 +194,14 @@ export function createRequestListener(opts: ListenerOptions): (req: IncomingMess
   };
 }
 
+function abortOnClose(res: ServerResponse): AbortSignal {
+  const ac = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) ac.abort(new Error('the client closed the connection'));
+  });
+  return ac.signal;
+}
+
 /** Run the shortlist; a static handler in first place runs alone so we know it gave the answer. */
 async function run(list: HttpHandler[], request: Request, rc: { baseUrl: string; quiet: boolean }): Promise<{ response?: Response; static?: HttpHandler }> {
   const first = list[0]!;
@@ -202,6 +216,7 @@ async function run(list: HttpHandler[], request: Request, rc: { baseUrl: string;
 
 function contextOf(req: IncomingMessage, server: string): RequestContext {
   const socket = req.socket as TLSSocket;
+  if (req.headers[CONTEXT_HEADER] !== undefined) dropContextHeader(req);
   // RPC_IN_DATA and other extension methods reach Node under a placeholder (extension-methods.ts).
   const method = originalMethod(req);
   req.method = method;
@@ -228,4 +243,17 @@ function checkOptions(opts: ListenerOptions): void {
   if (typeof opts.onAnswer !== 'function') throw new HttpListenerOptionError('onAnswer must be a function');
   if (opts.maxBodyBytes !== undefined && !(Number.isSafeInteger(opts.maxBodyBytes) && opts.maxBodyBytes >= 0))
     throw new HttpListenerOptionError('maxBodyBytes must be a non-negative integer');
+}
+
+/**
+ * A client (or a mock's CAS-CAS hop copying its request headers) sent our internal header: drop it
+ * from what the journal and the handlers see, so it is never mistaken for this listener's own.
+ */
+function dropContextHeader(req: IncomingMessage): void {
+  delete req.headers[CONTEXT_HEADER];
+  const raw: string[] = [];
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    if (req.rawHeaders[i]!.toLowerCase() !== CONTEXT_HEADER) raw.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+  }
+  req.rawHeaders = raw;
 }

@@ -1,11 +1,14 @@
 /**
  * Test helpers for the listener's tests and the HTTP benchmark (not used by the product): a
  * throwaway self-signed certificate made with node-forge, a raw TLS exchange that returns the exact
- * bytes of an answer, and a one-shot undici Agent trusting the certificate.
+ * bytes of an answer, an undici Agent trusting the certificate, and a listener fixture.
  */
 import forge from 'node-forge';
 import { connect, type TLSSocket } from 'node:tls';
-import { Agent } from 'undici';
+import { Agent, request } from 'undici';
+import type { HandlerSet } from './handler-set.ts';
+import { listenHttp, type AnswerInfo, type RunningHttp } from './listener.ts';
+import type { RequestContext } from './request-context.ts';
 
 export interface TestCert {
   key: string;
@@ -75,4 +78,49 @@ export function headLines(raw: Buffer): { statusLine: string; headers: string[] 
   const end = text.indexOf('\r\n\r\n');
   const lines = text.slice(0, end < 0 ? text.length : end).split('\r\n');
   return { statusLine: lines[0] ?? '', headers: lines.slice(1) };
+}
+
+/** A listener on 127.0.0.1:0 with a throwaway certificate, recording what it journals. */
+export interface ListenerFixture {
+  cert: TestCert;
+  web: RunningHttp;
+  agent: Agent;
+  answers: { ctx: RequestContext; info: AnswerInfo }[];
+  clientErrors: string[];
+  tlsErrors: string[];
+  /** An undici request to 127.0.0.1 with Host (and so SNI) = the server name unless overridden. */
+  get(path: string, opts?: { method?: string; headers?: Record<string, string>; body?: string }): ReturnType<typeof request>;
+  /** Raw bytes in, raw bytes out (end the request with `Connection: close`). */
+  raw(wire: string): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+/**
+ * @example
+ * const fx = await startListenerFixture({ server: 'cas01.site1.contoso.lab', handlers: new HandlerSet([...]) });
+ * const res = await fx.get('/owa/');
+ */
+export async function startListenerFixture(opts: { server: string; handlers: HandlerSet; names?: string[]; maxBodyBytes?: number }): Promise<ListenerFixture> {
+  const cert = selfSignedCert([opts.server, ...(opts.names ?? [])]);
+  const answers: ListenerFixture['answers'] = [];
+  const clientErrors: string[] = [];
+  const tlsErrors: string[] = [];
+  const web = await listenHttp({
+    host: '127.0.0.1', port: 0, server: opts.server, tls: cert, handlers: opts.handlers,
+    ...(opts.maxBodyBytes !== undefined ? { maxBodyBytes: opts.maxBodyBytes } : {}),
+    onAnswer: (ctx, info) => answers.push({ ctx, info }),
+    onClientError: (i) => clientErrors.push(i.error),
+    onTlsError: (i) => tlsErrors.push(i.error),
+  });
+  const agent = trustingAgent(cert.cert, opts.server);
+  return {
+    cert, web, agent, answers, clientErrors, tlsErrors,
+    get: (path, o = {}) =>
+      request(`https://127.0.0.1:${web.port}${path}`, { dispatcher: agent, method: (o.method ?? 'GET') as 'GET', headers: { host: opts.server, ...o.headers }, body: o.body }),
+    raw: (wire) => rawTlsExchange({ port: web.port, cert: cert.cert, servername: opts.server, request: wire }),
+    close: async () => {
+      await agent.close();
+      await web.close();
+    },
+  };
 }

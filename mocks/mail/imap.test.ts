@@ -183,6 +183,27 @@ describe('wire bytes of PROTOCOL-FACTS', () => {
     expect(w.buffer).toContain('a8 OK IDLE completed.\r\na9 OK CLOSE completed.\r\nb1 BAD Command received in Invalid state.\r\n');
   });
 
+  it('EXAMINE is read-only (no \\Seen); INTERNALDATE, RFC822.SIZE, ENVELOPE and BODYSTRUCTURE as RFC 3501 writes them', async () => {
+    const l = await imap('ssl');
+    const w = await Wire.connect(l.port, { tls: true, ca: pki.ca });
+    await w.until(/^\* OK .*\r\n/);
+    w.send('a1 LOGIN red@contoso.lab Red-P@ss1\r\na2 EXAMINE inbox\r\n');
+    await w.until(/a2 OK \[READ-ONLY\] EXAMINE completed\.\r\n/);
+    const src = sampleMessages('Red')[0];
+    w.send('a3 FETCH 1 (INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)\r\na4 FETCH 1 BODY[TEXT]\r\na5 FETCH 1 FLAGS\r\n');
+    await w.until(/a5 OK FETCH completed\.\r\n/);
+    const body = Buffer.byteLength(src!.body);
+    const lines = src!.body.split('\r\n').length - 1;
+    expect(w.buffer).toMatch(new RegExp(
+      '\\* 1 FETCH \\(INTERNALDATE "10-Mar-2014 09:30:00 \\+0000" RFC822.SIZE \\d+ ' +
+      'ENVELOPE \\("Mon, 10 Mar 2014 09:30:00 \\+0000" "Welcome to the lab \\(Red\\)" \\(\\(NIL NIL "admin" "contoso.lab"\\)\\) ' +
+      '\\(\\(NIL NIL "admin" "contoso.lab"\\)\\) \\(\\(NIL NIL "admin" "contoso.lab"\\)\\) \\(\\(NIL NIL "red" "contoso.lab"\\)\\) NIL NIL NIL "<[0-9a-f]+@cas.test.lab>"\\) ' +
+      `BODYSTRUCTURE \\("TEXT" "PLAIN" \\("CHARSET" "us-ascii"\\) NIL NIL "7BIT" ${body} ${lines} NIL NIL NIL NIL\\)\\)\r\n`,
+    ));
+    expect(w.buffer).toContain('* 1 FETCH (FLAGS ())\r\na5 OK FETCH completed.\r\n');
+    w.destroy();
+  });
+
   it('AUTHENTICATE PLAIN through a continuation, and with SASL-IR', async () => {
     const l = await imap('ssl');
     const w = await Wire.connect(l.port, { tls: true, ca: pki.ca });

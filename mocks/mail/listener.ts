@@ -108,10 +108,7 @@ class Listener implements MailListener {
   async close(): Promise<void> {
     await this.disable();
     const open = [...this.#connections];
-    for (const c of open) {
-      if (this.protocol === 'imap4') c.write(`* BYE ${IMAP_TEXT.serverClosing}\r\n`);
-      c.destroy('server-close');
-    }
+    for (const c of open) c.destroy('server-close');
     await Promise.all(open.map((c) => c.closed));
   }
 }

@@ -91,5 +91,5 @@ export function rule(id: string, opts: { quote?: string; timeoutMs?: number }, b
 function isCandidateUnreachable(err: unknown): boolean {
   const e = err as { code?: string; cause?: { code?: string } } | undefined;
   const code = e?.code ?? e?.cause?.code;
-  return code === 'ECONNREFUSED' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'CANDIDATE_UNREACHABLE';
+  return code === 'ECONNREFUSED' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'CANDIDATE_UNREACHABLE' || code === 'HTTP_CLIENT_TRANSPORT' || code === 'HTTP_CLIENT_TIMEOUT';
 }

@@ -33,6 +33,8 @@ export interface World {
   readonly run: RunOptions;
   readonly lab: Lab;
   readonly candidate: CandidateHandle;
+  /** FQDN of the mock CAS playing the front door (exchange2010/2007 reference), else null. */
+  readonly frontDoorMock: string | null;
   /** Lab names with the front door's namespaces pointing at the candidate. */
   hosts(): { name: string; address: string }[];
   /** A client agent: lab DNS, lab trust; `connections: 1` for NTLM-style clients. */
@@ -56,7 +58,7 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
   const base = spec.variant ?? defaultTopology(run);
   let topology;
   try {
-    topology = topologyForProfile(base, { profile: run.profile, ...(run.build ? { build: run.build } : {}), ...spec.options });
+    topology = topologyForProfile(base, { profile: run.profile, ...(run.build ? { build: run.build } : {}), ...spec.options, defects: run.defects });
   } catch (err) {
     throw new LabError(`topology ${base} for ${run.profile}: ${(err as Error).message}`, { cause: err });
   }
@@ -89,6 +91,7 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
     run,
     lab,
     candidate,
+    frontDoorMock: topology.servers.find((s) => s.address === topology.frontDoor.address)?.fqdn ?? null,
     hosts,
     agent: (o = {}) => createLabAgent({ hosts: hosts(), ca: lab.trustBundle(), connections: o.connections, maxCachedSessions: 0 }),
     url: (path, namespace = topology.frontDoor.namespaces[0]!) => `https://${namespace}:${candidate.ports.https}${path}`,

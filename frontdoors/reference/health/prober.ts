@@ -93,8 +93,8 @@ export class Prober {
       const res = await request(`https://${s.fqdn}:${s.ports.https}${spec.path}`, {
         method: spec.method as Dispatcher.HttpMethod,
         dispatcher: this.o.dispatcher,
-        // PROTOCOL-FACTS: "no keep-alive"; the Host is the FQDN (undici sets it from the URL).
-        headers: { 'user-agent': this.o.userAgent ?? PROBE_USER_AGENT, connection: 'close' },
+        // PROTOCOL-FACTS: "no keep-alive"; Host (and so SNI) is the FQDN, as on every hop.
+        headers: { host: s.fqdn, 'user-agent': this.o.userAgent ?? PROBE_USER_AGENT, connection: 'close' },
         signal: AbortSignal.timeout(this.o.timeoutMs),
         headersTimeout: this.o.timeoutMs,
         bodyTimeout: this.o.timeoutMs,

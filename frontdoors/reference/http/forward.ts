@@ -18,6 +18,8 @@ export interface ForwardOptions {
   res: FrontResponse;
   /** Turn the hop's head into the client's (status mapping, header filtering). */
   mapHead(status: number, statusText: string, rawHeaders: Buffer[]): { status: number; statusText: string; headers: string[] };
+  /** Return true to drop this answer unseen (the caller retries): nothing is written to the client. */
+  intercept?: (status: number, rawHeaders: Buffer[]) => boolean;
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
 }
@@ -25,12 +27,16 @@ export interface ForwardOptions {
 export interface ForwardResult {
   status: number;
   bytes: number;
+  /** The answer was dropped by `intercept`. */
+  intercepted?: boolean;
 }
 
 /** Error before the response head: nothing was sent to the client, the caller answers 502/504. */
 export class ForwardError extends Error {
-  constructor(readonly cause: Error) {
+  override readonly cause: Error;
+  constructor(cause: Error) {
     super(cause.message);
+    this.cause = cause;
   }
 }
 
@@ -45,6 +51,7 @@ export function forward(o: ForwardOptions): Promise<ForwardResult> {
     let abort: ((err?: Error) => void) | undefined;
     let done = false;
     let resumeHop: (() => void) | undefined;
+    let intercepted = false;
     const finish = (fn: () => void) => {
       if (done) return;
       done = true;
@@ -60,6 +67,12 @@ export function forward(o: ForwardOptions): Promise<ForwardResult> {
       },
       onHeaders(statusCode, rawHeaders, resume, statusText) {
         if (statusCode < 200) return true; // 1xx: nothing to relay (100-continue is the hop's business)
+        if (o.intercept?.(statusCode, rawHeaders)) {
+          intercepted = true;
+          status = statusCode;
+          abort?.(new Error('answer intercepted'));
+          return false;
+        }
         const head = o.mapHead(statusCode, statusText, rawHeaders);
         status = head.status;
         o.res.writeHead(head.status, head.statusText, head.headers);
@@ -80,6 +93,7 @@ export function forward(o: ForwardOptions): Promise<ForwardResult> {
       },
       onError(err) {
         finish(() => {
+          if (intercepted) return resolve({ status, bytes: 0, intercepted: true });
           if (!o.res.headersSent) return reject(new ForwardError(err));
           o.res.destroy(err);
           resolve({ status, bytes });

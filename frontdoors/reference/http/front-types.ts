@@ -19,6 +19,8 @@ export interface FrontRequest extends Readable {
 export interface FrontResponse {
   readonly headersSent: boolean;
   readonly writableEnded: boolean;
+  /** The status written (Node sets it on writeHead). */
+  readonly statusCode?: number;
   writeHead(status: number, statusMessage: string, headers: string[]): unknown;
   write(chunk: Buffer | string): boolean;
   end(chunk?: Buffer | string): unknown;

@@ -55,6 +55,8 @@ export interface HopCall {
   /** Sees the hop's raw head before it is relayed (OWA notes which server set which cookie). */
   onHead?: (status: number, rawHeaders: Buffer[]) => void;
   cookieRewriteDomain?: string | undefined;
+  /** Drop an answer unseen so the caller can repeat the request (see forward.ts). */
+  intercept?: (status: number, rawHeaders: Buffer[]) => boolean;
   /** Relay the legacy CAS's 401 as is (defect `no-auth`). */
   relay401?: boolean;
   headersTimeoutMs: number;
@@ -103,6 +105,7 @@ export class Hop {
     return forward({
       dispatcher, origin: c.target.origin, method: c.method, path: c.path, headers, body: c.body, res: c.res,
       headersTimeoutMs: c.headersTimeoutMs, bodyTimeoutMs: this.timeouts.bodyTimeout,
+      ...(c.intercept ? { intercept: c.intercept } : {}),
       mapHead: (status, statusText, raw) => {
         c.onHead?.(status, raw);
         const hdrs = clientResponseHeaders(raw, { targetOrigin: c.target.origin, clientOrigin: c.clientOrigin, backend: c.target.server.fqdn, cookieRewriteDomain: c.cookieRewriteDomain });

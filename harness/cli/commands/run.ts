@@ -127,7 +127,7 @@ export async function runSuites(r: RunRequest): Promise<ConformanceReport> {
       report = rep;
     },
   });
-  const filters = r.rules.length ? { testNamePattern: `^(${r.rules.join('|')}) ` } : {};
+  const filters = r.rules.length ? { testNamePattern: `(^| )(${r.rules.join("|")}) ` } : {};
   const vitest = await startVitest('test', [], {
     config: join(ROOT, 'suites/vitest.config.ts'),
     root: ROOT,

@@ -14,7 +14,6 @@ export const IMAP_TEXT = {
   tlsOnPlaintext: 'TLS handshake received on a plaintext connection.',
   idleTimeout: 'Connection is closed. 13',
   tooManyConnections: 'Connection refused: too many connections.',
-  serverClosing: 'Server shutting down.',
   signOff: 'Microsoft Exchange Server IMAP4 server signing off.',
   loginFailed: 'LOGIN failed.',
   authFailed: 'AUTHENTICATE failed.',

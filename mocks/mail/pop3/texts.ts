@@ -9,7 +9,6 @@ export const POP3_TEXT = {
   lineTooLong: 'Command line too long.',
   tlsOnPlaintext: 'TLS handshake received on a plaintext connection.',
   tooManyConnections: 'Connection refused: too many connections.',
-  serverClosing: 'Server shutting down.',
   logonFailure: 'Logon failure: unknown user name or bad password.',
   loggedOn: 'User successfully logged on.',
   authenticated: 'User successfully authenticated.',

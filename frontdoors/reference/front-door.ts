@@ -1,0 +1,159 @@
+/**
+ * The reference front door: an Exchange-2013-like Client Access front end for a legacy 2007/2010
+ * organisation (seed 001, second half). It learns the organisation only through the front-door
+ * contract (topology file, directory, CA, hosts file) and serves HTTPS (OWA, EAS, EWS, Autodiscover,
+ * OAB, Outlook Anywhere) and POP3/IMAP4, probing every legacy CAS for health.
+ * @example
+ * import { contractFromEnv } from '../../harness/topology/contract.ts';
+ * const fd = await startReferenceFrontDoor(contractFromEnv());
+ * console.log(fd.ports.https);
+ * await fd.close();
+ */
+import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
+import { Agent } from 'undici';
+import type { FrontDoorContract } from '../../harness/topology/contract.ts';
+import type { Topology } from '../../harness/topology/schema.ts';
+import { readHostsFile } from '../../harness/topology/contract.ts';
+import { DirectoryClient } from './directory/client.ts';
+import { FrontDoorConfigError } from './errors.ts';
+import { HealthTable } from './health/health-table.ts';
+import { Prober } from './health/prober.ts';
+import { createLogger, type Logger } from './log.ts';
+import { HostsTable } from './net/hosts.ts';
+import { createConnector, type Trust } from './net/connector.ts';
+import { NtlmServer } from './ntlm/server.ts';
+import { settingsFromContract } from './options.ts';
+import { AffinityTable } from './routing/affinity.ts';
+import type { OrgView } from './routing/org-view.ts';
+import { ClientAuth } from './http/client-auth.ts';
+import type { FrontContext } from './http/context.ts';
+import { Hop } from './http/hop.ts';
+import { OwaSessions } from './http/owa-sessions.ts';
+import { createRequestHandler } from './http/router.ts';
+import { listenHttps } from './http/server.ts';
+import { listenMail, type MailPorts } from './mail/listeners.ts';
+import type { MailContext } from './mail/session.ts';
+
+export interface ReferenceFrontDoor {
+  /** The ports really bound (the contract's, or ephemeral ones where it said 0). */
+  ports: { https: number } & MailPorts;
+  health: HealthTable;
+  /** Probe every endpoint now (tests; the timer keeps running). */
+  probeNow(): Promise<void>;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+function read(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new FrontDoorConfigError(`cannot read ${what} ${file}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Start the reference front door on the contract's address and ports. */
+export async function startReferenceFrontDoor(contract: FrontDoorContract, opts: { echoLog?: boolean } = {}): Promise<ReferenceFrontDoor> {
+  const settings = settingsFromContract(contract);
+  let topology: Topology;
+  try {
+    topology = JSON.parse(read(contract.topologyFile, 'the topology file')) as Topology;
+  } catch (err) {
+    if (err instanceof FrontDoorConfigError) throw err;
+    throw new FrontDoorConfigError(`the topology file ${contract.topologyFile} is not JSON`, { cause: err });
+  }
+  if (!topology?.frontDoor?.site || !Array.isArray(topology.users)) throw new FrontDoorConfigError('the topology file has no frontDoor or users');
+  const ca = read(contract.caFile, 'the lab CA');
+  const cert = read(contract.certFile, 'the front door certificate');
+  const key = read(contract.keyFile, 'the front door key');
+  const hosts = new HostsTable(readHostsFile(contract.hostsFile));
+  const log = createLogger(contract.runDir, { echo: opts.echoLog ?? false });
+  const directory = new DirectoryClient(contract.directoryUrl);
+  const hopTimeoutMs = Number(contract.options.hopTimeoutMs ?? 120_000);
+
+  // Trust per name: Exchange's default self-signed certificates are accepted unverified (003 Note, TLS-05).
+  const selfSigned = new Set<string>();
+  const noteTrust = (servers: { fqdn: string; aliases?: string[]; namespaces?: string[]; certificate?: string }[]) => {
+    for (const s of servers) if (s.certificate === 'self-signed') for (const n of [s.fqdn, ...(s.aliases ?? []), ...(s.namespaces ?? [])]) selfSigned.add(n.toLowerCase());
+  };
+  noteTrust(topology.servers ?? []);
+  const trustOf = (h: string): Trust => (selfSigned.has(h.toLowerCase()) ? 'any' : 'verify');
+  const connector = createConnector({ hosts, ca, trustOf });
+
+  let httpsPort = contract.ports.https;
+  let view: OrgView | undefined;
+  const buildView = async (): Promise<OrgView> => {
+    const org = await directory.orgMap();
+    if (!view || view.servers !== org.servers) {
+      noteTrust(org.servers);
+      view = {
+        servers: org.servers, sites: org.sites, organisation: org.organisation, frontDoorSite: topology.frontDoor.site,
+        frontDoorNamespaces: topology.frontDoor.namespaces, frontDoorPort: httpsPort,
+      };
+    }
+    return view;
+  };
+
+  const health = new HealthTable(!settings.defects.has('no-retry-before-down'));
+  const affinity = new AffinityTable(100_000, settings.defects.has('no-affinity'));
+  const hop = new Hop(connector, { headersTimeout: hopTimeoutMs, bodyTimeout: settings.limits.idleTimeoutMs });
+  const netbiosDomain = topology.organisation?.netbiosDomain ?? 'CONTOSO';
+  const ntlm = new NtlmServer(
+    { netbiosDomain, dnsDomain: topology.domain, computerName: 'CAS2013', dnsComputerName: topology.frontDoor.namespaces[0] ?? topology.domain },
+    (user, domain) => {
+      const d = domain.toLowerCase();
+      if (d && d !== netbiosDomain.toLowerCase() && d !== topology.domain.toLowerCase()) return undefined;
+      const u = user.toLowerCase();
+      const found = topology.users.find((x) => x.samAccountName === u || x.email.toLowerCase() === u);
+      return found ? { samAccountName: found.samAccountName, password: found.password } : undefined;
+    },
+  );
+  const ctx: FrontContext = {
+    settings, directory, view: buildView, health, affinity, hop, sessions: new OwaSessions(), log, netbiosDomain, hopTimeoutMs,
+    auth: new ClientAuth(directory, ntlm, netbiosDomain, (req) => String(req.headers.host ?? topology.frontDoor.namespaces[0]).replace(/:\d+$/, '')),
+  };
+  const allowed = new Set<string>([...topology.frontDoor.namespaces, ...(topology.namespaces ?? []).filter((n) => n.target === 'front-door').map((n) => n.name), contract.listenAddress].map((n) => n.toLowerCase()));
+
+  const closers: (() => Promise<unknown>)[] = [];
+  const closeAll = async () => {
+    for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
+  };
+  try {
+    // 001: "When a CAS2013 starts up, it connects to Active Directory and enumerates a topology map."
+    await directory.refresh().catch((err) => log.write({ kind: 'directory', error: (err as Error).message }));
+    const refresh = setInterval(() => directory.refresh().catch((err) => log.write({ kind: 'directory', error: (err as Error).message })), 30_000);
+    refresh.unref();
+    closers.push(async () => clearInterval(refresh), () => directory.close(), () => hop.close(), () => log.close());
+
+    const https = await listenHttps({ host: contract.listenAddress, port: contract.ports.https, key, cert, handler: createRequestHandler(ctx, () => allowed), limits: settings.limits, log });
+    closers.push(https.close);
+    httpsPort = https.port;
+
+    const mailCtx: MailContext = {
+      settings, directory, view: buildView, affinity, log, secureContext: createSecureContext({ key, cert }), credentials: { key, cert },
+      target: { hosts, ca, trustOf, timeoutMs: 10_000 },
+    };
+    const mail = await listenMail(mailCtx, contract.listenAddress, { imap: contract.ports.imap, imaps: contract.ports.imaps, pop3: contract.ports.pop3, pop3s: contract.ports.pop3s }, settings.limits.maxConnections);
+    closers.push(mail.close);
+
+    const probeAgent = new Agent({ connect: connector, pipelining: 0 });
+    const prober = new Prober({
+      table: health, servers: () => directory.org?.servers ?? [], dispatcher: probeAgent, intervalMs: settings.healthIntervalMs, timeoutMs: settings.probeTimeoutMs, log,
+      userAgent: settings.defects.has('probe-wrong-agent') ? 'Mozilla/5.0 (Windows NT 6.1) HealthCheck' : undefined,
+    });
+    if (!settings.defects.has('no-probes')) prober.start();
+    closers.push(() => prober.stop(), () => probeAgent.close());
+    log.write({ kind: 'start', https: httpsPort, ...mail.ports, profile: contract.profile, hardened: settings.hardened, defects: [...settings.defects] });
+    return {
+      ports: { https: httpsPort, ...mail.ports },
+      health,
+      probeNow: () => prober.round(),
+      log,
+      close: closeAll,
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

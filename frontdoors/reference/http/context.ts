@@ -1,0 +1,48 @@
+/**
+ * What every request handler of the front door reads: settings, the directory, the organisation
+ * view, health, affinity, the hop, client authentication, OWA sessions and the log; and, per request,
+ * the parsed URL, the client's origin and address, and the fields its log line will carry.
+ */
+import type { DirectoryClient } from '../directory/client.ts';
+import type { HealthTable } from '../health/health-table.ts';
+import type { Logger } from '../log.ts';
+import type { FrontDoorSettings } from '../options.ts';
+import type { AffinityTable } from '../routing/affinity.ts';
+import type { OrgView } from '../routing/org-view.ts';
+import type { ClientAuth } from './client-auth.ts';
+import type { FrontRequest, FrontResponse } from './front-types.ts';
+import type { Hop } from './hop.ts';
+import type { OwaSessions } from './owa-sessions.ts';
+
+export interface FrontContext {
+  settings: FrontDoorSettings;
+  directory: DirectoryClient;
+  /** The organisation view (the directory's map plus the front door's own place). */
+  view(): Promise<OrgView>;
+  health: HealthTable;
+  affinity: AffinityTable;
+  hop: Hop;
+  auth: ClientAuth;
+  sessions: OwaSessions;
+  log: Logger;
+  netbiosDomain: string;
+  /** How long a hop may take to answer (CAS_OPTIONS.hopTimeoutMs, default 120 s; EAS Ping and RPC: an hour). */
+  hopTimeoutMs: number;
+}
+
+export interface RequestInfo {
+  req: FrontRequest;
+  res: FrontResponse;
+  method: string;
+  url: URL;
+  /** `https://mail.contoso.lab:20443`: what the client used (its Host header). */
+  clientOrigin: string;
+  clientIp: string;
+  started: number;
+  /** Fields for this request's log line. */
+  note: Record<string, unknown>;
+}
+
+export function has(ctx: FrontContext, defect: Parameters<FrontDoorSettings['defects']['has']>[0]): boolean {
+  return ctx.settings.defects.has(defect);
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { clientResponseHeaders, hopRequestHeaders, rewriteLocation } from './headers.ts';
+
+describe('hopRequestHeaders', () => {
+  it('strips hop-by-hop and Connection-named headers, the client Authorization and Cookie, and appends X-Forwarded-For', () => {
+    const out = hopRequestHeaders(
+      ['Host', 'mail.contoso.lab', 'Connection', 'keep-alive, X-Secret', 'X-Secret', '1', 'Keep-Alive', 'timeout=5', 'TE', 'trailers', 'Authorization', 'Basic abc',
+        'Cookie', 'a=b', 'X-Forwarded-For', '10.0.0.1', 'User-Agent', 'Apple-iPhone', 'Proxy-Authorization', 'x', 'Transfer-Encoding', 'chunked'],
+      { host: 'cas2010.site1.contoso.lab', authorization: 'NTLM xyz', cookie: 'sessionid=1', clientIp: '127.0.0.1' },
+    );
+    const pairs: [string, string][] = [];
+    for (let i = 0; i < out.length; i += 2) pairs.push([out[i]!.toLowerCase(), out[i + 1]!]);
+    const names = pairs.map(([n]) => n);
+    for (const n of ['connection', 'x-secret', 'keep-alive', 'te', 'proxy-authorization', 'transfer-encoding']) expect(names).not.toContain(n);
+    expect(pairs).toContainEqual(['host', 'cas2010.site1.contoso.lab']);
+    expect(pairs).toContainEqual(['authorization', 'NTLM xyz']);
+    expect(pairs).toContainEqual(['cookie', 'sessionid=1']);
+    expect(pairs).toContainEqual(['x-forwarded-for', '10.0.0.1, 127.0.0.1']);
+    expect(pairs).toContainEqual(['user-agent', 'Apple-iPhone']);
+  });
+});
+
+describe('clientResponseHeaders', () => {
+  const raw = (pairs: string[]) => pairs.map((s) => Buffer.from(s));
+  it('keeps every Set-Cookie apart and unchanged (COOK-01), rewrites Location to the front door', () => {
+    const out = clientResponseHeaders(
+      raw(['Set-Cookie', 'sessionid=1; path=/', 'Set-Cookie', 'cadata=2; path=/; HttpOnly', 'Location', 'https://cas2010.site1.contoso.lab:20443/owa/', 'Connection', 'close', 'Transfer-Encoding', 'chunked']),
+      { targetOrigin: 'https://cas2010.site1.contoso.lab:20443', clientOrigin: 'https://mail.contoso.lab', backend: 'cas2010.site1.contoso.lab' },
+    );
+    expect(out.filter((_, i) => i % 2 === 0 && /set-cookie/i.test(out[i]!)).length).toBe(2);
+    expect(out).toContain('sessionid=1; path=/');
+    expect(out).toContain('cadata=2; path=/; HttpOnly');
+    expect(out[out.indexOf('Location') + 1]).toBe('https://mail.contoso.lab/owa/');
+    expect(out.map((s) => s.toLowerCase())).not.toContain('connection');
+    expect(out.map((s) => s.toLowerCase())).not.toContain('transfer-encoding');
+  });
+  it('the cookie-rewrite defect merges and widens', () => {
+    const out = clientResponseHeaders(raw(['Set-Cookie', 'a=1; path=/', 'Set-Cookie', 'b=2']), { targetOrigin: 'https://x', clientOrigin: 'https://y', backend: 'x', cookieRewriteDomain: '.contoso.lab' });
+    expect(out.filter((s) => /^set-cookie$/i.test(s))).toHaveLength(1);
+    expect(out[out.indexOf('Set-Cookie') + 1]).toContain('Domain=.contoso.lab');
+  });
+  it('leaves foreign locations alone', () => {
+    expect(rewriteLocation('https://legacy.contoso.lab/owa', 'https://cas2010.site1.contoso.lab:1', 'https://mail')).toBe('https://legacy.contoso.lab/owa');
+    expect(rewriteLocation('https://cas:1?x', 'https://cas:1', 'https://mail')).toBe('https://mail?x');
+  });
+});

@@ -1,0 +1,178 @@
+/**
+ * One HTTPS request through the front door: check where it is addressed (hardened: no open proxy),
+ * authenticate the client (AUTH-01), discover the mailbox in the directory, decide per protocol
+ * (routing/http-routes.ts), pick a healthy server with affinity, and relay. Every request writes one
+ * log line; every failure becomes a short text answer with 4xx/5xx, never a crash.
+ */
+import { BadRequestError, FrontDoorError, NoTargetError } from '../errors.ts';
+import { decide, hopTarget, pickServer, type HttpProtocol } from '../routing/http-routes.ts';
+import { casIn } from '../routing/org-view.ts';
+import type { ClientCreds, ClientScheme } from './client-auth.ts';
+import { has, type FrontContext, type RequestInfo } from './context.ts';
+import { autodiscover2007, autodiscoverError, parseAutodiscoverRequest } from './autodiscover.ts';
+import { readBody } from './body.ts';
+import { ForwardError } from './forward.ts';
+import { sendText, type FrontRequest, type FrontResponse } from './front-types.ts';
+import { hopAuthFor } from './hop.ts';
+import { handleOwa } from './owa.ts';
+
+const VDIRS: Record<string, HttpProtocol | 'ecp' | 'powershell'> = {
+  owa: 'owa', 'microsoft-server-activesync': 'eas', ews: 'ews', autodiscover: 'autodiscover', oab: 'oab', rpc: 'rpc', ecp: 'ecp', powershell: 'powershell',
+};
+
+/** Client authentication each vdir takes (the brief of 001's second half: Basic for EAS, NTLM too elsewhere). */
+const CLIENT_SCHEMES: Record<Exclude<HttpProtocol, 'owa'>, ClientScheme[]> = {
+  eas: ['basic'], ews: ['basic', 'ntlm'], autodiscover: ['basic', 'ntlm'], oab: ['basic', 'ntlm'], rpc: ['ntlm', 'basic'],
+};
+
+const LONG_MS = 3_700_000;
+
+/**
+ * @example
+ * https.createServer(tlsOptions, createRequestHandler(ctx));
+ */
+export function createRequestHandler(ctx: FrontContext, allowedHosts: () => Set<string>) {
+  return (req: FrontRequest, res: FrontResponse): void => {
+    const started = Date.now();
+    const method = (req.method ?? 'GET').toUpperCase();
+    const host = String(req.headers.host ?? '').toLowerCase();
+    const note: Record<string, unknown> = {};
+    const clientIp = req.socket.remoteAddress ?? '';
+    res.once('close', () => {
+      ctx.log.write({ kind: 'request', method, path: req.url, host, status: res.statusCode, ms: Date.now() - started, client: clientIp, ...note });
+    });
+    let r: RequestInfo;
+    try {
+      r = { req, res, method, url: requestUrl(req, host), clientOrigin: `https://${host}`, clientIp, started, note };
+      checkAddress(ctx, req, r.url, host, allowedHosts());
+    } catch (err) {
+      req.resume();
+      return fail(ctx, res, note, err);
+    }
+    route(ctx, r).catch((err) => fail(ctx, res, note, err));
+  };
+}
+
+function requestUrl(req: FrontRequest, host: string): URL {
+  if (!host || /[\s/\\@?#]/.test(host)) throw new BadRequestError('a request needs a valid Host header');
+  if (req.method === 'CONNECT') throw new BadRequestError('CONNECT is not served here', 405);
+  try {
+    return new URL(req.url ?? '/', `https://${host}`);
+  } catch {
+    throw new BadRequestError('the request target is not a URL');
+  }
+}
+
+/** Hardened (SEC-01): a Host or absolute URI outside the front door's names is refused (no open proxy). */
+function checkAddress(ctx: FrontContext, req: FrontRequest, url: URL, host: string, allowed: Set<string>): void {
+  if (!ctx.settings.hardened) return;
+  const name = host.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+  if (!allowed.has(name)) throw new BadRequestError(`${name} is not a name of this front door`, 421);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(req.url ?? '') && !allowed.has(url.hostname.toLowerCase())) throw new BadRequestError(`${url.hostname} is not a name of this front door`, 421);
+}
+
+function fail(ctx: FrontContext, res: FrontResponse, note: Record<string, unknown>, err: unknown): void {
+  let status = 500;
+  let text = 'The front door could not handle this request.';
+  if (err instanceof ForwardError) {
+    const code = (err.cause as NodeJS.ErrnoException).code ?? '';
+    status = /TIMEOUT/i.test(code) ? 504 : 502;
+    text = status === 504 ? 'The legacy Client Access server did not answer in time.' : 'The legacy Client Access server could not be reached.';
+    note.error = `${code} ${err.message}`;
+  } else if (err instanceof FrontDoorError) {
+    status = err.status;
+    text = err.message;
+    note.error = err.code;
+  } else {
+    note.error = (err as Error)?.stack ?? String(err);
+    ctx.log.write({ kind: 'bug', error: note.error });
+  }
+  sendText(res, status, text);
+}
+
+async function route(ctx: FrontContext, r: RequestInfo): Promise<void> {
+  const seg = r.url.pathname.split('/')[1]?.toLowerCase() ?? '';
+  const vdir = VDIRS[seg];
+  r.note.vdir = vdir ?? seg;
+  if (!seg) {
+    r.res.writeHead(302, 'Found', ['Location', `${r.clientOrigin}/owa/`, 'Content-Length', '0']);
+    return void r.res.end();
+  }
+  if (!vdir || vdir === 'ecp' || vdir === 'powershell') {
+    r.req.resume();
+    return sendText(r.res, 404, 'Not Found');
+  }
+  if (vdir === 'owa') return handleOwa(ctx, r);
+  const auth = await ctx.auth.check(r.req, CLIENT_SCHEMES[vdir]);
+  if (!auth.ok) {
+    r.note.auth = auth.reason;
+    if (has(ctx, 'no-auth')) return forwardUnauthenticated(ctx, r, vdir);
+    r.req.resume();
+    return sendText(r.res, 401, '401 - Unauthorized: Access is denied due to invalid credentials.', auth.headers);
+  }
+  r.note.user = auth.creds.samAccountName;
+  r.note.auth = auth.creds.scheme;
+  return proxyProtocol(ctx, r, vdir, auth.creds);
+}
+
+async function proxyProtocol(ctx: FrontContext, r: RequestInfo, protocol: Exclude<HttpProtocol, 'owa'>, creds: ClientCreds): Promise<void> {
+  const view = await ctx.view();
+  const q = r.url.searchParams;
+  const deviceId = protocol === 'eas' ? q.get('DeviceId') : null;
+  const d = decide(view, protocol, creds.user, { defects: ctx.settings.defects, deviceType: q.get('DeviceType') });
+  r.note.why = d.why;
+  switch (d.kind) {
+    case 'autodiscover-local': {
+      r.note.decision = 'answered';
+      const body = r.method === 'POST' ? (await readBody(r.req, ctx.settings.limits.maxOwnBodyBytes)).toString('utf8') : '';
+      const ask = parseAutodiscoverRequest(body);
+      const xml = ask.email ? autodiscover2007(view, creds.user, ask.mobile) : autodiscoverError(600, 'Invalid Request');
+      const b = Buffer.from(xml, 'utf8');
+      r.res.writeHead(200, 'OK', ['Content-Type', 'text/xml; charset=utf-8', 'Content-Length', String(b.length), 'Cache-Control', 'private']);
+      return void r.res.end(r.method === 'HEAD' ? undefined : b);
+    }
+    case 'eas-451':
+      // Defect eas-451 only: Exchange 2010's answer (PROTOCOL-FACTS: status line without a reason phrase).
+      r.note.decision = '451';
+      r.req.resume();
+      r.res.writeHead(451, '', ['X-MS-Location', d.location.replace(/\/$/, ''), 'Cache-Control', 'private', 'Content-Length', '0']);
+      return void r.res.end();
+    case 'refuse':
+    case 'silent-redirect':
+      r.req.resume();
+      return sendText(r.res, d.kind === 'refuse' ? d.status : 400, d.why);
+    case 'proxy':
+      break;
+  }
+  const key = deviceId ? `device:${deviceId}` : creds.samAccountName;
+  const server = pickServer(d.pool, protocol, key, { isUp: (f, p) => ctx.health.isUp(f, p), affinity: ctx.affinity, ignoreOutOfService: has(ctx, 'ignore-out-of-service') });
+  if (!server) throw new NoTargetError(`no Client Access server is up for ${protocol} in ${creds.user.site}`);
+  const target = hopTarget(server, protocol, d.via, ctx.settings.defects);
+  r.note.decision = 'proxied';
+  r.note.target = `${target.host}`;
+  const cmd = q.get('Cmd') ?? '';
+  const long = protocol === 'rpc' || (protocol === 'eas' && (cmd === 'Ping' || cmd === 'Sync')) || protocol === 'ews';
+  const bodiless = r.method === 'GET' || r.method === 'HEAD' || (r.method === 'OPTIONS' && !r.req.headers['content-length'] && !r.req.headers['transfer-encoding']);
+  const result = await ctx.hop.forward({
+    target, protocol, auth: hopAuthFor(server, protocol), creds, req: r.req, res: r.res, method: r.method,
+    path: r.url.pathname + r.url.search, body: bodiless ? null : r.req, cookie: r.req.headers.cookie ?? null,
+    clientIp: r.clientIp, clientOrigin: r.clientOrigin, headersTimeoutMs: long ? LONG_MS : ctx.hopTimeoutMs,
+    cookieRewriteDomain: has(ctx, 'cookie-rewrite') ? `.${server.fqdn.split('.').slice(-2).join('.')}` : undefined,
+  });
+  r.note.hopAuth = result.hopAuth;
+}
+
+/** Defect `no-auth`: relay a request nobody authenticated to a CAS of the front door's site. */
+async function forwardUnauthenticated(ctx: FrontContext, r: RequestInfo, protocol: Exclude<HttpProtocol, 'owa'>): Promise<void> {
+  const view = await ctx.view();
+  const server = casIn(view, view.frontDoorSite).find((s) => !s.isOutOfService);
+  if (!server) throw new NoTargetError('no Client Access server in the front door\'s site');
+  const target = hopTarget(server, protocol, 'fqdn', ctx.settings.defects);
+  r.note.decision = 'proxied-unauthenticated';
+  r.note.target = target.host;
+  const bodiless = r.method === 'GET' || r.method === 'HEAD';
+  await ctx.hop.forward({
+    target, protocol, auth: 'pass', req: r.req, res: r.res, method: r.method, path: r.url.pathname + r.url.search, body: bodiless ? null : r.req,
+    cookie: r.req.headers.cookie ?? null, clientIp: r.clientIp, clientOrigin: r.clientOrigin, headersTimeoutMs: ctx.hopTimeoutMs, relay401: true,
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * The front door's HTTPS listener: TLS with its own certificate (CAS_CERT_FILE/CAS_KEY_FILE), then
+ * Node's HTTP/1.1 server for every request, except connections that open with Outlook Anywhere's
+ * RPC_IN_DATA/RPC_OUT_DATA (raw-rpc.ts). Bad input never takes it down: malformed requests (including
+ * a Content-Length with a Transfer-Encoding, RULES.md SEC-02) get 400 and a closed connection, slow
+ * heads 408, oversized heads 431; TLS garbage is dropped; everyone else keeps being served.
+ */
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
+import type { Limits } from '../options.ts';
+import type { Logger } from '../log.ts';
+import { RAW_METHOD, serveRaw } from './raw-rpc.ts';
+import type { FrontRequest, FrontResponse } from './front-types.ts';
+
+export interface HttpsListenerOptions {
+  host: string;
+  port: number;
+  key: string;
+  cert: string;
+  handler: (req: FrontRequest, res: FrontResponse) => void;
+  limits: Limits;
+  log: Logger;
+}
+
+export interface RunningListener {
+  port: number;
+  close(): Promise<void>;
+}
+
+function plainAnswer(status: number, text: string): string {
+  const body = `${text}\r\n`;
+  return `HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
+}
+
+/**
+ * Detach Node's HTTP parser from a socket the way Node itself does for an Upgrade (_http_server.js
+ * onParserExecuteCommon): drop its listeners, give the socket's reads back to JavaScript, free the
+ * parser from the server's connection tracking. False when the internals are not as expected.
+ */
+function adopt(socket: Socket): boolean {
+  try {
+    const parser = (socket as unknown as { parser?: { unconsume?: () => void; remove?: () => void; finish?: () => void } | null }).parser;
+    for (const ev of ['data', 'end', 'drain', 'timeout'] as const) socket.removeAllListeners(ev);
+    if (parser) {
+      parser.unconsume?.();
+      parser.remove?.();
+      (socket as unknown as { parser: unknown }).parser = null;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function listenHttps(o: HttpsListenerOptions): Promise<RunningListener> {
+  const sockets = new Set<Socket>();
+  const http = createHttpServer(
+    { maxHeaderSize: o.limits.maxHeaderBytes, headersTimeout: o.limits.headersTimeoutMs, requestTimeout: 0, keepAliveTimeout: 120_000, connectionsCheckingInterval: 1_000 },
+    (req, res) => o.handler(req, res as unknown as FrontResponse),
+  );
+  http.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
+    // An RPC_IN_DATA/RPC_OUT_DATA on a connection Node's parser already serves: take the connection over.
+    if (err.code === 'HPE_INVALID_METHOD' && err.rawPacket && RAW_METHOD.test(err.rawPacket.toString('latin1', 0, 16)) && adopt(socket)) {
+      socket.setTimeout(o.limits.idleTimeoutMs, () => socket.destroy());
+      return serveRaw(socket, err.rawPacket, o.handler, o.limits);
+    }
+    o.log.write({ kind: 'client-error', error: `${err.code ?? ''} ${err.message}`, client: socket.remoteAddress });
+    const inFlight = (socket as unknown as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) return void socket.destroy();
+    const answer =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? plainAnswer(408, 'Request Timeout')
+      : err.code === 'HPE_HEADER_OVERFLOW' ? plainAnswer(431, 'Request Header Fields Too Large')
+      : plainAnswer(400, 'Bad Request');
+    socket.end(answer);
+    setTimeout(() => socket.destroy(), 2_000).unref();
+  });
+
+  const tls = createTlsServer({ key: o.key, cert: o.cert }, (socket: TLSSocket) => {
+    socket.setTimeout(o.limits.idleTimeoutMs, () => socket.destroy());
+    socket.on('error', () => socket.destroy());
+    // Peek at the first bytes: Outlook Anywhere's methods go to the raw reader (see raw-rpc.ts).
+    const peekTimer = setTimeout(() => socket.destroy(), o.limits.headersTimeoutMs);
+    peekTimer.unref();
+    socket.once('close', () => clearTimeout(peekTimer));
+    socket.once('readable', () => {
+      clearTimeout(peekTimer);
+      const first = socket.read() as Buffer | null;
+      if (!first) return void socket.destroy();
+      if (RAW_METHOD.test(first.toString('latin1', 0, 16))) return serveRaw(socket, first, o.handler, o.limits);
+      socket.unshift(first);
+      http.emit('connection', socket);
+    });
+  });
+  tls.maxConnections = o.limits.maxConnections;
+  tls.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
+  tls.on('tlsClientError', (err: Error, socket: TLSSocket) => {
+    o.log.write({ kind: 'tls-error', error: err.message, client: socket.remoteAddress });
+    socket.destroy();
+  });
+  tls.on('error', (err) => o.log.write({ kind: 'listener-error', error: err.message }));
+
+  await new Promise<void>((resolve, reject) => {
+    tls.once('error', reject);
+    tls.listen(o.port, o.host, () => {
+      tls.off('error', reject);
+      resolve();
+    });
+  });
+  const address = tls.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : o.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        tls.close(() => resolve());
+        http.close();
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}
