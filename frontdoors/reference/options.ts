@@ -22,6 +22,7 @@ export const DEFECTS = [
   'no-probes',
   'cookie-rewrite',
   'drop-resources',
+  'leak-ru1-cookie',
 ] as const;
 export type Defect = (typeof DEFECTS)[number];
 
@@ -45,10 +46,12 @@ export interface FrontDoorSettings {
   hardened: boolean;
   defects: ReadonlySet<Defect>;
   healthIntervalMs: number;
-  /** Probe timeout: PROTOCOL-FACTS says 5 s; in the lab's fast mode never longer than the interval. */
+  /** Probe timeout: PROTOCOL-FACTS says 5 s (CAS_OPTIONS.probeTimeoutMs overrides). */
   probeTimeoutMs: number;
   limits: Limits;
 }
+
+const positive = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
 
 /** Read the defects and limits out of a contract; unknown defect names are a configuration error. */
 export function settingsFromContract(c: FrontDoorContract): FrontDoorSettings {
@@ -63,7 +66,7 @@ export function settingsFromContract(c: FrontDoorContract): FrontDoorSettings {
     hardened: c.hardened,
     defects: new Set(raw as Defect[]),
     healthIntervalMs: interval,
-    probeTimeoutMs: Math.max(200, Math.min(5_000, interval)),
+    probeTimeoutMs: positive(c.options?.probeTimeoutMs) ?? 5_000,
     limits: {
       maxHeaderBytes: 16 * 1024,
       maxOwnBodyBytes: 64 * 1024,

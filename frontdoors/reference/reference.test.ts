@@ -134,7 +134,7 @@ describe('OWA', () => {
     expect(lab.journal.filter((x) => isUserHttp(x) && x.vdir === 'owa', from)).toHaveLength(0);
     const action = /action="([^"]+)"/.exec(html)![1]!.replace(/&amp;/g, '&');
     expect(action).toMatch(/^https:\/\/legacy\.contoso\.lab:\d+\/owa\/auth\/owaauth\.dll$/);
-    const fields = new URLSearchParams([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"')]));
+    const fields = new URLSearchParams([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m): [string, string] => [m[1]!, m[2]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"')]));
     const post = await request(action, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: fields.toString() });
     await post.body.dump();
     expect(post.statusCode).toBe(302);
@@ -191,7 +191,9 @@ describe('Autodiscover, Outlook Anywhere', () => {
 
   it('takes NTLM from Outlook and proxies Red RPC_IN_DATA to CAS2010 Site1 (OA-01)', async () => {
     const from = since();
-    const client = new Client(base, { connect: { ca: lab.pki.ca.certPem, lookup: (_h, _o, cb) => cb(null, [{ address: lab.state().frontDoor.address, family: 4 }]) } as never });
+    const address = lab.state().frontDoor.address;
+    const lookup = (_h: string, _o: unknown, cb: (e: null, a: { address: string; family: number }[]) => void) => cb(null, [{ address, family: 4 }]);
+    const client = new Client(base, { connect: { ca: lab.pki.ca.certPem, lookup } as never });
     try {
       const path = '/rpc/rpcproxy.dll?mbx2010.site1.contoso.lab:6001';
       const r1 = await client.request({ path, method: 'RPC_IN_DATA', headers: { host: new URL(base).host, authorization: `NTLM ${negotiateMessage().toString('base64')}`, 'content-length': '0' } });
@@ -335,6 +337,37 @@ describe('bad input', () => {
     const res = await request(`${base}/owa/`, { dispatcher: agent });
     await res.body.dump();
     expect(res.statusCode).toBe(302);
+  });
+
+  it('answers 503 when the directory does not answer, 504 when a legacy CAS hangs, 502 when it resets', async () => {
+    const ports = { https: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0 };
+    const noDirectory = await startReferenceFrontDoor({ ...contract, directoryUrl: 'http://127.0.0.1:9', ports, options: { defects: ['no-probes'] }, runDir: join(lab.stateDir, 'reference-nodir') });
+    const slow = await startReferenceFrontDoor({ ...contract, ports, options: { defects: ['no-probes'], hopTimeoutMs: 500 }, runDir: join(lab.stateDir, 'reference-slow') });
+    const ews = async (port: number) => {
+      const res = await request(`https://mail.contoso.lab:${port}/EWS/Exchange.asmx`, { method: 'POST', dispatcher: agent, headers: { authorization: basic('red') }, body: '<soap/>' });
+      return { status: res.statusCode, text: await res.body.text() };
+    };
+    try {
+      expect((await ews(noDirectory.ports.https)).status).toBe(503);
+      const delay = lab.faults.inject({ server: 'cas2010.site1.contoso.lab', endpoint: 'ews', kind: 'delay', delayMs: 3_000 });
+      try {
+        const r = await ews(slow.ports.https);
+        expect(r.status).toBe(504);
+        expect(r.text).toMatch(/did not answer in time/);
+      } finally {
+        lab.faults.clear(delay.id);
+      }
+      const reset = lab.faults.inject({ server: 'cas2010.site1.contoso.lab', endpoint: 'ews', kind: 'reset' });
+      try {
+        expect((await ews(slow.ports.https)).status).toBe(502);
+      } finally {
+        lab.faults.clear(reset.id);
+      }
+      expect((await ews(slow.ports.https)).status).toBe(200);
+    } finally {
+      await noDirectory.close();
+      await slow.close();
+    }
   });
 
   it('hardened: when SSL is switched off on the target, IMAP falls back to TLS (STARTTLS on the hop, MAIL-08)', async () => {

@@ -162,7 +162,7 @@ function readProtocol(p: XmlElement): AutodiscoverProtocol {
  * Mobile (mobilesync) Autodiscover: where a device should sync.
  * @example
  * const m = await autodiscoverMobile(agent, adUrl, 'orange@contoso.lab', 'orange', 'Orange-P@ss1');
- * m.url; // 'https://mail-region.contoso.lab:…/Microsoft-Server-ActiveSync'
+ * m.url; // 'https://mail-region.contoso.lab:.../Microsoft-Server-ActiveSync'
  */
 export async function autodiscoverMobile(dispatcher: Dispatcher, url: string, email: string, user: string, password: string, opts: AutodiscoverOptions = {}): Promise<MobileAutodiscover> {
   const { common, response } = await post(dispatcher, url, mobileRequestBody(email), user, password, opts);

@@ -1,6 +1,6 @@
 /**
  * The EAS device against the mock CAS2010 in Site1 directly (no front door). That CAS plays 001's
- * first half: Orange's listed device gets "a 451 response … notifying the device it needs to use a
+ * first half: Orange's listed device gets "a 451 response ... notifying the device it needs to use a
  * new namespace, mail-region.contoso.com"; an unlisted one is proxied to CAS2010 in Site2.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -55,7 +55,7 @@ const MAX_FOLLOWS = 5;
  * const d = new EasDevice({ dispatcher: lab.agent(), baseUrl: lab.origin('cas2010.site1.contoso.lab'),
  *   user: 'orange', password: 'Orange-P@ss1', deviceId: 'ORANGE0001', deviceType: 'WindowsPhone' });
  * const r = await d.options();
- * r.location451; // 'https://mail-region.contoso.lab:…/Microsoft-Server-ActiveSync'
+ * r.location451; // 'https://mail-region.contoso.lab:.../Microsoft-Server-ActiveSync'
  * d.baseUrl;     // the same: later requests go there
  */
 export class EasDevice {

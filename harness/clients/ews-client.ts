@@ -39,7 +39,7 @@ export interface EwsResult {
   wellFormed: boolean;
   xmlError?: string;
   serverVersion?: ServerVersionInfo;
-  /** Every ResponseCode in the answer, in order (NoError, ErrorProxyRequestNotAllowed, …). */
+  /** Every ResponseCode in the answer, in order (NoError, ErrorProxyRequestNotAllowed, ...). */
   responseCodes: string[];
   /** ResponseClass attributes (Success, Warning, Error), in order. */
   responseClasses: string[];

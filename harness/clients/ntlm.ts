@@ -116,7 +116,7 @@ export class NtlmSession {
     if (init.authorization) lines.push(`Authorization: ${init.authorization.summary}`);
     const t = this.#shared.transcript;
     try {
-      const res = await this.#client.request({ path, method, headers, body: init.body, signal: AbortSignal.timeout(this.#timeoutMs) });
+      const res = await this.#client.request({ path, method, headers, body: init.body, reset: false, signal: AbortSignal.timeout(this.#timeoutMs) });
       const body = await res.body.text();
       this.#flush(lines);
       const out: Record<string, string | string[]> = {};

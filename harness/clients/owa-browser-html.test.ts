@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEntities, parsePage } from './owa-browser-html.ts';
+import { decodeEntities, otherOwaUrl, parsePage } from './owa-browser-html.ts';
 
 describe('parsePage', () => {
   it('reads a logon form: hidden fields, radios, the password field, the submit button', () => {
@@ -39,5 +39,15 @@ describe('parsePage', () => {
       expect(() => parsePage(junk)).not.toThrow();
     }
     expect(decodeEntities('&#x41;&#66;&amp;&bogus;&#0;')).toBe('AB&&bogus;&#0;');
+  });
+
+  it('finds a full /owa URL on another origin (a manual redirect target), not a relative or same-origin one', () => {
+    const here = 'https://cas2010.site1.contoso.lab:4443/owa/';
+    const html = (b: string) => `<html><body>${b}</body></html>`;
+    const find = (b: string) => otherOwaUrl(parsePage(html(b)), html(b), here);
+    expect(find('<a href="https://mail-region.contoso.lab/owa">x</a>')).toBe('https://mail-region.contoso.lab/owa');
+    expect(find('Please use https://mail-region.contoso.lab/owa/ instead.')).toBe('https://mail-region.contoso.lab/owa/');
+    expect(find('<a href="/owa/">x</a><a href="https://cas2010.site1.contoso.lab:4443/owa/">y</a>')).toBeUndefined();
+    expect(find('<a href="https://www.microsoft.com/help">help</a>')).toBeUndefined();
   });
 });

@@ -28,11 +28,11 @@ export interface HtmlPage {
   forms: HtmlForm[];
   /** `href` of every `<a>`, as written (entities decoded). */
   links: string[];
-  /** Every `href` and `src` attribute value in the page (link, script, img, …). */
+  /** Every `href` and `src` attribute value in the page (link, script, img, ...). */
   references: string[];
   /** The form that script submits on load, if any. */
   selfSubmitting: HtmlForm | null;
-  /** `<meta http-equiv="refresh" content="N;url=…">` target, if any. */
+  /** `<meta http-equiv="refresh" content="N;url=...">` target, if any. */
   refresh: { delaySeconds: number; url: string } | null;
 }
 
@@ -136,4 +136,24 @@ function selfSubmitting(html: string, forms: HtmlForm[]): HtmlForm | null {
   const named = /forms\s*(?:\[\s*['"]([^'"]+)['"]\s*\]|\.([A-Za-z_]\w*))\s*\.submit|getElementById\s*\(\s*['"]([^'"]+)['"]\s*\)\s*\.submit/.exec(code);
   const name = named?.[1] ?? named?.[2] ?? named?.[3];
   return (name && forms.find((f) => f.name === name)) || forms[0]!;
+}
+
+/**
+ * The first full `/owa` URL on another origin that a page names (a link, else its text): what RULES
+ * calls "a 2xx page containing the full URL U". Relative links do not count (the rule says full).
+ */
+export function otherOwaUrl(page: HtmlPage, body: string, pageUrl: string): string | undefined {
+  const here = new URL(pageUrl).origin;
+  const text = body.replace(/<[^>]*>/g, ' ');
+  const candidates = [...page.links, ...[...text.matchAll(/https?:\/\/[^\s"'<>]+/gi)].slice(0, 100).map((m) => m[0])];
+  for (const raw of candidates) {
+    if (!/^https?:\/\//i.test(raw)) continue;
+    try {
+      const u = new URL(raw);
+      if (u.origin !== here && /^\/owa(\/|$)/i.test(u.pathname)) return raw;
+    } catch {
+      // not a URL after all: keep looking
+    }
+  }
+  return undefined;
 }

@@ -62,7 +62,7 @@ describe('OwaBrowser against CAS2010 Site1', () => {
     expect(JSON.stringify(r.transcript)).not.toContain(user('Purple').password);
   });
 
-  it('Orange gets a manual redirect page naming https://mail-region.contoso.lab…/owa, with no hop there', async () => {
+  it('Orange gets a manual redirect page naming https://mail-region.contoso.lab.../owa, with no hop there', async () => {
     const b = new OwaBrowser({ dispatcher: agent });
     const r = await b.login(owa, 'CONTOSO\\orange', user('Orange').password);
     expect(r.status).toBe(200);

@@ -8,7 +8,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { CookieJar } from './owa-browser-cookies.ts';
-import { parsePage, type FormField, type HtmlForm, type HtmlPage } from './owa-browser-html.ts';
+import { otherOwaUrl, parsePage, type FormField, type HtmlForm, type HtmlPage } from './owa-browser-html.ts';
 import { headerValue, headerValues, maskForm, recordedRequest, Transcript, type ResponseHeaders, type TranscriptEntry } from './transcript.ts';
 
 export { CookieJar } from './owa-browser-cookies.ts';
@@ -47,7 +47,7 @@ export interface OwaNavigation {
   credentialsTyped: number;
   /** The final page is a sign-in form. */
   logonPage: boolean;
-  /** Why the browser stopped early, if it did (too many redirects, no sign-in form, …). */
+  /** Why the browser stopped early, if it did (too many redirects, no sign-in form, ...). */
   stopped?: string;
   transcript: TranscriptEntry[];
 }
@@ -77,7 +77,7 @@ const IE11 = 'Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) like Gec
  * const b = new OwaBrowser({ dispatcher: lab.agent() });
  * const r = await b.login(lab.origin('cas2010.site1.contoso.lab') + '/owa/', 'CONTOSO\\red', 'Red-P@ss1');
  * r.title;                       // 'Red - Outlook Web App'
- * await b.loadResources();       // [{ url: '…/owa/14.2.283.3/themes/resources/logon.css', status: 200 }, …]
+ * await b.loadResources();       // [{ url: '.../owa/14.2.283.3/themes/resources/logon.css', status: 200 }, ...]
  */
 export class OwaBrowser {
   readonly cookies = new CookieJar();
@@ -116,19 +116,7 @@ export class OwaBrowser {
   get manualRedirectUrl(): string | undefined {
     const c = this.#current;
     if (!c || c.status < 200 || c.status > 299 || headerValue(c.headers, 'location') || c.page.selfSubmitting || c.page.refresh || this.isLogonPage) return undefined;
-    const here = new URL(c.url).origin;
-    const text = c.body.replace(/<[^>]*>/g, ' ');
-    const candidates = [...c.page.links, ...[...text.matchAll(/https?:\/\/[^\s"'<>]+/gi)].map((m) => m[0])];
-    for (const raw of candidates) {
-      if (!/^https?:\/\//i.test(raw)) continue; // RULES: the *full* URL
-      try {
-        const u = new URL(raw);
-        if (u.origin !== here && /^\/owa(\/|$)/i.test(u.pathname)) return raw;
-      } catch {
-        // not a URL after all: keep looking
-      }
-    }
-    return undefined;
+    return otherOwaUrl(c.page, c.body, c.url);
   }
 
   /** Navigate to `url` (GET), following redirects, refreshes and self-submitting forms. */
@@ -177,7 +165,7 @@ export class OwaBrowser {
     return this.signIn(user, password);
   }
 
-  /** GET every `/owa/<version>/…` resource the current page references; their statuses, in page order. */
+  /** GET every `/owa/<version>/...` resource the current page references; their statuses, in page order. */
   async loadResources(): Promise<{ url: string; status: number }[]> {
     const c = this.#current;
     if (!c) return [];

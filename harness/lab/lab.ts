@@ -194,7 +194,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     lab.controlUrl = ctl.url;
     lab.onStop(ctl.close);
     const unwatch = lab.faults.onChange(() => {
-      for (const m of lab.mocks.values()) void m.applyMailFaults();
+      for (const m of lab.mocks.values()) {
+        m.applyHttpFaults(lab.faults.list().some((f) => f.server === m.fqdn && ['status', 'reset', 'delay'].includes(f.kind)));
+        void m.applyMailFaults();
+        void m.applySocketFaults();
+      }
     });
     lab.onStop(async () => unwatch());
     writeStateFiles(lab);

@@ -86,7 +86,9 @@ export class MockCas {
 
   constructor(readonly opts: MockCasOptions) {
     this.ctx = createCasContext({ topology: opts.topology, server: opts.fqdn, record: opts.record, ports: opts.ports, resolveHost: opts.resolveHost, fault: (v) => opts.faults.http(v) });
-    this.handlers = new HandlerSet([faultHandler(opts.faults), ...casHandlers(this.ctx)]);
+    // The fault handler is put in front only while a fault is set, so static snapshots keep working otherwise.
+    this.handlers = new HandlerSet(casHandlers(this.ctx));
+    this.#faultHandler = faultHandler(opts.faults);
     this.#secure = createSecureContext({ cert: opts.credentials.certPem, key: opts.credentials.keyPem });
   }
 
@@ -101,22 +103,78 @@ export class MockCas {
 
   async start(): Promise<void> {
     const { opts } = this;
+    const onAnswer = this.#journal.bind(this);
     try {
-      const onAnswer = this.#journal.bind(this);
-      const https = await listenHttp({
-        server: opts.fqdn, handlers: this.handlers, onAnswer, host: opts.host, port: opts.portFor(443),
-        tls: { key: opts.credentials.keyPem, cert: opts.credentials.certPem },
-        onClientError: (i) => opts.record({ kind: 'tls', server: opts.fqdn, localPort: i.localPort, remoteAddress: i.remoteAddress, sni: null, outcome: `client-error: ${i.error}`, protocol: null, certificate: null, service: 'https' }),
-        onTlsError: (i: { localPort?: number; remoteAddress?: string; error?: string; sni?: string | null }) =>
-          opts.record({ kind: 'tls', server: opts.fqdn, localPort: i.localPort ?? 0, remoteAddress: i.remoteAddress ?? '', sni: i.sni ?? null, outcome: `failed: ${i.error ?? 'handshake'}`, protocol: null, certificate: null, service: 'https' }),
-      });
+      const https = await this.#listenHttps(opts.portFor(443));
       this.ports.https = https.port;
-      this.#closers.push(https.close);
+      this.#closers.push(() => this.#https?.close() ?? Promise.resolve());
       if (this.wantsHttp) {
         const plain = await listenHttp({ server: opts.fqdn, handlers: this.handlers, onAnswer, host: opts.host, port: opts.portFor(80) });
         this.ports.http = plain.port;
         this.#closers.push(plain.close);
       }
+      await this.#startMail();
+    } catch (err) {
+      await this.stop();
+      const e = err as NodeJS.ErrnoException;
+      throw new MockStartError(`mock CAS ${opts.fqdn} could not start on ${opts.host}: ${e.code === 'EADDRINUSE' ? 'port in use' : e.code ?? ''} ${e.message}`, { cause: err });
+    }
+  }
+
+  #https: Awaited<ReturnType<typeof listenHttp>> | undefined;
+  #faultHandler: HttpHandler;
+  #faultInstalled = false;
+
+  /** Put the fault handler in front of the vdirs while this server has HTTP faults (msw `use`), remove it after. */
+  applyHttpFaults(hasFaults: boolean): void {
+    if (hasFaults && !this.#faultInstalled) this.handlers.use(this.#faultHandler);
+    if (!hasFaults && this.#faultInstalled) this.handlers.reset();
+    this.#faultInstalled = hasFaults;
+  }
+
+  /** The HTTPS listener; a `tls-failure` fault breaks handshakes by closing the raw connection before TLS answers. */
+  async #listenHttps(port: number) {
+    const { opts } = this;
+    const https = await listenHttp({
+        server: opts.fqdn, handlers: this.handlers, onAnswer: this.#journal.bind(this), host: opts.host, port,
+        tls: { key: opts.credentials.keyPem, cert: opts.credentials.certPem },
+        onClientError: (i) => opts.record({ kind: 'tls', server: opts.fqdn, localPort: i.localPort, remoteAddress: i.remoteAddress, sni: null, outcome: `client-error: ${i.error}`, protocol: null, certificate: null, service: 'https' }),
+        onTlsError: (i: { localPort?: number; remoteAddress?: string; error?: string; sni?: string | null }) =>
+          opts.record({ kind: 'tls', server: opts.fqdn, localPort: i.localPort ?? 0, remoteAddress: i.remoteAddress ?? '', sni: i.sni ?? null, outcome: `failed: ${i.error ?? 'handshake'}`, protocol: null, certificate: null, service: 'https' }),
+      });
+    https.server.prependListener('connection', (sock) => {
+      if (opts.faults.socket() !== 'tls-failure') return;
+      opts.record({ kind: 'tls', server: opts.fqdn, localPort: https.port, remoteAddress: sock.remoteAddress ?? '', sni: null, outcome: 'failed: injected tls-failure', protocol: null, certificate: null, service: 'https' });
+      sock.end(Buffer.from('\x15\x03\x03\x00\x02\x02\x28', 'latin1')); // a TLS fatal alert (handshake_failure) instead of a ServerHello
+    });
+    this.#https = https;
+    return https;
+  }
+
+  #socketQueue: Promise<void> = Promise.resolve();
+
+  /** Apply server-level HTTPS faults: `refuse` stops listening (ECONNREFUSED) until cleared. Calls are serialised. */
+  applySocketFaults(): Promise<void> {
+    this.#socketQueue = this.#socketQueue.then(() => this.#applySocketFaults()).catch((err) => {
+      this.opts.record({ kind: 'fault', server: this.opts.fqdn, action: 'inject', description: `could not apply a socket fault: ${(err as Error).message}` });
+    });
+    return this.#socketQueue;
+  }
+
+  async #applySocketFaults(): Promise<void> {
+    const refuse = this.opts.faults.socket() === 'refuse';
+    if (refuse && this.#https) {
+      const h = this.#https;
+      this.#https = undefined;
+      await h.close();
+    } else if (!refuse && !this.#https && this.ports.https) {
+      await this.#listenHttps(this.ports.https);
+    }
+  }
+
+  async #startMail(): Promise<void> {
+    const { opts } = this;
+    {
       for (const protocol of ['imap4', 'pop3'] as const) {
         for (const ep of mailEndpoints(this.ctx.server, protocol)) {
           const listener = await startMailListener({
@@ -138,15 +196,18 @@ export class MockCas {
           this.#closers.push(() => listener.close());
         }
       }
-    } catch (err) {
-      await this.stop();
-      const e = err as NodeJS.ErrnoException;
-      throw new MockStartError(`mock CAS ${opts.fqdn} could not start on ${opts.host}: ${e.code === 'EADDRINUSE' ? 'port in use' : e.code ?? ''} ${e.message}`, { cause: err });
     }
   }
 
-  /** Apply mail faults that switch a method off (connection refused) or back on. */
-  async applyMailFaults(): Promise<void> {
+  #mailQueue: Promise<void> = Promise.resolve();
+
+  /** Apply mail faults that switch a method off (connection refused) or back on. Calls are serialised. */
+  applyMailFaults(): Promise<void> {
+    this.#mailQueue = this.#mailQueue.then(() => this.#applyMailFaults()).catch(() => {});
+    return this.#mailQueue;
+  }
+
+  async #applyMailFaults(): Promise<void> {
     for (const m of this.mail) {
       const f = this.opts.faults.mail(m.protocol, m.method);
       if (f.off) await m.listener.disable();
@@ -209,6 +270,7 @@ export class MockCas {
     (this.ctx as { sessions: CasContext['sessions'] }).sessions = new SessionStore();
     this.ctx.affinity.clear();
     this.handlers.reset();
+    this.#faultInstalled = false;
   }
 
   async stop(): Promise<void> {

@@ -12,6 +12,7 @@
 import type { ServerResponse } from 'node:http';
 import { reasonPhrase } from './status-line.ts';
 
+/** What goes on the wire for one request: status line, headers, and a body buffered or streamed. */
 export interface Answer {
   status: number;
   reason: string;

@@ -13,6 +13,7 @@ export const DEFAULT_ORIGIN = 'http://in-process.invalid';
 // Paths come from clients: bound the memo so a scan of random paths cannot grow it without end.
 const MEMO_MAX = 4096;
 
+/** One mock's msw handlers in priority order, with msw's use/reset and a memoised shortlist per method and path. */
 export class HandlerSet {
   readonly #initial: HttpHandler[];
   #current: HttpHandler[];

@@ -25,16 +25,19 @@ export function iisErrorPage(title: string, detail: string): string {
   );
 }
 
+/** What the listener answers when no handler answered. */
 export const NOT_FOUND_PAGE = iisErrorPage(
   '404 - File or directory not found.',
   'The resource you are looking for might have been removed, had its name changed, or is temporarily unavailable.',
 );
 
+/** What the listener answers when a handler threw. */
 export const SERVER_ERROR_PAGE = iisErrorPage(
   '500 - Internal server error.',
   'There is a problem with the resource you are looking for, and it cannot be displayed.',
 );
 
+/** What the listener answers to a body over maxBodyBytes. */
 export const TOO_LARGE_PAGE = iisErrorPage(
   '413 - Request Entity Too Large.',
   'The page was not displayed because the request entity is too large.',

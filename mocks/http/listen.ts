@@ -13,6 +13,7 @@ import { acceptExtensionMethods } from './extension-methods.ts';
 import { rawHttpSysAnswer } from './iis-pages.ts';
 import { createRequestListener, type ListenerOptions } from './request-listener.ts';
 
+/** A TLS handshake that failed (garbage, wrong version, no shared cipher...). */
 export interface TlsErrorInfo {
   server: string;
   localPort: number;
@@ -22,6 +23,7 @@ export interface TlsErrorInfo {
   error: string;
 }
 
+/** Options of {@link listenHttp}: the listener's, plus where and how to listen. */
 export interface ListenHttpOptions extends ListenerOptions {
   /** A loopback address (127.0.0.0/8): the lab never binds anything else. */
   host: string;
@@ -34,6 +36,7 @@ export interface ListenHttpOptions extends ListenerOptions {
   keepAliveTimeoutMs?: number;
 }
 
+/** A started server. */
 export interface RunningHttp {
   server: Server;
   port: number;

@@ -8,6 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import { BodyTooLargeError } from './errors.ts';
 
+/** A request body being streamed to a handler, with its bound. */
 export interface BodyTap {
   stream: ReadableStream<Uint8Array>;
   /** Set when more than `limit` bytes arrived. */

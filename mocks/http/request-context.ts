@@ -18,6 +18,7 @@ export interface RequestNote {
   [k: string]: unknown;
 }
 
+/** The connection-side facts of one request, for handlers (via {@link requestContext}) and the journal. */
 export interface RequestContext {
   /** FQDN of the mock serving (`in-process` outside a listener). */
   server: string;

@@ -19,6 +19,7 @@ import { CONTEXT_HEADER, registerContext, releaseContext, type RequestContext } 
 import { isStaticResponse, SnapshotStore, type Snapshot } from './static.ts';
 import { parseTarget, type Target } from './target.ts';
 
+/** What the listener tells the journal about an answer, besides the request context. */
 export interface AnswerInfo {
   /** The method as received (HEAD even when the GET handler answered). */
   method: string;
@@ -33,6 +34,7 @@ export interface AnswerInfo {
   durationMs: number;
 }
 
+/** Options of {@link createRequestListener} (and of listenHttp, which adds the socket ones). */
 export interface ListenerOptions {
   /** FQDN of the mock: the host of the origin handlers are matched against. */
   server: string;
@@ -48,6 +50,7 @@ export interface ListenerOptions {
   defaultHeaders?: Record<string, string>;
 }
 
+/** Default bound on a request body the listener reads (10 MiB). */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 /** Resolution result: an answer, and a snapshot to keep when a static handler gave it. */

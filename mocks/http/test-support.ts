@@ -10,6 +10,7 @@ import type { HandlerSet } from './handler-set.ts';
 import { listenHttp, type AnswerInfo, type RunningHttp } from './listener.ts';
 import type { RequestContext } from './request-context.ts';
 
+/** PEM key and certificate. */
 export interface TestCert {
   key: string;
   cert: string;

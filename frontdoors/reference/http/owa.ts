@@ -143,9 +143,13 @@ async function signIn(ctx: FrontContext, r: RequestInfo, session: OwaSession, ta
   return set;
 }
 
-/** The Cookie header for a hop to `fqdn`: never the front door's own, never one another CAS set. */
-function cookieFor(r: RequestInfo, session: OwaSession | undefined, fqdn: string, fresh: boolean): string | null {
-  const pairs = parseCookieHeader(r.req.headers.cookie).filter(([n]) => n !== SESSION_COOKIE && (!session?.cookieOwner.has(n) || session.cookieOwner.get(n) === fqdn));
+/**
+ * The Cookie header for a hop to `fqdn`: never the front door's own, never one another CAS set (the
+ * defect `leak-ru1-cookie` sends those too: a newer user-context cookie then reaches an older CAS).
+ */
+function cookieFor(ctx: FrontContext, r: RequestInfo, session: OwaSession | undefined, fqdn: string, fresh: boolean): string | null {
+  const leak = has(ctx, 'leak-ru1-cookie');
+  const pairs = parseCookieHeader(r.req.headers.cookie).filter(([n]) => n !== SESSION_COOKIE && (leak || !session?.cookieOwner.has(n) || session.cookieOwner.get(n) === fqdn));
   const own = session?.targetCookies.get(fqdn) ?? [];
   const out = new Map<string, string>(pairs);
   for (const [n, v] of own) if (fresh || !out.has(n)) out.set(n, v);
@@ -170,7 +174,7 @@ async function proxyOwa(ctx: FrontContext, r: RequestInfo, session: OwaSession, 
   const bodiless = r.method === 'GET' || r.method === 'HEAD';
   const result = await ctx.hop.forward({
     target, protocol: 'owa', auth: 'none', req: r.req, res: r.res, method: r.method, path: r.url.pathname + r.url.search,
-    body: bodiless ? null : r.req, cookie: cookieFor(r, session, target.server.fqdn, fresh), clientIp: r.clientIp, clientOrigin: r.clientOrigin,
+    body: bodiless ? null : r.req, cookie: cookieFor(ctx, r, session, target.server.fqdn, fresh), clientIp: r.clientIp, clientOrigin: r.clientOrigin,
     extraHeaders: set, headersTimeoutMs: ctx.hopTimeoutMs, cookieRewriteDomain: has(ctx, 'cookie-rewrite') ? `.${domainOf(target.server.fqdn)}` : undefined,
     onHead: (_s, raw) => noteCookies(session, target.server.fqdn, raw),
     // The legacy session is gone (the CAS restarted or forgot it): sign in again once and repeat.

@@ -27,7 +27,7 @@ export interface HopResponse {
   body: Uint8Array;
 }
 
-/** Request headers a CAS passes on (end-to-end ones); hop-by-hop and credentials are not copied. */
+/** Request headers a CAS passes on (end-to-end ones); hop-by-hop, credentials and the listener's internal context header are not copied. */
 const DROP = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'proxy-authorization', 'authorization', 'content-length', 'cookie', 'x-cas-lab-context']);
 
 export function hopHeaders(req: Request): Record<string, string> {

@@ -10,7 +10,7 @@ import type { CasContext } from '../context.ts';
 import type { RequestContext } from '../../http/request-context.ts';
 import type { Protocol } from '../discovery.ts';
 import { mailboxLocation, servesLocally, type MailboxLocation } from '../locality.ts';
-import { externalUrlFor } from '../published-urls.ts';
+import { externalUrlFor, labUrl } from '../published-urls.ts';
 import { event46 } from '../../events/event-log.ts';
 import { ewsError, ewsMailboxes, ewsOperation } from '../../http/vdirs/ews.ts';
 import { iisHeaders } from '../../http/vdirs/common.ts';
@@ -26,7 +26,8 @@ function casInSite(ctx: CasContext, site: string, product: 2007 | 2010): ServerS
 
 /** The ExternalURL a site publishes for a vdir (any CAS of the site), or null: 001's "Internet Facing AD Site". */
 function siteExternalUrl(ctx: CasContext, site: string, product: 2007 | 2010, vdir: 'owa' | 'eas'): string | null {
-  return casInSite(ctx, site, product).find((s) => s.vdirs[vdir].externalUrl)?.vdirs[vdir].externalUrl ?? null;
+  const url = casInSite(ctx, site, product).find((s) => s.vdirs[vdir].externalUrl)?.vdirs[vdir].externalUrl;
+  return url ? labUrl(ctx, url) : null;
 }
 
 function deviceOf(req: Request): { id: string | null; type: string | null } {
@@ -106,7 +107,8 @@ async function route2007(ctx: CasContext, protocol: Protocol, user: UserSpec, lo
       // 003 step 3: "determines whether the Client Access server has the InternalURL property configured and if the authentication method … is set to Integrated Windows authentication".
       const ok = site.filter((s) => s.vdirs.owa.internalUrl && integrated(s.vdirs.owa.auth));
       if (!ok.length) return refusal(ctx, rc, 403, 'refused-no-iwa-target', 'Outlook Web Access cannot proxy to the Client Access server of this mailbox: no InternalURL with Integrated Windows authentication.');
-      const ext = ok.find((s) => s.vdirs.owa.externalUrl)?.vdirs.owa.externalUrl;
+      const extRaw = ok.find((s) => s.vdirs.owa.externalUrl)?.vdirs.owa.externalUrl;
+      const ext = extRaw ? labUrl(ctx, extRaw) : undefined;
       // 003: "If so, the user is redirected to the server that is specified by the ExternalURL property"; RedirectToOptimalOWAServer $false proxies instead.
       if (ext && ctx.server.vdirs.owa.redirectToOptimalOwaServer) return manual(ctx, rc, ext);
       return proxy(ctx, req, rc, user, {
@@ -125,7 +127,8 @@ async function route2007(ctx: CasContext, protocol: Protocol, user: UserSpec, lo
       // 003 step 3: InternalURL and Integrated authentication, "Otherwise, the request is rejected. An error code is returned to the mobile device".
       const ok = site.filter((s) => s.vdirs.eas.internalUrl && integrated(s.vdirs.eas.auth));
       if (!ok.length) return refusal(ctx, rc, 403, 'refused-no-iwa-target', 'No Client Access server with an Integrated-authentication Microsoft-Server-ActiveSync InternalURL in the mailbox site.');
-      const ext = ok.find((s) => s.vdirs.eas.externalUrl)?.vdirs.eas.externalUrl;
+      const extRaw = ok.find((s) => s.vdirs.eas.externalUrl)?.vdirs.eas.externalUrl;
+      const ext = extRaw ? labUrl(ctx, extRaw) : undefined;
       // 003: "If the proxied Client Access server has the ExternalURL property configured … an HTTP error code 451 will be returned."
       if (ext) return eas451(rc, ext);
       const newer = ok.filter((s) => !notNewer(ctx, s));

@@ -1,0 +1,315 @@
+/**
+ * Front-door benchmark: the reference front door against nginx `proxy_pass` (keep-alive upstream,
+ * one worker) in front of the same bare node:https origin, in the same run (LIBRARIES.md measured
+ * undici `dispatch` at ~0.6x nginx). Two numbers: throughput at 32 keep-alive connections (ratio
+ * reference / nginx) and the p50 latency each proxy adds at one connection (proxy p50 - origin p50).
+ *
+ * Processes: the origin in a child, the reference front door in another (its own main.ts, as the
+ * harness launches it), nginx in a third when the binary exists; the client and a tiny directory
+ * here. Without nginx the run says so and measures the reference alone. Bounded: a few seconds per
+ * leg, every start has a timeout.
+ *
+ * Run: `node bin/run-ts.js bench/frontdoor.ts [seconds per leg]`
+ */
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+import { contractToEnv, type FrontDoorContract } from '../harness/topology/contract.ts';
+import { selfSignedCert } from '../mocks/http/test-support.ts';
+
+export interface FrontDoorBenchLeg {
+  name: 'origin' | 'reference' | 'nginx';
+  /** Best round at `connections` keep-alive connections. */
+  reqPerSec: number;
+  errors: number;
+  /** p50 of one request at a time, microseconds. */
+  p50Us: number;
+  /** p50 minus the origin's p50 (what the proxy adds), microseconds. */
+  addedP50Us: number;
+}
+
+export interface FrontDoorBenchResult {
+  connections: number;
+  legs: FrontDoorBenchLeg[];
+  /** reference req/s / nginx req/s, or null without nginx. */
+  ratio: number | null;
+  nginx: 'measured' | 'not installed' | string;
+}
+
+const ORIGIN = 'origin.bench.lab';
+const FRONT = 'mail.bench.lab';
+const BODY = 'x'.repeat(1024);
+const PATH = '/EWS/Exchange.asmx';
+const USER = { samAccountName: 'bench', email: 'bench@bench.lab', password: 'Bench-P@ss1', name: 'Bench' };
+const AUTH = `Basic ${Buffer.from(`BENCH\\bench:${USER.password}`).toString('base64')}`;
+
+async function serveOrigin(): Promise<void> {
+  const cert = JSON.parse(process.env.FRONTDOOR_BENCH_CERT ?? '{}') as { key: string; cert: string };
+  const server = createHttpsServer({ key: cert.key, cert: cert.cert }, (req, res) => {
+    req.resume();
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': BODY.length });
+    res.end(BODY);
+  });
+  server.keepAliveTimeout = 120_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  process.send!({ port: (server.address() as { port: number }).port });
+  process.on('disconnect', () => process.exit(0));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const s = createNetServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** The directory the reference reads: one 2010 CAS (the origin) in Site1, one user, Basic on EWS. */
+async function startDirectory(originPort: number): Promise<{ url: string; server: Server }> {
+  const vdir = (path: string) => ({ internalUrl: `https://${ORIGIN}${path}`, externalUrl: null, labInternalUrl: `https://${ORIGIN}:${originPort}${path}`, labExternalUrl: null, auth: ['basic'], webDistributionPoint: true });
+  const mail = { enabled: false, loginType: 'SecureLogin', internalConnectionSettings: [] };
+  const server = {
+    fqdn: ORIGIN, site: 'Site1', build: '2010-sp2-ru1', buildNumber: '14.2.283.3', product: 2010, address: '127.0.0.1', aliases: [], namespaces: [],
+    certificate: 'self-signed', isOutOfService: false, ports: { https: originPort, http: 0 },
+    vdirs: { owa: vdir('/owa'), eas: vdir('/Microsoft-Server-ActiveSync'), ews: vdir('/EWS/Exchange.asmx'), autodiscover: vdir('/Autodiscover/Autodiscover.xml'), oab: vdir('/OAB'), rpc: { enabled: true, externalHostname: null, auth: ['basic'] } },
+    imap4: mail, pop3: mail,
+  };
+  const user = { ...USER, upn: USER.email, logon: 'BENCH\\bench', mailboxServer: 'mbx.bench.lab', mailboxBuild: '2010-sp2-ru1', mailboxBuildNumber: '14.2.283.3', mailboxVersion: 2010, site: 'Site1', devices: [] };
+  const http = createHttpServer((req, res) => {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    const url = req.url ?? '/';
+    if (url === '/servers') return send(200, [server]);
+    if (url === '/sites') return send(200, [{ name: 'Site1', internetFacing: true }]);
+    if (url === '/organisation') return send(200, { name: 'bench', domain: 'bench.lab', eas451DeviceTypes: [], netbiosDomain: 'BENCH' });
+    if (url.startsWith('/users/')) return send(200, user);
+    if (url === '/auth' && req.method === 'POST') {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        const b = JSON.parse(body || '{}') as { password?: string };
+        return b.password === USER.password ? send(200, { ok: true, user }) : send(401, { ok: false });
+      });
+      return;
+    }
+    send(404, { error: 'not found' });
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(http.address() as { port: number }).port}`, server: http };
+}
+
+function waitForLine(child: ChildProcess, re: RegExp, ms: number, what: string): Promise<string> {
+  return new Promise((resolveLine, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${what} did not start within ${ms} ms: ${out.slice(-500)}`)), ms);
+    const on = (d: Buffer) => {
+      out += d.toString();
+      const m = re.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout?.off('data', on);
+        resolveLine(m[0]);
+      }
+    };
+    child.stdout?.on('data', on);
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited (${code}): ${out.slice(-500)}`));
+    });
+  });
+}
+
+async function waitForPort(port: number, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (let i = 0; Date.now() < deadline && i < 200; i++) {
+    const ok = await new Promise<boolean>((r) => {
+      const pool = new Pool(`https://127.0.0.1:${port}`, { connect: { rejectUnauthorized: false } });
+      pool.request({ path: '/', method: 'GET' }).then((res) => res.body.dump().then(() => r(true)), () => r(false)).finally(() => void pool.close());
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`nothing listens on ${port} after ${ms} ms`);
+}
+
+/** Is there an nginx binary (and which)? */
+function nginxBinary(): string | null {
+  const r = spawnSync('nginx', ['-v'], { encoding: 'utf8' });
+  return r.error ? null : 'nginx';
+}
+
+function nginxConf(dir: string, listen: number, originPort: number): string {
+  return `worker_processes 1;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log ${dir}/nginx-access.log;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fastcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  upstream origin { server 127.0.0.1:${originPort}; keepalive 64; }
+  server {
+    listen 127.0.0.1:${listen} ssl;
+    ssl_certificate ${dir}/cert.pem;
+    ssl_certificate_key ${dir}/key.pem;
+    location / {
+      proxy_pass https://origin;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host ${ORIGIN};
+      proxy_ssl_server_name on;
+      proxy_ssl_name ${ORIGIN};
+      proxy_ssl_session_reuse on;
+    }
+  }
+}
+`;
+}
+
+interface Leg {
+  name: FrontDoorBenchLeg['name'];
+  port: number;
+  best: number;
+  errors: number;
+  p50Us: number;
+}
+
+async function throughput(leg: Leg, connections: number, ms: number): Promise<void> {
+  const pool = new Pool(`https://127.0.0.1:${leg.port}`, { connections, pipelining: 1, connect: { rejectUnauthorized: false, servername: leg.name === 'origin' ? ORIGIN : FRONT } });
+  const headers = { host: leg.name === 'origin' ? ORIGIN : FRONT, authorization: AUTH };
+  const count = { ok: 0, bad: 0 };
+  const hit = async () => {
+    const res = await pool.request({ path: PATH, method: 'GET', headers });
+    const text = await res.body.text();
+    return res.statusCode === 200 && text.length === BODY.length;
+  };
+  const loop = async (until: number) => {
+    while (performance.now() < until) (await hit().catch(() => false)) ? count.ok++ : count.bad++;
+  };
+  await Promise.all(Array.from({ length: connections }, () => loop(performance.now() + 200))); // warm-up: connections, TLS, caches
+  count.ok = count.bad = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: connections }, () => loop(t0 + ms)));
+  const rps = count.ok / ((performance.now() - t0) / 1000);
+  leg.errors += count.bad;
+  leg.best = Math.max(leg.best, rps);
+  await pool.close();
+}
+
+async function latency(leg: Leg, n: number): Promise<void> {
+  const pool = new Pool(`https://127.0.0.1:${leg.port}`, { connections: 1, connect: { rejectUnauthorized: false, servername: leg.name === 'origin' ? ORIGIN : FRONT } });
+  const headers = { host: leg.name === 'origin' ? ORIGIN : FRONT, authorization: AUTH };
+  const times: number[] = [];
+  for (let i = 0; i < n + 20; i++) {
+    const t0 = performance.now();
+    const res = await pool.request({ path: PATH, method: 'GET', headers });
+    await res.body.dump();
+    if (i >= 20 && res.statusCode === 200) times.push(performance.now() - t0); // the first 20 warm up
+  }
+  await pool.close();
+  times.sort((a, b) => a - b);
+  leg.p50Us = Math.round((times[Math.floor(times.length / 2)] ?? 0) * 1000);
+}
+
+/**
+ * Run the benchmark.
+ * @example
+ * const r = await runFrontDoorBench({ seconds: 2 });
+ * console.log(r.ratio); // reference req/s divided by nginx req/s, or null without nginx
+ */
+export async function runFrontDoorBench(opts: { seconds?: number; connections?: number; latencyRequests?: number } = {}): Promise<FrontDoorBenchResult> {
+  const seconds = Math.min(Math.max(opts.seconds ?? 2, 0.5), 20);
+  const connections = opts.connections ?? 32;
+  const runTs = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), 'frontdoor-bench-'));
+  const cert = selfSignedCert([FRONT, ORIGIN]);
+  const children: ChildProcess[] = [];
+  let directory: Server | undefined;
+  try {
+    const origin = fork(runTs, [fileURLToPath(import.meta.url)], { env: { ...process.env, FRONTDOOR_BENCH_ROLE: 'origin', FRONTDOOR_BENCH_CERT: JSON.stringify(cert) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    children.push(origin);
+    const originPort = await new Promise<number>((res, rej) => {
+      const t = setTimeout(() => rej(new Error('the origin did not start within 30 s')), 30_000);
+      origin.once('message', (m) => (clearTimeout(t), res((m as { port: number }).port)));
+      origin.once('exit', (c) => (clearTimeout(t), rej(new Error(`the origin exited (${c})`))));
+    });
+    const dirSvc = await startDirectory(originPort);
+    directory = dirSvc.server;
+    writeFileSync(join(dir, 'cert.pem'), cert.cert);
+    writeFileSync(join(dir, 'key.pem'), cert.key);
+    writeFileSync(join(dir, 'hosts'), `127.0.0.1\t${ORIGIN}\n127.0.0.1\t${FRONT}\n`);
+    writeFileSync(join(dir, 'topology.json'), JSON.stringify({
+      name: 'bench', domain: 'bench.lab', organisation: { netbiosDomain: 'BENCH' }, namespaces: [],
+      frontDoor: { site: 'Site1', address: '127.0.0.1', namespaces: [FRONT] },
+      servers: [{ fqdn: ORIGIN, aliases: [], namespaces: [], certificate: 'self-signed' }], users: [USER],
+    }));
+    const contract: FrontDoorContract = {
+      topologyFile: join(dir, 'topology.json'), directoryUrl: dirSvc.url, caFile: join(dir, 'cert.pem'), certFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem'),
+      hostsFile: join(dir, 'hosts'), listenAddress: '127.0.0.1', ports: { https: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0 }, profile: 'exchange2013', hardened: false,
+      healthIntervalMs: 50_000, options: { defects: ['no-probes'] }, runDir: join(dir, 'reference'),
+    };
+    // FRONTDOOR_BENCH_PROFILE=<dir>: a CPU profile of the reference front door (NODE_OPTIONS refuses --cpu-prof).
+    const prof = process.env.FRONTDOOR_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FRONTDOOR_BENCH_PROFILE}`] : [];
+    const reference = spawn(process.execPath, [...prof, runTs, fileURLToPath(new URL('../frontdoors/reference/main.ts', import.meta.url))], { env: { ...process.env, ...contractToEnv(contract), CAS_FRONTDOOR_QUIET: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(reference);
+    const ready = await waitForLine(reference, /READY https=(\d+)/, 30_000, 'the reference front door');
+    const legs: Leg[] = [
+      { name: 'origin', port: originPort, best: 0, errors: 0, p50Us: 0 },
+      { name: 'reference', port: Number(/https=(\d+)/.exec(ready)![1]), best: 0, errors: 0, p50Us: 0 },
+    ];
+    let nginx: FrontDoorBenchResult['nginx'] = 'not installed';
+    const bin = nginxBinary();
+    if (bin) {
+      const port = await freePort();
+      writeFileSync(join(dir, 'nginx.conf'), nginxConf(dir, port, originPort));
+      const n = spawn(bin, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(n);
+      try {
+        await waitForPort(port, 10_000);
+        legs.push({ name: 'nginx', port, best: 0, errors: 0, p50Us: 0 });
+        nginx = 'measured';
+      } catch (err) {
+        nginx = `failed to start: ${(err as Error).message}`;
+      }
+    }
+    // Interleaved rounds, best of each leg: a burst from another process must not decide the ratio.
+    const rounds = 3;
+    for (let r = 0; r < rounds; r++) for (const leg of legs) await throughput(leg, connections, (seconds * 1000) / rounds);
+    for (const leg of legs) await latency(leg, opts.latencyRequests ?? 300);
+    const originP50 = legs[0]!.p50Us;
+    const out: FrontDoorBenchLeg[] = legs.map((l) => ({ name: l.name, reqPerSec: Math.round(l.best), errors: l.errors, p50Us: l.p50Us, addedP50Us: l.p50Us - originP50 }));
+    const ref = out.find((l) => l.name === 'reference')!;
+    const ngx = out.find((l) => l.name === 'nginx');
+    return { connections, legs: out, ratio: ngx && ngx.reqPerSec ? Math.round((ref.reqPerSec / ngx.reqPerSec) * 1000) / 1000 : null, nginx };
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    directory?.close();
+    directory?.closeAllConnections();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1]);
+if (isMain && process.env.FRONTDOOR_BENCH_ROLE === 'origin') {
+  await serveOrigin();
+} else if (isMain) {
+  const seconds = Number(process.argv[2] ?? 2);
+  const r = await runFrontDoorBench({ seconds: Number.isFinite(seconds) && seconds > 0 ? seconds : 2 });
+  console.log(`front-door bench: ${r.connections} keep-alive connections, GET ${PATH} (1 KiB), best of 3 rounds; nginx: ${r.nginx}`);
+  for (const l of r.legs) {
+    console.log(`  ${l.name.padEnd(10)} ${String(l.reqPerSec).padStart(7)} req/s  p50 ${String(l.p50Us).padStart(6)} us  added ${String(l.addedP50Us).padStart(6)} us  (${l.errors} errors)`);
+  }
+  console.log(r.ratio === null ? '  reference/nginx: n/a (nginx is not installed: the reference was measured alone)' : `  reference/nginx throughput: ${r.ratio}x`);
+}
