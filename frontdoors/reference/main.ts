@@ -4,7 +4,7 @@
  * `READY https=<port> imap=<port> imaps=<port> pop3=<port> pop3s=<port>` once listening, and stops on
  * SIGTERM/SIGINT. A bad contract exits with code 2 and one line on stderr.
  * @example
- * CAS_TOPOLOGY_FILE=… CAS_DIRECTORY_URL=… node bin/run-ts.js frontdoors/reference/main.ts
+ * CAS_TOPOLOGY_FILE=... CAS_DIRECTORY_URL=... node bin/run-ts.js frontdoors/reference/main.ts
  */
 import { contractFromEnv } from '../../harness/topology/contract.ts';
 import { startReferenceFrontDoor } from './front-door.ts';

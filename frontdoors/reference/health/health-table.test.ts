@@ -1,6 +1,6 @@
 /**
- * 001: "If a failure response occurs, CAS2013 immediately retries … If this second attempt fails, CAS2013
- * marks the target CAS as down … At the next interval … will attempt to determine the health state".
+ * 001: "If a failure response occurs, CAS2013 immediately retries ... If this second attempt fails, CAS2013
+ * marks the target CAS as down ... At the next interval ... will attempt to determine the health state".
  */
 import { describe, expect, it } from 'vitest';
 import { HealthTable, healthyStatus } from './health-table.ts';

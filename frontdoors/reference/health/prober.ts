@@ -31,7 +31,7 @@ export interface ProbeResult {
 /**
  * @example
  * const p = new Prober({ table, servers: () => org.servers, dispatcher, intervalMs: 50_000, timeoutMs: 5_000 });
- * p.start(); … await p.stop();
+ * p.start(); ... await p.stop();
  */
 export class Prober {
   #timer: NodeJS.Timeout | undefined;
@@ -80,7 +80,7 @@ export class Prober {
       const healthy = r.status !== null && healthyStatus(spec.protocol, r.status);
       const out = this.o.table.report(s.fqdn, spec.protocol, healthy, attempt);
       if (out.changed) {
-        // 2013 writes Event 3005 "Marking ClientAccess 2010 server … as unhealthy" (PROTOCOL-FACTS).
+        // 2013 writes Event 3005 "Marking ClientAccess 2010 server ... as unhealthy" (PROTOCOL-FACTS).
         this.o.log?.write({ kind: 'health', server: s.fqdn, protocol: spec.protocol, state: out.changed, status: r.status, error: r.error, attempt });
       }
       if (out.next === 'done') return;

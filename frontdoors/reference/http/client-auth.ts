@@ -1,6 +1,6 @@
 /**
  * The front door authenticates every client first (001: "CAS2013 in Site1 will authenticate the user,
- * do a service discovery…"; RULES.md AUTH-01): Basic checked with the directory's POST /auth; NTLM
+ * do a service discovery..."; RULES.md AUTH-01): Basic checked with the directory's POST /auth; NTLM
  * (Outlook Anywhere, EWS, Autodiscover, OAB) verified against the account's password, the identity
  * bound to the connection as IIS does. Missing or wrong credentials get a 401 from the front door
  * itself: nothing reaches a legacy CAS.

@@ -11,7 +11,7 @@ export interface FrontRequest extends Readable {
   method?: string | undefined;
   url?: string | undefined;
   headers: IncomingHttpHeaders;
-  /** Name, value, name, value… as received. */
+  /** Name, value, name, value... as received. */
   rawHeaders: string[];
   socket: Socket;
 }

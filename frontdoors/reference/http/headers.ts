@@ -95,7 +95,7 @@ export function clientResponseHeaders(raw: readonly (Buffer | string)[], o: Clie
   return out;
 }
 
-/** `https://cas…:port/owa/x` -> `https://mail…/owa/x`; anything else unchanged. */
+/** `https://cas...:port/owa/x` -> `https://mail.../owa/x`; anything else unchanged. */
 export function rewriteLocation(value: string, targetOrigin: string, clientOrigin: string): string {
   const t = targetOrigin.toLowerCase();
   const v = value.toLowerCase();

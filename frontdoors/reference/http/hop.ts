@@ -71,7 +71,7 @@ export interface BufferedAnswer {
 /**
  * @example
  * const hop = new Hop(connector, { headersTimeout: 120_000, bodyTimeout: 3_700_000 });
- * await hop.forward({ target, protocol: 'eas', auth: 'ntlm', creds, req, res, … });
+ * await hop.forward({ target, protocol: 'eas', auth: 'ntlm', creds, req, res, ... });
  */
 export class Hop {
   readonly agent: Agent;

@@ -6,7 +6,7 @@
  *   its forms path with the user's credentials) and relays its session cookies untouched (COOK-01);
  * - 2010 in another Internet-facing site (Orange): single sign-on silent redirect to that namespace;
  * - 2007 (Purple, Grey): single sign-on silent redirect to the legacy namespace.
- * Versioned resources `/owa/<build>/…` of a proxied page load through the front door (OWA-08).
+ * Versioned resources `/owa/<build>/...` of a proxied page load through the front door (OWA-08).
  */
 import { BadRequestError, HopError, NoTargetError } from '../errors.ts';
 import { decide, hopTarget, pickServer, type HopTarget } from '../routing/http-routes.ts';
@@ -198,7 +198,7 @@ function headerOf(raw: Buffer[], name: string): string | undefined {
 
 const domainOf = (fqdn: string) => fqdn.split('.').slice(-2).join('.');
 
-/** `/owa/<folder>/…`: with a session, from the user's CAS; without, from a CAS holding that build's folder. */
+/** `/owa/<folder>/...`: with a session, from the user's CAS; without, from a CAS holding that build's folder. */
 async function resource(ctx: FrontContext, r: RequestInfo, folder: string, session: OwaSession | undefined): Promise<void> {
   r.note.decision = 'resource';
   if (has(ctx, 'drop-resources')) return sendText(r.res, 404, 'The resource cannot be found.');

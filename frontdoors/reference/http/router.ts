@@ -151,7 +151,8 @@ async function proxyProtocol(ctx: FrontContext, r: RequestInfo, protocol: Exclud
   r.note.decision = 'proxied';
   r.note.target = `${target.host}`;
   const cmd = q.get('Cmd') ?? '';
-  const long = protocol === 'rpc' || (protocol === 'eas' && (cmd === 'Ping' || cmd === 'Sync')) || protocol === 'ews';
+  // EAS Ping and Sync hang on the server for up to an hour (MS-ASCMD HeartbeatInterval / Wait); RPC channels live long.
+  const long = protocol === 'rpc' || (protocol === 'eas' && (cmd === 'Ping' || cmd === 'Sync'));
   const bodiless = r.method === 'GET' || r.method === 'HEAD' || (r.method === 'OPTIONS' && !r.req.headers['content-length'] && !r.req.headers['transfer-encoding']);
   const result = await ctx.hop.forward({
     target, protocol, auth: hopAuthFor(server, protocol), creds, req: r.req, res: r.res, method: r.method,

@@ -2,7 +2,7 @@
  * The IMAP4 face of the front door, before login: greeting, CAPABILITY, NOOP, LOGOUT, STARTTLS,
  * LOGIN and AUTHENTICATE PLAIN (RFC 3501, RFC 2595, RFC 4616), texts as Exchange writes them
  * (PROTOCOL-FACTS). Plaintext login is allowed on a plaintext session (001 proxies plaintext sessions:
- * "If the incoming connection is over a plaintext channel…"). After a good login the session is
+ * "If the incoming connection is over a plaintext channel..."). After a good login the session is
  * relayed to the legacy CAS; the client's further commands are the target's business.
  */
 import type { Socket } from 'node:net';

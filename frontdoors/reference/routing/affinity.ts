@@ -1,6 +1,6 @@
 /**
- * Affinity: which CAS keeps serving a user (OWA, EWS, …) or a device (EAS). 003: "a user who is
- * proxied to CAS-01 the first time will always be proxied to CAS-01 … If CAS-01 is unavailable, the
+ * Affinity: which CAS keeps serving a user (OWA, EWS, ...) or a device (EAS). 003: "a user who is
+ * proxied to CAS-01 the first time will always be proxied to CAS-01 ... If CAS-01 is unavailable, the
  * user will be proxied to CAS-02." The first choice is rendezvous hashing (stable, spreads users);
  * a failover choice is remembered, so a user does not bounce back and forth. Bounded in size.
  */

@@ -43,7 +43,7 @@ function owaExternal(view: OrgView, site: string, product: 2007 | 2010): DirServ
 /**
  * Decide for one request of `user` on `protocol`.
  * @example
- * decide(view, 'eas', red) // { kind: 'proxy', pool: [cas2010.site1], via: 'fqdn', … }
+ * decide(view, 'eas', red) // { kind: 'proxy', pool: [cas2010.site1], via: 'fqdn', ... }
  */
 export function decide(view: OrgView, protocol: HttpProtocol, user: DirUser, o: DecideOptions = {}): HttpDecision {
   const v = user.mailboxVersion;
@@ -85,7 +85,7 @@ export function decide(view: OrgView, protocol: HttpProtocol, user: DirUser, o: 
         const ext = casIn(view, site, 2010).find((s) => s.vdirs.eas.labExternalUrl);
         if (ext) return { kind: 'eas-451', location: ext.vdirs.eas.labExternalUrl!, why: 'defect eas-451' };
       }
-      // 001: "Exchange 2013 no longer supports the 451 redirect response – Exchange 2013 will always proxy
+      // 001: "Exchange 2013 no longer supports the 451 redirect response - Exchange 2013 will always proxy
       // ActiveSync requests"; "a cross-site proxy request to an Exchange 2010 Client Access server that resides
       // in the same site as the mailbox".
       return proxy(casIn(view, site, 2010), '001 EAS: 2010 mailbox, always proxied to a CAS2010 of its site');
@@ -97,7 +97,7 @@ export function decide(view: OrgView, protocol: HttpProtocol, user: DirUser, o: 
 function decideOwa(view: OrgView, user: DirUser, o: DecideOptions): HttpDecision {
   const site = user.site;
   if (user.mailboxVersion === 2007) {
-    // 001 OWA 2: "CAS2013 will initiate a single sign-on silent redirect … to legacy.contoso.com"; Note:
+    // 001 OWA 2: "CAS2013 will initiate a single sign-on silent redirect ... to legacy.contoso.com"; Note:
     // a 2007 mailbox in Site3 gets the same redirect ("CAS2007 in Site1 will authenticate the user and proxy").
     const target = owaExternal(view, site, 2007) ?? owaExternal(view, view.frontDoorSite, 2007) ?? view.sites.filter((s) => s.internetFacing).map((s) => owaExternal(view, s.name, 2007)).find(Boolean);
     if (!target) return { kind: 'refuse', status: 503, why: 'no Exchange 2007 OWA ExternalURL (legacy namespace) to redirect a 2007 mailbox to' };
@@ -106,7 +106,7 @@ function decideOwa(view: OrgView, user: DirUser, o: DecideOptions): HttpDecision
   const pool = casIn(view, site, 2010);
   // 001 OWA 1: the mailbox is "located within the local AD site": proxied to a CAS2010.
   if (site === view.frontDoorSite) return decide2010Proxy(pool, '001 OWA 1: 2010 mailbox in the local site, proxied', o);
-  // 001 OWA 4b: Site2 "does contain an OWA ExternalURL": "single sign-on silent redirect … to mail-region".
+  // 001 OWA 4b: Site2 "does contain an OWA ExternalURL": "single sign-on silent redirect ... to mail-region".
   const ext = owaExternal(view, site, 2010);
   if (ext) return { kind: 'silent-redirect', server: ext, url: ext.vdirs.owa.labExternalUrl!, why: '001 OWA 4b: 2010 mailbox in a site with an OWA ExternalURL, silent redirect' };
   // 001 OWA 3: Site3 "does not contain any OWA ExternalURLs": "CAS2013 in Site1 will proxy the request to CAS2010 in Site3".

@@ -22,7 +22,7 @@ export interface MailAttempt {
   host: string;
   /** The real port. */
   port: number;
-  /** The logical port Exchange prints (993, 143, …). */
+  /** The logical port Exchange prints (993, 143, ...). */
   logicalPort: number;
   method: MailMethod;
   loginType: LoginType;
