@@ -209,6 +209,15 @@ describe('Autodiscover, Outlook Anywhere', () => {
     }
     await lab.journal.waitFor((x) => isUserHttp(x) && x.server === 'cas2010.site1.contoso.lab' && x.vdir === 'rpc' && x.user === 'red' && x.status === 200, { ...T, sinceSeq: from });
   });
+
+  it('serves RPC_OUT_DATA on a keep-alive connection that carried other requests first (Blue -> CAS2010 Site3)', async () => {
+    const warm = await request(`${base}/owa/`, { dispatcher: agent });
+    await warm.body.dump();
+    const res = await request(`${base}/rpc/rpcproxy.dll?mbx2010.site3.contoso.lab:6002`, { method: 'RPC_OUT_DATA', dispatcher: agent, headers: { authorization: basic('blue'), 'content-length': '0' } });
+    await res.body.dump();
+    expect(res.statusCode).toBe(200);
+    expect(String(res.headers['x-calculatedbetarget'])).toMatch(/^cas2010[ab]\.site3\.contoso\.lab$/);
+  });
 });
 
 /** A tiny line client for POP/IMAP transcripts. */

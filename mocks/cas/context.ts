@@ -27,6 +27,8 @@ export interface HttpFault {
 
 export interface CasContext {
   readonly topology: Topology;
+  /** Handler path: relative on real listeners; absolute (`https://host/owa`) in process (msw setupServer). */
+  path(p: string): string;
   readonly server: ServerSpec;
   readonly build: BuildTraits;
   readonly record: (e: NewEvent) => void;

@@ -19,6 +19,8 @@ export interface CasContextOptions {
   ports?: PortMap;
   fault?: (vdir: string) => HttpFault | undefined;
   resolveHost?: (name: string) => string | undefined;
+  /** For in-process use with msw's setupServer: the origin the handlers answer for (e.g. `https://cas2010.site1.contoso.lab`). */
+  baseUrl?: string;
 }
 
 export function createCasContext(o: CasContextOptions): CasContext {
@@ -28,6 +30,7 @@ export function createCasContext(o: CasContextOptions): CasContext {
   const record = o.record ?? (() => {});
   const ctx: CasContext = {
     topology: o.topology,
+    path: (p) => `${o.baseUrl ?? ''}${p}`,
     server,
     build,
     record,

@@ -107,6 +107,8 @@ export function requestContext(request: Request): RequestContext {
   if (!ctx) {
     ctx = defaultContext(request.headers.get('host') ?? safeHost(request.url));
     ctx.method = request.method;
+    // In process, the request's own URL says whether it was meant for https (as a browser would see it).
+    if (request.url.startsWith('https:')) ctx.scheme = 'https';
     inProcess.set(request, ctx);
   }
   return ctx;

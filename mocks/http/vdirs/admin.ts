@@ -22,7 +22,7 @@ function vdir(ctx: CasContext, name: 'ecp' | 'powershell', path: string): HttpHa
     rc.note.decision = 'served';
     return new HttpResponse(`<html><body>${name} on ${ctx.server.fqdn}</body></html>\r\n`, { status: 200, headers: iisHeaders({ 'Content-Type': 'text/html' }) });
   };
-  return [http.all(path, ({ request }) => handle(request)), http.all(`${path}/*`, ({ request }) => handle(request))];
+  return [http.all(ctx.path(path), ({ request }) => handle(request)), http.all(ctx.path(`${path}/*`), ({ request }) => handle(request))];
 }
 
 export function adminHandlers(ctx: CasContext): HttpHandler[] {

@@ -101,8 +101,8 @@ export function autodiscoverHandlers(ctx: CasContext): HttpHandler[] {
     return xml(body.includes(NS_MOBILE_REQ) ? mobileResponse(ctx, a.user) : outlookResponse(ctx, a.user));
   };
   return [
-    http.post('/Autodiscover/Autodiscover.xml', ({ request }) => handle(request)),
-    http.get('/Autodiscover/Autodiscover.xml', ({ request }) => handle(request)),
-    http.get('/Autodiscover', ({ request }) => handle(request)),
+    http.post(ctx.path('/Autodiscover/Autodiscover.xml'), ({ request }) => handle(request)),
+    http.get(ctx.path('/Autodiscover/Autodiscover.xml'), ({ request }) => handle(request)),
+    http.get(ctx.path('/Autodiscover'), ({ request }) => handle(request)),
   ];
 }

@@ -54,9 +54,9 @@ export function easHandlers(ctx: CasContext): HttpHandler[] {
     return new HttpResponse(body, { status: 200, headers: h });
   };
   return [
-    http.options('/Microsoft-Server-ActiveSync', ({ request }) => handle(request)),
-    http.post('/Microsoft-Server-ActiveSync', ({ request }) => handle(request)),
-    http.get('/Microsoft-Server-ActiveSync/default.eas', ({ request }) => handle(request)),
-    http.get('/Microsoft-Server-ActiveSync', ({ request }) => handle(request)),
+    http.options(ctx.path('/Microsoft-Server-ActiveSync'), ({ request }) => handle(request)),
+    http.post(ctx.path('/Microsoft-Server-ActiveSync'), ({ request }) => handle(request)),
+    http.get(ctx.path('/Microsoft-Server-ActiveSync/default.eas'), ({ request }) => handle(request)),
+    http.get(ctx.path('/Microsoft-Server-ActiveSync'), ({ request }) => handle(request)),
   ];
 }

@@ -61,8 +61,8 @@ export function ewsHandlers(ctx: CasContext): HttpHandler[] {
     return success(ctx, ewsOperation(xml) ?? 'GetFolder', a.user.samAccountName);
   };
   return [
-    http.post('/EWS/Exchange.asmx', ({ request }) => handle(request)),
-    http.get('/EWS/Exchange.asmx', ({ request }) => handle(request)),
-    http.get('/EWS', ({ request }) => handle(request)),
+    http.post(ctx.path('/EWS/Exchange.asmx'), ({ request }) => handle(request)),
+    http.get(ctx.path('/EWS/Exchange.asmx'), ({ request }) => handle(request)),
+    http.get(ctx.path('/EWS'), ({ request }) => handle(request)),
   ];
 }

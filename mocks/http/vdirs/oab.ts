@@ -34,7 +34,7 @@ export function oabHandlers(ctx: CasContext): HttpHandler[] {
     return new HttpResponse(xml, { status: 200, headers: iisHeaders({ 'Content-Type': 'text/xml' }) });
   };
   return [
-    http.get('/OAB', ({ request }) => handle(request)),
-    http.get('/OAB/*', ({ request }) => handle(request)),
+    http.get(ctx.path('/OAB'), ({ request }) => handle(request)),
+    http.get(ctx.path('/OAB/*'), ({ request }) => handle(request)),
   ];
 }

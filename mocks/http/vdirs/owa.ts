@@ -86,7 +86,7 @@ async function formsLogon(ctx: CasContext, req: Request): Promise<Response> {
 export function owaHandlers(ctx: CasContext): HttpHandler[] {
   const post = (r: { request: Request }) => formsLogon(ctx, r.request);
   return [
-    http.get('/owa/auth/logon.aspx', ({ request }) => {
+    http.get(ctx.path('/owa/auth/logon.aspx'), ({ request }) => {
       const rc = requestContext(request);
       rc.note.vdir = 'owa';
       rc.note.decision = 'logon-page';
@@ -94,8 +94,8 @@ export function owaHandlers(ctx: CasContext): HttpHandler[] {
       const dest = u.searchParams.get('url') ?? `${clientOrigin(rc.scheme, rc.host)}/owa/`;
       return new HttpResponse(logonPage(ctx.build, dest, u.searchParams.get('reason') ?? '0'), { status: 200, headers: owaHeaders(ctx, { 'Content-Type': 'text/html; charset=utf-8' }) });
     }),
-    http.post(ctx.build.owa.formsPostPath, post),
-    http.get('/owa/auth/logoff.aspx', ({ request }) => {
+    http.post(ctx.path(ctx.build.owa.formsPostPath), post),
+    http.get(ctx.path('/owa/auth/logoff.aspx'), ({ request }) => {
       const rc = requestContext(request);
       rc.note.vdir = 'owa';
       rc.note.decision = 'logoff';
@@ -107,7 +107,7 @@ export function owaHandlers(ctx: CasContext): HttpHandler[] {
       return new HttpResponse(null, { status: 302, headers: h });
     }),
     staticResponse(
-      http.get('/owa/:folder/*', ({ request, params }) => {
+      http.get(ctx.path('/owa/:folder/*'), ({ request, params }) => {
         const folder = String(params.folder);
         if (!BUILD_FOLDER.test(folder)) return undefined; // not a versioned folder: fall through
         const rc = requestContext(request);
@@ -122,8 +122,8 @@ export function owaHandlers(ctx: CasContext): HttpHandler[] {
         return new HttpResponse(body, { status: 200, headers: owaHeaders(ctx, { 'Content-Type': type, 'Cache-Control': 'public, max-age=2592000' }) });
       }),
     ),
-    http.get('/owa', ({ request }) => mailbox(ctx, request)),
-    http.get('/owa/', ({ request }) => mailbox(ctx, request)),
-    http.post('/owa/', ({ request }) => mailbox(ctx, request)),
+    http.get(ctx.path('/owa'), ({ request }) => mailbox(ctx, request)),
+    http.get(ctx.path('/owa/'), ({ request }) => mailbox(ctx, request)),
+    http.post(ctx.path('/owa/'), ({ request }) => mailbox(ctx, request)),
   ];
 }

@@ -35,5 +35,5 @@ export function rpcHandlers(ctx: CasContext): HttpHandler[] {
     const rts = new Uint8Array([0x05, 0x00, 0x14, 0x03, 0x10, 0x00, 0x00, 0x00, 0x1c, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]);
     return new HttpResponse(rts, { status: 200, headers: iisHeaders({ 'Content-Type': 'application/rpc' }) });
   };
-  return [http.all('/rpc/rpcproxy.dll', ({ request }) => handle(request))];
+  return [http.all(ctx.path('/rpc/rpcproxy.dll'), ({ request }) => handle(request))];
 }

@@ -1,0 +1,85 @@
+/**
+ * `npm run bench`: every benchmark in one run, each printed as figures and a ratio against a baseline
+ * measured in the same run (performance is measured here, never in timed tests).
+ *
+ * 1. Lab start for `contoso`: cold (fresh PKI cache) and warm (cached) — goals cold <= 5 s, warm <= 1 s.
+ * 2. Mock HTTP throughput vs bare node:https (bench/http.ts) — dynamic >= 0.10x, static >= 0.5x.
+ * 3. IMAP sessions/s vs a bare TLS line server (bench/imap.ts) — >= 0.5x.
+ * 4. Reference front door vs nginx proxy_pass (bench/frontdoor.ts) — >= 0.5x at 32 connections, p50 added latency <= 2x.
+ * 5. A full conformance run against the reference (exchange2013) — wall time and rules/s; goal <= 20 s.
+ * Pass `--only lab,http,imap,frontdoor,run` to pick some.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startLab } from '../harness/lab/lab.ts';
+
+const only = (process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? process.argv[process.argv.indexOf('--only') + 1] ?? '').split(',').filter(Boolean);
+const want = (name: string) => !only.length || only.includes(name);
+const line = (label: string, value: string, goal: string, ok: boolean) => console.log(`${label.padEnd(46)} ${value.padEnd(28)} goal ${goal.padEnd(10)} ${ok ? 'ok' : 'MISSED'}`);
+
+async function labStart(): Promise<void> {
+  const cache = mkdtempSync(join(tmpdir(), 'cas-bench-pki-'));
+  try {
+    let t = performance.now();
+    const cold = await startLab({ topology: 'contoso', cacheDir: cache });
+    const coldMs = performance.now() - t;
+    await cold.stop();
+    t = performance.now();
+    const warm = await startLab({ topology: 'contoso', cacheDir: cache });
+    const warmMs = performance.now() - t;
+    await warm.stop();
+    line('lab start, contoso, cold (new PKI)', `${(coldMs / 1000).toFixed(2)} s`, '<= 5 s', coldMs <= 5000);
+    line('lab start, contoso, warm (cached PKI)', `${(warmMs / 1000).toFixed(2)} s (${(coldMs / warmMs).toFixed(1)}x faster)`, '<= 1 s', warmMs <= 1000);
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
+}
+
+async function httpBench(): Promise<void> {
+  const { runHttpBench } = await import('./http.ts');
+  const r = await runHttpBench({ seconds: 2 });
+  const leg = (n: string) => r.legs.find((l: { name: string }) => l.name === n)!;
+  const bare = leg('bare').reqPerSec;
+  line('mock HTTP: bare node:https', `${bare.toFixed(0)} req/s`, 'baseline', true);
+  line('mock HTTP: dynamic vdir (msw per request)', `${leg('dynamic').reqPerSec.toFixed(0)} req/s = ${(leg('dynamic').reqPerSec / bare).toFixed(2)}x`, '>= 0.10x', leg('dynamic').reqPerSec / bare >= 0.1);
+  line('mock HTTP: static resource (snapshot)', `${leg('static').reqPerSec.toFixed(0)} req/s = ${(leg('static').reqPerSec / bare).toFixed(2)}x`, '>= 0.5x', leg('static').reqPerSec / bare >= 0.5);
+}
+
+async function imapBench(): Promise<void> {
+  const { runImapBench } = await import('./imap.ts');
+  const r = await runImapBench({ durationMs: 3000 });
+  line('IMAP sessions/s: bare TLS line server', `${r.bare.toFixed(0)} /s`, 'baseline', true);
+  line('IMAP sessions/s: mock (login, select, fetch)', `${r.mock.toFixed(0)} /s = ${r.ratio.toFixed(2)}x`, '>= 0.5x', r.ratio >= 0.5);
+}
+
+async function frontDoorBench(): Promise<void> {
+  const { runFrontDoorBench } = await import('./frontdoor.ts');
+  const r = (await runFrontDoorBench({ seconds: 3 })) as unknown as Record<string, unknown>;
+  console.log(`front door bench: ${JSON.stringify(r)}`);
+}
+
+async function fullRun(): Promise<void> {
+  const { runSuites, parseRunArgs } = await import('../harness/cli/commands/run.ts');
+  const out = mkdtempSync(join(tmpdir(), 'cas-bench-run-'));
+  try {
+    const t = performance.now();
+    const report = await runSuites(parseRunArgs(['--out', out, '--quiet']));
+    const s = (performance.now() - t) / 1000;
+    const judged = report.rules.filter((r) => r.outcome !== 'n/a').length;
+    line('full run, reference, exchange2013 (fast health)', `${s.toFixed(1)} s, ${(judged / s).toFixed(2)} rules/s`, '<= 20 s', s <= 20);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+const benches: [string, () => Promise<void>][] = [['lab', labStart], ['http', httpBench], ['imap', imapBench], ['frontdoor', frontDoorBench], ['run', fullRun]];
+for (const [name, fn] of benches) {
+  if (!want(name)) continue;
+  try {
+    await fn();
+  } catch (err) {
+    console.log(`${name}: could not run: ${(err as Error).message}`);
+  }
+}

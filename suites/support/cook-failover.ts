@@ -1,0 +1,70 @@
+/**
+ * Failover inside a site (COOK-02, COOK-04): take one CAS's endpoint down with a 503 fault and repeat
+ * the user's request until another CAS of the site answers it. A front door may fail over within the
+ * request (a legacy CAS does) or only after its health probes mark the CAS down (001: "If this second
+ * attempt fails, CAS2013 marks the target CAS as down"); between attempts this waits for the next
+ * probe of the faulty CAS (an event, bounded), never for a fixed time.
+ * @example
+ * const moved = await untilServedElsewhere(w, { from: 'cas2010a.site3.contoso.lab', servers: SITE3, vdir: 'owa', sam: 'blue' }, () => reloadOwa(w, v));
+ */
+import type { HttpEvent } from '../../harness/journal/events.ts';
+import { userRequests } from '../../harness/verify/check.ts';
+import type { World } from './world.ts';
+
+const PROBE = 'HttpProxy.ClientAccessServer2010Ping';
+
+export interface Elsewhere {
+  /** The CAS that is taken down (or already down). */
+  from: string;
+  /** The CAS of the site, `from` included. */
+  servers: readonly string[];
+  vdir: string;
+  sam: string;
+  /** Attempts (requests) at most. Default 6. */
+  attempts?: number;
+}
+
+export interface Moved<T> {
+  /** The last client result. */
+  result: T;
+  /** The request another CAS of the site answered with a 2xx, if one did. */
+  event?: HttpEvent;
+  attempts: number;
+}
+
+/** The front door's health interval in this run (the lab's fast one unless realtime). */
+export function healthIntervalMs(w: World): number {
+  const fd = w.lab.topology.frontDoor;
+  return w.run.realtime ? fd.healthIntervalMs : fd.fastHealthIntervalMs;
+}
+
+/** Repeat `send` until a CAS of `servers` other than `from` answers the user's request with a 2xx. */
+export async function untilServedElsewhere<T>(w: World, o: Elsewhere, send: () => Promise<T>): Promise<Moved<T>> {
+  const attempts = o.attempts ?? 6;
+  const wait = 2 * healthIntervalMs(w) + 500;
+  let result: T | undefined;
+  for (let i = 1; i <= attempts; i++) {
+    const since = w.mark();
+    result = await send();
+    const event = userRequests(w.lab.journal, since, (e) => e.vdir === o.vdir && e.user === o.sam && e.server !== o.from && o.servers.includes(e.server) && e.status >= 200 && e.status < 300)[0];
+    if (event) return { result, event, attempts: i };
+    if (i === attempts) break;
+    // Not yet: let the front door's next probe of the faulty CAS happen (a candidate that does not probe just times out here).
+    await w.lab.journal
+      .waitFor((e) => e.kind === 'http' && e.server === o.from && e.userAgent === PROBE, { timeoutMs: wait, sinceSeq: w.mark(), what: `a health probe of ${o.from}` })
+      .catch(() => undefined);
+  }
+  return { result: result as T, attempts };
+}
+
+/** The CAS of `servers` that answered the user's request with a 2xx after `since` (the first one). */
+export function servedBy(w: World, since: number, servers: readonly string[], vdir: string, sam: string): HttpEvent | undefined {
+  return userRequests(w.lab.journal, since, (e) => servers.includes(e.server) && e.vdir === vdir && e.user === sam && e.status >= 200 && e.status < 300)[0];
+}
+
+/** Every CAS of `servers` that saw a request of the user after `since` (2xx or not), in order of first sight. */
+export function serversSeen(w: World, since: number, servers: readonly string[], vdir: string, sam: string): string[] {
+  const seen: string[] = [];
+  for (const e of userRequests(w.lab.journal, since, (x) => servers.includes(x.server) && x.vdir === vdir && x.user === sam)) if (!seen.includes(e.server)) seen.push(e.server);
+  return seen;
+}

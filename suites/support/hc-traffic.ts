@@ -1,0 +1,95 @@
+/**
+ * User traffic for the health rules: one OWA sign-in, one EAS OPTIONS or one EWS GetFolder of a
+ * topology user through the front door, each answered with where it landed (the mock CAS servers that
+ * received the user's authenticated request), and a bounded, paced repetition for states the candidate
+ * keeps to itself (whether it marked a CAS down is only visible in where the next request goes).
+ * @example
+ * const first = await trafficAs(w, 'Blue', 'ews');        // { status: 200, servers: ['cas2010a.site3.contoso.lab'] }
+ * const moved = await repeatUntil(() => trafficAs(w, 'Blue', 'ews'), (s) => s.servers.includes(B), { deadline: Date.now() + I, paceMs: I / 8 });
+ */
+import { EasDevice } from '../../harness/clients/eas-device.ts';
+import { OwaBrowser } from '../../harness/clients/owa-browser.ts';
+import type { TranscriptEntry } from '../../harness/clients/transcript.ts';
+import { userRequests } from '../../harness/verify/check.ts';
+import { ewsAs } from './ews-calls.ts';
+import type { World } from './world.ts';
+
+export type TrafficProtocol = 'owa' | 'eas' | 'ews';
+
+export interface Landing {
+  protocol: TrafficProtocol;
+  /** What the client finally got (OWA: the last page of the sign-in). */
+  status: number;
+  /** Mock CAS servers (the front door's own mock excluded) that received this user's authenticated request. */
+  servers: string[];
+  /** When the client sent it (epoch ms). */
+  sentAt: number;
+  transcript: TranscriptEntry[];
+}
+
+/** Send one request of `protocol` as `userName` and see where it landed. `deviceId` picks the EAS device (affinity key). */
+export async function trafficAs(w: World, userName: string, protocol: TrafficProtocol, deviceId?: string): Promise<Landing> {
+  const u = w.user(userName);
+  const sentAt = Date.now();
+  if (protocol === 'ews') {
+    const o = await ewsAs(w, userName);
+    return { protocol, status: o.result.status, servers: o.servers, sentAt, transcript: o.result.transcript };
+  }
+  const since = w.mark();
+  const agent = w.agent();
+  try {
+    let status: number;
+    let transcript: TranscriptEntry[];
+    if (protocol === 'owa') {
+      const b = new OwaBrowser({ dispatcher: agent });
+      const r = await b.login(w.url('/owa/'), `${w.lab.topology.organisation.netbiosDomain}\\${u.samAccountName}`, u.password);
+      status = r.logonPage ? 401 : r.status; // a sign-in form again is no mailbox
+      transcript = r.transcript;
+    } else {
+      const dev = new EasDevice({ dispatcher: agent, baseUrl: w.url('/Microsoft-Server-ActiveSync'), user: u.samAccountName, password: u.password, deviceId: deviceId ?? `${u.samAccountName.replace(/[^A-Za-z0-9]/g, '')}HC0001`.slice(0, 32), deviceType: 'SmartPhone', followLocation: false });
+      status = (await dev.options()).status;
+      transcript = dev.transcript.snapshot();
+    }
+    const servers = [...new Set(userRequests(w.lab.journal, since, (e) => e.vdir === protocol && e.server !== w.frontDoorMock && e.user === u.samAccountName).map((e) => e.server))];
+    return { protocol, status, servers, sentAt, transcript };
+  } finally {
+    await agent.close().catch(() => undefined);
+  }
+}
+
+/** `eas 200 -> cas2010a.site3.contoso.lab` */
+export function describeLanding(l: Landing): string {
+  return `${l.protocol} ${l.status} -> ${l.servers.join(', ') || 'no legacy CAS'}`;
+}
+
+/**
+ * Repeat `attempt` until `done` holds for its result or the deadline passes (at most `maxTries`),
+ * waiting `paceMs` between attempts. Returns every result in order; the last one decides.
+ * Why a paced repetition and not a journal wait: the state judged (a CAS marked down or up) lives in
+ * the candidate; only the next user request shows it, and the candidate may take a moment after the
+ * probe answer the journal already holds.
+ */
+export async function repeatUntil<T>(attempt: () => Promise<T>, done: (r: T) => boolean, o: { deadline: number; paceMs: number; maxTries?: number }): Promise<T[]> {
+  const out: T[] = [];
+  const max = o.maxTries ?? 40;
+  for (let i = 0; i < max; i++) {
+    const r = await attempt();
+    out.push(r);
+    if (done(r) || Date.now() + o.paceMs > o.deadline) break;
+    await new Promise((res) => setTimeout(res, o.paceMs));
+  }
+  return out;
+}
+
+/** Send `count` requests spread evenly over `windowMs` (sampling a window in which a state must hold). */
+export async function sampleOver<T>(attempt: () => Promise<T>, count: number, windowMs: number): Promise<T[]> {
+  const out: T[] = [];
+  const start = Date.now();
+  for (let i = 1; i <= Math.min(count, 20); i++) {
+    const due = start + (windowMs * i) / count;
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((res) => setTimeout(res, wait));
+    out.push(await attempt());
+  }
+  return out;
+}

@@ -1,0 +1,134 @@
+/**
+ * OWA through the front door, as a user does it: one browser, one sign-in, then whatever the front
+ * door answers (RULES.md "Words with one meaning"). These helpers only observe and name what happened;
+ * the expectations (which user, which namespace, which CAS) stay in the area files (the oracle rule).
+ * @example
+ * const v = await signInOwa(w, 'Purple');
+ * v.finalHost;        // 'legacy.contoso.lab' after a silent redirect
+ * v.mailbox?.user;    // 'purple' when the page is Purple's mailbox
+ */
+import type { Dispatcher } from 'undici';
+import { OwaBrowser, type OwaNavigation } from '../../harness/clients/owa-browser.ts';
+import type { UserSpec } from '../../harness/topology/index.ts';
+import type { HttpEvent } from '../../harness/journal/events.ts';
+import { check, userRequests } from '../../harness/verify/check.ts';
+import type { World } from './world.ts';
+
+/** What the mailbox page says about itself (`<div id="mailbox" data-user=… data-server=… data-build=…>`). */
+export interface MailboxPage {
+  user: string;
+  server: string | null;
+  build: string | null;
+}
+
+export interface OwaVisit {
+  browser: OwaBrowser;
+  nav: OwaNavigation;
+  user: UserSpec;
+  /** `NETBIOS\sam`, what the user types. */
+  login: string;
+  mailbox: MailboxPage | null;
+  /** Host name of the browser's final URL. */
+  finalHost: string;
+}
+
+/** The mailbox block of a page, or null when the page is not a mailbox. */
+export function mailboxPage(body: string): MailboxPage | null {
+  const tag = /<div\b[^>]*\bid\s*=\s*"mailbox"[^>]*>/i.exec(body)?.[0];
+  if (!tag) return null;
+  const attr = (name: string) => new RegExp(`\\b${name}\\s*=\\s*"([^"]*)"`, 'i').exec(tag)?.[1] ?? null;
+  const user = attr('data-user');
+  return user === null ? null : { user: user.toLowerCase(), server: attr('data-server'), build: attr('data-build') };
+}
+
+/** Host name of the front door's first namespace (mail.contoso.lab, www.usa.contoso.lab). */
+export function frontDoorHost(w: World): string {
+  return new URL(w.url('/')).hostname;
+}
+
+function host(url: string): string {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Open `/owa/` on the front door and sign in once as `userName` (a topology user name or sam).
+ * The browser follows redirects and self-submitting forms and never types credentials twice.
+ */
+export async function signInOwa(w: World, userName: string, o: { dispatcher?: Dispatcher; namespace?: string } = {}): Promise<OwaVisit> {
+  const user = w.user(userName);
+  const login = `${w.lab.topology.organisation.netbiosDomain}\\${user.samAccountName}`;
+  const browser = new OwaBrowser({ dispatcher: o.dispatcher ?? w.agent() });
+  const nav = await browser.login(w.url('/owa/', o.namespace), login, user.password);
+  return { browser, nav, user, login, mailbox: mailboxPage(nav.body), finalHost: host(nav.finalUrl) };
+}
+
+/** Reload `/owa/` in the same browser (same cookies): a new request of the same user. */
+export async function reloadOwa(w: World, v: OwaVisit): Promise<OwaVisit> {
+  const nav = await v.browser.open(w.url('/owa/'));
+  return { ...v, nav, mailbox: mailboxPage(nav.body), finalHost: host(nav.finalUrl) };
+}
+
+/** One line for the report: where the browser ended and what it showed. */
+export function describeVisit(v: OwaVisit): string {
+  const n = v.nav;
+  const page = v.mailbox ? `mailbox of ${v.mailbox.user}${v.mailbox.server ? ` (page from ${v.mailbox.server})` : ''}` : n.logonPage ? 'a sign-in page' : n.manualRedirect ? `a page naming ${n.manualRedirect.url}` : `"${n.title}"`;
+  return `${v.user.name}: status ${n.status} at ${n.finalUrl || '(nowhere)'}: ${page}; credentials typed ${n.credentialsTyped}, self-submitting forms ${n.silentRedirects}${n.stopped ? `; browser stopped: ${n.stopped}` : ''}`;
+}
+
+/** Non-probe OWA requests of `sam` that reached one of `servers` after `since`. */
+export function owaRequestsAt(w: World, since: number, servers: readonly string[], sam: string): HttpEvent[] {
+  return userRequests(w.lab.journal, since, (e) => servers.includes(e.server) && e.vdir === 'owa' && e.user === sam);
+}
+
+/** RULES "silent redirect to N": one sign-in, the final URL on N, the user's own mailbox page. */
+export function checkSilentRedirect(v: OwaVisit, namespace: string): void {
+  const sam = v.user.samAccountName;
+  check(v.nav.credentialsTyped === 1, `${v.user.name}: credentials typed once`, `typed ${v.nav.credentialsTyped} times${v.nav.stopped ? ` (${v.nav.stopped})` : ''}`);
+  check(v.finalHost === namespace, `${v.user.name}: the browser ends on ${namespace}`, describeVisit(v));
+  check(v.nav.status >= 200 && v.nav.status < 300 && v.mailbox?.user === sam, `${v.user.name}: ${sam}'s mailbox page (2xx) on ${namespace}`, describeVisit(v));
+}
+
+/**
+ * RULES "proxied to X": the browser stays on the front door's namespace, gets a 2xx with the user's
+ * mailbox, and one of `servers` received the user's OWA request. Returns that request.
+ */
+export function checkProxied(w: World, v: OwaVisit, since: number, servers: readonly string[]): HttpEvent {
+  const sam = v.user.samAccountName;
+  const fd = frontDoorHost(w);
+  check(v.finalHost === fd, `${v.user.name}: the browser stays on ${fd}`, describeVisit(v));
+  check(v.nav.status >= 200 && v.nav.status < 300 && v.mailbox?.user === sam, `${v.user.name}: ${sam}'s mailbox page with a 2xx`, describeVisit(v));
+  const at = owaRequestsAt(w, since, servers, sam).filter((e) => e.status >= 200 && e.status < 300);
+  check(at.length > 0, `${v.user.name}'s OWA request answered by ${servers.join(' or ')}`, describeHits(w, since, sam));
+  return at[0]!;
+}
+
+/** RULES "served locally": a 2xx mailbox page on the front door, and no mock CAS but the front door saw a request. */
+export function checkServedLocally(w: World, v: OwaVisit, since: number): void {
+  const sam = v.user.samAccountName;
+  const fd = frontDoorHost(w);
+  check(v.finalHost === fd && v.nav.status >= 200 && v.nav.status < 300 && v.mailbox?.user === sam, `${v.user.name}: ${sam}'s mailbox page (2xx) on ${fd}`, describeVisit(v));
+  const others = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock);
+  check(others.length === 0, 'no mock CAS other than the front door sees a request', others.map((e) => `${e.server} ${e.method} ${e.path} user=${e.user ?? '-'}`).join('; '));
+}
+
+/**
+ * RULES "refused": a status >= 400 other than 451, at most one request reaching any target, no http:// hop.
+ * `targets` are the mock CAS that would have served the user.
+ */
+export function checkRefused(w: World, status: number, since: number, label: string): void {
+  check(status >= 400 && status !== 451, `${label}: refused (status >= 400, not 451)`, `status ${status}`);
+  const reached = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock);
+  check(reached.length <= 1, `${label}: at most one request reaching any target`, reached.map((e) => `${e.server} ${e.method} ${e.path} -> ${e.status}`).join('; '));
+  const plain = reached.filter((e) => e.scheme === 'http');
+  check(plain.length === 0, `${label}: no http:// hop`, plain.map((e) => `http://${e.host}${e.path}`).join('; '));
+}
+
+/** The journal's OWA requests of a user, one per line (for `actual`). */
+export function describeHits(w: World, since: number, sam: string): string {
+  const hits = userRequests(w.lab.journal, since, (e) => e.user === sam && e.server !== w.frontDoorMock);
+  return hits.length ? hits.map((e) => `${e.server} ${e.method} ${e.path} Host=${e.host} -> ${e.status} (${e.decision})`).join('; ') : `no request of ${sam} reached a mock CAS`;
+}

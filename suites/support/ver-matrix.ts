@@ -1,0 +1,155 @@
+/**
+ * Version pairs (OWA-09, VER-01, VER-02, COOK-03): the build the front door plays, the targets of each
+ * build the default topologies hold, and one "cell" per (target, protocol): what the client got,
+ * named with RULES.md's words and tied to the journal. The expected outcome of a pair is written in
+ * the area files; this only observes and names.
+ * @example
+ * const cell = await owaCell(w, { build: '2007-sp1', user: 'v-2007-sp1', servers: ['cas-2007-sp1.ver.contoso.lab'] });
+ * cell.kind; // 'works' | 'refused' | …
+ */
+import { request } from 'undici';
+import { defaultBuildFor } from '../../harness/frontdoor/profile-topology.ts';
+import { HttpClientError } from '../../harness/clients/transcript.ts';
+import type { TranscriptEntry } from '../../harness/clients/transcript.ts';
+import { userRequests } from '../../harness/verify/check.ts';
+import { easDevice } from './eas.ts';
+import { describeVisit, frontDoorHost, signInOwa } from './owa-flow.ts';
+import type { World } from './world.ts';
+
+/**
+ * Builds oldest first (PROTOCOL-FACTS build table; 002's table lists 2007 RTM before its rollups and
+ * service packs; 000: 2010 SP2 < SP2 RU1 < SP2 RU2).
+ */
+export const BUILD_ORDER = ['2007-rtm', '2007-sp1', '2007-sp2', '2007-sp3', '2010-sp2', '2010-sp2-ru1', '2010-sp2-ru2'] as const;
+
+export interface VerTarget {
+  build: string;
+  /** A topology user (sam or name) whose mailbox sits behind the target. */
+  user: string;
+  /** The mock CAS that serve that mailbox's site. */
+  servers: string[];
+}
+
+/** The front door's build in this run: `--build`, else the profile's default; `2013` for exchange2013. */
+export function frontDoorBuild(w: World): string {
+  return w.run.build ?? defaultBuildFor(w.run.profile) ?? '2013';
+}
+
+/** Where `target` sits relative to `frontDoor` in BUILD_ORDER (2013 is newer than every legacy build). */
+export function relation(frontDoor: string, target: string): 'same' | 'older' | 'newer' {
+  if (frontDoor === target) return 'same';
+  if (frontDoor === '2013') return 'older';
+  const f = BUILD_ORDER.indexOf(frontDoor as (typeof BUILD_ORDER)[number]);
+  const t = BUILD_ORDER.indexOf(target as (typeof BUILD_ORDER)[number]);
+  if (f < 0 || t < 0) throw new RangeError(`no place in BUILD_ORDER for ${f < 0 ? frontDoor : target}`);
+  return t < f ? 'older' : 'newer';
+}
+
+export type CellKind = 'works' | 'refused' | 'silent-redirect' | 'manual-redirect' | '451' | 'page-without-resources' | 'no-answer' | 'other';
+
+/** Kinds that name a behaviour of RULES.md (no-answer and other do not). */
+export const CONCRETE: readonly CellKind[] = ['works', 'refused', 'silent-redirect', 'manual-redirect', '451', 'page-without-resources'];
+
+export interface Cell {
+  target: string;
+  protocol: 'OWA' | 'EAS';
+  kind: CellKind;
+  detail: string;
+  /** Whether the journal agrees with the kind (works: the target served the user; refused: at most one request reached a target). */
+  grounded: boolean;
+  transcript: TranscriptEntry[];
+}
+
+function grounding(w: World, since: number, t: VerTarget, vdir: string, kind: CellKind, sam: string): boolean {
+  if (kind === 'works') return userRequests(w.lab.journal, since, (e) => t.servers.includes(e.server) && e.vdir === vdir && e.user === sam && e.status >= 200 && e.status < 300).length > 0;
+  if (kind === 'refused') {
+    const reached = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock);
+    return reached.length <= 1 && reached.every((e) => e.scheme === 'https');
+  }
+  return true;
+}
+
+/** OWA for the target's user: sign in once, then load the page's versioned resources (002: the page needs them). */
+export async function owaCell(w: World, t: VerTarget): Promise<Cell> {
+  const since = w.mark();
+  const sam = w.user(t.user).samAccountName;
+  let kind: CellKind = 'other';
+  let detail = '';
+  let transcript: TranscriptEntry[] = [];
+  try {
+    const v = await signInOwa(w, t.user);
+    const n = v.nav;
+    transcript = n.transcript;
+    detail = describeVisit(v);
+    const mine = v.mailbox?.user === sam && n.status >= 200 && n.status < 300;
+    if (v.finalHost !== frontDoorHost(w)) kind = mine && n.silentRedirects > 0 ? 'silent-redirect' : 'other';
+    else if (n.manualRedirect) kind = 'manual-redirect';
+    else if (mine) {
+      const res = await v.browser.loadResources();
+      transcript = v.browser.transcript.snapshot();
+      const bad = res.filter((r) => r.status !== 200 || new URL(r.url).hostname !== frontDoorHost(w));
+      kind = res.length > 0 && bad.length === 0 ? 'works' : 'page-without-resources';
+      detail += `; resources: ${res.length ? res.map((r) => `${new URL(r.url).pathname} ${r.status}`).join(', ') : 'none referenced'}`;
+    } else if (n.status === 451) kind = '451';
+    else if (n.status >= 400) kind = 'refused';
+  } catch (err) {
+    if (!(err instanceof HttpClientError)) throw err;
+    kind = 'no-answer';
+    detail = err.message;
+    transcript = err.transcript;
+  }
+  return { target: t.build, protocol: 'OWA', kind, detail, grounded: grounding(w, since, t, 'owa', kind, sam), transcript };
+}
+
+/** EAS OPTIONS for the target's user (a device type no 451 list names). */
+export async function easCell(w: World, t: VerTarget): Promise<Cell> {
+  const since = w.mark();
+  const sam = w.user(t.user).samAccountName;
+  const dev = easDevice(w, t.user, 'SmartPhone', { followLocation: false });
+  let kind: CellKind = 'other';
+  let detail = '';
+  try {
+    const r = await dev.options();
+    detail = `status ${r.status}${r.headers['x-ms-location'] ? `, X-MS-Location ${r.headers['x-ms-location']}` : ''}`;
+    if (r.status === 451) kind = '451';
+    else if (r.status >= 200 && r.status < 300) kind = 'works';
+    else if (r.status >= 400) kind = 'refused';
+  } catch (err) {
+    if (!(err instanceof HttpClientError)) throw err;
+    kind = 'no-answer';
+    detail = err.message;
+  }
+  const grounded = grounding(w, since, t, 'eas', kind, sam);
+  return { target: t.build, protocol: 'EAS', kind, detail: `${detail}${kind === 'works' && !grounded ? ' (but no target CAS served the device)' : ''}`, grounded, transcript: dev.transcript };
+}
+
+/** One line per cell, for the report. */
+export function describeCell(frontDoor: string, c: Cell): string {
+  return `${frontDoor} -> ${c.target} ${c.protocol}: ${c.kind}${c.grounded ? '' : ' (the journal disagrees)'} — ${c.detail}`;
+}
+
+const FOLDER = /\/owa\/(\d+\.\d+\.\d+\.\d+)\//gi;
+
+function newerFolder(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 4; i++) if (pa[i] !== pb[i]) return pa[i]! - pb[i]!;
+  return 0;
+}
+
+/**
+ * The highest OWA resource folder a target CAS shows (002: "You will see folders named in the format …
+ * Right-click the highest folder, and then click Copy."): read off its own sign-in page, directly,
+ * as the administrator of 002 reads the target's ClientAccess\OWA folder.
+ */
+export async function highestFolderOn(w: World, fqdn: string): Promise<string | undefined> {
+  const agent = w.lab.agent();
+  try {
+    const r = await request(`${w.lab.origin(fqdn)}/owa/auth/logon.aspx`, { dispatcher: agent, headersTimeout: 5000, bodyTimeout: 5000 });
+    const body = (await r.body.text()).slice(0, 200_000);
+    const folders = [...new Set([...body.matchAll(FOLDER)].map((m) => m[1]!))];
+    return folders.sort((a, b) => newerFolder(b, a))[0];
+  } finally {
+    await agent.close().catch(() => {});
+  }
+}
