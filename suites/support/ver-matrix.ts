@@ -123,9 +123,24 @@ export async function easCell(w: World, t: VerTarget): Promise<Cell> {
   return { target: t.build, protocol: 'EAS', kind, detail: `${detail}${kind === 'works' && !grounded ? ' (but no target CAS served the device)' : ''}`, grounded, transcript: dev.transcript };
 }
 
+/** 07 (contoso-2007.ts, after 003's figures): one small site `Ver-<build>` per 2007 build, user `v-<build>`. */
+export const TARGETS_2007: readonly VerTarget[] = ['2007-rtm', '2007-sp1', '2007-sp2', '2007-sp3'].map((b) => ({ build: b, user: `v-${b}`, servers: [`cas-${b}.ver.contoso.lab`] }));
+
+/**
+ * 13/10 (contoso.ts, after 001's figure): the Site4 version users, plus Grey (CAS2007 SP3 in Site3) and
+ * Blue (the SP2 RU1 pair of Site3) for the builds Site4 does not hold.
+ */
+export const TARGETS_CONTOSO: readonly VerTarget[] = [
+  ...['2007-rtm', '2007-sp1', '2007-sp2'].map((b) => ({ build: b, user: `v-${b}`, servers: [`cas-${b}.site4.contoso.lab`] })),
+  { build: '2007-sp3', user: 'Grey', servers: ['cas2007.site3.contoso.lab'] },
+  { build: '2010-sp2', user: 'v-2010-sp2', servers: ['cas-2010-sp2.site4.contoso.lab'] },
+  { build: '2010-sp2-ru1', user: 'Blue', servers: ['cas2010a.site3.contoso.lab', 'cas2010b.site3.contoso.lab'] },
+  { build: '2010-sp2-ru2', user: 'v-2010-sp2-ru2', servers: ['cas-2010-sp2-ru2.site4.contoso.lab'] },
+];
+
 /** One line per cell, for the report. */
 export function describeCell(frontDoor: string, c: Cell): string {
-  return `${frontDoor} -> ${c.target} ${c.protocol}: ${c.kind}${c.grounded ? '' : ' (the journal disagrees)'} — ${c.detail}`;
+  return `${frontDoor} -> ${c.target} ${c.protocol}: ${c.kind}${c.grounded ? '' : ' (the journal disagrees)'}: ${c.detail}`;
 }
 
 const FOLDER = /\/owa\/(\d+\.\d+\.\d+\.\d+)\//gi;
