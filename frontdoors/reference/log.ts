@@ -30,8 +30,8 @@ export function createLogger(runDir: string, opts: { echo?: boolean } = {}): Log
   }
   return {
     write(rec) {
-      const line = JSON.stringify({ time: new Date().toISOString(), ...rec });
-      out?.write(line + '\n');
+      // Bounded: when the disk falls behind by 8 MiB, lines are dropped rather than queued in memory.
+      if (out && out.writableLength < 8 * 1024 * 1024) out.write(JSON.stringify({ time: new Date().toISOString(), ...rec }) + '\n');
       if (opts.echo) process.stderr.write(`[frontdoor] ${summary(rec)}\n`);
     },
     close: () => new Promise<void>((resolve) => (out ? out.end(() => resolve()) : resolve())),

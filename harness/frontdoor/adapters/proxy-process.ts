@@ -1,0 +1,123 @@
+/**
+ * Run a real proxy in the foreground as a child of the harness and hand it back as a CandidateHandle:
+ * wait until it listens on the port that proves it is up (HTTPS for web proxies, IMAPS for a mail-only
+ * proxy such as Dovecot: launcher.ts's spawnCandidate always waits on HTTPS, hence this file), keep
+ * the tail of its output and of the log files it writes into its run dir, stop it with SIGTERM, then
+ * SIGKILL to its whole process group (Apache and Dovecot fork workers that must not outlive it).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { waitForListening, type CandidateHandle } from '../launcher.ts';
+import type { FrontDoorContract } from '../../topology/contract.ts';
+import { FrontDoorLaunchError } from '../../errors.ts';
+
+export interface ProxyProcessSpec {
+  /** Candidate name in the report (`apache`). */
+  name: string;
+  command: string;
+  args: string[];
+  contract: FrontDoorContract;
+  /** The port whose TCP accept means "ready" (default: the contract's HTTPS port). */
+  readyPort?: number;
+  /** Files the proxy logs into (run dir); their tails join `output()`. */
+  logFiles?: string[];
+  env?: NodeJS.ProcessEnv;
+  version: string | null;
+  configDigest: string;
+  startTimeoutMs?: number;
+  /** Grace after SIGTERM before SIGKILL (FRONTDOOR.md: 3 s). */
+  stopGraceMs?: number;
+}
+
+const KEEP = 64 * 1024;
+
+/** Last `max` bytes of a file, '' when it does not exist (yet). */
+export function tailFile(file: string, max = 8 * 1024): string {
+  let fd: number | undefined;
+  try {
+    const size = statSync(file).size;
+    const len = Math.min(size, max);
+    const buf = Buffer.alloc(len);
+    fd = openSync(file, 'r');
+    readSync(fd, buf, 0, len, size - len);
+    return buf.toString('utf8');
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal); // detached: the child leads its own process group
+  } catch {
+    child.kill(signal);
+  }
+}
+
+/**
+ * Spawn the proxy, wait until `readyPort` accepts, and return its handle. A proxy that exits or never
+ * listens is a FrontDoorLaunchError carrying the proxy's own words.
+ * @example
+ * const handle = await startProxyProcess({ name: 'apache', command: bin, args: ['-DFOREGROUND', '-f', conf], contract,
+ *   logFiles: [join(runDir, 'error.log')], version: 'Apache/2.4.71', configDigest: configDigest(conf) });
+ */
+export async function startProxyProcess(spec: ProxyProcessSpec): Promise<CandidateHandle> {
+  const { contract } = spec;
+  let out = '';
+  let exit: string | null = null;
+  const output = () => {
+    const logs = (spec.logFiles ?? []).map((f) => [f, tailFile(f)] as const).filter(([, t]) => t);
+    return out + logs.map(([f, t]) => `\n--- ${basename(f)} ---\n${t}`).join('');
+  };
+  const child = spawn(spec.command, spec.args, { cwd: contract.runDir, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const keep = (d: Buffer) => void (out = (out + d.toString('utf8')).slice(-KEEP));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<void>((resolve) => {
+    child.once('error', (e) => {
+      exit = exit ?? `could not start ${spec.command}: ${e.message}`;
+      resolve();
+    });
+    child.once('exit', (code, signal) => {
+      exit = exit ?? `exit code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''}; last output:\n${output().slice(-2000)}`;
+      resolve();
+    });
+  });
+  const onHarnessExit = () => killGroup(child, 'SIGKILL');
+  process.once('exit', onHarnessExit);
+  try {
+    await waitForListening(contract.listenAddress, spec.readyPort ?? contract.ports.https, spec.startTimeoutMs ?? 20_000, () => exit);
+  } catch (err) {
+    killGroup(child, 'SIGKILL');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+    process.removeListener('exit', onHarnessExit);
+    throw new FrontDoorLaunchError(`${spec.name}: ${(err as Error).message}\n${output().slice(-3000)}`, { cause: err });
+  }
+  let stopping: Promise<void> | null = null;
+  return {
+    name: spec.name,
+    version: spec.version,
+    launcher: spec.name,
+    configDigest: spec.configDigest,
+    address: contract.listenAddress,
+    ports: contract.ports,
+    output,
+    exitReason: () => exit,
+    stop: () =>
+      (stopping ??= (async () => {
+        if (!exit) {
+          killGroup(child, 'SIGTERM');
+          const timer = setTimeout(() => killGroup(child, 'SIGKILL'), spec.stopGraceMs ?? 3000);
+          await exited;
+          clearTimeout(timer);
+        }
+        // Workers the master left behind (a crash mid-run) go with the group.
+        killGroup(child, 'SIGKILL');
+        process.removeListener('exit', onHarnessExit);
+      })()),
+  };
+}

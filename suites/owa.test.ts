@@ -1,0 +1,208 @@
+/**
+ * OWA -- Outlook Web App / Access through the front door (RULES.md "OWA"). A browser signs in once and
+ * follows what the front door answers; expectations are written here from the seeds, user by user
+ * (the oracle rule): which namespace the browser must end on, which mock CAS must serve the mailbox.
+ */
+import { describe } from 'vitest';
+import { rule, type RuleContext } from './support/rule.ts';
+import { check, hostName, userRequests } from '../harness/verify/check.ts';
+import {
+  checkProxied, checkRefused, checkServedLocally, checkSilentRedirect, describeHits, describeVisit, frontDoorHost, signInOwa, type OwaVisit,
+} from './support/owa-flow.ts';
+import { describeCell, frontDoorBuild, highestFolderOn, owaCell, relation, TARGETS_2007, TARGETS_CONTOSO, type Cell } from './support/ver-matrix.ts';
+import type { World } from './support/world.ts';
+
+// 001 Figure 1/2: the servers and namespaces of Contoso, as the seed's users reach them.
+const CAS2010_SITE1 = 'cas2010.site1.contoso.lab';
+const CAS2010_SITE3 = ['cas2010a.site3.contoso.lab', 'cas2010b.site3.contoso.lab'];
+const LEGACY = 'legacy.contoso.lab';
+const MAIL_REGION = 'mail-region.contoso.lab';
+// 003: the Hub site's CAS (OWA InternalURL "https://computername/OWA", not the NLB name), Europe's CAS and namespace.
+const HUB = ['cas-03.hub.contoso.lab', 'cas-04.hub.contoso.lab', 'cas-05.hub.contoso.lab'];
+const EUROPE_CAS = 'cas-02.europe.contoso.lab';
+const EUROPE = 'www.europe.contoso.lab';
+/** 003's Hub and Europe CAS run 2007 SP3 in contoso-2007: a front door of an older build may not proxy to them (VER-01). */
+const HUB_BUILD = '2007-sp3';
+
+/** RULES "manual redirect to U": a 2xx page on the front door naming https://<host>/owa, no Location, no self-submitting form, no hop. */
+function checkManualRedirect(w: World, v: OwaVisit, since: number, host: string): void {
+  const fd = frontDoorHost(w);
+  const u = v.nav.manualRedirect?.url;
+  check(!!u && v.finalHost === fd && v.nav.status >= 200 && v.nav.status < 300, `${v.user.name}: a 2xx page on ${fd} naming https://${host}/owa (no Location, no self-submitting form)`, describeVisit(v));
+  const url = new URL(u!);
+  check(url.protocol === 'https:' && url.hostname === host && /^\/owa\/?$/i.test(url.pathname), `the full URL https://${host}/owa`, `the page names ${u}`);
+  const reached = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock);
+  check(reached.length === 0, 'no hop: no mock CAS but the front door sees a request', reached.map((e) => `${e.server} ${e.method} ${e.path} user=${e.user ?? '-'}`).join('; '));
+}
+
+/** 07 rules that need the Hub or Europe CAS proxied to: n/a when the front door is older than them (VER-01 judges that pair). */
+function needsSp3FrontDoor(t: RuleContext, w: World): void {
+  const b = frontDoorBuild(w);
+  if (t.profile === 'exchange2007' && relation(b, HUB_BUILD) === 'newer') t.notApplicable(`the Hub and Europe CAS run ${HUB_BUILD}, newer than the front door (${b}): 003 allows no proxying to them; VER-01 judges that pair`);
+}
+
+async function visit(t: RuleContext, w: World, name: string): Promise<OwaVisit> {
+  const v = await signInOwa(w, name);
+  t.client(v.nav.transcript);
+  t.observe(describeVisit(v));
+  return v;
+}
+
+describe('OWA', () => {
+  rule('OWA-01', { quote: 'CAS2013 will proxy the request to an Exchange 2010 Client Access server which will retrieve the necessary data from the Exchange 2010 Mailbox server.' }, async (t) => {
+    const w = await t.world();
+    const since = w.mark();
+    if (t.profile === 'exchange2013') {
+      t.expect(`Red proxied to ${CAS2010_SITE1}: Red's mailbox on ${frontDoorHost(w)}, served by ${CAS2010_SITE1}`);
+      const v = await visit(t, w, 'Red');
+      checkProxied(w, v, since, [CAS2010_SITE1]);
+      return;
+    }
+    // 001 (first half): "determine that the mailbox is located within the local AD site and retrieve the necessary data";
+    // 003: "User 1 can access their mailbox through Client Access server 01 without using proxying."
+    const name = t.profile === 'exchange2007' ? 'User1' : 'Red';
+    t.expect(`${name} served locally: ${name}'s mailbox on ${frontDoorHost(w)}, no other mock CAS sees a request`);
+    const v = await visit(t, w, name);
+    checkServedLocally(w, v, since);
+  });
+
+  rule('OWA-02', { quote: 'CAS2010 will initiate a single sign-on silent redirect (assumes FBA is enabled on source and target) to legacy.contoso.com.' }, async (t) => {
+    const w = await t.world();
+    const since = w.mark();
+    t.expect(`Purple: one sign-in, then Purple's mailbox at ${LEGACY}; no legacy CAS receives a proxied OWA request for Purple`);
+    const v = await visit(t, w, 'Purple');
+    checkSilentRedirect(v, LEGACY);
+    // A request the browser sends to legacy carries Host legacy.contoso.lab; anything else reaching a CAS2007 came from the front door.
+    const proxied = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && e.vdir === 'owa' && e.user === 'purple' && hostName(e.host) !== LEGACY);
+    check(proxied.length === 0, 'no proxied OWA request for Purple at a legacy CAS', proxied.map((e) => `${e.server} ${e.method} ${e.path} Host=${e.host}`).join('; '));
+  });
+
+  rule('OWA-03', { quote: 'Proxying is not visible to the user.' }, async (t) => {
+    const w = await t.world();
+    needsSp3FrontDoor(t, w);
+    const since = w.mark();
+    if (t.profile === 'exchange2007') {
+      // 003: "If an external URL is not specified, CAS-01 will proxy the user's request to the Client Access server that is
+      // specified by the InternalURL property"; the Hub OWA InternalURL is https://computername/OWA (003's NLB table).
+      t.expect(`User3 proxied to a Hub CAS (${HUB.join(', ')}) via its OWA InternalURL: Host is that CAS's own name`);
+      const v = await visit(t, w, 'User3');
+      const e = checkProxied(w, v, since, HUB);
+      t.observe(`served by ${e.server} with Host ${e.host}`);
+      check(hostName(e.host) === e.server, `Host ${e.server} (the OWA InternalURL host)`, `Host ${e.host}`);
+      return;
+    }
+    // 001: "CAS2010 in Site1 will proxy the request to CAS2010 in Site3" (10: its InternalURL, the server's name in contoso);
+    // 13: "it constructs a URL based on the server FQDN, not a load balanced namespace or the InternalURL value" (by FQDN: Host and SNI).
+    const byFqdn = t.profile === 'exchange2013';
+    t.expect(`Blue proxied to a CAS2010 of Site3 (${CAS2010_SITE3.join(' or ')}), ${byFqdn ? 'by FQDN (Host and TLS SNI)' : 'via its OWA InternalURL'}`);
+    const v = await visit(t, w, 'Blue');
+    const e = checkProxied(w, v, since, CAS2010_SITE3);
+    t.observe(`served by ${e.server} with Host ${e.host}, SNI ${e.sni ?? '(none)'}, ${e.scheme}`);
+    check(hostName(e.host) === e.server, `Host ${e.server}`, `Host ${e.host}`);
+    if (byFqdn) check(e.sni === e.server, `TLS SNI ${e.server}`, `SNI ${e.sni ?? '(none)'} over ${e.scheme}`);
+  });
+
+  rule('OWA-04', { quote: 'CAS2013 in Site1 will initiate a single sign-on silent redirect (assumes FBA is enabled on source and target) to mail-region.contoso.com.' }, async (t) => {
+    // 001 (first half) 4c: only "configured to do a cross-site silent redirection" (RULES: R if crossSiteSilentRedirect).
+    const w = await t.world(t.profile === 'exchange2010' ? { options: { crossSiteSilentRedirect: true } } : {});
+    t.expect(`Orange: one sign-in, then Orange's mailbox at ${MAIL_REGION}`);
+    const v = await visit(t, w, 'Orange');
+    checkSilentRedirect(v, MAIL_REGION);
+  });
+
+  rule('OWA-05', { quote: 'They will not be redirected automatically.' }, async (t) => {
+    const w = await t.world();
+    const since = w.mark();
+    // 001 (first half) 4b: "the user is prompted to use the correct URL"; 003: "their browser will display a message that
+    // includes the correct URL" -- the full ExternalURL ("https://www.europe.contoso.com/OWA").
+    const [name, host] = t.profile === 'exchange2007' ? ['User2', EUROPE] : ['Orange', MAIL_REGION];
+    t.expect(`${name}: a manual redirect page naming https://${host}/owa; no hop`);
+    const v = await visit(t, w, name);
+    checkManualRedirect(w, v, since, host);
+  });
+
+  rule('OWA-06', { quote: 'If your organization has multiple Internet-facing Active Directory sites and the Internet connection to one of those sites is disabled, you can temporarily disable redirection and configure Outlook Web Access to use proxying instead.' }, async (t) => {
+    const w = await t.world({ options: { redirectToOptimalOwaServer: false } });
+    needsSp3FrontDoor(t, w);
+    const since = w.mark();
+    t.expect(`RedirectToOptimalOWAServer $false: User2 proxied to ${EUROPE_CAS}, the browser stays on ${frontDoorHost(w)}`);
+    const v = await visit(t, w, 'User2');
+    checkProxied(w, v, since, [EUROPE_CAS]);
+  });
+
+  rule('OWA-07', { quote: 'CAS2013 will issue a single sign-on silent redirect to legacy.contoso.com.' }, async (t) => {
+    const w = await t.world();
+    // What CAS2007 Site1 does next ("authenticate the user and proxy the request to ... Site3") is the lab's business.
+    t.expect(`Grey: one sign-in, then Grey's mailbox at ${LEGACY}`);
+    const v = await visit(t, w, 'Grey');
+    checkSilentRedirect(v, LEGACY);
+  });
+
+  rule('OWA-08', { quote: 'If the proxying Client Access server is running a newer version of Exchange than the Client Access server it is proxying to, the proxying Client Access server needs to have an Outlook Web Access resource folder' }, async (t) => {
+    const w = await t.world();
+    // The proxied pages of each profile: 13 Red and Blue (001), 10 Blue (001), 07 User3 (003) or, for a front door older
+    // than the Hub, the version user behind a CAS of its own build (002: same build, same folders).
+    const b = frontDoorBuild(w);
+    const cases: [string, string[]][] =
+      t.profile === 'exchange2013' ? [['Red', [CAS2010_SITE1]], ['Blue', CAS2010_SITE3]]
+      : t.profile === 'exchange2010' ? [['Blue', CAS2010_SITE3]]
+      : relation(b, HUB_BUILD) === 'newer' ? [[`v-${b}`, [`cas-${b}.ver.contoso.lab`]]] : [['User3', HUB]];
+    const fd = frontDoorHost(w);
+    t.expect(`${cases.map(([n]) => n).join(', ')}: the proxied mailbox page references /owa/<folder>/ resources, each loads through ${fd} with 200`);
+    for (const [name, servers] of cases) {
+      const since = w.mark();
+      const v = await visit(t, w, name);
+      checkProxied(w, v, since, servers);
+      const res = await v.browser.loadResources();
+      t.client(v.browser.transcript.snapshot().slice(v.nav.transcript.length));
+      t.observe(`${name}: ${res.map((r) => `${r.url} -> ${r.status}`).join(', ') || 'no versioned resource referenced'}`);
+      check(res.length > 0, `${name}: the proxied page references versioned resources`, 'none referenced');
+      const bad = res.filter((r) => r.status !== 200 || new URL(r.url).hostname !== fd);
+      check(bad.length === 0, `${name}: every resource 200 through ${fd}`, bad.map((r) => `${r.url} -> ${r.status}`).join(', '));
+    }
+  });
+
+  rule('OWA-09', { quote: 'The Internet-facing CAS must have the highest control directory that is present on the destination CAS.' }, async (t) => {
+    const w = await t.world();
+    const b = frontDoorBuild(w);
+    const targets = t.profile === 'exchange2007' ? TARGETS_2007 : TARGETS_CONTOSO;
+    // 003: "Proxying is supported ... when the destination Client Access server is running the same version of Exchange
+    // Server or an earlier version"; 002: an older target only "if the Internet-facing CAS ... [has] the highest control
+    // directory that is present on the destination CAS", copied by hand (the front door's extra resource folders).
+    t.expect(`front door ${b}: a target of the same build works; an older one is refused until the front door holds its highest folder, then works; a newer one is refused`);
+    const cells: { cell: Cell; folder: boolean }[] = [];
+    for (const target of targets) cells.push({ cell: await owaCell(w, target), folder: false });
+    const older = targets.filter((x) => relation(b, x.build) === 'older');
+    const folders: string[] = [];
+    for (const x of older) {
+      const f = await highestFolderOn(w, x.servers[0]!);
+      if (f) folders.push(f);
+    }
+    t.observe(`highest folders on the older targets: ${folders.join(', ') || 'none'}`);
+    if (folders.length) {
+      const wf = await t.world({ options: { extraResourceFolders: folders } });
+      for (const target of older) cells.push({ cell: await owaCell(wf, target), folder: true });
+    }
+    const wrong: string[] = [];
+    for (const { cell, folder } of cells) {
+      t.observe(`${describeCell(b, cell)}${folder ? ' [front door holds the folder]' : ''}`);
+      t.client(cell.transcript.slice(-12));
+      // A redirect is no proxying: the version rule does not speak about it (10: 2007 mailboxes go to legacy).
+      if (cell.kind === 'silent-redirect' || cell.kind === 'manual-redirect') continue;
+      const rel = relation(b, cell.target);
+      const want = rel === 'same' || (rel === 'older' && folder) ? 'works' : 'refused';
+      if (cell.kind !== want || !cell.grounded) wrong.push(`${cell.target}${folder ? ' (folder held)' : ''}: expected ${want}, got ${cell.kind}${cell.grounded ? '' : ' (journal disagrees)'}`);
+    }
+    check(wrong.length === 0, 'every pair as the version rule says', wrong.join('; '));
+  });
+
+  rule('OWA-10', { quote: 'Proxying is not supported for virtual directories that use other authentication methods.' }, async (t) => {
+    const w = await t.world({ variant: 'contoso-basic' });
+    const since = w.mark();
+    t.expect('contoso-basic (Hub OWA vdirs with Basic only): User3 refused -- status >= 400 (not 451), at most one request reaching a Hub CAS, no http:// hop');
+    const v = await visit(t, w, 'User3');
+    t.observe(describeHits(w, since, 'user3'));
+    check(v.mailbox === null, 'no mailbox page for User3', describeVisit(v));
+    checkRefused(w, v.nav.status, since, 'User3');
+  });
+});
