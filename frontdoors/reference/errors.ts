@@ -31,12 +31,6 @@ export class HopError extends FrontDoorError {
   override readonly status = 502;
 }
 
-/** The hop to a legacy CAS did not answer in time. */
-export class HopTimeoutError extends FrontDoorError {
-  override readonly code = 'FRONTDOOR_HOP_TIMEOUT';
-  override readonly status = 504;
-}
-
 /** A client request the front door refuses (bad syntax, outside the topology, too large). */
 export class BadRequestError extends FrontDoorError {
   override readonly code = 'FRONTDOOR_BAD_REQUEST';

@@ -121,10 +121,18 @@ export function checkServedLocally(w: World, v: OwaVisit, since: number): void {
  */
 export function checkRefused(w: World, status: number, since: number, label: string): void {
   check(status >= 400 && status !== 451, `${label}: refused (status >= 400, not 451)`, `status ${status}`);
-  const reached = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock);
+  const reached = targetRequests(w, since);
   check(reached.length <= 1, `${label}: at most one request reaching any target`, reached.map((e) => `${e.server} ${e.method} ${e.path} -> ${e.status}`).join('; '));
   const plain = reached.filter((e) => e.scheme === 'http');
   check(plain.length === 0, `${label}: no http:// hop`, plain.map((e) => `http://${e.host}${e.path}`).join('; '));
+}
+
+/**
+ * Requests that reached a mock CAS other than the front door after `since`, counting an NTLM/Negotiate
+ * handshake as part of the request it authenticates (its 401 challenge leg is not a request of its own).
+ */
+export function targetRequests(w: World, since: number): HttpEvent[] {
+  return userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && !(e.status === 401 && /^(ntlm|negotiate)$/i.test(e.authScheme ?? '')));
 }
 
 /** The journal's OWA requests of a user, one per line (for `actual`). */

@@ -8,8 +8,8 @@
  * handshakes.
  * @example
  * const imp = await TlsImpostor.start({ host: '127.0.1.11', port: 20443, cert: other.certPem, key: other.keyPem });
- * await imp.waitForConnection(5000);
- * imp.summary(); // '3 connections, 3 handshakes refused by the client, 0 requests'
+ * await imp.waitFor((i) => i.handshakesDone > 0, 5000);
+ * imp.summary(); // '1 connection(s), 0 handshake(s) accepted by the client, 1 refused (…), 0 request(s)'
  * await imp.close();
  */
 import { createServer, type Server } from 'node:https';
@@ -43,6 +43,20 @@ export class TlsImpostor {
   readonly #sockets = new Set<Socket>();
   readonly #waiters = new Set<() => void>();
 
+  /** Handshakes that ended, either way (the client accepted the certificate, or refused it). */
+  get handshakesDone(): number {
+    return this.handshakesOk + this.handshakeErrors.length;
+  }
+
+  /** The client accepted the certificate: a finished handshake or any request on it. */
+  get accepted(): boolean {
+    return this.handshakesOk > 0 || this.requests.length > 0;
+  }
+
+  #changed(): void {
+    for (const w of this.#waiters) w();
+  }
+
   private constructor(readonly server: Server) {}
 
   /** Listen on the CAS's address and port. */
@@ -54,17 +68,22 @@ export class TlsImpostor {
       imp.connections++;
       imp.#sockets.add(s);
       s.once('close', () => imp.#sockets.delete(s));
-      for (const w of imp.#waiters) w();
+      imp.#changed();
     });
-    server.on('secureConnection', () => void imp.handshakesOk++);
+    server.on('secureConnection', () => {
+      imp.handshakesOk++;
+      imp.#changed();
+    });
     server.on('tlsClientError', (err: Error, s: TLSSocket) => {
       if (imp.handshakeErrors.length < MAX_LOG) imp.handshakeErrors.push(err.message);
       s.destroy();
+      imp.#changed();
     });
     server.on('request', (req, res) => {
       const sni = (req.socket as TLSSocket & { servername?: string | false }).servername || null;
       if (imp.requests.length < MAX_LOG) imp.requests.push({ method: req.method ?? '', path: req.url ?? '', host: String(req.headers.host ?? ''), sni });
       req.resume();
+      imp.#changed();
       res.writeHead(401, { 'WWW-Authenticate': ['Negotiate', 'NTLM'], 'Content-Type': 'text/html', 'Content-Length': '0', Server: 'Microsoft-IIS/7.5' });
       res.end();
     });
@@ -78,18 +97,21 @@ export class TlsImpostor {
     return imp;
   }
 
-  /** Resolve true once a client connected (now or later), false after `timeoutMs`. */
-  waitForConnection(timeoutMs: number): Promise<boolean> {
-    if (this.connections > 0) return Promise.resolve(true);
+  /** Resolve true once `pred` holds (checked now and on every connection, handshake and request), false after `timeoutMs`. */
+  waitFor(pred: (imp: TlsImpostor) => boolean, timeoutMs: number): Promise<boolean> {
+    if (pred(this)) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const done = (v: boolean) => {
+      const check = () => {
+        if (!pred(this)) return;
         clearTimeout(timer);
-        this.#waiters.delete(hit);
-        resolve(v);
+        this.#waiters.delete(check);
+        resolve(true);
       };
-      const hit = () => done(true);
-      const timer = setTimeout(() => done(false), timeoutMs);
-      this.#waiters.add(hit);
+      const timer = setTimeout(() => {
+        this.#waiters.delete(check);
+        resolve(pred(this));
+      }, timeoutMs);
+      this.#waiters.add(check);
     });
   }
 

@@ -13,7 +13,7 @@ import { HttpClientError } from '../../harness/clients/transcript.ts';
 import type { TranscriptEntry } from '../../harness/clients/transcript.ts';
 import { userRequests } from '../../harness/verify/check.ts';
 import { easDevice } from './eas.ts';
-import { describeVisit, frontDoorHost, signInOwa } from './owa-flow.ts';
+import { describeVisit, frontDoorHost, signInOwa, targetRequests } from './owa-flow.ts';
 import type { World } from './world.ts';
 
 /**
@@ -63,7 +63,7 @@ export interface Cell {
 function grounding(w: World, since: number, t: VerTarget, vdir: string, kind: CellKind, sam: string): boolean {
   if (kind === 'works') return userRequests(w.lab.journal, since, (e) => t.servers.includes(e.server) && e.vdir === vdir && e.user === sam && e.status >= 200 && e.status < 300).length > 0;
   if (kind === 'refused') {
-    const reached = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock);
+    const reached = targetRequests(w, since);
     return reached.length <= 1 && reached.every((e) => e.scheme === 'https');
   }
   return true;
@@ -82,7 +82,9 @@ export async function owaCell(w: World, t: VerTarget): Promise<Cell> {
     transcript = n.transcript;
     detail = describeVisit(v);
     const mine = v.mailbox?.user === sam && n.status >= 200 && n.status < 300;
-    if (v.finalHost !== frontDoorHost(w)) kind = mine && n.silentRedirects > 0 ? 'silent-redirect' : 'other';
+    // Left the front door through a self-submitting form with one sign-in: a silent redirect, whatever the
+    // destination then did (that is the destination's business, as OWA-07 says of CAS2007 Site1).
+    if (v.finalHost !== frontDoorHost(w)) kind = n.silentRedirects > 0 && n.credentialsTyped === 1 ? 'silent-redirect' : 'other';
     else if (n.manualRedirect) kind = 'manual-redirect';
     else if (mine) {
       const res = await v.browser.loadResources();

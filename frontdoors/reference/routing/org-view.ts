@@ -17,8 +17,6 @@ export interface OrgView {
   frontDoorPort: number;
 }
 
-export const productOf = (s: DirServer): Product => s.product;
-
 /** Client Access servers of one product in one site, in a stable order (by FQDN). */
 export function casIn(view: OrgView, site: string, product?: Product): DirServer[] {
   return view.servers.filter((s) => s.site === site && (product === undefined || s.product === product)).sort((a, b) => (a.fqdn < b.fqdn ? -1 : a.fqdn > b.fqdn ? 1 : 0));

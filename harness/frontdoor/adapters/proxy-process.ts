@@ -28,6 +28,8 @@ export interface ProxyProcessSpec {
   startTimeoutMs?: number;
   /** Grace after SIGTERM before SIGKILL (FRONTDOOR.md: 3 s). */
   stopGraceMs?: number;
+  /** Lines the adapter wants in front of the output (a fallback it took, a limitation). */
+  notes?: string[];
 }
 
 const KEEP = 64 * 1024;
@@ -71,7 +73,8 @@ export async function startProxyProcess(spec: ProxyProcessSpec): Promise<Candida
   let exit: string | null = null;
   const output = () => {
     const logs = (spec.logFiles ?? []).map((f) => [f, tailFile(f)] as const).filter(([, t]) => t);
-    return out + logs.map(([f, t]) => `\n--- ${basename(f)} ---\n${t}`).join('');
+    const head = (spec.notes ?? []).map((n) => `[cas-conformance] ${n}\n`).join('');
+    return head + out + logs.map(([f, t]) => `\n--- ${basename(f)} ---\n${t}`).join('');
   };
   const child = spawn(spec.command, spec.args, { cwd: contract.runDir, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const keep = (d: Buffer) => void (out = (out + d.toString('utf8')).slice(-KEEP));

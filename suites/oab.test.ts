@@ -1,0 +1,27 @@
+/**
+ * OAB — Offline Address Book downloads through the front door (RULES.md "OAB"). The expectation is
+ * written here from seed 001 (the oracle rule): which mock CAS must receive the download.
+ */
+import { describe } from 'vitest';
+import { rule } from './support/rule.ts';
+import { oabAs } from './support/oab-download.ts';
+import { check } from '../harness/verify/check.ts';
+
+// 001 Figure 2: Site1 (the front door's site) holds CAS2010 and CAS2007; in `contoso` both are web
+// distribution points of the organisation's one OAB (Exchange's default for a CAS of the OAB's site).
+const SITE1_WDP = ['cas2010.site1.contoso.lab', 'cas2007.site1.contoso.lab'];
+
+describe('OAB', () => {
+  rule('OAB-01', { quote: 'CAS2013 will then proxy the request to any Client Access server within the local site that is a web distribution point for the Offline Address Book in question.' }, async (t) => {
+    const w = await t.world();
+    // 001: Red (Site1) and Blue (Site3) alike get mail.contoso.com as OAB URL and the "local site" is the front door's.
+    t.expect(`Red and Blue: GET /OAB/... on mail answered 2xx, received by a Site1 web distribution point (${SITE1_WDP.join(' or ')})`);
+    for (const name of ['Red', 'Blue']) {
+      const r = await oabAs(w, name);
+      t.client(r.transcript);
+      t.observe(`${name}: status ${r.status}, received by ${r.servers.join(', ') || 'no legacy CAS'}`);
+      check(r.status >= 200 && r.status < 300, `${name}: a 2xx answer`, `${name}: status ${r.status}`);
+      check(r.servers.length > 0 && r.servers.every((s) => SITE1_WDP.includes(s)), `${name}: received by ${SITE1_WDP.join(' or ')}`, `${name}: received by ${r.servers.join(', ') || 'no legacy CAS'}`);
+    }
+  });
+});

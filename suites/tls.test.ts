@@ -1,0 +1,264 @@
+/**
+ * TLS — transport between the front door and the legacy CAS (RULES.md "TLS"). Clients drive real
+ * traffic through the front door; the rules read the front-door-to-CAS leg from the journal (scheme,
+ * Host, SNI) and, for TLS-07, from an impostor that stands in a CAS's place. Expectations are written
+ * here from seeds 001, 003 and 004 (the oracle rule).
+ */
+import { readFileSync } from 'node:fs';
+import { describe } from 'vitest';
+import { http, HttpResponse } from 'msw';
+import { LabError } from '../harness/errors.ts';
+import { check, hostName, userRequests } from '../harness/verify/check.ts';
+import { OwaBrowser, type OwaNavigation } from '../harness/clients/owa-browser.ts';
+import { rule } from './support/rule.ts';
+import type { World } from './support/world.ts';
+import { logonName, withAgent } from './support/auth-http.ts';
+import { exercise, exerciseAll, type HopProtocol } from './support/tls-traffic.ts';
+import { candidateHttp, describeHops, describeLeg, frontDoorHops, isCas2007 } from './support/tls-hops.ts';
+import { foreignIssuerCertificate, TlsImpostor } from './support/tls-impostor.ts';
+
+// 001 Figure 1/2 (contoso): the CAS of each site.
+const CAS2010_SITE1 = 'cas2010.site1.contoso.lab';
+const CAS2010_SITE2 = 'cas2010.site2.contoso.lab';
+const CAS2010_SITE3 = ['cas2010a.site3.contoso.lab', 'cas2010b.site3.contoso.lab'];
+const CAS2007_SITE3 = 'cas2007.site3.contoso.lab';
+// 003 Note ("They can use the self-signed certificate that is installed by default"): the topologies keep
+// Exchange's self-signed certificate on non-Internet-facing CAS: cas2010b and cas2007 of Site3 (contoso),
+// every Hub CAS (contoso-2007).
+const SELF_SIGNED_CONTOSO = ['cas2010b.site3.contoso.lab', CAS2007_SITE3];
+const HUB = ['cas-03.hub.contoso.lab', 'cas-04.hub.contoso.lab', 'cas-05.hub.contoso.lab'];
+
+// Traffic that makes the front door hop to legacy CAS (TLS-01, TLS-06), per profile: every protocol, users
+// of every kind (001: Red Site1, Blue Site3, Purple 2007 Site1, Orange Site2, Grey 2007 Site3).
+const TRAFFIC_13: [string, HopProtocol][] = [
+  ['Red', 'owa'], ['Red', 'eas'], ['Red', 'ews'], ['Red', 'autodiscover'], ['Red', 'oab'], ['Red', 'rpc'],
+  ['Blue', 'owa'], ['Blue', 'eas'], ['Blue', 'ews'], ['Blue', 'autodiscover'], ['Blue', 'rpc'],
+  ['Purple', 'eas'], ['Purple', 'ews'], ['Purple', 'oab'], ['Purple', 'rpc'],
+  ['Orange', 'eas'], ['Orange', 'autodiscover'], ['Grey', 'eas'], ['Grey', 'ews'],
+];
+// 001 first half: what an Exchange 2010 front door proxies (Blue to Site3, Purple/Grey EAS to CAS2007, Orange EAS off the 451 list).
+const TRAFFIC_10: [string, HopProtocol][] = [['Blue', 'owa'], ['Blue', 'eas'], ['Blue', 'ews'], ['Blue', 'rpc'], ['Purple', 'eas'], ['Orange', 'eas'], ['Grey', 'eas']];
+
+/** exchange2007: the front door's build, and 003's Contoso user behind a CAS of that same build (proxying is allowed to the same version). */
+function sameBuildUser(w: World): { build: string; user: string; cas: string } {
+  const build = w.lab.topology.servers.find((s) => s.fqdn === w.frontDoorMock)?.build ?? '2007-sp3';
+  return { build, user: `Version ${build}`, cas: `cas-${build}.ver.contoso.lab` };
+}
+
+/** 003: Hub runs 2007 SP3; a front door of an older build may not proxy to it ("same version ... or an earlier version"). */
+const HUB_BUILD = '2007-sp3';
+
+function traffic07(w: World): [string, HopProtocol][] {
+  const { user } = sameBuildUser(w);
+  return [['User3', 'owa'], ['User3', 'eas'], ['User3', 'ews'], [user, 'owa'], [user, 'eas']];
+}
+
+/** OWA sign-in as `name` through the front door: what the browser ended on. */
+function owaSignIn(w: World, name: string): Promise<OwaNavigation> {
+  return withAgent(w, (dispatcher) => new OwaBrowser({ dispatcher }).login(w.url('/owa/'), logonName(w, name), w.user(name).password));
+}
+
+const mailboxReached = (n: OwaNavigation) => n.status >= 200 && n.status < 300 && !n.logonPage;
+const navSummary = (n: OwaNavigation) => `final ${n.status} "${n.title}"${n.logonPage ? ' (sign-in page)' : ''}${n.stopped ? ` (${n.stopped})` : ''}`;
+
+/** No `http://` on the leg: no HTTP event over plain HTTP behind the front door, no mock hop to an http:// URL. */
+function plainHttpOnLeg(w: World, since: number): string[] {
+  const plain = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && e.scheme === 'http').map((e) => `${e.server} ${e.method} ${e.path} over http`);
+  const hopsHttp = frontDoorHops(w, since).filter((h) => h.url.startsWith('http:')).map((h) => `hop ${h.url}`);
+  return [...plain, ...hopsHttp];
+}
+
+describe('TLS', () => {
+  rule('TLS-01', { quote: 'Communications between Client Access servers in different sites occur over Secure HTTP (HTTPS).', timeoutMs: 90_000 }, async (t) => {
+    const w = await t.world();
+    const since = w.mark();
+    const traffic = t.profile === 'exchange2013' ? TRAFFIC_13 : t.profile === 'exchange2010' ? TRAFFIC_10 : traffic07(w);
+    t.expect(`traffic of ${traffic.map(([u, p]) => `${u} ${p}`).join(', ')}: every hop the front door makes to a legacy CAS is HTTPS (004: "HTTPS is the default setting"; allowProxyingWithoutSsl is not set)`);
+    for (const r of await exerciseAll(w, traffic)) {
+      t.client(r.transcript);
+      t.observe(r.result);
+    }
+    if (t.profile === 'exchange2013') {
+      // The candidate is outside the lab: every request it made on a mock CAS is a hop (health probes too).
+      const leg = candidateHttp(w, since, { probes: true });
+      const plain = leg.filter((e) => e.scheme !== 'https');
+      t.observe(`${leg.length} request(s) on legacy CAS, ${plain.length} not over HTTPS`);
+      check(leg.some((e) => e.userAgent !== 'HttpProxy.ClientAccessServer2010Ping'), 'the traffic made the front door hop to legacy CAS', describeLeg(leg));
+      check(plain.length === 0, 'every request on a legacy CAS over HTTPS', describeLeg(plain));
+      return;
+    }
+    // exchange2010/2007: the candidate is the front-door mock; its hops and what they caused on their targets.
+    const hopList = frontDoorHops(w, since);
+    const targets = new Set(hopList.map((h) => h.targetServer));
+    const atTargets = userRequests(w.lab.journal, since, (e) => targets.has(e.server));
+    t.observe(describeHops(hopList));
+    check(hopList.length > 0, 'the traffic made the front door hop to legacy CAS', describeHops(hopList));
+    const plain = [...hopList.filter((h) => !h.url.startsWith('https:')).map((h) => `hop ${h.url}`), ...atTargets.filter((e) => e.scheme !== 'https').map((e) => `${e.server} ${e.method} ${e.path} over ${e.scheme}`)];
+    check(plain.length === 0, 'every hop https:// and received over HTTPS', plain.join('\n'));
+  });
+
+  rule('TLS-02', { quote: '"%2" has been set to use "http://" (not using SSL) instead of "https://" (using SSL).' }, async (t) => {
+    const w = await t.world({ variant: t.profile === 'exchange2007' ? 'contoso-2007-nossl' : 'contoso-nossl' });
+    const since = w.mark();
+    const name = t.profile === 'exchange2007' ? 'User3' : 'Blue';
+    const targets = t.profile === 'exchange2007' ? HUB : CAS2010_SITE3;
+    t.expect(`${name}'s OWA, whose target CAS (${targets.join(', ')}) publishes an http:// InternalUrl, switch not set: refused (status >= 400, not 451), at most one request reaching any target, no http:// hop`);
+    const nav = await owaSignIn(w, name);
+    t.client(nav.transcript);
+    const reached = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock);
+    t.observe(`${name}: ${navSummary(nav)}; requests on CAS behind the front door: ${reached.length}`);
+    if (t.profile === 'exchange2007' && sameBuildUser(w).build !== HUB_BUILD) t.note(`the front door runs ${sameBuildUser(w).build}, older than the Hub's ${HUB_BUILD}: 003 refuses the newer target before any SSL question arises`);
+    check(nav.status >= 400 && nav.status !== 451, 'refused: status >= 400 other than 451', navSummary(nav));
+    check(reached.length <= 1, 'at most one request reaching any target', describeLeg(reached));
+    const plain = plainHttpOnLeg(w, since);
+    check(plain.length === 0, 'no http:// hop', plain.join('\n'));
+  });
+
+  rule('TLS-03', { quote: 'If you don\'t want this proxy connection to use SSL, you need to set the registry key "AllowProxyingWithoutSSL" on this Client Access server' }, async (t) => {
+    const options = { allowProxyingWithoutSsl: true };
+    const is07 = t.profile === 'exchange2007';
+    // HTTPS half first: a target whose InternalUrl is https:// is still reached over HTTPS with the switch set.
+    const wHttps = is07 ? await t.world({ variant: 'contoso-2007-nossl', options }) : await t.world({ options });
+    const httpsCase = is07 ? { name: sameBuildUser(wHttps).user, targets: [sameBuildUser(wHttps).cas] } : { name: 'Blue', targets: CAS2010_SITE3 };
+    t.expect(`allowProxyingWithoutSsl set: ${httpsCase.name} (target ${httpsCase.targets.join(' or ')}, https:// InternalUrl) proxied over HTTPS`);
+    let since = wHttps.mark();
+    let nav = await owaSignIn(wHttps, httpsCase.name);
+    t.client(nav.transcript);
+    t.observe(`${httpsCase.name}: ${navSummary(nav)}`);
+    check(mailboxReached(nav), `${httpsCase.name} reaches the mailbox`, navSummary(nav));
+    const sam = (w: World, n: string) => w.user(n).samAccountName;
+    let hit = userRequests(wHttps.lab.journal, since, (e) => httpsCase.targets.includes(e.server) && e.vdir === 'owa' && e.user === sam(wHttps, httpsCase.name) && e.status === 200);
+    t.observe(describeLeg(hit));
+    check(hit.length > 0 && hit.every((e) => e.scheme === 'https'), `${httpsCase.name}'s OWA proxied to ${httpsCase.targets.join(' or ')} over HTTPS`, describeLeg(userRequests(wHttps.lab.journal, since, (e) => e.server !== wHttps.frontDoorMock)));
+    // HTTP half: 004 "set the InternalUrl ... accordingly": an http:// InternalUrl is proxied over HTTP.
+    const wHttp = await t.world({ variant: is07 ? 'contoso-2007-nossl' : 'contoso-nossl', options });
+    const name = is07 ? 'User3' : 'Blue';
+    const targets = is07 ? HUB : CAS2010_SITE3;
+    if (is07 && sameBuildUser(wHttp).build !== HUB_BUILD) {
+      t.notApplicable(`contoso-2007-nossl's http:// OWA targets are the Hub CAS (${HUB_BUILD}), newer than this front door (${sameBuildUser(wHttp).build}); 003 allows proxying only to "the same version of Exchange Server or an earlier version", so the HTTP half cannot be judged with this topology`);
+    }
+    t.expect(`allowProxyingWithoutSsl set: ${name} (target ${targets.join(' or ')}, http:// InternalUrl) proxied over HTTP; the client reaches the mailbox`);
+    since = wHttp.mark();
+    nav = await owaSignIn(wHttp, name);
+    t.client(nav.transcript);
+    t.observe(`${name}: ${navSummary(nav)}`);
+    check(mailboxReached(nav), `${name} reaches the mailbox`, navSummary(nav));
+    hit = userRequests(wHttp.lab.journal, since, (e) => targets.includes(e.server) && e.vdir === 'owa' && e.user === sam(wHttp, name) && e.status === 200);
+    t.observe(describeLeg(hit));
+    check(hit.length > 0 && hit.every((e) => e.scheme === 'http'), `${name}'s OWA proxied to ${targets.join(' or ')} over HTTP`, describeLeg(userRequests(wHttp.lab.journal, since, (e) => e.server !== wHttp.frontDoorMock)));
+  });
+
+  rule('TLS-04', { quote: 'The destination virtual directory returned an HTTP 403 error code.' }, async (t) => {
+    // A private world: the targets are made to answer 403 (msw `use`), undone in `finally`.
+    const w = await t.world({ key: 'tls-04' });
+    const is07 = t.profile === 'exchange2007';
+    const name = is07 ? sameBuildUser(w).user : 'Blue';
+    const targets = is07 ? [sameBuildUser(w).cas] : CAS2010_SITE3;
+    t.expect(`${name}'s OWA target (${targets.join(' or ')}) answers 403 to the hop: the client gets an error (status >= 400), at most 2 requests reach the target, no http:// retry`);
+    const forbidden = () => new HttpResponse('<html><body><h2>403 - Forbidden: Access is denied.</h2></body></html>', { status: 403, headers: { 'Content-Type': 'text/html' } });
+    const since = w.mark();
+    let nav: OwaNavigation;
+    try {
+      for (const fqdn of targets) w.lab.mock(fqdn).handlers.use(http.all('/owa', forbidden), http.all('/owa/*', forbidden));
+      nav = await owaSignIn(w, name);
+    } finally {
+      for (const fqdn of targets) w.lab.mock(fqdn).handlers.reset();
+    }
+    t.client(nav.transcript);
+    const atTargets = userRequests(w.lab.journal, since, (e) => targets.includes(e.server) && e.vdir === 'owa');
+    t.observe(`${name}: ${navSummary(nav)}; requests at the target: ${atTargets.length}`);
+    check(atTargets.length > 0, `the front door hops to ${targets.join(' or ')} (the 403 case is exercised)`, describeLeg(userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock)));
+    check(nav.status >= 400 && nav.status !== 451, 'the client gets an error (status >= 400 other than 451)', navSummary(nav));
+    check(atTargets.length <= 2, 'at most 2 requests reach the target', describeLeg(atTargets));
+    const plain = plainHttpOnLeg(w, since);
+    check(plain.length === 0, 'no http:// retry', plain.join('\n'));
+  });
+
+  rule('TLS-05', { quote: 'They can use the self-signed certificate that is installed by default with Exchange 2007.' }, async (t) => {
+    const w = await t.world();
+    const is07 = t.profile === 'exchange2007';
+    if (is07 && sameBuildUser(w).build !== HUB_BUILD) {
+      t.notApplicable(`the self-signed CAS of contoso-2007 are the Hub CAS (${HUB_BUILD}), newer than this front door (${sameBuildUser(w).build}); 003 allows proxying only to "the same version of Exchange Server or an earlier version"`);
+    }
+    const selfSigned = is07 ? HUB : SELF_SIGNED_CONTOSO;
+    // "the candidate is not given that certificate": the CA file of the front-door contract holds the lab CA only.
+    const caFile = readFileSync(w.lab.state().caFile, 'utf8');
+    const given = selfSigned.filter((f) => caFile.includes(w.lab.pki.server(f).certPem.trim()));
+    check(given.length === 0, 'the front door is given the lab CA only, none of the self-signed certificates', `the contract's CA file holds ${given.join(', ')}`);
+    // 13/10: Grey's EAS goes to CAS2007 Site3 (001 EAS: "an Exchange 2007 Client Access server that exists within the mailbox's site"); Blue may land on cas2010b.
+    const traffic: [string, HopProtocol][] = is07 ? [['User3', 'owa'], ['User3', 'eas'], ['User3', 'ews']] : [['Grey', 'eas'], ['Blue', 'eas'], ['Blue', 'ews'], ['Blue', 'owa']];
+    const must = is07 ? HUB : [CAS2007_SITE3];
+    t.expect(`${traffic.map(([u, p]) => `${u} ${p}`).join(', ')} succeed through the front door; ${must.join(' or ')} (self-signed) serve(s) them; the front door holds no copy of those certificates`);
+    const since = w.mark();
+    const results = await exerciseAll(w, traffic);
+    for (const r of results) {
+      t.client(r.transcript);
+      t.observe(r.result);
+    }
+    const served = userRequests(w.lab.journal, since, (e) => selfSigned.includes(e.server) && e.status >= 200 && e.status < 300);
+    t.observe(describeLeg(served));
+    check(served.some((e) => must.includes(e.server)), `a self-signed CAS (${must.join(' or ')}) answers a proxied request with 2xx`, describeLeg(userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock)));
+    const failed = results.filter((r) => !r.ok);
+    check(failed.length === 0, 'every client succeeds', failed.map((r) => r.result).join('\n'));
+  });
+
+  rule('TLS-06', { quote: 'when CAS2013 proxies to a legacy Exchange Client Access server, it constructs a URL based on the server FQDN, not a load balanced namespace or the InternalURL value.', timeoutMs: 90_000 }, async (t) => {
+    const w = await t.world();
+    const since = w.mark();
+    t.expect('every hop to a CAS2010 (every protocol) and to a CAS2007 (every protocol but EAS) carries Host and TLS SNI = that server\'s FQDN');
+    for (const r of await exerciseAll(w, TRAFFIC_13)) {
+      t.client(r.transcript);
+      t.observe(r.result);
+    }
+    // 001 (update of 3/25/2014): 2007 EAS goes to the CAS2007's InternalURL, the one exception.
+    const judged = candidateHttp(w, since, { probes: false }).filter((e) => !(isCas2007(e.server) && e.vdir === 'eas'));
+    const wrong = judged.filter((e) => hostName(e.host) !== e.server || (e.sni ?? '').toLowerCase() !== e.server);
+    t.observe(describeLeg(judged));
+    const seen = (pred: (fqdn: string) => boolean, vdir: string) => judged.some((e) => pred(e.server) && e.vdir === vdir);
+    const missing = [
+      ...['owa', 'eas', 'ews', 'autodiscover', 'oab', 'rpc'].filter((v) => !seen((f) => !isCas2007(f), v)).map((v) => `CAS2010 ${v}`),
+      ...['ews', 'oab', 'rpc'].filter((v) => !seen(isCas2007, v)).map((v) => `CAS2007 ${v}`),
+    ];
+    check(missing.length === 0, 'hops to CAS2010 for owa, eas, ews, autodiscover, oab, rpc and to CAS2007 for ews, oab, rpc', `no hop seen for ${missing.join(', ')}`);
+    check(wrong.length === 0, 'Host and SNI equal the target server FQDN', describeLeg(wrong));
+  });
+
+  rule('TLS-07', { timeoutMs: 60_000 }, async (t) => {
+    // A private world: the target CAS is taken off its socket and an impostor listens in its place.
+    const w = await t.world({ key: 'tls-07' });
+    const is07 = t.profile === 'exchange2007';
+    const plan = t.profile === 'exchange2013' ? { name: 'Red', protocol: 'ews' as const, target: CAS2010_SITE1 }
+      : is07 ? { name: sameBuildUser(w).user, protocol: 'eas' as const, target: sameBuildUser(w).cas }
+      : { name: 'Blue', protocol: 'ews' as const, target: CAS2010_SITE3[0]! };
+    const mock = w.lab.mock(plan.target);
+    const pinned = w.lab.topology.servers.find((s) => s.fqdn === plan.target)?.certificate === 'lab-ca';
+    if (!pinned) throw new LabError(`TLS-07: ${plan.target} is not a lab-CA CAS in ${w.lab.topology.name}`);
+    const certs: [string, { certPem: string; keyPem: string }][] = [
+      ['a lab-CA certificate for another name', w.lab.pki.server(CAS2010_SITE2 === plan.target ? CAS2010_SITE1 : CAS2010_SITE2)],
+      ['a certificate for its name from another issuer', await foreignIssuerCertificate(plan.target, mock.opts.host)],
+    ];
+    t.expect(`${plan.target} (pinned to the lab CA by the topology) presents ${certs.map(([l]) => l).join(', then ')}: the front door refuses the certificate (no request reaches it) and ${plan.name}'s ${plan.protocol} fails`);
+    const fault = w.lab.faults.inject({ server: plan.target, endpoint: 'https', kind: 'refuse' });
+    try {
+      await mock.applySocketFaults();
+      for (const [label, cert] of certs) {
+        const imp = await TlsImpostor.start({ host: mock.opts.host, port: mock.ports.https!, cert: cert.certPem, key: cert.keyPem });
+        try {
+          const r = await exercise(w, plan.name, plan.protocol);
+          t.client(r.transcript);
+          // The judgement needs the candidate to have met the certificate (a hop, or a health probe).
+          const met = await imp.waitFor((i) => i.handshakesDone > 0 || i.requests.length > 0, 5000);
+          t.observe(`${label}: ${r.result}; impostor: ${imp.summary()}`);
+          if (!met) throw new LabError(`TLS-07: the front door never completed a TLS handshake attempt with ${plan.target} (${label}) within 5 s: not judged`);
+          check(!imp.accepted, `${label}: refused by the front door (no finished handshake, no request)`, imp.summary());
+          check(!r.ok, `${label}: ${plan.name}'s ${plan.protocol} does not succeed`, r.result);
+        } finally {
+          await imp.close();
+        }
+      }
+    } finally {
+      w.lab.faults.clear(fault.id);
+      await mock.applySocketFaults();
+    }
+  });
+});
