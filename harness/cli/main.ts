@@ -6,7 +6,7 @@ import { LabError } from '../errors.ts';
 import { topologyCommand } from './commands/topology.ts';
 import { pkiCommand } from './commands/pki.ts';
 import { labCommand } from './commands/lab.ts';
-import { runCommand } from './commands/run.ts';
+import { mergeCommand, runCommand } from './commands/run.ts';
 import { compareCommand, compareRunCommand } from './commands/compare.ts';
 import { frontdoorCommand } from './commands/frontdoor.ts';
 
@@ -16,6 +16,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   topology: { run: topologyCommand, help: 'topology show [NAME] [--json] | topology validate FILE | topology list' },
   pki: { run: pkiCommand, help: 'pki export DIR [--topology NAME|FILE]' },
   run: { run: runCommand, help: 'run [--front-door reference|command:"…"|url:…] [--profile P [--build B]] [--hardened] [--topology F] [--out DIR] [--baseline F] [--waivers F] [--fail-on warn] [--rule ID] [--list] [--repeat N] [--realtime] [--defect NAME]' },
+  merge: { run: mergeCommand, help: 'merge BLOB_DIR [run options] --out DIR (after run --shard i/N)' },
   compare: { run: compareCommand, help: 'compare a.json b.json … [--out DIR]' },
   'compare-run': { run: compareRunCommand, help: 'compare-run --front-doors reference,nginx,haproxy,apache,caddy,dovecot [run options] [--out DIR]' },
   frontdoor: { run: frontdoorCommand, help: 'frontdoor reference --state s.json [--profile P] [--hardened] [--defect NAME]' },

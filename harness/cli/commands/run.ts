@@ -37,6 +37,8 @@ export const runArgs = {
   realtime: { type: 'boolean' },
   defect: { type: 'string', multiple: true },
   quiet: { type: 'boolean' },
+  /** `i/N`: run one shard of the rules and write a vitest blob (merge with `cas-conformance merge`). */
+  shard: { type: 'string' },
 } as const;
 
 export interface RunRequest {
@@ -53,6 +55,9 @@ export interface RunRequest {
   realtime: boolean;
   defects: string[];
   quiet: boolean;
+  shard?: string;
+  /** Merge vitest blob reports from this directory instead of running (sharded CI). */
+  mergeFrom?: string;
 }
 
 function profileOf(v: string | undefined): ProfileName {
@@ -83,6 +88,7 @@ export function parseRunArgs(args: string[]): RunRequest & { list: boolean; base
     realtime: values.realtime ?? false,
     defects: values.defect ?? [],
     quiet: values.quiet ?? false,
+    ...(values.shard ? { shard: values.shard } : {}),
     list: values.list ?? false,
     ...(values.baseline ? { baseline: values.baseline } : {}),
   };
@@ -128,13 +134,20 @@ export async function runSuites(r: RunRequest): Promise<ConformanceReport> {
     },
   });
   const filters = r.rules.length ? { testNamePattern: `(^| )(${r.rules.join("|")}) ` } : {};
+  const blobFile = r.shard ? join(r.outDir, 'blob', `blob-${r.shard.replace('/', '-')}.json`) : null;
   const vitest = await startVitest('test', [], {
     config: join(ROOT, 'suites/vitest.config.ts'),
     root: ROOT,
     watch: false,
-    reporters: r.quiet ? [reporter] : [new ProgressReporter(), reporter],
+    reporters: blobFile ? [['blob', { outputFile: blobFile }], ...(r.quiet ? [] : [new ProgressReporter()])] : r.quiet ? [reporter] : [new ProgressReporter(), reporter],
+    ...(r.shard ? { shard: r.shard } : {}),
+    ...(r.mergeFrom ? { mergeReports: r.mergeFrom } : {}),
     ...filters,
   });
+  if (blobFile) {
+    await vitest?.close();
+    throw new ShardWritten(blobFile);
+  }
   await vitest?.close();
   if (!report) throw new LabError('the suite run produced no report (vitest did not start)');
   const idFile = join(runDir, 'candidate.json');
@@ -145,11 +158,29 @@ export async function runSuites(r: RunRequest): Promise<ConformanceReport> {
   return report;
 }
 
+/** Thrown (and caught in runCommand) after a shard wrote its blob: there is no report to judge yet. */
+class ShardWritten extends Error {
+  constructor(readonly file: string) {
+    super(`shard blob written: ${file}`);
+  }
+}
+
 export async function runCommand(args: string[]): Promise<number> {
   const r = parseRunArgs(args);
   if (r.list) {
     listRules(r);
     return 0;
+  }
+  if (r.shard) {
+    try {
+      await runSuites(r);
+    } catch (err) {
+      if (err instanceof ShardWritten) {
+        console.log(`${err.message}\nmerge with: cas-conformance merge ${join(r.outDir, 'blob')} --out DIR (same run options)`);
+        return 0;
+      }
+      throw err;
+    }
   }
   const reports: ConformanceReport[] = [];
   for (let i = 0; i < r.repeat; i++) reports.push(await runSuites(r));
@@ -166,6 +197,21 @@ export async function runCommand(args: string[]): Promise<number> {
     // --baseline fails only on regressions (a regression suite): harness errors still exit 2.
     exit = s.exitCode === 2 ? 2 : baselineExitCode(diff);
   }
+  return finish(exit);
+}
+
+function finish(exit: number): number {
   console.log(exit === 0 ? 'conformant' : exit === 1 ? 'NOT conformant' : 'harness error: some rules could not be judged');
   return exit;
+}
+
+/** `cas-conformance merge BLOB_DIR [run options] --out DIR`: one conformance report from sharded runs. */
+export async function mergeCommand(args: string[]): Promise<number> {
+  const dir = args[0];
+  if (!dir || dir.startsWith('--')) throw new LabError('usage: cas-conformance merge BLOB_DIR [run options] --out DIR');
+  const r = { ...parseRunArgs(args.slice(1)), mergeFrom: resolve(dir) };
+  const report = await runSuites(r);
+  const files = writeReports(report, r.outDir);
+  console.log(`merged: ${files.json}, ${files.junit}, ${files.html}, ${files.markdown}`);
+  return finish(report.summary.exitCode);
 }

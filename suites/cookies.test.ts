@@ -1,0 +1,310 @@
+/**
+ * COOK -- cookies, sessions and affinity through the front door (RULES.md "COOK"). Expectations are
+ * written here from the seeds (000's user-context cookie change and upgrade table, 003's affinity,
+ * RFC 6265 for what "unchanged" means); the journal says what each mock CAS received and sent.
+ */
+import { describe } from 'vitest';
+import { rule, type RuleContext } from './support/rule.ts';
+import { check, userRequests } from '../harness/verify/check.ts';
+import { OwaBrowser } from '../harness/clients/owa-browser.ts';
+import { getFolder } from '../harness/clients/ews-client.ts';
+import type { HttpEvent } from '../harness/journal/events.ts';
+import { describeVisit, frontDoorHost, reloadOwa, signInOwa, type OwaVisit } from './support/owa-flow.ts';
+import { attributeKey, captureSetCookies, domainAttribute, foreignAttributes, parseSetCookie, userContextFormOf, type CapturedLine } from './support/cook-capture.ts';
+import { servedBy, untilServedElsewhere } from './support/cook-failover.ts';
+import { easDevice } from './support/eas.ts';
+import { describeCell, frontDoorBuild, owaCell, relation, TARGETS_CONTOSO } from './support/ver-matrix.ts';
+import type { World } from './support/world.ts';
+
+// 001 Figure 1/2 (contoso): the CAS2010 of Site1 and the Site3 pair; the namespaces users are redirected to.
+const CAS2010_SITE1 = 'cas2010.site1.contoso.lab';
+const CAS2010_SITE3 = ['cas2010a.site3.contoso.lab', 'cas2010b.site3.contoso.lab'];
+// contoso-midupgrade (RULES "Variants"): the Site3 pair is one SP2 and one SP2 RU1 CAS2010.
+const MIDUP_SP2 = 'cas2010a.site3.contoso.lab';
+const MIDUP_RU1 = 'cas2010b.site3.contoso.lab';
+// 003: the Hub site's CAS-03, CAS-04, CAS-05.
+const HUB = ['cas-03.hub.contoso.lab', 'cas-04.hub.contoso.lab', 'cas-05.hub.contoso.lab'];
+const OTHER_NAMESPACES = ['legacy.contoso.lab', 'mail-region.contoso.lab', 'www.europe.contoso.lab'];
+
+const originOf = (url: string) => new URL(url).origin;
+
+/** Sign in once with Set-Cookie lines captured from `origin` (what the browser got, byte for byte). */
+async function signInCaptured(w: World, name: string, origin: string): Promise<{ v: OwaVisit; lines: CapturedLine[] }> {
+  const cap = captureSetCookies((o) => o === origin);
+  try {
+    const v = await signInOwa(w, name);
+    return { v, lines: cap.lines() };
+  } finally {
+    cap.stop();
+  }
+}
+
+/** Inject a 503 on one endpoint of one CAS; the returned function clears exactly that fault. */
+function down(w: World, server: string, endpoint: 'owa' | 'ews'): () => void {
+  const f = w.lab.faults.inject({ server, endpoint, kind: 'status', status: 503 });
+  return () => void w.lab.faults.clear(f.id);
+}
+
+function fmt(events: HttpEvent[]): string {
+  return events.map((e) => `${e.server} ${e.method} ${e.path} -> ${e.status}`).join('; ') || 'none';
+}
+
+describe('COOK', () => {
+  rule('COOK-01', { quote: 'CAS2013 will proxy the request to an Exchange 2010 Client Access server which will retrieve the necessary data from the Exchange 2010 Mailbox server.' }, async (t) => {
+    const w = await t.world();
+    const red = w.user('Red');
+    // What CAS2010 Site1 itself sends Red (direct, no front door): the attributes "unchanged" is measured against (RFC 6265 5.2).
+    const direct = w.lab.origin(CAS2010_SITE1);
+    const baseCap = captureSetCookies((o) => o === direct);
+    const agent = w.lab.agent();
+    try {
+      await new OwaBrowser({ dispatcher: agent }).login(`${direct}/owa/`, `${w.lab.topology.organisation.netbiosDomain}\\${red.samAccountName}`, red.password);
+    } finally {
+      baseCap.stop();
+      await agent.close().catch(() => {});
+    }
+    const baseline = new Map<string, Set<string>>();
+    for (const l of baseCap.lines()) {
+      const c = parseSetCookie(l.line);
+      baseline.set(c.name, (baseline.get(c.name) ?? new Set()).add(attributeKey(c)));
+    }
+    const since = w.mark();
+    t.expect(`Red proxied to ${CAS2010_SITE1}: every Set-Cookie it sends (session, user context) reaches the browser as its own header line, same name, same value form, same attributes as ${CAS2010_SITE1} sends them`);
+    const { v, lines } = await signInCaptured(w, 'Red', originOf(w.url('/')));
+    t.client(v.nav.transcript);
+    t.observe(describeVisit(v));
+    const sent = userRequests(w.lab.journal, since, (e) => e.server === CAS2010_SITE1).flatMap((e) => e.setCookies);
+    t.observe(`${CAS2010_SITE1} set: ${sent.map((c) => `${c.name}${c.form ? ` (${c.form})` : ''}`).join(', ') || 'nothing'}`);
+    t.observe(`browser got from the front door: ${lines.map((l) => `${l.method} ${l.path.split('?')[0]} ${l.status}: ${parseSetCookie(l.line).name} [${attributeKey(parseSetCookie(l.line))}]`).join('; ') || 'no Set-Cookie'}`);
+    check(sent.length > 0, `${CAS2010_SITE1} sets cookies for Red`, 'it set none: Red was not proxied there');
+    const got = lines.map((l) => ({ l, c: parseSetCookie(l.line) }));
+    const problems: string[] = [];
+    for (const name of new Set(sent.map((c) => c.name))) {
+      const want = sent.filter((c) => c.name === name);
+      const mine = got.filter((g) => g.c.name === name);
+      if (mine.length < want.length) problems.push(`${name}: sent ${want.length}, the browser got ${mine.length}`);
+      for (const { c } of mine) {
+        const folded = foreignAttributes(c);
+        if (folded.length) problems.push(`${name}: folded with another cookie in one line (${folded.join(', ')})`);
+        const form = want[0]!.form;
+        if (form && userContextFormOf(c.value) !== form) problems.push(`${name}: value form ${userContextFormOf(c.value)}, the CAS sent ${form}`);
+        const base = baseline.get(name);
+        if (base && !base.has(attributeKey(c))) problems.push(`${name}: attributes [${attributeKey(c)}], ${CAS2010_SITE1} sends [${[...base].join(' | ')}]`);
+      }
+    }
+    check(problems.length === 0, 'every Set-Cookie unchanged and on its own line', problems.join('; '));
+    // The values: when the CAS gets its own cookies back (next request), it must know them (an altered value is an unknown session).
+    const again = w.mark();
+    await reloadOwa(w, v);
+    const back = userRequests(w.lab.journal, again, (e) => e.server === CAS2010_SITE1 && e.vdir === 'owa' && e.cookies.some((c) => c.name === 'sessionid'));
+    const unknown = back.filter((e) => e.status !== 200);
+    t.observe(`next request: ${CAS2010_SITE1} got its session cookies back ${back.length} time(s): ${fmt(back)}`);
+    check(unknown.length === 0, `${CAS2010_SITE1} recognises the session cookie values it issued`, fmt(unknown));
+  });
+
+  rule('COOK-02', { quote: 'The change is such that earlier versions of Exchange do not understand the newer cookie used by the SP2 RU1 server.' }, async (t) => {
+    const w = await t.world({ variant: 'contoso-midupgrade', key: 'cook02' });
+    const since = w.mark();
+    t.expect(`contoso-midupgrade (${MIDUP_SP2} SP2, ${MIDUP_RU1} SP2 RU1): Blue signs in, then fails over inside the pair both ways; no UserContext cookie in the RU1 (canary76) form ever reaches ${MIDUP_SP2}`);
+    let v = await signInOwa(w, 'Blue');
+    t.client(v.nav.transcript);
+    t.observe(describeVisit(v));
+    const first = servedBy(w, since, CAS2010_SITE3, 'owa', 'blue')?.server;
+    t.observe(`first served by ${first ?? 'no Site3 CAS'}`);
+    const clear: (() => void)[] = [];
+    try {
+      // Make the RU1 CAS the one that issued Blue's user context, then take it down: the failover goes to the SP2 CAS
+      // (000: "proxying from SP2 RU1 to an earlier version of Exchange will fail").
+      if (first !== MIDUP_RU1) {
+        clear.push(down(w, MIDUP_SP2, 'owa'));
+        const m = await untilServedElsewhere(w, { from: MIDUP_SP2, servers: CAS2010_SITE3, vdir: 'owa', sam: 'blue' }, () => reloadOwa(w, v));
+        v = m.result;
+        t.observe(`${MIDUP_SP2} down: ${m.event ? `served by ${m.event.server}` : 'no other CAS served Blue'} after ${m.attempts} request(s); ${describeVisit(v)}`);
+        clear.pop()!();
+      }
+      const held = v.browser.cookies.all().filter((c) => /^UserContext/i.test(c.name)).map((c) => `${c.name} (${userContextFormOf(c.value)})`);
+      t.observe(`the browser holds: ${held.join(', ') || 'no UserContext cookie'}`);
+      clear.push(down(w, MIDUP_RU1, 'owa'));
+      const m = await untilServedElsewhere(w, { from: MIDUP_RU1, servers: CAS2010_SITE3, vdir: 'owa', sam: 'blue' }, () => reloadOwa(w, v));
+      t.client(m.result.nav.transcript.slice(v.nav.transcript.length));
+      t.observe(`${MIDUP_RU1} down: ${m.event ? `served by ${m.event.server}` : `no other CAS served Blue`} after ${m.attempts} request(s); ${describeVisit(m.result)}`);
+    } finally {
+      for (const c of clear) c();
+    }
+    const atSp2 = userRequests(w.lab.journal, since, (e) => e.server === MIDUP_SP2);
+    const leaked = atSp2.filter((e) => e.cookies.some((c) => /^UserContext/i.test(c.name) && c.form === 'canary76'));
+    const refusals = w.lab.journal.since(since).filter((e) => e.kind === 'eventlog');
+    if (refusals.length) t.observe(`event log: ${refusals.map((e) => (e.kind === 'eventlog' ? `${e.server} Event ${e.eventId}` : '')).join(', ')}`);
+    t.observe(`${MIDUP_SP2} received ${atSp2.length} request(s); user-context cookies: ${atSp2.flatMap((e) => e.cookies.filter((c) => /^UserContext/i.test(c.name)).map((c) => c.form ?? '?')).join(', ') || 'none'}`);
+    check(leaked.length === 0, `no RU1 (canary76) UserContext cookie at ${MIDUP_SP2}`, fmt(leaked));
+  });
+
+  rule('COOK-03', { quote: 'However, if you are using CAS-to-CAS proxying, where an Exchange 2010 SP2 RU1 Client Access server is proxying to an earlier version of Exchange 2010 or Exchange 2007 Client Access server, then you are affected by the change.' }, async (t) => {
+    const w = await t.world();
+    const b = frontDoorBuild(w);
+    if (b !== '2010-sp2-ru1') t.notApplicable(`the front door is ${b}, not Exchange 2010 SP2 RU1: 000's table does not apply`);
+    // 000's table, "Server being proxied to" -> "Action to take"; the 2007 IU is the fix 2007 SP3 RU7 carries (PROTOCOL-FACTS).
+    const ACTION_2010 = 'Apply Exchange 2010 SP2 RU1 to all servers involved in proxy process';
+    const ACTION_2007 = 'Hold off deployment of Exchange 2010 SP2 RU1 until you deploy the Exchange 2007 IU';
+    const has2007Iu = (build: string) => Number(/^2007-sp3-ru(\d+)$/.exec(build)?.[1] ?? 0) >= 7;
+    const rows: { fqdn: string; build: string; action: string }[] = [];
+    for (const s of w.lab.topology.servers) {
+      if (s.fqdn === w.frontDoorMock) continue;
+      if (s.build.startsWith('2010') && relation('2010-sp2-ru1', s.build) === 'older') rows.push({ fqdn: s.fqdn, build: s.build, action: ACTION_2010 });
+      if (s.build.startsWith('2007') && !has2007Iu(s.build)) rows.push({ fqdn: s.fqdn, build: s.build, action: ACTION_2007 });
+    }
+    t.expect('the topology\'s CAS that an SP2 RU1 front door may not proxy to are listed with 000\'s action; proxying to such a CAS2010 fails in action, to an SP2 RU1 CAS works');
+    t.observe(`incompatible with an Exchange 2010 SP2 RU1 front door (000):\n${rows.map((r) => `  ${r.fqdn} (${r.build}): ${r.action}`).join('\n') || '  none'}`);
+    // The table in action: OWA proxied to the older CAS2010 and to an SP2 RU1 CAS of Site3.
+    const older = TARGETS_CONTOSO.find((x) => x.build === '2010-sp2')!;
+    const same = TARGETS_CONTOSO.find((x) => x.build === '2010-sp2-ru1')!;
+    const since = w.mark();
+    const bad = await owaCell(w, older);
+    const good = await owaCell(w, same);
+    for (const c of [bad, good]) t.observe(describeCell(b, c));
+    const ev = w.lab.journal.since(since).filter((e) => e.kind === 'eventlog');
+    if (ev.length) t.observe(`event log: ${ev.map((e) => (e.kind === 'eventlog' ? `${e.server} Event ${e.eventId}: ${e.message}` : '')).join('; ')}`);
+    check(rows.some((r) => older.servers.includes(r.fqdn)), `${older.servers[0]} (${older.build}) listed as incompatible`, 'not listed');
+    check(bad.kind !== 'works', `OWA to ${older.build} fails as 000 says ("Invalid user context cookie found in proxy response")`, `${bad.kind}: ${bad.detail}`);
+    check(good.kind === 'works', 'OWA to an SP2 RU1 CAS works', `${good.kind}: ${good.detail}`);
+  });
+
+  rule('COOK-04', { quote: 'If CAS-01 is unavailable, the user will be proxied to CAS-02.' }, async (t) => {
+    const w = await t.world({ key: 'cook04' });
+    const b = frontDoorBuild(w);
+    if (t.profile === 'exchange2007' && relation(b, '2007-sp3') === 'newer') t.notApplicable(`the Hub CAS run 2007-sp3, newer than the front door (${b}): no proxying to them (VER-01)`);
+    // 003: "a user who is proxied to CAS-01 the first time will always be proxied to CAS-01, even if CAS-02 has fewer
+    // concurrent connections"; 13/10: Blue's Site3 pair (001), 07: User3's Hub CAS.
+    const [name, site] = t.profile === 'exchange2007' ? ['User3', HUB] : ['Blue', CAS2010_SITE3];
+    const sam = w.user(name).samAccountName;
+    t.expect(`${name}, OWA and EWS: every request served by the first CAS of ${site.join(', ')} that served ${name}; with that CAS down (503), by another CAS of the site`);
+    await affinityOwa(t, w, name, sam, site);
+    await affinityEws(t, w, name, sam, site);
+  });
+
+  rule('COOK-05', { quote: 'Therefore, if a client is proxied to CAS-02 the first time that they connect, they will be proxied to CAS-02 every time that they connect.' }, async (t) => {
+    const w = await t.world();
+    const since = w.mark();
+    t.expect('User3\'s device: every EAS request served by the Hub CAS that served it first');
+    const dev = easDevice(w, 'User3', 'SmartPhone');
+    const served: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const mark = w.mark();
+      const r = await dev.options();
+      const e = servedBy(w, mark, HUB, 'eas', 'user3');
+      served.push(e ? e.server : `(status ${r.status}, no Hub CAS)`);
+    }
+    t.client(dev.transcript);
+    t.observe(`User3 SmartPhone served by: ${served.join(', ')}`);
+    t.observe(`(003: "In a Network Load Balancing situation ... We recommend implementing round robin load balancing within the NLB array")`);
+    check(served.every((s) => s === served[0] && HUB.includes(s)), `every request at ${served[0]}`, served.join(', '));
+    check(userRequests(w.lab.journal, since, (e) => e.vdir === 'eas' && e.user === 'user3' && !HUB.includes(e.server) && e.server !== w.frontDoorMock).length === 0, 'only Hub CAS serve the device', 'another CAS did');
+  });
+
+  rule('COOK-06', {}, async (t) => {
+    const w = await t.world();
+    const fd = frontDoorHost(w);
+    const origin = originOf(w.url('/'));
+    // Users who are proxied, silently redirected or shown a redirect page in each profile (001, 003).
+    const names = t.profile === 'exchange2013' ? ['Red', 'Purple', 'Orange'] : t.profile === 'exchange2010' ? ['Red', 'Blue', 'Purple', 'Orange'] : ['User1', 'User3', 'User2'];
+    t.expect(`${names.join(', ')}: every Set-Cookie from ${fd} has no Domain or Domain=${fd}; no value of a cookie ${fd} set travels to ${OTHER_NAMESPACES.join(', ')}`);
+    const problems: string[] = [];
+    for (const name of names) {
+      const { v, lines } = await signInCaptured(w, name, origin);
+      t.client(v.nav.transcript);
+      t.observe(describeVisit(v));
+      const values = new Set<string>();
+      for (const l of lines) {
+        const c = parseSetCookie(l.line);
+        const d = domainAttribute(c);
+        if (d && d !== fd) problems.push(`${name}: ${c.name} from ${fd} with Domain=${d}`);
+        if (c.value.length >= 8) values.add(c.value);
+      }
+      for (const c of v.browser.cookies.all()) {
+        if (!c.hostOnly && c.domain !== fd && OTHER_NAMESPACES.some((n) => n === c.domain || n.endsWith(`.${c.domain}`)) && values.has(c.value)) problems.push(`${name}: ${c.name} stored for .${c.domain}`);
+      }
+      // Where the browser went next: no front-door cookie value in a URL or form sent to another namespace.
+      let host = '';
+      for (const e of v.nav.transcript) {
+        if (e.dir !== 'C') continue;
+        if (e.line.startsWith('Host: ')) host = e.line.slice(6).replace(/:\d+$/, '').toLowerCase();
+        else if (host && host !== fd && [...values].some((x) => e.line.includes(x))) problems.push(`${name}: a ${fd} cookie value sent to ${host}`);
+      }
+      for (const h of v.nav.hops) if (new URL(h.url).hostname !== fd && [...values].some((x) => h.url.includes(x))) problems.push(`${name}: a ${fd} cookie value in ${h.url}`);
+    }
+    check(problems.length === 0, 'no widened Domain, no session cookie carried to another namespace', problems.join('; '));
+  });
+
+  rule('COOK-07', { quote: 'Many Exchange customers do not use proxying between Exchange 2010 and Exchange 2007 but rather use redirection, which is not affected by the change.' }, async (t) => {
+    const w = await t.world();
+    const b = frontDoorBuild(w);
+    if (b !== '2010-sp2-ru1') t.notApplicable(`the front door is ${b}, not Exchange 2010 SP2 RU1`);
+    // 000: redirection "is not affected by the change"; "simply deploy SP2 RU1 on the relevant Exchange 2010 servers and
+    // the issue no longer exists" (Blue's Site3 pair runs SP2 RU1 in contoso).
+    t.expect('Purple: silent redirect to legacy.contoso.lab reaches Purple\'s mailbox; Blue: proxied to an SP2 RU1 CAS of Site3, Blue\'s mailbox');
+    let since = w.mark();
+    const p = await signInOwa(w, 'Purple');
+    t.client(p.nav.transcript);
+    t.observe(describeVisit(p));
+    check(p.nav.credentialsTyped === 1 && p.finalHost === 'legacy.contoso.lab' && p.mailbox?.user === 'purple', 'Purple\'s mailbox at legacy.contoso.lab after one sign-in', describeVisit(p));
+    const proxied = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && e.user === 'purple' && !/^legacy\.contoso\.lab(:\d+)?$/i.test(e.host));
+    check(proxied.length === 0, 'Purple redirected, not proxied', fmt(proxied));
+    since = w.mark();
+    const bl = await signInOwa(w, 'Blue');
+    t.client(bl.nav.transcript);
+    t.observe(describeVisit(bl));
+    check(bl.finalHost === frontDoorHost(w) && bl.nav.status === 200 && bl.mailbox?.user === 'blue', `Blue's mailbox on ${frontDoorHost(w)}`, describeVisit(bl));
+    check(!!servedBy(w, since, CAS2010_SITE3, 'owa', 'blue'), 'served by an SP2 RU1 CAS of Site3', 'no Site3 CAS served Blue');
+  });
+});
+
+/** COOK-04, OWA: sticky over reloads and a second sign-in; failover when the first CAS is down. */
+async function affinityOwa(t: RuleContext, w: World, name: string, sam: string, site: string[]): Promise<void> {
+  const since = w.mark();
+  let v = await signInOwa(w, name);
+  t.client(v.nav.transcript);
+  const first = servedBy(w, since, site, 'owa', sam)?.server;
+  t.observe(`OWA: ${describeVisit(v)}; first served by ${first ?? 'no CAS of the site'}`);
+  check(!!first, `${name}'s OWA served by a CAS of ${site.join(', ')}`, 'none served it');
+  // Ten more requests, and a new browser session of the same user: 003's "the first time ... always".
+  for (let i = 0; i < 9; i++) v = await reloadOwa(w, v);
+  const second = await signInOwa(w, name);
+  const all = userRequests(w.lab.journal, since, (e) => site.includes(e.server) && e.vdir === 'owa' && e.user === sam && e.status >= 200 && e.status < 300);
+  const elsewhere = all.filter((e) => e.server !== first);
+  t.observe(`OWA: ${all.length} answered requests, at ${[...new Set(all.map((e) => e.server))].join(', ')}; second session: ${describeVisit(second)}`);
+  check(elsewhere.length === 0, `every OWA request of ${name} at ${first} while it is up`, fmt(elsewhere));
+  const clear = down(w, first!, 'owa');
+  try {
+    const m = await untilServedElsewhere(w, { from: first!, servers: site, vdir: 'owa', sam }, () => reloadOwa(w, v));
+    t.observe(`OWA, ${first} down: ${m.event ? `served by ${m.event.server}` : 'no other CAS served'} after ${m.attempts} request(s); ${describeVisit(m.result)}`);
+    check(!!m.event && m.result.mailbox?.user === sam, `${name}'s mailbox from another CAS of the site while ${first} is down`, describeVisit(m.result));
+  } finally {
+    clear();
+  }
+}
+
+/** COOK-04, EWS: the same for GetFolder requests. */
+async function affinityEws(t: RuleContext, w: World, name: string, sam: string, site: string[]): Promise<void> {
+  const u = w.user(name);
+  const agent = w.agent();
+  const url = w.url('/EWS/Exchange.asmx');
+  const call = () => getFolder(agent, url, u.samAccountName, u.password);
+  const since = w.mark();
+  let last = await call();
+  for (let i = 0; i < 9; i++) last = await call();
+  t.client(last.transcript);
+  const all = userRequests(w.lab.journal, since, (e) => site.includes(e.server) && e.vdir === 'ews' && e.user === sam && e.status >= 200 && e.status < 300);
+  const first = all[0]?.server;
+  t.observe(`EWS: last status ${last.status}; ${all.length} answered requests at ${[...new Set(all.map((e) => e.server))].join(', ') || 'no CAS of the site'}`);
+  check(!!first, `${name}'s EWS served by a CAS of ${site.join(', ')}`, `none served it (status ${last.status})`);
+  const elsewhere = all.filter((e) => e.server !== first);
+  check(elsewhere.length === 0, `every EWS request of ${name} at ${first} while it is up`, fmt(elsewhere));
+  const clear = down(w, first!, 'ews');
+  try {
+    const m = await untilServedElsewhere(w, { from: first!, servers: site, vdir: 'ews', sam }, call);
+    t.observe(`EWS, ${first} down: ${m.event ? `served by ${m.event.server}` : 'no other CAS served'} after ${m.attempts} request(s); status ${m.result.status}`);
+    check(!!m.event && m.result.status === 200, `${name}'s EWS answered (200) by another CAS of the site while ${first} is down`, `status ${m.result.status}`);
+  } finally {
+    clear();
+  }
+}
