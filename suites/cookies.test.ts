@@ -102,7 +102,7 @@ describe('COOK', () => {
     check(unknown.length === 0, `${CAS2010_SITE1} recognises the session cookie values it issued`, fmt(unknown));
   });
 
-  rule('COOK-02', { quote: 'The change is such that earlier versions of Exchange do not understand the newer cookie used by the SP2 RU1 server.' }, async (t) => {
+  rule('COOK-02', { timeoutMs: 60_000, quote: 'The change is such that earlier versions of Exchange do not understand the newer cookie used by the SP2 RU1 server.' }, async (t) => {
     const w = await t.world({ variant: 'contoso-midupgrade', key: 'cook02' });
     const since = w.mark();
     t.expect(`contoso-midupgrade (${MIDUP_SP2} SP2, ${MIDUP_RU1} SP2 RU1): Blue signs in, then fails over inside the pair both ways; no UserContext cookie in the RU1 (canary76) form ever reaches ${MIDUP_SP2}`);
@@ -154,7 +154,7 @@ describe('COOK', () => {
       if (s.build.startsWith('2007') && !has2007Iu(s.build)) rows.push({ fqdn: s.fqdn, build: s.build, action: ACTION_2007 });
     }
     t.expect('the topology\'s CAS that an SP2 RU1 front door may not proxy to are listed with 000\'s action; proxying to such a CAS2010 fails in action, to an SP2 RU1 CAS works');
-    t.observe(`incompatible with an Exchange 2010 SP2 RU1 front door (000):\n${rows.map((r) => `  ${r.fqdn} (${r.build}): ${r.action}`).join('\n') || '  none'}`);
+    t.observe(`incompatible with an Exchange 2010 SP2 RU1 front door that proxies to them (000; "redirection ... is not affected by the change"):\n${rows.map((r) => `  ${r.fqdn} (${r.build}): ${r.action}`).join('\n') || '  none'}`);
     // The table in action: OWA proxied to the older CAS2010 and to an SP2 RU1 CAS of Site3.
     const older = TARGETS_CONTOSO.find((x) => x.build === '2010-sp2')!;
     const same = TARGETS_CONTOSO.find((x) => x.build === '2010-sp2-ru1')!;
@@ -169,7 +169,7 @@ describe('COOK', () => {
     check(good.kind === 'works', 'OWA to an SP2 RU1 CAS works', `${good.kind}: ${good.detail}`);
   });
 
-  rule('COOK-04', { quote: 'If CAS-01 is unavailable, the user will be proxied to CAS-02.' }, async (t) => {
+  rule('COOK-04', { timeoutMs: 60_000, quote: 'If CAS-01 is unavailable, the user will be proxied to CAS-02.' }, async (t) => {
     const w = await t.world({ key: 'cook04' });
     const b = frontDoorBuild(w);
     if (t.profile === 'exchange2007' && relation(b, '2007-sp3') === 'newer') t.notApplicable(`the Hub CAS run 2007-sp3, newer than the front door (${b}): no proxying to them (VER-01)`);

@@ -2,15 +2,16 @@
  * HC — health of the legacy targets (RULES.md "HC", exchange2013 only). 001: "Every 50 seconds, CAS2013
  * will send a lightweight request to each protocol end point ...". The lab runs the topology's fast
  * interval I (`--realtime`: the real one). Faults are injected for the probes only (their User-Agent),
- * so user traffic moving away from a CAS can only come from the front door's health state. Every rule
- * that breaks something runs in a world of its own and clears its faults.
+ * so user traffic moving away from a CAS can only come from the front door's health state. The rules
+ * share one private world (`hc`: one prober, a bounded load on the machine); each one that breaks
+ * something starts from a settled lab and clears its faults. HC-06 needs its own topology variant.
  */
 import { describe } from 'vitest';
 import { rule } from './support/rule.ts';
 import { runOptions } from './support/run-options.ts';
 import { PROBE_AGENT, at, healthInterval, isEndpoint, isProbe, waitForFailedPair, waitForProbe, type ProbeEndpoint } from './support/hc-probes.ts';
 import { describeLanding, sampleOver, trafficAs, repeatUntil, type Landing } from './support/hc-traffic.ts';
-import { PROBE_OF, downForProbes, landsOn, refusedAfter, servedBy } from './support/hc-steps.ts';
+import { PROBE_OF, downForProbes, landsOn, refusedAfter, servedBy, settle } from './support/hc-steps.ts';
 import { OUT_OF_SERVICE_CAS } from './support/hc-topologies.ts';
 import { check, userRequests } from '../harness/verify/check.ts';
 import { JournalTimeoutError, LabError } from '../harness/errors.ts';
@@ -84,6 +85,7 @@ describe('HC', () => {
   rule('HC-02', { quote: 'CAS2013 expects a response - a 200/300/400 response series indicates the target server is up for the protocol in question; a 502, 503, or 504 response indicates a failure.', timeoutMs: TIMEOUT }, async (t) => {
     const w = await t.world({ key: 'hc' });
     const I = healthInterval(w);
+    await settle(w, [CAS2010_SITE1, ...SITE3_2010], I);
     t.expect(`after two probe rounds answered 302 (GET /owa) and 401 (HEAD /EWS) by ${CAS2010_SITE1} and the Site3 pair, Red's and Blue's OWA and EWS land where they landed before`);
     const traffic = [['Red', 'ews'], ['Red', 'owa'], ['Blue', 'ews'], ['Blue', 'owa']] as const;
     const before: string[] = [];
@@ -106,8 +108,9 @@ describe('HC', () => {
   });
 
   rule('HC-03', { quote: 'If this second attempt fails, CAS2013 marks the target CAS as down and excludes it from being a proxy target.', timeoutMs: TIMEOUT }, async (t) => {
-    const w = await t.world({ key: 'hc-03' });
+    const w = await t.world({ key: 'hc' });
     const I = healthInterval(w);
+    await settle(w, SITE3_2010, I);
     const repeatWithin = Math.min(1000, I / 2);
     t.expect(`a 503 probe of Blue's EWS CAS (HEAD /EWS) repeated within ${repeatWithin} ms; after the repeat fails, Blue's EWS lands on the other Site3 CAS2010; with both failing, Blue gets an error`);
     const A = await servedBy(t, w, 'Blue', 'ews', SITE3_2010, 'before');
@@ -131,8 +134,9 @@ describe('HC', () => {
   });
 
   rule('HC-04', { quote: 'If a failure response occurs, CAS2013 immediately retries to determine if the error was a transient error.', timeoutMs: TIMEOUT }, async (t) => {
-    const w = await t.world({ key: 'hc-04' });
+    const w = await t.world({ key: 'hc' });
     const I = healthInterval(w);
+    await settle(w, SITE3_2010, I);
     t.expect(`one 503 to a HEAD /EWS probe of Blue's EWS CAS, then good answers: Blue's EWS keeps landing there (4 requests over the next ${I} ms)`);
     const A = await servedBy(t, w, 'Blue', 'ews', SITE3_2010, 'before');
     const since = w.mark();
@@ -156,8 +160,9 @@ describe('HC', () => {
   });
 
   rule('HC-05', { quote: 'At the next interval (50 seconds), CAS2013 will attempt to determine the health state of the down CAS to determine if it is available.', timeoutMs: TIMEOUT }, async (t) => {
-    const w = await t.world({ key: 'hc-05' });
+    const w = await t.world({ key: 'hc' });
     const I = healthInterval(w);
+    await settle(w, SITE3_2010, I);
     t.expect(`Blue's EWS CAS down (two 503 probes), Blue moves to its peer; then it answers probes well and its peer goes down: within ${2 * I} ms Blue's EWS lands on it again`);
     const A = await servedBy(t, w, 'Blue', 'ews', SITE3_2010, 'before');
     const B = other(A);
@@ -211,8 +216,9 @@ describe('HC', () => {
   });
 
   rule('HC-07', { quote: 'CAS2013 expects a response - a 200/300/400 response series indicates the target server is up for the protocol in question; a 502, 503, or 504 response indicates a failure.', timeoutMs: TIMEOUT }, async (t) => {
-    const w = await t.world({ key: 'hc-07' });
+    const w = await t.world({ key: 'hc' });
     const I = healthInterval(w);
+    await settle(w, SITE3_2010, I);
     t.expect(`both Site3 CAS2010 fail their EWS probes: Blue's EWS gets an error, while Blue's OWA still lands on the CAS that served it`);
     const X = await servedBy(t, w, 'Blue', 'owa', SITE3_2010, 'OWA before');
     try {
@@ -229,8 +235,9 @@ describe('HC', () => {
   });
 
   rule('HC-08', { quote: 'DNS, connect, send or timeout failures count as unhealthy.', timeoutMs: TIMEOUT }, async (t) => {
-    const w = await t.world({ key: 'hc-08' });
+    const w = await t.world({ key: 'hc' });
     const I = healthInterval(w);
+    await settle(w, SITE3_2010, I);
     t.expect(`Blue's EWS CAS refusing connections, then failing TLS handshakes: each time, after a probe round Blue's EWS lands on the other Site3 CAS2010 (the probe timeout is left out: 5 s, PROTOCOL-FACTS)`);
     for (const kind of ['refuse', 'tls-failure'] as const) {
       const A = await servedBy(t, w, 'Blue', 'ews', SITE3_2010, `${kind}: before`);

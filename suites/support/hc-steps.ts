@@ -11,7 +11,7 @@
 import { check } from '../../harness/verify/check.ts';
 import type { HttpEvent } from '../../harness/journal/events.ts';
 import type { ActiveFault } from '../../harness/control/faults.ts';
-import { PROBE_AGENT, at } from './hc-probes.ts';
+import { PROBE_AGENT, at, isEndpoint, waitForProbe } from './hc-probes.ts';
 import { describeLanding, repeatUntil, trafficAs, type Landing, type TrafficProtocol } from './hc-traffic.ts';
 import type { RuleContext } from './rule.ts';
 import type { World } from './world.ts';
@@ -63,4 +63,19 @@ export async function refusedAfter(t: RuleContext, w: World, user: string, proto
   t.client(last.transcript);
   t.observe(`${label}: ${tries.map(describeLanding).join('; ')}`);
   check(refused(last), `${label}: ${user}'s ${protocol} gets an error (status >= 400, not 451) within ${graceMs} ms of the probe at ${after.time}`, `${label}: ${tries.map(describeLanding).join('; ')}`);
+}
+
+/**
+ * Start from a healthy lab: clear this world's faults and wait (bounded) until every probed endpoint of
+ * `servers` answered two probes well, the second one a round after the first, so the candidate has
+ * taken in the first answer before the rule's own stimulus (rules share one world to keep one prober).
+ */
+export async function settle(w: World, servers: readonly string[], I: number): Promise<void> {
+  w.lab.faults.clear();
+  const since = w.mark();
+  const healthy = (e: HttpEvent, server: string) => e.server === server && e.status < 500 && (Object.values(PROBE_OF) as { method: string; path: string }[]).some((ep) => isEndpoint(e, ep));
+  for (const server of servers) {
+    const first = await waitForProbe(w, since, (e) => healthy(e, server), `${server} answering probes well`, 2 * I + 2000);
+    await waitForProbe(w, first.seq, (e) => healthy(e, server) && at(e) - at(first) >= I / 2, `${server} answering the next round well`, 2 * I + 2000);
+  }
 }

@@ -14,6 +14,7 @@ import type { Agent } from 'undici';
 import { startLab, type Lab } from '../../harness/lab/lab.ts';
 import { topologyForProfile, type ProfileOptions } from '../../harness/frontdoor/profile-topology.ts';
 import { resolveLauncher } from '../../harness/frontdoor/registry.ts';
+import '../../harness/frontdoor/adapters.ts'; // registers nginx, haproxy, apache, caddy, dovecot, container
 import type { CandidateHandle } from '../../harness/frontdoor/launcher.ts';
 import { createLabAgent } from '../../harness/clients/lab-agent.ts';
 import { findUser, type UserSpec } from '../../harness/topology/index.ts';

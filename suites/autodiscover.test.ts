@@ -1,0 +1,120 @@
+/**
+ * AUTOD — Autodiscover through the front door's autodiscover namespace (RULES.md "AUTOD"). Outlook's
+ * POX request and a device's mobilesync request, as each user; the answers' URLs and the journal (which
+ * mock CAS, if any, answered) are judged against seed 001, written here user by user (the oracle rule).
+ */
+import { describe } from 'vitest';
+import { check, userRequests } from '../harness/verify/check.ts';
+import type { OutlookAutodiscover } from '../harness/clients/autodiscover-client.ts';
+import { rule } from './support/rule.ts';
+import type { World } from './support/world.ts';
+import { autodMobile, autodOutlook, hostOf } from './support/autod-client.ts';
+import { describeLeg } from './support/tls-hops.ts';
+
+// 001 Figure 2: the CAS2010 of each user's site ("For Blue User and Orange User, this will be a cross-site
+// proxy to a CAS2010 located in the user's respective site").
+const CAS2010_OF: Record<string, string[]> = {
+  Red: ['cas2010.site1.contoso.lab'],
+  Blue: ['cas2010a.site3.contoso.lab', 'cas2010b.site3.contoso.lab'],
+  Orange: ['cas2010.site2.contoso.lab'],
+};
+// 001 Figure 1: Site1, the front door's own site (AUTOD-03 "served locally or via its own site").
+const SITE1_CAS = ['cas2010.site1.contoso.lab', 'cas2007.site1.contoso.lab'];
+
+// 001 "Exchange Web Services" and "Offline Address Book" (both halves) and their Notes: the namespace
+// Autodiscover returns per user (Grey: "the Autodiscover response will provide back the legacy.contoso.com namespace").
+const MAIL = 'mail.contoso.lab';
+const LEGACY = 'legacy.contoso.lab';
+const REGION = 'mail-region.contoso.lab';
+const URL_HOSTS: Record<string, string> = { Red: MAIL, Blue: MAIL, Purple: LEGACY, Orange: REGION, Grey: LEGACY };
+
+const settings = (a: OutlookAutodiscover) => a.status === 200 && a.wellFormed && a.action === 'settings';
+const summary = (name: string, a: OutlookAutodiscover) =>
+  `${name}: ${a.status}${a.wellFormed ? '' : ` not well-formed (${a.xmlError})`} Action=${a.action ?? '(none)'} EwsUrl=${a.ewsUrl ?? '(none)'} OABUrl=${a.oabUrl ?? '(none)'}${a.error ? ` Error ${a.error.code} ${a.error.message}` : ''}`;
+
+/** Autodiscover requests of `sam` on mock CAS behind the front door since `since`. */
+function autodRequests(w: World, since: number, sam?: string) {
+  return userRequests(w.lab.journal, since, (e) => e.vdir === 'autodiscover' && e.server !== w.frontDoorMock && (sam === undefined || e.user === sam || e.user === null));
+}
+
+describe('AUTOD', () => {
+  rule('AUTOD-01', { quote: 'This means that for Red User, this will be a local proxy to a CAS2010 in Site1.' }, async (t) => {
+    const w = await t.world();
+    for (const [name, cas] of Object.entries(CAS2010_OF)) {
+      const since = w.mark();
+      const sam = w.user(name).samAccountName;
+      t.expect(`${name}: Autodiscover proxied to ${cas.join(' or ')}, which answers (200, settings); no other CAS sees it`);
+      const a = await autodOutlook(w, name);
+      t.client(a.transcript);
+      t.observe(summary(name, a));
+      const seen = autodRequests(w, since, sam);
+      const answered = seen.filter((e) => cas.includes(e.server) && e.user === sam && e.status === 200);
+      const elsewhere = seen.filter((e) => !cas.includes(e.server));
+      t.observe(describeLeg(seen));
+      check(settings(a), `${name}: 200 with a well-formed settings answer`, summary(name, a));
+      check(answered.length > 0, `${name}: ${cas.join(' or ')} answered the Autodiscover request (the answer is that CAS's)`, describeLeg(seen));
+      check(elsewhere.length === 0, `${name}: no other CAS receives the request`, describeLeg(elsewhere));
+    }
+  });
+
+  rule('AUTOD-02', { quote: 'This means for Purple User, the MBX2013 server in Site1 will generate the response.' }, async (t) => {
+    const w = await t.world();
+    for (const name of ['Purple', 'Grey']) {
+      const since = w.mark();
+      t.expect(`${name} (2007 mailbox): the front door answers (200, settings); no legacy CAS receives an Autodiscover request`);
+      const a = await autodOutlook(w, name);
+      t.client(a.transcript);
+      t.observe(summary(name, a));
+      const seen = autodRequests(w, since);
+      check(settings(a), `${name}: 200 with a well-formed settings answer`, summary(name, a));
+      check(seen.length === 0, `${name}: no legacy CAS receives an Autodiscover request`, describeLeg(seen));
+    }
+  });
+
+  rule('AUTOD-03', { quote: 'The Autodiscover service on Exchange 2010 can process Autodiscover requests for both Exchange 2007 and Exchange 2010 mailboxes.' }, async (t) => {
+    const w = await t.world();
+    for (const name of ['Red', 'Purple', 'Blue', 'Orange', 'Grey']) {
+      const since = w.mark();
+      t.expect(`${name}: answered (200, settings) by the front door or a CAS of its own site (${SITE1_CAS.join(', ')})`);
+      const a = await autodOutlook(w, name);
+      t.client(a.transcript);
+      t.observe(summary(name, a));
+      const outside = autodRequests(w, since).filter((e) => !SITE1_CAS.includes(e.server));
+      check(settings(a), `${name}: 200 with a well-formed settings answer`, summary(name, a));
+      check(outside.length === 0, `${name}: no CAS outside the front door's site answers`, describeLeg(outside));
+    }
+  });
+
+  rule('AUTOD-04', { quote: 'For the Orange User, Autodiscover will return the mail-region.contoso.com namespace for the Exchange Web Service URL.' }, async (t) => {
+    const w = await t.world();
+    // RULES.md AUTOD-04: Grey and the OAB URLs are judged in exchange2013 (001's second half, its Notes).
+    const is13 = t.profile === 'exchange2013';
+    const users = is13 ? ['Red', 'Blue', 'Purple', 'Orange', 'Grey'] : ['Red', 'Blue', 'Purple', 'Orange'];
+    t.expect(`well-formed POX answers whose EWS URL host${is13 ? ' and OAB URL host are' : ' is'}: ${users.map((n) => `${n} -> ${URL_HOSTS[n]}`).join(', ')}`);
+    const wrong: string[] = [];
+    for (const name of users) {
+      const a = await autodOutlook(w, name);
+      t.client(a.transcript);
+      t.observe(summary(name, a));
+      if (!settings(a)) wrong.push(summary(name, a));
+      if (hostOf(a.ewsUrl) !== URL_HOSTS[name]) wrong.push(`${name}: EWS URL ${a.ewsUrl ?? '(none)'}, expected host ${URL_HOSTS[name]}`);
+      if (is13 && hostOf(a.oabUrl) !== URL_HOSTS[name]) wrong.push(`${name}: OAB URL ${a.oabUrl ?? '(none)'}, expected host ${URL_HOSTS[name]}`);
+    }
+    check(wrong.length === 0, 'every answer well-formed with the seed\'s URL hosts', wrong.join('\n'));
+  });
+
+  rule('AUTOD-05', { quote: 'Note that any new device that is configured will automatically be configured to use mail-region.contoso.com.' }, async (t) => {
+    const w = await t.world();
+    const expected: [string, string][] = [['Orange', REGION], ['Red', MAIL]];
+    t.expect(`mobilesync Autodiscover: ${expected.map(([n, h]) => `${n} -> https://${h}/Microsoft-Server-ActiveSync`).join(', ')}`);
+    const wrong: string[] = [];
+    for (const [name, host] of expected) {
+      const m = await autodMobile(w, name);
+      t.client(m.transcript);
+      t.observe(`${name}: ${m.status} Action=${m.action ?? '(none)'} Url=${m.url ?? '(none)'}${m.error ? ` Error ${m.error.code} ${m.error.message}` : ''}`);
+      if (m.status !== 200 || !m.wellFormed || m.action !== 'settings') wrong.push(`${name}: ${m.status}, Action ${m.action ?? '(none)'}`);
+      else if (hostOf(m.url) !== host) wrong.push(`${name}: MobileSync URL ${m.url ?? '(none)'}, expected host ${host}`);
+    }
+    check(wrong.length === 0, 'Orange is given mail-region, Red mail', wrong.join('\n'));
+  });
+});
