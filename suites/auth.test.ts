@@ -1,5 +1,5 @@
 /**
- * AUTH — the front door authenticates first (RULES.md "AUTH"). Every protocol's client presents no
+ * AUTH - the front door authenticates first (RULES.md "AUTH"). Every protocol's client presents no
  * credentials or a wrong password; the front door must refuse it, and no mock CAS behind it may see a
  * request (or a mail login) for that user. Expectations are written here from seed 001 (the oracle rule).
  */

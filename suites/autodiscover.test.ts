@@ -1,5 +1,5 @@
 /**
- * AUTOD — Autodiscover through the front door's autodiscover namespace (RULES.md "AUTOD"). Outlook's
+ * AUTOD - Autodiscover through the front door's autodiscover namespace (RULES.md "AUTOD"). Outlook's
  * POX request and a device's mobilesync request, as each user; the answers' URLs and the journal (which
  * mock CAS, if any, answered) are judged against seed 001, written here user by user (the oracle rule).
  */

@@ -1,5 +1,5 @@
 /**
- * EWS — Exchange Web Services through the front door (RULES.md "EWS"). Expectations are written here
+ * EWS - Exchange Web Services through the front door (RULES.md "EWS"). Expectations are written here
  * from the seeds, user by user and, in the exchange2007 profile, front-door build by build (the oracle
  * rule): which mock CAS must receive the request, or that it is refused.
  */

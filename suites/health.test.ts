@@ -1,5 +1,5 @@
 /**
- * HC — health of the legacy targets (RULES.md "HC", exchange2013 only). 001: "Every 50 seconds, CAS2013
+ * HC - health of the legacy targets (RULES.md "HC", exchange2013 only). 001: "Every 50 seconds, CAS2013
  * will send a lightweight request to each protocol end point ...". The lab runs the topology's fast
  * interval I (`--realtime`: the real one). Faults are injected for the probes only (their User-Agent),
  * so user traffic moving away from a CAS can only come from the front door's health state. The rules
@@ -44,7 +44,10 @@ describe('HC', () => {
     const servers = w.lab.topology.servers.filter((s) => s.fqdn !== w.frontDoorMock);
     const wanted = servers.flatMap((s) => endpointsOf(s).map((ep) => ({ server: s.fqdn, ep })));
     t.expect(`each of ${servers.length} legacy CAS probed with User-Agent ${PROBE_AGENT} on ${wanted.length} endpoints in all (HEAD /EWS, HEAD /Microsoft-Server-ActiveSync/default.eas, HEAD /OAB, GET /owa; CAS2010 also HEAD /ecp, HEAD /PowerShell); successive probes of one endpoint ${0.5 * I}..${1.5 * I} ms apart (I = ${I} ms)`);
-    const since = w.mark();
+    // Start a round after the world's first one (a cold start's handshakes are not the candidate's pace).
+    const warm = await waitForProbe(w, w.mark(), (e) => e.server === CAS2010_SITE1 && isEndpoint(e, EWS), `a probe HEAD /EWS of ${CAS2010_SITE1}`, 1.5 * I + 1000);
+    const next = await waitForProbe(w, warm.seq, (e) => e.server === CAS2010_SITE1 && isEndpoint(e, EWS), `the next probe HEAD /EWS of ${CAS2010_SITE1}`, 1.5 * I + 1000);
+    const since = next.seq;
     // Wait (bounded) until every endpoint has three probes: two gaps each.
     const count = new Map<string, number>();
     let full = 0;
@@ -178,10 +181,10 @@ describe('HC', () => {
       const deadline = t0 + 2 * I;
       const back = (l: Landing) => twoXX(l) && l.servers.length === 1 && l.servers[0] === A;
       const tries = await repeatUntil(() => trafficAs(w, 'Blue', 'ews'), back, { deadline, paceMs: I / 8 });
-      const probesA = w.lab.journal.since(since).filter(isProbe).filter((e) => e.server === A && isEndpoint(e, EWS));
+      const probesOf = (s: string) => w.lab.journal.since(since).filter(isProbe).filter((e) => e.server === s && isEndpoint(e, EWS)).map((e) => `${e.time} -> ${e.status}`).join(', ') || 'none';
       const last = tries.at(-1)!;
       t.client(last.transcript);
-      t.observe(`${A} healthy again at ${new Date(t0).toISOString()}; its probes since: ${probesA.map((e) => `${e.time} -> ${e.status}`).join(', ') || 'none'}`);
+      t.observe(`${A} healthy again and ${B} failing at ${new Date(t0).toISOString()}; HEAD /EWS probes since: ${A} ${probesOf(A)}; ${B} ${probesOf(B)}`);
       t.observe(`Blue's EWS: ${tries.map((l) => `${new Date(l.sentAt).toISOString()} ${describeLanding(l)}`).join('; ')}`);
       check(back(last) && last.sentAt <= deadline, `Blue's EWS on ${A} again by ${new Date(deadline).toISOString()} (2 I after it recovered)`, tries.map(describeLanding).join('; '));
     } finally {

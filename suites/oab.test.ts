@@ -1,5 +1,5 @@
 /**
- * OAB — Offline Address Book downloads through the front door (RULES.md "OAB"). The expectation is
+ * OAB - Offline Address Book downloads through the front door (RULES.md "OAB"). The expectation is
  * written here from seed 001 (the oracle rule): which mock CAS must receive the download.
  */
 import { describe } from 'vitest';

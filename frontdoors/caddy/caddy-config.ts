@@ -29,11 +29,13 @@ export interface CaddyConfigInput {
 
 /**
  * Health probe per vdir. Caddy 2.6 probes with GET only and accepts one status class: the class a
- * healthy, unauthenticated legacy vdir answers (PROTOCOL-FACTS: /owa 302 to the logon page, the other
- * vdirs 401; /rpc/rpcproxy.dll answers GET with 404 on the mocks, still "up" for Exchange 2013).
+ * healthy, unauthenticated legacy vdir answers (PROTOCOL-FACTS: /owa 302 to the logon page, which the
+ * checker follows to a 200; the other vdirs 401; /rpc/rpcproxy.dll answers GET with 404 on the mocks,
+ * still "up" for Exchange 2013).
  */
 export const CADDY_HEALTH: Record<string, { uri: string; status: string }> = {
-  owa: { uri: '/owa/', status: '3xx' },
+  // Caddy 2.6's active checker follows redirects: /owa/ 302 -> /owa/auth/logon.aspx 200.
+  owa: { uri: '/owa/', status: '2xx' },
   eas: { uri: '/Microsoft-Server-ActiveSync/default.eas', status: '4xx' },
   ews: { uri: '/EWS/Exchange.asmx', status: '4xx' },
   autodiscover: { uri: '/Autodiscover/Autodiscover.xml', status: '4xx' },
@@ -66,8 +68,10 @@ function vdirRoute(vdir: string, paths: readonly string[], members: HopTarget[],
     `			health_headers {`,
     `				User-Agent HttpProxy.ClientAccessServer2010Ping`,
     `			}`,
-    `			# Host is the CAS's name and port: hops go by FQDN, as Exchange 2013's do.`,
+    `			# Host is the CAS's name and port: hops go by FQDN, as Exchange 2013's do. The CAS then builds`,
+    `			# absolute redirects with its own name: map them back to the client's (Apache's ProxyPassReverse).`,
     `			header_up Host {upstream_hostport}`,
+    ...members.map((t) => `			header_down Location https://${i.byName ? t.fqdn : t.address}:${t.httpsPort}/ https://{hostport}/`),
     `			transport http {`,
     `				tls_trusted_ca_certs ${i.caFile}`,
     `				keepalive 120s`,

@@ -28,7 +28,7 @@ describe('renderCaddyConfig', () => {
     expect(text).toContain('https://mail.contoso.lab:8443, https://autodiscover.contoso.lab:8443 {');
     expect(text).toContain('to https://cas2010.site1.contoso.lab:44481 https://cas2007.site1.contoso.lab:44481');
     expect(text).toContain('@eas path_regexp eas (?i)^(/Microsoft-Server-ActiveSync)(/|$)');
-    expect(text).toMatch(/health_uri \/owa\/\n\t+health_status 3xx\n\t+health_interval 1000ms/);
+    expect(text).toMatch(/health_uri \/owa\/\n\t+health_status 2xx\n\t+health_interval 1000ms/);
     expect(text).toContain('header_up Host {upstream_hostport}');
     expect(text).toContain('# ews: no CAS of the site has it');
     expect(text).not.toMatch(/\{\{/);

@@ -14,6 +14,7 @@ import type { HttpEvent, JournalEvent } from '../../harness/journal/events.ts';
 import { FrontDoorLaunchError } from '../../harness/errors.ts';
 import { imapSession } from '../../harness/clients/imap.ts';
 import { labLookup } from '../../harness/clients/lab-agent.ts';
+import { ntlmRequest } from '../../harness/clients/ntlm.ts';
 import { basicFor, candidateAgent, candidateHosts, hasProxy, processesWith } from '../shared/test-support/launcher-kit.ts';
 
 const HAVE = hasProxy('haproxy', 'apt-get install haproxy');
@@ -89,6 +90,18 @@ describe.skipIf(!HAVE)('haproxy front door', () => {
     const res = await options('red');
     await res.body.text();
     await lab.journal.waitFor(isHttp('cas2010.site1.contoso.lab', 'OPTIONS'), { ...T, sinceSeq: since });
+  });
+
+  // HAProxy marks a server connection that carried an NTLM/Negotiate 401 private: never reused for another client.
+  test('a connection Purple authenticated by NTLM is not handed to an anonymous client', async () => {
+    const pw = lab.topology.users.find((u) => u.samAccountName === 'purple')!.password;
+    const r = await ntlmRequest(`https://mail.contoso.lab:${fd.ports.https}/EWS/Exchange.asmx`, { user: 'purple', password: pw, domain: 'CONTOSO', connect: { ca: lab.trustBundle(), lookup: labLookup(candidateHosts(lab, fd)) } });
+    expect(r.status).toBe(200);
+    const since = lab.journal.seq;
+    const res = await request(`https://mail.contoso.lab:${fd.ports.https}/owa/`, { dispatcher: candidateAgent(lab, fd) });
+    await res.body.text();
+    const e = (await lab.journal.waitFor(isHttp('cas2010.site1.contoso.lab', 'GET'), { ...T, sinceSeq: since })) as HttpEvent;
+    expect({ status: res.statusCode, user: e.user, location: res.headers.location }).toEqual({ status: 302, user: null, location: expect.stringMatching(/^\/owa\/auth\/logon\.aspx/) });
   });
 
   test('IMAPS: Red is re-encrypted to the SSL endpoint of cas2010.site1', async () => {

@@ -15,6 +15,7 @@ import type { HttpEvent, JournalEvent } from '../../harness/journal/events.ts';
 import { FrontDoorLaunchError } from '../../harness/errors.ts';
 import { imapSession } from '../../harness/clients/imap.ts';
 import { labLookup } from '../../harness/clients/lab-agent.ts';
+import { ntlmRequest } from '../../harness/clients/ntlm.ts';
 import { basicFor, candidateAgent, candidateHosts, hasProxy, processesWith } from '../shared/test-support/launcher-kit.ts';
 
 const HAVE = hasProxy('nginx', 'apt-get install nginx libnginx-mod-mail');
@@ -66,6 +67,20 @@ describe.skipIf(!HAVE)('nginx front door', () => {
     } finally {
       lab.faults.clear(f.id);
     }
+  });
+
+  // A finding, not a wish: nginx's upstream keepalive pool hands a connection that IIS (and the mock)
+  // authenticated by NTLM for one client to the next client. docs/frontdoors/nginx.md explains it.
+  test('upstream keepalive: an anonymous client is served on the connection Purple authenticated by NTLM', async () => {
+    const hosts = candidateHosts(lab, fd);
+    const pw = lab.topology.users.find((u) => u.samAccountName === 'purple')!.password;
+    const r = await ntlmRequest(`https://mail.contoso.lab:${fd.ports.https}/EWS/Exchange.asmx`, { user: 'purple', password: pw, domain: 'CONTOSO', connect: { ca: lab.trustBundle(), lookup: labLookup(hosts) } });
+    expect(r.status).toBe(200);
+    const since = lab.journal.seq;
+    const res = await request(`https://mail.contoso.lab:${fd.ports.https}/owa/`, { dispatcher: candidateAgent(lab, fd) });
+    await res.body.text();
+    const e = (await lab.journal.waitFor(isHttp('cas2010.site1.contoso.lab', 'GET'), { ...T, sinceSeq: since })) as HttpEvent;
+    expect({ status: res.statusCode, user: e.user }).toEqual({ status: 200, user: 'purple' });
   });
 
   test('IMAP: Blue reaches the plaintext endpoint of a Site3 CAS2010; Red is refused with no hop', async () => {

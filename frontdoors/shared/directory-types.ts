@@ -6,7 +6,7 @@ export type DirMailMethod = 'ssl' | 'tls' | 'plain';
 
 export interface DirMailEndpoint {
   host: string;
-  /** Logical port as Exchange prints it (993, 143, 1143 …). */
+  /** Logical port as Exchange prints it (993, 143, 1143 ...). */
   port: number;
   method: DirMailMethod;
   setting: string;
@@ -42,7 +42,7 @@ export interface DirServer {
   certificate: 'lab-ca' | 'self-signed';
   isOutOfService: boolean;
   ports: { https: number; http: number };
-  /** owa, eas, ews, autodiscover, oab, ecp, powershell, rpc — the ones the server has. */
+  /** owa, eas, ews, autodiscover, oab, ecp, powershell, rpc: the ones the server has. */
   vdirs: Record<string, DirVdir>;
   imap4: DirMailService;
   pop3: DirMailService;

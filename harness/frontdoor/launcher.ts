@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Lab } from '../lab/lab.ts';
@@ -32,6 +32,8 @@ export interface CandidateHandle {
   /** Address and HTTPS port clients connect to. */
   address: string;
   ports: FrontDoorContract['ports'];
+  /** User-Agents of the candidate's own health checks (not user traffic). */
+  healthCheckUserAgents?: string[];
   /** Output the candidate printed so far (for the report). */
   output(): string;
   /** Why it is gone, if it exited. */
@@ -101,7 +103,11 @@ export async function spawnCandidate(name: string, launcher: string, command: st
   const contract = contractFor(lab, o, runDir);
   let output = '';
   let exit: string | null = null;
-  const child: ChildProcess = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...contractToEnv(contract) }, stdio: ['ignore', 'pipe', 'pipe'], shell: extra.shell ?? false, detached: false });
+  // setpriv --pdeathsig: the candidate gets SIGTERM when the harness dies, however it dies (a vitest
+  // worker ended by a signal runs no 'exit' hook), so no front door outlives its run.
+  const setpriv = process.platform === 'linux' && existsSync('/usr/bin/setpriv') ? '/usr/bin/setpriv' : null;
+  const [cmd, argv] = setpriv && !extra.shell ? [setpriv, ['--pdeathsig', 'SIGTERM', command, ...args]] : setpriv && extra.shell ? [setpriv, ['--pdeathsig', 'SIGTERM', '/bin/sh', '-c', command]] : [command, args];
+  const child: ChildProcess = spawn(cmd, argv, { cwd: ROOT, env: { ...process.env, ...contractToEnv(contract) }, stdio: ['ignore', 'pipe', 'pipe'], shell: setpriv ? false : (extra.shell ?? false), detached: false });
   const keep = (d: Buffer) => {
     output = (output + d.toString('utf8')).slice(-64 * 1024);
   };

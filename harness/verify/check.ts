@@ -21,23 +21,32 @@ export function check(ok: boolean, expected: string, actual: string): void {
 }
 
 const PROBE = 'HttpProxy.ClientAccessServer2010Ping';
+/** User-Agents of health checks, never user traffic: Exchange 2013's probe, plus what a candidate declares (HAProxy's httpchk…). */
+const probeAgents = new Set([PROBE]);
+
+/** A candidate's own health-check User-Agents (CandidateHandle.healthCheckUserAgents): not counted as user requests. */
+export function ignoreCandidateProbes(agents: readonly string[]): void {
+  for (const a of agents) probeAgents.add(a);
+}
+
+const isProbe = (e: HttpEvent) => e.userAgent !== null && probeAgents.has(e.userAgent);
 
 /** One line per HTTP event, for `actual`. */
 export function describeHttp(events: JournalEvent[]): string {
-  const http = events.filter((e): e is HttpEvent => e.kind === 'http' && e.userAgent !== PROBE);
+  const http = events.filter((e): e is HttpEvent => e.kind === 'http' && !isProbe(e));
   if (!http.length) return 'no request reached any mock CAS';
   return http.map((e) => `${e.server} ${e.method} ${e.path}${e.query ? `?${e.query}` : ''} Host=${e.host} SNI=${e.sni ?? '-'} ${e.scheme} user=${e.user ?? '-'} -> ${e.status} (${e.decision})`).join('\n');
 }
 
 /** HTTP events after `since` that are not health probes. */
 export function userRequests(journal: Journal, since: number, filter: (e: HttpEvent) => boolean = () => true): HttpEvent[] {
-  return journal.since(since).filter((e): e is HttpEvent => e.kind === 'http' && e.userAgent !== PROBE && filter(e));
+  return journal.since(since).filter((e): e is HttpEvent => e.kind === 'http' && !isProbe(e) && filter(e));
 }
 
 /** Wait for a non-probe HTTP event matching `pred` (bounded). */
 export async function waitForRequest(journal: Journal, since: number, pred: (e: HttpEvent) => boolean, expected: string, timeoutMs = 5000): Promise<HttpEvent> {
   try {
-    return (await journal.waitFor((e) => e.kind === 'http' && e.userAgent !== PROBE && pred(e as HttpEvent), { timeoutMs, sinceSeq: since, what: expected })) as HttpEvent;
+    return (await journal.waitFor((e) => e.kind === 'http' && !isProbe(e as HttpEvent) && pred(e as HttpEvent), { timeoutMs, sinceSeq: since, what: expected })) as HttpEvent;
   } catch (err) {
     if (err instanceof JournalTimeoutError) throw new CheckFailure(expected, describeHttp(journal.since(since)));
     throw err;

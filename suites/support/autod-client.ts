@@ -1,6 +1,6 @@
 /**
  * Autodiscover as Outlook and a mobile device ask the front door, on its Autodiscover namespace
- * (001: "The Autodiscover external namespace, autodiscover.contoso.com … resolve to the CAS2013
+ * (001: "The Autodiscover external namespace, autodiscover.contoso.com ... resolve to the CAS2013
  * infrastructure located in Site1"), with Basic authentication as the user.
  * @example
  * const a = await autodOutlook(w, 'Orange');
@@ -27,7 +27,7 @@ export function autodMobile(w: World, name: string): Promise<MobileAutodiscover>
   return withAgent(w, (agent) => autodiscoverMobile(agent, autodiscoverUrl(w), u.email, u.samAccountName, u.password));
 }
 
-/** The host name of a URL, or `(none)` / `(not a URL: …)` for evidence. */
+/** The host name of a URL, or `(none)` / `(not a URL: ...)` for evidence. */
 export function hostOf(url: string | undefined): string {
   if (!url) return '(none)';
   try {

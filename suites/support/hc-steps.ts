@@ -75,7 +75,7 @@ export async function settle(w: World, servers: readonly string[], I: number): P
   const since = w.mark();
   const healthy = (e: HttpEvent, server: string) => e.server === server && e.status < 500 && (Object.values(PROBE_OF) as { method: string; path: string }[]).some((ep) => isEndpoint(e, ep));
   for (const server of servers) {
-    const first = await waitForProbe(w, since, (e) => healthy(e, server), `${server} answering probes well`, 2 * I + 2000);
-    await waitForProbe(w, first.seq, (e) => healthy(e, server) && at(e) - at(first) >= I / 2, `${server} answering the next round well`, 2 * I + 2000);
+    const first = await waitForProbe(w, since, (e) => healthy(e, server), `${server} answering probes well`, 2 * I + 1000);
+    await waitForProbe(w, first.seq, (e) => healthy(e, server) && at(e) - at(first) >= I / 2, `${server} answering the next round well`, 2 * I + 1000);
   }
 }

@@ -9,7 +9,7 @@
  * @example
  * const imp = await TlsImpostor.start({ host: '127.0.1.11', port: 20443, cert: other.certPem, key: other.keyPem });
  * await imp.waitFor((i) => i.handshakesDone > 0, 5000);
- * imp.summary(); // '1 connection(s), 0 handshake(s) accepted by the client, 1 refused (…), 0 request(s)'
+ * imp.summary(); // '1 connection(s), 0 handshake(s) accepted by the client, 1 refused (...), 0 request(s)'
  * await imp.close();
  */
 import { createServer, type Server } from 'node:https';

@@ -19,6 +19,7 @@ import type { CandidateHandle } from '../../harness/frontdoor/launcher.ts';
 import { createLabAgent } from '../../harness/clients/lab-agent.ts';
 import { findUser, type UserSpec } from '../../harness/topology/index.ts';
 import { FrontDoorLaunchError, LabError } from '../../harness/errors.ts';
+import { ignoreCandidateProbes } from '../../harness/verify/check.ts';
 import { runOptions, type RunOptions } from './run-options.ts';
 
 export interface WorldSpec {
@@ -80,6 +81,7 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
     throw new FrontDoorLaunchError(`${launcher.name}: ${(err as Error).message}`, { cause: err });
   }
   process.once('exit', () => void candidate.stop());
+  ignoreCandidateProbes(candidate.healthCheckUserAgents ?? []);
   try {
     mkdirSync(run.runDir, { recursive: true });
     writeFileSync(join(run.runDir, 'candidate.json'), JSON.stringify({ name: candidate.name, version: candidate.version, launcher: candidate.launcher, configDigest: candidate.configDigest, topology: topology.name, digest: lab.digest }));

@@ -74,7 +74,7 @@ export function createHaproxyFrontDoor(opts: HaproxyFrontDoorOptions = {}): Fron
           await handle.stop();
           throw err;
         }
-        return { ...handle, output: () => note + handle.output() };
+        return { ...handle, healthCheckUserAgents: ['HAProxy-Exchange-Check'], output: () => note + handle.output() };
       } catch (err) {
         throw launchError(err);
       }

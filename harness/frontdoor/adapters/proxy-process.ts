@@ -11,8 +11,11 @@ import { basename } from 'node:path';
 import { waitForListening, type CandidateHandle } from '../launcher.ts';
 import type { FrontDoorContract } from '../../topology/contract.ts';
 import { FrontDoorLaunchError } from '../../errors.ts';
+import { findBinary } from '../../../frontdoors/shared/index.ts';
 
 export interface ProxyProcessSpec {
+  /** User-Agents of the proxy's own health checks (the suite does not count them as user traffic). */
+  healthCheckUserAgents?: string[];
   /** Candidate name in the report (`apache`). */
   name: string;
   command: string;
@@ -51,6 +54,19 @@ export function tailFile(file: string, max = 8 * 1024): string {
   }
 }
 
+// One process 'exit' hook for every proxy still running (a listener per proxy would pile up: the
+// suites run a candidate per world).
+const running = new Set<ChildProcess>();
+let hooked = false;
+function track(child: ChildProcess): void {
+  running.add(child);
+  if (hooked) return;
+  hooked = true;
+  process.once('exit', () => {
+    for (const c of running) killGroup(c, 'SIGKILL');
+  });
+}
+
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
@@ -76,7 +92,12 @@ export async function startProxyProcess(spec: ProxyProcessSpec): Promise<Candida
     const head = (spec.notes ?? []).map((n) => `[cas-conformance] ${n}\n`).join('');
     return head + out + logs.map(([f, t]) => `\n--- ${basename(f)} ---\n${t}`).join('');
   };
-  const child = spawn(spec.command, spec.args, { cwd: contract.runDir, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // setpriv --pdeathsig: the proxy gets SIGTERM when the harness dies, however it dies (a vitest
+  // worker killed by signal runs no 'exit' hook). Apache and Dovecot log to files and would otherwise
+  // live on, probing ports a later lab reuses.
+  const setpriv = process.platform === 'linux' ? findBinary('setpriv') : null;
+  const [command, args] = setpriv ? [setpriv, ['--pdeathsig', 'SIGTERM', spec.command, ...spec.args]] : [spec.command, spec.args];
+  const child = spawn(command, args, { cwd: contract.runDir, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const keep = (d: Buffer) => void (out = (out + d.toString('utf8')).slice(-KEEP));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
@@ -87,21 +108,24 @@ export async function startProxyProcess(spec: ProxyProcessSpec): Promise<Candida
     });
     child.once('exit', (code, signal) => {
       exit = exit ?? `exit code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''}; last output:\n${output().slice(-2000)}`;
+      // A master that died leaves its workers in the group: they go too, at once.
+      killGroup(child, 'SIGKILL');
+      running.delete(child);
       resolve();
     });
   });
-  const onHarnessExit = () => killGroup(child, 'SIGKILL');
-  process.once('exit', onHarnessExit);
+  track(child);
   try {
     await waitForListening(contract.listenAddress, spec.readyPort ?? contract.ports.https, spec.startTimeoutMs ?? 20_000, () => exit);
   } catch (err) {
     killGroup(child, 'SIGKILL');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
-    process.removeListener('exit', onHarnessExit);
+    running.delete(child);
     throw new FrontDoorLaunchError(`${spec.name}: ${(err as Error).message}\n${output().slice(-3000)}`, { cause: err });
   }
   let stopping: Promise<void> | null = null;
   return {
+    ...(spec.healthCheckUserAgents ? { healthCheckUserAgents: spec.healthCheckUserAgents } : {}),
     name: spec.name,
     version: spec.version,
     launcher: spec.name,
@@ -118,9 +142,7 @@ export async function startProxyProcess(spec: ProxyProcessSpec): Promise<Candida
           await exited;
           clearTimeout(timer);
         }
-        // Workers the master left behind (a crash mid-run) go with the group.
-        killGroup(child, 'SIGKILL');
-        process.removeListener('exit', onHarnessExit);
+        // The exit handler has already sent the rest of the group SIGKILL.
       })()),
   };
 }

@@ -44,7 +44,7 @@ export const defects: Record<string, MockDefect> = {
   },
   /**
    * TLS-01..04: AllowProxyingWithoutSsl is set and every other CAS publishes http:// InternalURLs
-   * (004: "If you don't want this proxy connection to use SSL…"), so every hop goes over plain HTTP.
+   * (004: "If you don't want this proxy connection to use SSL..."), so every hop goes over plain HTTP.
    */
   'mock-http-internalurls': (doc, fd) => {
     doc.organisation = { ...doc.organisation, allowProxyingWithoutSsl: true };

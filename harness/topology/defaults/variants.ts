@@ -7,6 +7,7 @@
  * - contoso-2007-nossl (TLS-02/03, 2007 profile): the Hub CAS publish OWA on http://.
  * - contoso-basic (OWA-10, EAS-07; 2007 rules): the Hub OWA and EAS vdirs use Basic only (003).
  * - contoso-nointernalurl (EAS-07; 2007 rule): the Hub EAS vdirs have no InternalURL (003).
+ * - contoso-outofservice (HC-06): cas2010b.site3 has IsOutOfService $true (001).
  */
 import type { TopologyInput } from '../schema.ts';
 import { contoso } from './contoso.ts';
@@ -39,6 +40,10 @@ export const variants: Record<string, () => TopologyInput> = {
       isHub(s)
         ? { ...s, vdirs: { ...s.vdirs!, owa: { ...s.vdirs!.owa, auth: ['basic'] }, eas: { ...s.vdirs!.eas, auth: ['basic'] } } }
         : s,
+    ),
+  'contoso-outofservice': () =>
+    derive(contoso, 'contoso-outofservice', 'cas2010b.site3 has IsOutOfService $true (001: Set-ClientAccessServer -IsOutofService $True).', (s) =>
+      s.fqdn === 'cas2010b.site3.contoso.lab' ? { ...s, isOutOfService: true } : s,
     ),
   'contoso-nointernalurl': () =>
     derive(contoso2007, 'contoso-nointernalurl', 'Hub EAS vdirs have no InternalURL (003).', (s) =>

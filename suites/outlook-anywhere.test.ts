@@ -1,0 +1,95 @@
+/**
+ * OA - Outlook Anywhere (RPC over HTTP) through the front door (RULES.md "OA"). Outlook opens its IN
+ * and OUT channels on mail.contoso.lab over NTLM and over Basic; the journal shows which mock CAS got
+ * the channels and how the hop authenticated. Expectations are written here from seed 001 (the oracle rule).
+ */
+import { describe } from 'vitest';
+import type { HttpEvent } from '../harness/journal/events.ts';
+import { check, userRequests } from '../harness/verify/check.ts';
+import { rule } from './support/rule.ts';
+import type { World } from './support/world.ts';
+import { channelsOpen, channelSummary, outlookAnywhere } from './support/oa-client.ts';
+import { describeLeg } from './support/tls-hops.ts';
+
+// 001 "External Outlook Connectivity": "CAS2013 will proxy the request to CAS2010 in Site1" (Red), "to CAS2007
+// in Site1" (Purple), "to CAS2010 in Site3" (Blue).
+const TARGETS_13: [string, string[]][] = [
+  ['Red', ['cas2010.site1.contoso.lab']],
+  ['Purple', ['cas2007.site1.contoso.lab']],
+  ['Blue', ['cas2010a.site3.contoso.lab', 'cas2010b.site3.contoso.lab']],
+];
+const SCHEMES = ['NTLM', 'Basic'] as const;
+
+/** Outlook Anywhere requests of `sam` on mock CAS behind the front door since `since`. */
+function rpcRequests(w: World, since: number, sam: string): HttpEvent[] {
+  return userRequests(w.lab.journal, since, (e) => e.vdir === 'rpc' && e.server !== w.frontDoorMock && e.user === sam);
+}
+
+describe('OA', () => {
+  rule('OA-01', { quote: 'CAS2013 will proxy the request to CAS2010 in Site1.' }, async (t) => {
+    const w = await t.world();
+    for (const [name, targets] of TARGETS_13) {
+      const sam = w.user(name).samAccountName;
+      for (const scheme of SCHEMES) {
+        const since = w.mark();
+        t.expect(`${name} over ${scheme}: both channels accepted (200), proxied to ${targets.join(' or ')}; no other CAS sees them`);
+        const r = await outlookAnywhere(w, name, scheme);
+        t.client(r.transcript);
+        t.observe(`${name} ${scheme}: ${channelSummary(r)}`);
+        const seen = rpcRequests(w, since, sam);
+        const served = seen.filter((e) => targets.includes(e.server) && e.status === 200);
+        const elsewhere = seen.filter((e) => !targets.includes(e.server));
+        check(channelsOpen(r), `${name} ${scheme}: IN 200, OUT 200`, channelSummary(r));
+        check(served.length >= 2, `${name} ${scheme}: both channels reach ${targets.join(' or ')} (200)`, describeLeg(seen));
+        check(elsewhere.length === 0, `${name} ${scheme}: no other CAS receives the channels`, describeLeg(elsewhere));
+      }
+    }
+  });
+
+  rule('OA-02', { quote: 'you will need to enable Outlook Anywhere on your legacy Client Access servers and enable NTLM in addition to basic authentication for the IIS Authentication Method.' }, async (t) => {
+    const w = await t.world();
+    const offers = (fqdn: string) => w.lab.topology.servers.find((s) => s.fqdn === fqdn)?.vdirs.rpc.auth ?? [];
+    const wrong: string[] = [];
+    let judged = 0;
+    for (const [name, targets] of TARGETS_13) {
+      const sam = w.user(name).samAccountName;
+      for (const scheme of SCHEMES) {
+        const since = w.mark();
+        t.expect(`${name} with a client on ${scheme}: the hop to /rpc on ${targets.join(' or ')} (offering NTLM and Basic) authenticates with NTLM`);
+        const r = await outlookAnywhere(w, name, scheme);
+        t.client(r.transcript);
+        // The requests the legacy /rpc vdir accepted, where that vdir offers both methods (001's Deployment Assistant step).
+        const accepted = rpcRequests(w, since, sam).filter((e) => e.status === 200 && offers(e.server).includes('ntlm') && offers(e.server).includes('basic'));
+        t.observe(`${name} ${scheme}: ${channelSummary(r)}; hop authentication: ${accepted.map((e) => `${e.server} ${e.method} ${e.authScheme ?? '(none)'}`).join(', ') || '(no accepted hop)'}`);
+        judged += accepted.length;
+        for (const e of accepted) if (!/^(NTLM|Negotiate)\b/i.test(e.authScheme ?? '')) wrong.push(`${name} (${scheme} client): ${e.server} ${e.method} authenticated with ${e.authScheme ?? 'nothing'}`);
+      }
+    }
+    check(judged > 0, 'accepted Outlook Anywhere hops to judge', 'no hop reached a legacy /rpc vdir offering NTLM and Basic');
+    check(wrong.length === 0, 'every hop to /rpc authenticates with NTLM', wrong.join('\n'));
+  });
+
+  rule('OA-03', { quote: 'CAS2010 in Site1 will de-encapsulate the RPC data embedded within the HTTP packet, determine that the mailbox server hosting the mailbox is located in another AD site (in this case Site3) and proxy the Outlook RPC data to the target Exchange 2010 Client Access server.' }, async (t) => {
+    const w = await t.world();
+    const site3 = TARGETS_13[2]![1];
+    for (const scheme of SCHEMES) {
+      // 001 first half, Red: "since the target mailbox database is located within the local site, will retrieve the necessary data": served locally.
+      let since = w.mark();
+      t.expect(`Red over ${scheme}: served locally (IN 200, OUT 200; no mock CAS behind the front door sees the channels)`);
+      let r = await outlookAnywhere(w, 'Red', scheme);
+      t.client(r.transcript);
+      const others = rpcRequests(w, since, w.user('Red').samAccountName);
+      t.observe(`Red ${scheme}: ${channelSummary(r)}; other CAS: ${others.map((e) => e.server).join(', ') || 'none'}`);
+      check(channelsOpen(r), `Red ${scheme}: IN 200, OUT 200`, channelSummary(r));
+      check(others.length === 0, `Red ${scheme}: no other CAS receives the channels`, describeLeg(others));
+      since = w.mark();
+      t.expect(`Blue over ${scheme}: proxied to ${site3.join(' or ')} (IN 200, OUT 200)`);
+      r = await outlookAnywhere(w, 'Blue', scheme);
+      t.client(r.transcript);
+      const seen = rpcRequests(w, since, w.user('Blue').samAccountName);
+      t.observe(`Blue ${scheme}: ${channelSummary(r)}`);
+      check(channelsOpen(r), `Blue ${scheme}: IN 200, OUT 200`, channelSummary(r));
+      check(seen.filter((e) => site3.includes(e.server) && e.status === 200).length >= 2, `Blue ${scheme}: both channels reach ${site3.join(' or ')} (200)`, describeLeg(seen));
+    }
+  });
+});

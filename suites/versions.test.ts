@@ -1,0 +1,67 @@
+/**
+ * VER -- version compatibility of a front door of build B with targets of each build (RULES.md "VER").
+ * The targets are the version users of the default topologies (one small site per build); what each
+ * pair must do is written here from 002 and 003 (the oracle rule), the pair itself is observed through
+ * the front door and tied to the journal (support/ver-matrix.ts).
+ */
+import { describe } from 'vitest';
+import { rule } from './support/rule.ts';
+import { check } from '../harness/verify/check.ts';
+import { CONCRETE, describeCell, easCell, frontDoorBuild, highestFolderOn, owaCell, relation, TARGETS_2007, TARGETS_CONTOSO, type Cell } from './support/ver-matrix.ts';
+
+describe('VER', () => {
+  rule('VER-01', { timeoutMs: 60_000, quote: 'Proxying is supported from one Client Access server to another Client Access server when the destination Client Access server is running the same version of Exchange Server or an earlier version as the source Client Access server.' }, async (t) => {
+    const w = await t.world();
+    const b = frontDoorBuild(w);
+    // 003: same or earlier version works, a newer one does not; 002: for OWA an earlier one only once the front door
+    // holds "the highest control directory that is present on the destination CAS" (copied: extra resource folders).
+    t.expect(`front door ${b}: OWA and EAS to a target of the same build work; to an older one EAS works and OWA works once the front door holds its highest folder (refused before); to a newer one both are refused`);
+    const cells: { cell: Cell; folder: boolean }[] = [];
+    for (const target of TARGETS_2007) {
+      cells.push({ cell: await owaCell(w, target), folder: false });
+      cells.push({ cell: await easCell(w, target), folder: false });
+    }
+    const older = TARGETS_2007.filter((x) => relation(b, x.build) === 'older');
+    const folders: string[] = [];
+    for (const x of older) {
+      const f = await highestFolderOn(w, x.servers[0]!);
+      if (f) folders.push(f);
+    }
+    if (older.length) {
+      t.observe(`folders copied to the front door (002): ${folders.join(', ')}`);
+      const wf = await t.world({ options: { extraResourceFolders: folders } });
+      for (const target of older) cells.push({ cell: await owaCell(wf, target), folder: true });
+    }
+    const wrong: string[] = [];
+    for (const { cell, folder } of cells) {
+      t.observe(`${describeCell(b, cell)}${folder ? ' [front door holds the folder]' : ''}`);
+      const rel = relation(b, cell.target);
+      const works = rel === 'same' || (rel === 'older' && (cell.protocol === 'EAS' || folder));
+      const want = works ? 'works' : 'refused';
+      if (cell.kind !== want || !cell.grounded) {
+        wrong.push(`${cell.protocol} ${cell.target}${folder ? ' (folder held)' : ''}: expected ${want}, got ${cell.kind}${cell.grounded ? '' : ' (journal disagrees)'}`);
+        t.client(cell.transcript.slice(-12));
+      }
+    }
+    check(wrong.length === 0, 'every pair as 002 and 003 say', wrong.join('; '));
+  });
+
+  rule('VER-02', { timeoutMs: 60_000, quote: 'Proxying is supported for clients that use Outlook Web Access, Exchange ActiveSync, and Exchange Web Services.' }, async (t) => {
+    const w = await t.world();
+    const b = frontDoorBuild(w);
+    const targets = t.profile === 'exchange2007' ? TARGETS_2007 : TARGETS_CONTOSO;
+    t.expect(`the matrix front door ${b} x target build (${targets.map((x) => x.build).join(', ')}) x protocol (OWA, EAS): every pair observed, each a concrete outcome that the journal bears out`);
+    const cells: Cell[] = [];
+    for (const target of targets) {
+      cells.push(await owaCell(w, target));
+      cells.push(await easCell(w, target));
+    }
+    // The matrix itself is the evidence (informational: RULES VER-02).
+    t.observe(`front door ${b}\n${['target', 'OWA', 'EAS'].join(' | ')}\n${targets.map((x) => [x.build, ...['OWA', 'EAS'].map((p) => cells.find((c) => c.target === x.build && c.protocol === p)?.kind ?? '(missing)')].join(' | ')).join('\n')}`);
+    for (const c of cells) t.observe(describeCell(b, c));
+    const missing = targets.flatMap((x) => ['OWA', 'EAS'].filter((p) => !cells.some((c) => c.target === x.build && c.protocol === p)).map((p) => `${x.build} ${p}`));
+    check(missing.length === 0, 'a cell for every target build and protocol', `missing: ${missing.join(', ')}`);
+    const vague = cells.filter((c) => !CONCRETE.includes(c.kind) || !c.grounded);
+    check(vague.length === 0, `every cell one of ${CONCRETE.join(', ')}, borne out by the journal`, vague.map((c) => `${c.target} ${c.protocol}: ${c.kind}${c.grounded ? '' : ' (journal disagrees)'}: ${c.detail}`).join('; '));
+  });
+});

@@ -1,0 +1,60 @@
+/**
+ * Negative controls of the OWA, COOK and VER areas (docs/negative-controls/owa-cook-ver.md): each row runs
+ * the real CLI against a candidate broken on purpose and requires the rules to come out fail (R) or warn (S).
+ * Defects that break different rules independently share a row to keep `npm test` short. A row whose
+ * reference defect does not exist yet is listed as a todo. Informational rules (COOK-03, COOK-05, VER-02,
+ * OWA-09 in exchange2010) cannot fail: the doc says why.
+ */
+import { test } from 'vitest';
+import { negativeControls, type ControlRow } from './run-control.ts';
+import { DEFECTS } from '../../frontdoors/reference/options.ts';
+import { MOCK_DEFECTS } from '../../harness/frontdoor/mock-defects/index.ts';
+
+const rows: ControlRow[] = [
+  {
+    profile: 'exchange2013',
+    defects: ['manual-redirect-owa', 'drop-resources', 'plain-http-hop'],
+    rules: ['OWA-02', 'OWA-03', 'OWA-04', 'OWA-07', 'OWA-08'],
+    why: 'redirect pages instead of silent redirects (OWA-02/04/07), versioned resources answered 404 (OWA-08), hops over plain HTTP without SNI, so not by FQDN (OWA-03)',
+  },
+  {
+    profile: 'exchange2013',
+    hardened: true,
+    defects: ['cookie-rewrite', 'no-affinity'],
+    rules: ['COOK-01', 'COOK-04', 'COOK-06'],
+    why: 'proxied Set-Cookie lines get a wider Domain (COOK-01 changed, COOK-06 widened); the CAS of a user is picked at random (COOK-04)',
+  },
+  {
+    profile: 'exchange2013',
+    defects: ['forward-foreign-cookies'],
+    rules: ['COOK-02'],
+    why: 'every client cookie goes to the hop, so the RU1 user context reaches the SP2 CAS after failover',
+  },
+  {
+    profile: 'exchange2010',
+    defects: ['mock-owa-no-fba'],
+    rules: ['OWA-01', 'OWA-03'],
+    why: 'the front door offers no forms sign-in, so Red is not served and Blue not proxied',
+  },
+  {
+    profile: 'exchange2010',
+    defects: ['mock-cross-site-silent', 'mock-proxy-2007-owa'],
+    rules: ['OWA-02', 'OWA-05', 'COOK-07'],
+    why: "Orange is silently redirected instead of shown the URL (OWA-05); Purple is proxied to CAS2007 and hits 000's cookie error (OWA-02, COOK-07)",
+  },
+  {
+    profile: 'exchange2007',
+    defects: ['mock-ignore-redirect-switch', 'mock-drop-extra-folders', 'mock-basic-hub-keeps-iwa'],
+    rules: ['OWA-06', 'OWA-09', 'OWA-10', 'VER-01'],
+    why: 'User2 still redirected with the switch off (OWA-06); the copied folders are gone (OWA-09, VER-01); Basic-only vdirs proxied to (OWA-10)',
+  },
+];
+
+const known = (d: string) => (DEFECTS as readonly string[]).includes(d) || d in MOCK_DEFECTS;
+const ready = rows.filter((r) => (r.defects ?? []).every(known));
+
+negativeControls('OWA, COOK, VER', ready);
+
+for (const r of rows.filter((x) => !ready.includes(x))) {
+  test.todo(`${r.rules.join(', ')} under --defect ${(r.defects ?? []).join(',')} (${r.profile}): waits for reference defect ${(r.defects ?? []).filter((d) => !known(d)).join(', ')}`);
+}
