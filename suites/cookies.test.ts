@@ -4,14 +4,13 @@
  * RFC 6265 for what "unchanged" means); the journal says what each mock CAS received and sent.
  */
 import { describe } from 'vitest';
-import { rule, type RuleContext } from './support/rule.ts';
+import { rule } from './support/rule.ts';
 import { check, userRequests } from '../harness/verify/check.ts';
 import { OwaBrowser } from '../harness/clients/owa-browser.ts';
-import { getFolder } from '../harness/clients/ews-client.ts';
-import type { HttpEvent } from '../harness/journal/events.ts';
 import { describeVisit, frontDoorHost, reloadOwa, signInOwa, type OwaVisit } from './support/owa-flow.ts';
 import { attributeKey, captureSetCookies, domainAttribute, foreignAttributes, parseSetCookie, userContextFormOf, type CapturedLine } from './support/cook-capture.ts';
-import { servedBy, untilServedElsewhere } from './support/cook-failover.ts';
+import { down, fmt, servedBy, untilServedElsewhere } from './support/cook-failover.ts';
+import { affinityEws, affinityOwa } from './support/cook-affinity.ts';
 import { easDevice } from './support/eas.ts';
 import { describeCell, frontDoorBuild, owaCell, relation, TARGETS_CONTOSO } from './support/ver-matrix.ts';
 import type { World } from './support/world.ts';
@@ -37,16 +36,6 @@ async function signInCaptured(w: World, name: string, origin: string): Promise<{
   } finally {
     cap.stop();
   }
-}
-
-/** Inject a 503 on one endpoint of one CAS; the returned function clears exactly that fault. */
-function down(w: World, server: string, endpoint: 'owa' | 'ews'): () => void {
-  const f = w.lab.faults.inject({ server, endpoint, kind: 'status', status: 503 });
-  return () => void w.lab.faults.clear(f.id);
-}
-
-function fmt(events: HttpEvent[]): string {
-  return events.map((e) => `${e.server} ${e.method} ${e.path} -> ${e.status}`).join('; ') || 'none';
 }
 
 describe('COOK', () => {
@@ -259,58 +248,3 @@ describe('COOK', () => {
     check(!!servedBy(w, since, CAS2010_SITE3, 'owa', 'blue'), 'served by an SP2 RU1 CAS of Site3', 'no Site3 CAS served Blue');
   });
 });
-
-/** Requests after the first that must reach the same CAS (COOK-04); with two CAS a random pick passes 1 in 2^7. */
-const STICKY_REQUESTS = 7;
-
-/** COOK-04, OWA: sticky over reloads and a second sign-in; failover when the first CAS is down. */
-async function affinityOwa(t: RuleContext, w: World, name: string, sam: string, site: string[]): Promise<void> {
-  const since = w.mark();
-  let v = await signInOwa(w, name);
-  t.client(v.nav.transcript);
-  const first = servedBy(w, since, site, 'owa', sam)?.server;
-  t.observe(`OWA: ${describeVisit(v)}; first served by ${first ?? 'no CAS of the site'}`);
-  check(!!first, `${name}'s OWA served by a CAS of ${site.join(', ')}`, 'none served it');
-  // More requests, and a new browser session of the same user: 003's "the first time ... always" (stops at the first stray one).
-  const answered = () => userRequests(w.lab.journal, since, (e) => site.includes(e.server) && e.vdir === 'owa' && e.user === sam && e.status >= 200 && e.status < 300);
-  for (let i = 0; i < STICKY_REQUESTS && answered().every((e) => e.server === first); i++) v = i === STICKY_REQUESTS - 1 ? await signInOwa(w, name) : await reloadOwa(w, v);
-  const all = answered();
-  const elsewhere = all.filter((e) => e.server !== first);
-  t.observe(`OWA: ${all.length} answered requests (the last one a new session), at ${[...new Set(all.map((e) => e.server))].join(', ')}`);
-  check(elsewhere.length === 0, `every OWA request of ${name} at ${first} while it is up`, fmt(elsewhere));
-  const clear = down(w, first!, 'owa');
-  try {
-    const m = await untilServedElsewhere(w, { from: first!, servers: site, vdir: 'owa', sam }, () => reloadOwa(w, v));
-    t.observe(`OWA, ${first} down: ${m.event ? `served by ${m.event.server}` : 'no other CAS served'} after ${m.attempts} request(s); ${describeVisit(m.result)}`);
-    check(!!m.event && m.result.mailbox?.user === sam, `${name}'s mailbox from another CAS of the site while ${first} is down`, describeVisit(m.result));
-  } finally {
-    clear();
-  }
-}
-
-/** COOK-04, EWS: the same for GetFolder requests. */
-async function affinityEws(t: RuleContext, w: World, name: string, sam: string, site: string[]): Promise<void> {
-  const u = w.user(name);
-  const agent = w.agent();
-  const url = w.url('/EWS/Exchange.asmx');
-  const call = () => getFolder(agent, url, u.samAccountName, u.password);
-  const since = w.mark();
-  const answered = () => userRequests(w.lab.journal, since, (e) => site.includes(e.server) && e.vdir === 'ews' && e.user === sam && e.status >= 200 && e.status < 300);
-  let last = await call();
-  for (let i = 0; i < STICKY_REQUESTS && answered().every((e) => e.server === answered()[0]?.server); i++) last = await call();
-  t.client(last.transcript);
-  const all = answered();
-  const first = all[0]?.server;
-  t.observe(`EWS: last status ${last.status}; ${all.length} answered requests at ${[...new Set(all.map((e) => e.server))].join(', ') || 'no CAS of the site'}`);
-  check(!!first, `${name}'s EWS served by a CAS of ${site.join(', ')}`, `none served it (status ${last.status})`);
-  const elsewhere = all.filter((e) => e.server !== first);
-  check(elsewhere.length === 0, `every EWS request of ${name} at ${first} while it is up`, fmt(elsewhere));
-  const clear = down(w, first!, 'ews');
-  try {
-    const m = await untilServedElsewhere(w, { from: first!, servers: site, vdir: 'ews', sam }, call);
-    t.observe(`EWS, ${first} down: ${m.event ? `served by ${m.event.server}` : 'no other CAS served'} after ${m.attempts} request(s); status ${m.result.status}`);
-    check(!!m.event && m.result.status === 200, `${name}'s EWS answered (200) by another CAS of the site while ${first} is down`, `status ${m.result.status}`);
-  } finally {
-    clear();
-  }
-}

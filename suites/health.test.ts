@@ -9,10 +9,9 @@
 import { describe } from 'vitest';
 import { rule } from './support/rule.ts';
 import { runOptions } from './support/run-options.ts';
-import { PROBE_AGENT, at, healthInterval, isEndpoint, isProbe, waitForFailedPair, waitForProbe, type ProbeEndpoint } from './support/hc-probes.ts';
+import { PROBE_AGENT, at, healthInterval, isEndpoint, isProbe, patient, soon, waitForFailedPair, waitForProbe, type ProbeEndpoint } from './support/hc-probes.ts';
 import { describeLanding, sampleOver, trafficAs, repeatUntil, type Landing } from './support/hc-traffic.ts';
 import { PROBE_OF, downForProbes, landsOn, refusedAfter, servedBy, settle } from './support/hc-steps.ts';
-import { OUT_OF_SERVICE_CAS } from './support/hc-topologies.ts';
 import { check, userRequests } from '../harness/verify/check.ts';
 import { JournalTimeoutError, LabError } from '../harness/errors.ts';
 import type { HttpEvent, MailEvent, TlsEvent } from '../harness/journal/events.ts';
@@ -21,6 +20,8 @@ import type { ServerSpec } from '../harness/topology/index.ts';
 // 001 Figure 2: Site1's CAS2010 (Red) and the Site3 pair (Blue: "CAS2013 in Site1 will proxy the request to CAS2010 in Site3").
 const CAS2010_SITE1 = 'cas2010.site1.contoso.lab';
 const SITE3_2010 = ['cas2010a.site3.contoso.lab', 'cas2010b.site3.contoso.lab'];
+// contoso-outofservice (HC-06): "Set-ClientAccessServer <server> -IsOutofService $True" on cas2010b of Site3.
+const OUT_OF_SERVICE_CAS = 'cas2010b.site3.contoso.lab';
 const IN_SERVICE_SITE3 = 'cas2010a.site3.contoso.lab';
 const EWS = PROBE_OF.ews;
 // A case waits a few intervals: minutes when the run uses the real 50 s interval.
@@ -45,8 +46,8 @@ describe('HC', () => {
     const wanted = servers.flatMap((s) => endpointsOf(s).map((ep) => ({ server: s.fqdn, ep })));
     t.expect(`each of ${servers.length} legacy CAS probed with User-Agent ${PROBE_AGENT} on ${wanted.length} endpoints in all (HEAD /EWS, HEAD /Microsoft-Server-ActiveSync/default.eas, HEAD /OAB, GET /owa; CAS2010 also HEAD /ecp, HEAD /PowerShell); successive probes of one endpoint ${0.5 * I}..${1.5 * I} ms apart (I = ${I} ms)`);
     // Start a round after the world's first one (a cold start's handshakes are not the candidate's pace).
-    const warm = await waitForProbe(w, w.mark(), (e) => e.server === CAS2010_SITE1 && isEndpoint(e, EWS), `a probe HEAD /EWS of ${CAS2010_SITE1}`, 1.5 * I + 1000);
-    const next = await waitForProbe(w, warm.seq, (e) => e.server === CAS2010_SITE1 && isEndpoint(e, EWS), `the next probe HEAD /EWS of ${CAS2010_SITE1}`, 1.5 * I + 1000);
+    const warm = await waitForProbe(w, w.mark(), (e) => e.server === CAS2010_SITE1 && isEndpoint(e, EWS), `a probe HEAD /EWS of ${CAS2010_SITE1}`, soon(I));
+    const next = await waitForProbe(w, warm.seq, (e) => e.server === CAS2010_SITE1 && isEndpoint(e, EWS), `the next probe HEAD /EWS of ${CAS2010_SITE1}`, patient(I));
     const since = next.seq;
     // Wait (bounded) until every endpoint has three probes: two gaps each.
     const count = new Map<string, number>();
@@ -61,7 +62,7 @@ describe('HC', () => {
         count.set(keyOf(hit.server, hit.ep), n);
         if (n === 3) full++;
         return full === wanted.length;
-      }, { timeoutMs: 3.5 * I + 1500, sinceSeq: since, what: 'three probes of every endpoint' });
+      }, { timeoutMs: 2 * I + patient(I), sinceSeq: since, what: 'three probes of every endpoint' });
     } catch (err) {
       if (!(err instanceof JournalTimeoutError)) throw err;
     }
@@ -96,8 +97,8 @@ describe('HC', () => {
     const since = w.mark();
     const watched = [CAS2010_SITE1, ...SITE3_2010].flatMap((server) => [EWS, PROBE_OF.owa].map((ep) => ({ server, ep })));
     for (const x of watched) {
-      const p1 = await waitForProbe(w, since, (e) => e.server === x.server && isEndpoint(e, x.ep), `a probe ${x.ep.method} ${x.ep.path} of ${x.server}`, 1.5 * I + 1000);
-      await waitForProbe(w, p1.seq, (e) => e.server === x.server && isEndpoint(e, x.ep), `a second probe ${x.ep.method} ${x.ep.path} of ${x.server}`, 1.5 * I + 1000);
+      const p1 = await waitForProbe(w, since, (e) => e.server === x.server && isEndpoint(e, x.ep), `a probe ${x.ep.method} ${x.ep.path} of ${x.server}`, patient(I));
+      await waitForProbe(w, p1.seq, (e) => e.server === x.server && isEndpoint(e, x.ep), `a second probe ${x.ep.method} ${x.ep.path} of ${x.server}`, patient(I));
     }
     const answers = w.lab.journal.since(since).filter(isProbe).filter((e) => watched.some((x) => x.server === e.server && isEndpoint(e, x.ep)));
     t.observe(`probe answers: ${[...new Set(answers.map((e) => `${e.method} ${e.path} ${e.status}`))].join(', ')}`);
@@ -149,7 +150,7 @@ describe('HC', () => {
       if (isProbe(e) && e.server === A && isEndpoint(e, EWS) && e.status === 503) w.lab.faults.clear(fault.id);
     });
     try {
-      const f = await waitForProbe(w, since, (e) => e.server === A && isEndpoint(e, EWS) && e.status === 503, `a probe HEAD /EWS of ${A} answered 503`, 1.5 * I + 1000);
+      const f = await waitForProbe(w, since, (e) => e.server === A && isEndpoint(e, EWS) && e.status === 503, `a probe HEAD /EWS of ${A} answered 503`, patient(I));
       const samples = await sampleOver(() => trafficAs(w, 'Blue', 'ews'), 4, I);
       const later = w.lab.journal.since(f.seq).filter(isProbe).filter((e) => e.server === A && isEndpoint(e, EWS));
       t.observe(`${A}: HEAD /EWS ${f.time} -> 503, then ${later.map((e) => `${e.time} -> ${e.status}`).join(', ') || 'no probe'}`);
@@ -249,8 +250,8 @@ describe('HC', () => {
       const f = w.lab.faults.inject({ server: A, endpoint: 'https', kind });
       try {
         // The second probe of the peer after the fault belongs to a round that started after it.
-        const b1 = await waitForProbe(w, since, (e) => e.server === B && isEndpoint(e, EWS), `a probe HEAD /EWS of ${B}`, 1.5 * I + 1000);
-        const b2 = await waitForProbe(w, b1.seq, (e) => e.server === B && isEndpoint(e, EWS), `the next probe HEAD /EWS of ${B}`, 1.5 * I + 1000);
+        const b1 = await waitForProbe(w, since, (e) => e.server === B && isEndpoint(e, EWS), `a probe HEAD /EWS of ${B}`, patient(I));
+        const b2 = await waitForProbe(w, b1.seq, (e) => e.server === B && isEndpoint(e, EWS), `the next probe HEAD /EWS of ${B}`, patient(I));
         const tls = w.lab.journal.since(since).filter((e) => e.kind === 'tls' && e.server === A).length;
         t.observe(`${kind} at ${A} from seq ${since}; a full probe round by ${b2.time}${kind === 'tls-failure' ? `; ${tls} failed handshakes at ${A}` : ''}`);
         await landsOn(t, w, 'Blue', 'ews', [B], b2, I / 2, `${kind} at ${A}`);
@@ -258,7 +259,7 @@ describe('HC', () => {
         w.lab.faults.clear(f.id);
       }
       // A serves again (its listener back) before the next case.
-      await waitForProbe(w, w.mark(), (e) => e.server === A && isEndpoint(e, EWS) && e.status < 500, `${A} answering probes again`, 2 * I + 2000);
+      await waitForProbe(w, w.mark(), (e) => e.server === A && isEndpoint(e, EWS) && e.status < 500, `${A} answering probes again`, patient(I));
     }
   });
 
@@ -266,8 +267,8 @@ describe('HC', () => {
     const w = await t.world({ key: 'hc' });
     const I = healthInterval(w);
     t.expect('no IMAP4/POP3 session (nor TLS handshake on a mail listener) reaches any mock CAS from the front door in this world, where no mail client runs; two probe rounds at least');
-    const p1 = await waitForProbe(w, 0, (e) => e.server === CAS2010_SITE1 && isEndpoint(e, EWS), `a probe HEAD /EWS of ${CAS2010_SITE1}`, 1.5 * I + 1000);
-    await waitForProbe(w, p1.seq, (e) => e.server === CAS2010_SITE1 && isEndpoint(e, EWS), `another probe HEAD /EWS of ${CAS2010_SITE1}`, 1.5 * I + 1000);
+    const p1 = await waitForProbe(w, 0, (e) => e.server === CAS2010_SITE1 && isEndpoint(e, EWS), `a probe HEAD /EWS of ${CAS2010_SITE1}`, soon(I));
+    await waitForProbe(w, p1.seq, (e) => e.server === CAS2010_SITE1 && isEndpoint(e, EWS), `another probe HEAD /EWS of ${CAS2010_SITE1}`, patient(I));
     // Since the lab began: the candidate's start-up included.
     const mail = w.lab.journal.since(0).filter((e): e is MailEvent | TlsEvent => e.kind === 'mail' || (e.kind === 'tls' && e.service !== 'https'));
     const http = w.lab.journal.since(0).filter(isProbe);

@@ -95,10 +95,12 @@ function endpointProblems(w: World, e: MailEvent, servers: readonly string[], me
 /** One session and its journal events, recorded as evidence. */
 async function session(t: RuleContext, w: World, protocol: MailProtocolName, name: string, mode: ClientMode, o: { loginOnly?: boolean } = {}): Promise<{ run: MailRun; events: MailEvent[]; since: number }> {
   const since = w.mark();
+  const started = Date.now();
   const run = await mailThroughFrontDoor(w, protocol, name, mode, { loginOnly: o.loginOnly ?? true });
+  const ms = Date.now() - started;
   t.client(run.transcript);
   const events = await sessionEvents(w, since, run.ok);
-  t.observe(`${name} ${protocol} (${mode}): ${run.ok ? 'ok' : `failed: ${run.error}`}\n${describeMail(events)}`);
+  t.observe(`${name} ${protocol} (${mode}): ${run.ok ? 'ok' : `failed: ${run.error}`} in ${ms} ms\n${describeMail(events)}`);
   return { run, events, since };
 }
 

@@ -77,7 +77,7 @@ describe('OWA', () => {
     check(proxied.length === 0, 'no proxied OWA request for Purple at a legacy CAS', proxied.map((e) => `${e.server} ${e.method} ${e.path} Host=${e.host}`).join('; '));
   });
 
-  rule('OWA-03', { quote: 'Proxying is not visible to the user.' }, async (t) => {
+  rule('OWA-03', { quote: 'CAS2013 in Site1 will proxy the request to CAS2010 in Site3.' }, async (t) => {
     const w = await t.world();
     needsSp3FrontDoor(t, w);
     const since = w.mark();
@@ -91,7 +91,7 @@ describe('OWA', () => {
       check(hostName(e.host) === e.server, `Host ${e.server} (the OWA InternalURL host)`, `Host ${e.host}`);
       return;
     }
-    // 001: "CAS2010 in Site1 will proxy the request to CAS2010 in Site3" (10: its InternalURL, the server's name in contoso);
+    // 003: "Proxying is not visible to the user."; 10: the Site3 CAS's InternalURL (the server's name in contoso);
     // 13: "it constructs a URL based on the server FQDN, not a load balanced namespace or the InternalURL value" (by FQDN: Host and SNI).
     const byFqdn = t.profile === 'exchange2013';
     t.expect(`Blue proxied to a CAS2010 of Site3 (${CAS2010_SITE3.join(' or ')}), ${byFqdn ? 'by FQDN (Host and TLS SNI)' : 'via its OWA InternalURL'}`);
@@ -110,11 +110,11 @@ describe('OWA', () => {
     checkSilentRedirect(v, MAIL_REGION);
   });
 
-  rule('OWA-05', { quote: 'They will not be redirected automatically.' }, async (t) => {
+  rule('OWA-05', { quote: 'CAS2010 in Site1 is not configured to do a cross-site silent redirection, therefore, the user is prompted to use the correct URL to access his mailbox data.' }, async (t) => {
     const w = await t.world();
     const since = w.mark();
-    // 001 (first half) 4b: "the user is prompted to use the correct URL"; 003: "their browser will display a message that
-    // includes the correct URL" -- the full ExternalURL ("https://www.europe.contoso.com/OWA").
+    // 003: "their browser will display a message that includes the correct URL for their Client Access server. ... They will
+    // not be redirected automatically" -- the full ExternalURL ("https://www.europe.contoso.com/OWA").
     const [name, host] = t.profile === 'exchange2007' ? ['User2', EUROPE] : ['Orange', MAIL_REGION];
     t.expect(`${name}: a manual redirect page naming https://${host}/owa; no hop`);
     const v = await visit(t, w, name);

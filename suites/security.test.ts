@@ -10,7 +10,7 @@ import { request } from 'undici';
 import type { HttpEvent } from '../harness/journal/events.ts';
 import { JournalTimeoutError } from '../harness/errors.ts';
 import { check, hostName, userRequests, waitForRequest } from '../harness/verify/check.ts';
-import { rule } from './support/rule.ts';
+import { rule, type RuleContext } from './support/rule.ts';
 import type { World } from './support/world.ts';
 import { rawExchange, RawHttps, transcriptOf, type RawAnswer } from './support/sec-raw-http.ts';
 import { startCanary } from './support/sec-canary.ts';
@@ -35,6 +35,23 @@ const show = (a: RawAnswer) => (a.status !== null ? `${a.status} (${a.elapsedMs}
 /** Legacy-CAS requests of one user after `since` (the front-door mock of 2010/2007 is the client's side). */
 function atTargets(w: World, since: number, sam: string, extra: (e: HttpEvent) => boolean = () => true): HttpEvent[] {
   return userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && e.user === sam && extra(e));
+}
+
+/** The local user's EAS OPTIONS (200) and an IMAP SELECT session, each bounded: "other clients are served". */
+async function served(t: RuleContext, w: World, name: string, when: string): Promise<void> {
+  const u = w.user(name);
+  const started = Date.now();
+  const r = await request(w.url(`/Microsoft-Server-ActiveSync?User=${u.samAccountName}&DeviceId=SEC04${u.samAccountName}&DeviceType=SmartPhone`), {
+    method: 'OPTIONS', dispatcher: w.agent(), headers: { authorization: basicAuth(w, name), 'ms-asprotocolversion': '14.1' }, headersTimeout: 15_000, bodyTimeout: 15_000,
+  });
+  await r.body.dump();
+  t.observe(`${when}: ${name} EAS OPTIONS ${r.statusCode} in ${Date.now() - started} ms`);
+  check(r.statusCode === 200, `${when}: ${name}'s EAS served (200)`, `status ${r.statusCode}`);
+  const t2 = Date.now();
+  const imap = await imapThroughFrontDoor(w, name, 'implicit', { actions: ['select'], timeoutMs: 15_000 });
+  t.client(imap.transcript);
+  t.observe(`${when}: ${name} IMAP ${imap.ok ? 'ok' : `failed: ${imap.error}`} in ${Date.now() - t2} ms`);
+  check(imap.ok, `${when}: ${name}'s IMAP session served`, imap.error ?? '');
 }
 
 describe('SEC', () => {
@@ -121,7 +138,7 @@ describe('SEC', () => {
       } finally {
         c.close();
       }
-      const leaked = userRequests(w.lab.journal, since, (e) => e.path.includes('sec02-smuggled') || e.query.includes(`DeviceId=SEC02${i}`));
+      const leaked = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && (e.path.includes('sec02-smuggled') || e.query.includes(`DeviceId=SEC02${i}`)));
       check(!leaked.length, `${label}: no legacy CAS sees the request`, leaked.map((e) => `${e.server} ${e.method} ${e.path}`).join(', '));
     }
   });
@@ -208,23 +225,15 @@ describe('SEC', () => {
       check(ok, `${protocol}: an error line`, r.answer ?? `no answer (${r.error})`);
     }
     // 5. Slow heads, and everyone else served meanwhile (EAS for the local user, an IMAP session).
+    //    A first round before the slow clients warms the candidate up (directory, target connections), so
+    //    the round during them measures the slow clients' effect and not a cold start.
     const slowBoundMs = 30_000;
-    t.expect(`20 clients sending their head one byte a second each get a 4xx (408) within ${slowBoundMs / 1000} s; meanwhile ${local}'s EAS OPTIONS gets 200 and ${local}'s IMAP session works`);
+    t.expect(`20 clients sending their head one byte a second each get a 4xx (408) within ${slowBoundMs / 1000} s; meanwhile ${local}'s EAS OPTIONS gets 200 and ${local}'s IMAP session works, as they did just before`);
+    await served(t, w, local, 'before the slow clients');
     const slow = slowClients(w, { count: 20, boundMs: slowBoundMs });
     let meanwhile: unknown;
     try {
-      const u = w.user(local);
-      const started = Date.now();
-      const r = await request(w.url(`/Microsoft-Server-ActiveSync?User=${u.samAccountName}&DeviceId=SEC04${u.samAccountName}&DeviceType=SmartPhone`), {
-        method: 'OPTIONS', dispatcher: w.agent(), headers: { authorization: basicAuth(w, local), 'ms-asprotocolversion': '14.1' }, headersTimeout: 10_000, bodyTimeout: 10_000,
-      });
-      await r.body.dump();
-      t.observe(`meanwhile: ${local} EAS OPTIONS ${r.statusCode} in ${Date.now() - started} ms`);
-      check(r.statusCode === 200, `${local}'s EAS served while slow clients wait`, `status ${r.statusCode}`);
-      const imap = await imapThroughFrontDoor(w, local, 'implicit', { actions: ['select'] });
-      t.client(imap.transcript);
-      t.observe(`meanwhile: ${local} IMAP ${imap.ok ? 'ok' : `failed: ${imap.error}`}`);
-      check(imap.ok, `${local}'s IMAP session served while slow clients wait`, imap.error ?? '');
+      await served(t, w, local, 'while the slow clients wait');
     } catch (err) {
       meanwhile = err; // judged after the slow clients are done, so none is left behind
     }

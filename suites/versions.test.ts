@@ -10,10 +10,11 @@ import { check } from '../harness/verify/check.ts';
 import { CONCRETE, describeCell, easCell, frontDoorBuild, highestFolderOn, owaCell, relation, TARGETS_2007, TARGETS_CONTOSO, type Cell } from './support/ver-matrix.ts';
 
 describe('VER', () => {
-  rule('VER-01', { timeoutMs: 60_000, quote: 'Proxying is supported from one Client Access server to another Client Access server when the destination Client Access server is running the same version of Exchange Server or an earlier version as the source Client Access server.' }, async (t) => {
+  rule('VER-01', { timeoutMs: 60_000, quote: 'We recommend that you always update the Internet-facing CAS first.' }, async (t) => {
     const w = await t.world();
     const b = frontDoorBuild(w);
-    // 003: same or earlier version works, a newer one does not; 002: for OWA an earlier one only once the front door
+    // 003: "Proxying is supported from one Client Access server to another Client Access server when the destination Client
+    // Access server is running the same version of Exchange Server or an earlier version"; 002: for OWA an earlier one only once the front door
     // holds "the highest control directory that is present on the destination CAS" (copied: extra resource folders).
     t.expect(`front door ${b}: OWA and EAS to a target of the same build work; to an older one EAS works and OWA works once the front door holds its highest folder (refused before); to a newer one both are refused`);
     const cells: { cell: Cell; folder: boolean }[] = [];
@@ -46,7 +47,7 @@ describe('VER', () => {
     check(wrong.length === 0, 'every pair as 002 and 003 say', wrong.join('; '));
   });
 
-  rule('VER-02', { timeoutMs: 60_000, quote: 'Proxying is supported for clients that use Outlook Web Access, Exchange ActiveSync, and Exchange Web Services.' }, async (t) => {
+  rule('VER-02', { timeoutMs: 60_000, quote: 'If you will be running Outlook Web Access proxying with mismatched server versions, you can manually copy this resource folder to the proxying Client Access server.' }, async (t) => {
     const w = await t.world();
     const b = frontDoorBuild(w);
     const targets = t.profile === 'exchange2007' ? TARGETS_2007 : TARGETS_CONTOSO;

@@ -78,7 +78,8 @@ export async function startReferenceFrontDoor(contract: FrontDoorContract, opts:
     for (const s of servers) if (s.certificate === 'self-signed') for (const n of [s.fqdn, ...(s.aliases ?? []), ...(s.namespaces ?? [])]) selfSigned.add(n.toLowerCase());
   };
   noteTrust(topology.servers ?? []);
-  const trustOf = (h: string): Trust => (selfSigned.has(h.toLowerCase()) ? 'any' : 'verify');
+  const trustOf = (h: string): Trust =>
+    settings.defects.has('no-cert-check') ? 'any' : settings.defects.has('verify-all-certs') ? 'verify' : selfSigned.has(h.toLowerCase()) ? 'any' : 'verify';
   const connector = createConnector({ hosts, ca, trustOf });
 
   let httpsPort = contract.ports.https;

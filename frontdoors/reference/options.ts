@@ -23,6 +23,10 @@ export const DEFECTS = [
   'cookie-rewrite',
   'drop-resources',
   'leak-ru1-cookie',
+  'verify-all-certs',
+  'no-cert-check',
+  'autodiscover-local-2010',
+  'rpc-hop-basic',
 ] as const;
 export type Defect = (typeof DEFECTS)[number];
 

@@ -32,6 +32,8 @@ export interface CandidateHandle {
   /** Address and HTTPS port clients connect to. */
   address: string;
   ports: FrontDoorContract['ports'];
+  /** Set by mail-only candidates (Dovecot): why HTTP rules cannot be judged. */
+  httpUnsupported?: string;
   /** User-Agents of the candidate's own health checks (not user traffic). */
   healthCheckUserAgents?: string[];
   /** Output the candidate printed so far (for the report). */

@@ -6,7 +6,7 @@
  * @example
  * const cap = captureSetCookies((origin) => origin === new URL(w.url('/')).origin);
  * try { await signInOwa(w, 'Red'); } finally { cap.stop(); }
- * cap.lines(); // [{ origin, path, status, line: 'sessionid=…; path=/' }, …]
+ * cap.lines(); // [{ origin, path, status, line: 'sessionid=...; path=/' }, ...]
  */
 import diagnostics from 'node:diagnostics_channel';
 

@@ -62,9 +62,13 @@ export function servedBy(w: World, since: number, servers: readonly string[], vd
   return userRequests(w.lab.journal, since, (e) => servers.includes(e.server) && e.vdir === vdir && e.user === sam && e.status >= 200 && e.status < 300)[0];
 }
 
-/** Every CAS of `servers` that saw a request of the user after `since` (2xx or not), in order of first sight. */
-export function serversSeen(w: World, since: number, servers: readonly string[], vdir: string, sam: string): string[] {
-  const seen: string[] = [];
-  for (const e of userRequests(w.lab.journal, since, (x) => servers.includes(x.server) && x.vdir === vdir && x.user === sam)) if (!seen.includes(e.server)) seen.push(e.server);
-  return seen;
+/** Inject a 503 on one endpoint of one CAS; the returned function clears exactly that fault. */
+export function down(w: World, server: string, endpoint: 'owa' | 'ews'): () => void {
+  const f = w.lab.faults.inject({ server, endpoint, kind: 'status', status: 503 });
+  return () => void w.lab.faults.clear(f.id);
+}
+
+/** One line per request, for `actual`. */
+export function fmt(events: HttpEvent[]): string {
+  return events.map((e) => `${e.server} ${e.method} ${e.path} -> ${e.status}`).join('; ') || 'none';
 }

@@ -4,7 +4,7 @@
  * them. The interval I is the topology's fast interval, or the real one when the run is `--realtime`.
  * @example
  * const I = healthInterval(w);
- * const fail = await waitForProbe(w, since, (e) => e.server === A && isEndpoint(e, EWS_PROBE) && e.status === 503, `a 503 probe of ${A}`, 1.5 * I + 1000);
+ * const fail = await waitForProbe(w, since, (e) => e.server === A && isEndpoint(e, EWS_PROBE) && e.status === 503, `a 503 probe of ${A}`, patient(I));
  */
 import type { HttpEvent, JournalEvent } from '../../harness/journal/events.ts';
 import { CheckFailure } from '../../harness/verify/check.ts';
@@ -26,6 +26,7 @@ export function healthInterval(w: World): number {
   return w.run.realtime ? fd.healthIntervalMs : fd.fastHealthIntervalMs;
 }
 
+/** A health probe: an HTTP event carrying 001's User-Agent. */
 export function isProbe(e: JournalEvent): e is HttpEvent {
   return e.kind === 'http' && e.userAgent === PROBE_AGENT;
 }
@@ -35,6 +36,11 @@ export function isEndpoint(e: HttpEvent, ep: ProbeEndpoint): boolean {
   const norm = (p: string) => p.toLowerCase().replace(/\/+$/, '');
   return e.method === ep.method && norm(e.path) === norm(ep.path);
 }
+
+/** Bound for "some probe arrives": one round and some (fails fast when a candidate never probes). */
+export const soon = (I: number): number => 1.5 * I + 1000;
+/** Bound for one given endpoint's next probe: a loaded host delays handshakes, and a candidate may skip an endpoint whose probe is still out. Never the judged quantity. */
+export const patient = (I: number): number => 3 * I + 2000;
 
 /** Milliseconds since the epoch of a journal event. */
 export function at(e: JournalEvent): number {
@@ -63,7 +69,7 @@ export async function waitForProbe(w: World, since: number, pred: (e: HttpEvent)
  * The repeat is the next probe of that endpoint (001: "CAS2013 immediately retries").
  */
 export async function waitForFailedPair(w: World, since: number, server: string, ep: ProbeEndpoint, I: number): Promise<{ first: HttpEvent; repeat: HttpEvent }> {
-  const first = await waitForProbe(w, since, (e) => e.server === server && isEndpoint(e, ep) && e.status >= 502 && e.status <= 504, `a probe ${ep.method} ${ep.path} of ${server} answered 503`, 1.5 * I + 1000);
-  const repeat = await waitForProbe(w, first.seq, (e) => e.server === server && isEndpoint(e, ep), `the repeat of the failed probe ${ep.method} ${ep.path} of ${server}`, I + 1000);
+  const first = await waitForProbe(w, since, (e) => e.server === server && isEndpoint(e, ep) && e.status >= 502 && e.status <= 504, `a probe ${ep.method} ${ep.path} of ${server} answered 503`, patient(I));
+  const repeat = await waitForProbe(w, first.seq, (e) => e.server === server && isEndpoint(e, ep), `the repeat of the failed probe ${ep.method} ${ep.path} of ${server}`, patient(I));
   return { first, repeat };
 }

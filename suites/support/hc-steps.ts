@@ -11,7 +11,7 @@
 import { check } from '../../harness/verify/check.ts';
 import type { HttpEvent } from '../../harness/journal/events.ts';
 import type { ActiveFault } from '../../harness/control/faults.ts';
-import { PROBE_AGENT, at, isEndpoint, waitForProbe } from './hc-probes.ts';
+import { PROBE_AGENT, at, isEndpoint, patient, soon, waitForProbe } from './hc-probes.ts';
 import { describeLanding, repeatUntil, trafficAs, type Landing, type TrafficProtocol } from './hc-traffic.ts';
 import type { RuleContext } from './rule.ts';
 import type { World } from './world.ts';
@@ -74,8 +74,9 @@ export async function settle(w: World, servers: readonly string[], I: number): P
   w.lab.faults.clear();
   const since = w.mark();
   const healthy = (e: HttpEvent, server: string) => e.server === server && e.status < 500 && (Object.values(PROBE_OF) as { method: string; path: string }[]).some((ep) => isEndpoint(e, ep));
+  await waitForProbe(w, since, () => true, 'any probe', soon(I));
   for (const server of servers) {
-    const first = await waitForProbe(w, since, (e) => healthy(e, server), `${server} answering probes well`, 2 * I + 1000);
-    await waitForProbe(w, first.seq, (e) => healthy(e, server) && at(e) - at(first) >= I / 2, `${server} answering the next round well`, 2 * I + 1000);
+    const first = await waitForProbe(w, since, (e) => healthy(e, server), `${server} answering probes well`, patient(I));
+    await waitForProbe(w, first.seq, (e) => healthy(e, server) && at(e) - at(first) >= I / 2, `${server} answering the next round well`, patient(I));
   }
 }

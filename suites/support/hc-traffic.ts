@@ -14,8 +14,10 @@ import { userRequests } from '../../harness/verify/check.ts';
 import { ewsAs } from './ews-calls.ts';
 import type { World } from './world.ts';
 
+/** The protocols whose traffic the health rules watch (each has a probed endpoint). */
 export type TrafficProtocol = 'owa' | 'eas' | 'ews';
 
+/** Where one user request landed. */
 export interface Landing {
   protocol: TrafficProtocol;
   /** What the client finally got (OWA: the last page of the sign-in). */

@@ -17,8 +17,6 @@ import type { World } from './world.ts';
 /** How the client reaches the front door: implicit TLS, plaintext then STARTTLS/STLS, or plaintext throughout. */
 export type ClientMode = 'implicit' | 'starttls' | 'plain';
 
-export const CLIENT_MODES: readonly ClientMode[] = ['implicit', 'starttls', 'plain'];
-
 /** True when the client's session is encrypted before it logs in (001 "an encrypted channel"). */
 export function encrypted(mode: ClientMode): boolean {
   return mode !== 'plain';

@@ -14,6 +14,7 @@ import type { World } from './world.ts';
 /** The OAB Outlook asks for (001: "Autodiscover will provide the Offline Address Book URL"); any GUID names one OAB. */
 export const OAB_PATH = '/OAB/3d2c1b0a-9f8e-4d7c-6b5a-493827161504/oab.xml';
 
+/** What the client got, and which mock CAS received the download. */
 export interface OabDownload {
   status: number;
   body: string;
@@ -21,6 +22,7 @@ export interface OabDownload {
   transcript: TranscriptEntry[];
 }
 
+/** Download the OAB manifest as `userName` through the front door's first namespace. */
 export async function oabAs(w: World, userName: string): Promise<OabDownload> {
   const u = w.user(userName);
   const since = w.mark();

@@ -14,7 +14,7 @@ import type { HttpEvent } from '../../harness/journal/events.ts';
 import { check, userRequests } from '../../harness/verify/check.ts';
 import type { World } from './world.ts';
 
-/** What the mailbox page says about itself (`<div id="mailbox" data-user=… data-server=… data-build=…>`). */
+/** What the mailbox page says about itself (`<div id="mailbox" data-user=... data-server=... data-build=...>`). */
 export interface MailboxPage {
   user: string;
   server: string | null;
@@ -116,8 +116,8 @@ export function checkServedLocally(w: World, v: OwaVisit, since: number): void {
 }
 
 /**
- * RULES "refused": a status >= 400 other than 451, at most one request reaching any target, no http:// hop.
- * `targets` are the mock CAS that would have served the user.
+ * RULES "refused": `status` (the client's final answer) >= 400 other than 451, at most one request reaching
+ * any mock CAS but the front door after `since`, and no http:// hop.
  */
 export function checkRefused(w: World, status: number, since: number, label: string): void {
   check(status >= 400 && status !== 451, `${label}: refused (status >= 400, not 451)`, `status ${status}`);

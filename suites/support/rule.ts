@@ -50,7 +50,9 @@ export function rule(id: string, opts: { quote?: string; timeoutMs?: number }, b
   const base = ruleMeta(id);
   const meta: RuleMeta = { ...base, source: { seed: base.source.seed, quote: opts.quote ?? base.source.quote } };
   const run = runOptions();
-  test(`${id} ${meta.title}`, { meta: { rule: meta }, timeout: opts.timeoutMs ?? run.caseTimeoutMs }, async (ctx) => {
+  const caseTimeoutMs = opts.timeoutMs ?? run.caseTimeoutMs;
+  // vitest's own timeout is a backstop: the case bound below fires first, so a hang is an `error` with evidence.
+  test(`${id} ${meta.title}`, { meta: { rule: meta }, timeout: caseTimeoutMs + 10_000 }, async (ctx) => {
     const level = levelOf(meta, run.profile, run.hardened);
     if (level === '-') ctx.skip(`n/a: ${id} is not judged in profile ${run.profile}${run.hardened ? ' + hardened' : ''}`);
     const ev: Evidence = { expected: '', observed: '', client: [], journal: [] };
@@ -69,8 +71,12 @@ export function rule(id: string, opts: { quote?: string; timeoutMs?: number }, b
       note: (text) => void (ev.notes ??= []).push(text),
       notApplicable: (reason) => ctx.skip(`n/a: ${reason}`),
     };
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new FrontDoorLaunchError(`no verdict within the case timeout of ${caseTimeoutMs} ms: the candidate (or the lab) hangs`)), caseTimeoutMs);
+    });
     try {
-      await body(t);
+      await Promise.race([body(t), bound]);
     } catch (err) {
       if (err instanceof CheckFailure) {
         t.expect(err.expected);
@@ -78,9 +84,13 @@ export function rule(id: string, opts: { quote?: string; timeoutMs?: number }, b
       }
       const gone = w?.candidateGone();
       if (gone) throw new FrontDoorLaunchError(`the candidate is not running: ${gone}`, { cause: err });
-      if (isCandidateUnreachable(err)) throw new FrontDoorLaunchError(`the candidate did not answer: ${(err as Error).message}`, { cause: err });
+      if (isCandidateUnreachable(err)) {
+        const why = w?.candidate.httpUnsupported ? `${w.candidate.httpUnsupported}: ` : '';
+        throw new FrontDoorLaunchError(`${why}the candidate did not answer: ${(err as Error).message}`, { cause: err });
+      }
       throw err;
     } finally {
+      clearTimeout(timer);
       ev.journal = journalEvidence(w, since);
       ctx.task.meta.evidence = ev;
     }

@@ -5,7 +5,7 @@
  * the area files; this only observes and names.
  * @example
  * const cell = await owaCell(w, { build: '2007-sp1', user: 'v-2007-sp1', servers: ['cas-2007-sp1.ver.contoso.lab'] });
- * cell.kind; // 'works' | 'refused' | …
+ * cell.kind; // 'works' | 'refused' | ...
  */
 import { request } from 'undici';
 import { defaultBuildFor } from '../../harness/frontdoor/profile-topology.ts';
@@ -155,7 +155,7 @@ function newerFolder(a: string, b: string): number {
 }
 
 /**
- * The highest OWA resource folder a target CAS shows (002: "You will see folders named in the format …
+ * The highest OWA resource folder a target CAS shows (002: "You will see folders named in the format ...
  * Right-click the highest folder, and then click Copy."): read off its own sign-in page, directly,
  * as the administrator of 002 reads the target's ClientAccess\OWA folder.
  */

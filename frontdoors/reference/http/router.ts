@@ -155,7 +155,7 @@ async function proxyProtocol(ctx: FrontContext, r: RequestInfo, protocol: Exclud
   const long = protocol === 'rpc' || (protocol === 'eas' && (cmd === 'Ping' || cmd === 'Sync'));
   const bodiless = r.method === 'GET' || r.method === 'HEAD' || (r.method === 'OPTIONS' && !r.req.headers['content-length'] && !r.req.headers['transfer-encoding']);
   const result = await ctx.hop.forward({
-    target, protocol, auth: hopAuthFor(server, protocol), creds, req: r.req, res: r.res, method: r.method,
+    target, protocol, auth: protocol === 'rpc' && has(ctx, 'rpc-hop-basic') && server.vdirs.rpc.auth.includes('basic') ? 'basic' : hopAuthFor(server, protocol), creds, req: r.req, res: r.res, method: r.method,
     path: r.url.pathname + r.url.search, body: bodiless ? null : r.req, cookie: r.req.headers.cookie ?? null,
     clientIp: r.clientIp, clientOrigin: r.clientOrigin, headersTimeoutMs: long ? LONG_MS : ctx.hopTimeoutMs,
     cookieRewriteDomain: has(ctx, 'cookie-rewrite') ? `.${server.fqdn.split('.').slice(-2).join('.')}` : undefined,

@@ -54,7 +54,8 @@ export function decide(view: OrgView, protocol: HttpProtocol, user: DirUser, o: 
     case 'autodiscover':
       // 001: "For mailboxes that exist on Exchange 2010, CAS2013 will proxy the request to an Exchange 2010
       // Client Access server that exists within the mailbox's local site."
-      if (v === 2010) return proxy(casIn(view, site, 2010), '001 Autodiscover 1: 2010 mailbox, proxied to a CAS2010 of its site');
+      if (v === 2010 && !has(o, 'autodiscover-local-2010')) return proxy(casIn(view, site, 2010), '001 Autodiscover 1: 2010 mailbox, proxied to a CAS2010 of its site');
+      if (v === 2010) return { kind: 'autodiscover-local', why: 'defect autodiscover-local-2010' };
       // 001: "For mailboxes that exist on Exchange 2007, CAS2013 will proxy the request to an Exchange 2013
       // Mailbox server in the local site, which will generate the Autodiscover response": the front door answers.
       if (has(o, 'autodiscover-proxy-2007')) return proxy(casIn(view, site, 2007), 'defect autodiscover-proxy-2007');

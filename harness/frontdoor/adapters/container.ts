@@ -4,7 +4,7 @@
  * why), the contract in its environment. Where no container engine exists (this project's CI
  * machines), the launcher says so in milliseconds and the run goes on: NoContainerEngineError is a
  * FrontDoorLaunchError, so every rule of that candidate is an `error` with the reason "no container
- * engine: …" — never a pass, never a fail (docs/frontdoors/container.md).
+ * engine: ..." - never a pass, never a fail (docs/frontdoors/container.md).
  */
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -19,7 +19,7 @@ export class NoContainerEngineError extends FrontDoorLaunchError {
   /** Marker for callers that list candidates (compare-run): show "skipped: <reason>". */
   readonly skipped = true;
   constructor(readonly engineError: string) {
-    super(`no container engine: ${engineError} (install Docker or Podman, or run the proxy with --front-door command:…)`);
+    super(`no container engine: ${engineError} (install Docker or Podman, or run the proxy with --front-door command:...)`);
   }
 }
 
