@@ -27,6 +27,15 @@ export const DEFECTS = [
   'no-cert-check',
   'autodiscover-local-2010',
   'rpc-hop-basic',
+  'mail-wrong-site',
+  'mail-no-hardening',
+  'keep-hop-headers',
+  'lenient-framing',
+  'probe-credentials',
+  'unbounded-requests',
+  'ews-local-site',
+  'oab-mailbox-site',
+  'forward-foreign-cookies',
 ] as const;
 export type Defect = (typeof DEFECTS)[number];
 
@@ -35,7 +44,7 @@ export interface Limits {
   maxHeaderBytes: number;
   /** Largest body the front door reads itself (forms, Autodiscover POX). */
   maxOwnBodyBytes: number;
-  /** Time a client has to send its request head (slow-loris bound). */
+  /** Time a client has to send its request head (slow-loris bound); 0 = none. */
   headersTimeoutMs: number;
   /** Idle time on a client or hop socket before it is closed (EAS Ping holds 3650 s, so long). */
   idleTimeoutMs: number;
@@ -43,7 +52,12 @@ export interface Limits {
   hopHeadersTimeoutMs: number;
   /** Concurrent client connections per listener. */
   maxConnections: number;
+  /** Accept a request with both Content-Length and Transfer-Encoding (defect `lenient-framing` only). */
+  lenientFraming: boolean;
 }
+
+/** Head size the defect `unbounded-requests` allows: 1 GiB, in effect none (Node takes any integer). */
+const UNBOUNDED_HEAD_BYTES = 2 ** 30;
 
 export interface FrontDoorSettings {
   contract: FrontDoorContract;
@@ -64,20 +78,25 @@ export function settingsFromContract(c: FrontDoorContract): FrontDoorSettings {
   for (const d of raw as string[]) {
     if (!(DEFECTS as readonly string[]).includes(d)) throw new FrontDoorConfigError(`CAS_OPTIONS.defects: unknown defect "${d}" (known: ${DEFECTS.join(', ')})`);
   }
+  const defects = new Set(raw as Defect[]);
+  // Defect `unbounded-requests` (SEC-04): no head size, head time or own-body limit.
+  const unbounded = defects.has('unbounded-requests');
   const interval = Number.isFinite(c.healthIntervalMs) && c.healthIntervalMs > 0 ? c.healthIntervalMs : 50_000;
   return {
     contract: c,
     hardened: c.hardened,
-    defects: new Set(raw as Defect[]),
+    defects,
     healthIntervalMs: interval,
     probeTimeoutMs: positive(c.options?.probeTimeoutMs) ?? 5_000,
     limits: {
-      maxHeaderBytes: 16 * 1024,
-      maxOwnBodyBytes: 64 * 1024,
-      headersTimeoutMs: c.hardened ? 10_000 : 60_000,
+      maxHeaderBytes: unbounded ? UNBOUNDED_HEAD_BYTES : 16 * 1024,
+      maxOwnBodyBytes: unbounded ? Number.POSITIVE_INFINITY : 64 * 1024,
+      // 0 = no head timeout (Node's headersTimeout semantics).
+      headersTimeoutMs: unbounded ? 0 : c.hardened ? 10_000 : 60_000,
       idleTimeoutMs: 3_700_000,
       hopHeadersTimeoutMs: 3_700_000,
       maxConnections: c.hardened ? 2_000 : 10_000,
+      lenientFraming: defects.has('lenient-framing'),
     },
   };
 }

@@ -198,6 +198,7 @@ export function serveRaw(socket: Socket, first: Buffer, handler: Handler, limits
 
   const armTimer = () => {
     clearTimeout(timer);
+    if (limits.headersTimeoutMs <= 0) return; // defect `unbounded-requests`: no head timeout
     timer = setTimeout(() => fail(408), limits.headersTimeoutMs);
     timer.unref();
   };

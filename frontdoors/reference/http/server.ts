@@ -4,6 +4,12 @@
  * RPC_IN_DATA/RPC_OUT_DATA (raw-rpc.ts). Bad input never takes it down: malformed requests (including
  * a Content-Length with a Transfer-Encoding, RULES.md SEC-02) get 400 and a closed connection, slow
  * heads 408, oversized heads 431; TLS garbage is dropped; everyone else keeps being served.
+ *
+ * The HTTP server never listens itself: the TLS listener hands it each connection. Node runs the check
+ * that enforces `headersTimeout` (ConnectionsList + a `connectionsCheckingInterval` timer) only from
+ * the HTTP server's own 'listening' event (_http_server.js setupConnectionsTracking), so without help
+ * a slow head would never get its 408 (found by SEC-04). The listener emits 'listening' on the inner
+ * server once the TLS socket listens; `http.close()` clears that timer again.
  */
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
@@ -56,7 +62,11 @@ function adopt(socket: Socket): boolean {
 export async function listenHttps(o: HttpsListenerOptions): Promise<RunningListener> {
   const sockets = new Set<Socket>();
   const http = createHttpServer(
-    { maxHeaderSize: o.limits.maxHeaderBytes, headersTimeout: o.limits.headersTimeoutMs, requestTimeout: 0, keepAliveTimeout: 120_000, connectionsCheckingInterval: 1_000 },
+    {
+      maxHeaderSize: o.limits.maxHeaderBytes, headersTimeout: o.limits.headersTimeoutMs, requestTimeout: 0, keepAliveTimeout: 120_000, connectionsCheckingInterval: 1_000,
+      // Defect `lenient-framing` only (SEC-02): llhttp's lenient flags accept Content-Length with Transfer-Encoding.
+      ...(o.limits.lenientFraming ? { insecureHTTPParser: true } : {}),
+    },
     (req, res) => o.handler(req, res as unknown as FrontResponse),
   );
   http.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
@@ -80,8 +90,8 @@ export async function listenHttps(o: HttpsListenerOptions): Promise<RunningListe
     socket.setTimeout(o.limits.idleTimeoutMs, () => socket.destroy());
     socket.on('error', () => socket.destroy());
     // Peek at the first bytes: Outlook Anywhere's methods go to the raw reader (see raw-rpc.ts).
-    const peekTimer = setTimeout(() => socket.destroy(), o.limits.headersTimeoutMs);
-    peekTimer.unref();
+    const peekTimer = o.limits.headersTimeoutMs > 0 ? setTimeout(() => socket.destroy(), o.limits.headersTimeoutMs) : undefined;
+    peekTimer?.unref();
     socket.once('close', () => clearTimeout(peekTimer));
     socket.once('readable', () => {
       clearTimeout(peekTimer);
@@ -110,6 +120,8 @@ export async function listenHttps(o: HttpsListenerOptions): Promise<RunningListe
       resolve();
     });
   });
+  // Start Node's head-timeout check on the inner server (see the file comment): slow heads get 408.
+  http.emit('listening');
   const address = tls.address();
   return {
     port: typeof address === 'object' && address ? address.port : o.port,

@@ -28,7 +28,7 @@ export const contoso2007: TopologyInput = {
     { name: 'Hub', internetFacing: false },
     ...BUILDS.map((b) => ({ name: `Ver-${b}`, internetFacing: false, description: `a CAS of ${b}` })),
   ],
-  frontDoor: { site: 'USA', address: '127.0.5.10', namespaces: [`www.usa.${D}`], healthIntervalMs: 50_000, fastHealthIntervalMs: 1_000 },
+  frontDoor: { site: 'USA', address: '127.0.5.10', namespaces: [`www.usa.${D}`], healthIntervalMs: 50_000, fastHealthIntervalMs: 2_000 },
   namespaces: [
     { name: `www.usa.${D}`, site: 'USA', target: 'front-door' },
     { name: `www.europe.${D}`, site: 'Europe', target: `server:cas-02.europe.${D}` },

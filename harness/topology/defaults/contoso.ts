@@ -39,7 +39,7 @@ export const contoso: TopologyInput = {
     { name: 'Site3', internetFacing: false, description: 'Non-Internet Facing AD Site' },
     ...versionSites.map((v) => ({ name: `Site4-${v.build}`, internetFacing: false, description: `version users behind ${v.build}` })),
   ],
-  frontDoor: { site: 'Site1', address: '127.0.1.10', namespaces: [`mail.${D}`, `autodiscover.${D}`], healthIntervalMs: 50_000, fastHealthIntervalMs: 1_000 },
+  frontDoor: { site: 'Site1', address: '127.0.1.10', namespaces: [`mail.${D}`, `autodiscover.${D}`], healthIntervalMs: 50_000, fastHealthIntervalMs: 2_000 },
   namespaces: [
     { name: `mail.${D}`, site: 'Site1', target: 'front-door', purpose: 'OWA, EAS, EWS, OAB, Outlook Anywhere, POP, IMAP' },
     { name: `autodiscover.${D}`, site: 'Site1', target: 'front-door', purpose: 'Autodiscover' },

@@ -140,13 +140,18 @@ async function route2007(ctx: CasContext, protocol: Protocol, user: UserSpec, lo
       const op = ewsOperation(xml) ?? 'GetFolder';
       const availability = op === 'GetUserAvailabilityRequest' || op === 'GetUserAvailability';
       rc.note.target = op;
+      // 003's summary table: the Availability service is proxied ("Yes") on every version, RTM included.
+      if (availability) {
+        const ok = site.filter((s) => notNewer(ctx, s) && (s.vdirs.ews.internalUrl || s.vdirs.ews.nlbBypassUrl));
+        return proxy(ctx, req, rc, user, { protocol: 'ews', candidates: ok, affinityKey: user.samAccountName, urlFor: (t) => t.vdirs.ews.nlbBypassUrl ?? t.vdirs.ews.internalUrl });
+      }
       // 003: "the RTM version of Exchange 2007 did not support proxying for Exchange Web Services".
       if (!ctx.build.ews.proxies) return refuseEws(ctx, rc, op, 'ErrorProxyRequestNotAllowed', 'This Client Access server cannot proxy Exchange Web Services requests.');
       // 003: "If the user's mailbox is located on a server that is running the RTM version of Exchange 2007, the request will fail."
       if (getBuild(loc.build).servicePack === 0) return refuseEws(ctx, rc, op, 'ErrorInvalidServerVersion', 'The mailbox is on a server running Exchange 2007 RTM.');
       const sites = new Set(ewsMailboxes(xml).map((a) => findUser(ctx.topology, a)).filter((u): u is UserSpec => !!u).map((u) => mailboxOf(ctx.topology, u).site));
       // 003: "A single request for multiple users in different Active Directory sites is not supported for any web services other than the Availability Service."
-      if (sites.size > 1 && !availability) return refuseEws(ctx, rc, op, 'ErrorProxyRequestNotAllowed', 'A request for mailboxes in different Active Directory sites cannot be proxied.');
+      if (sites.size > 1) return refuseEws(ctx, rc, op, 'ErrorProxyRequestNotAllowed', 'A request for mailboxes in different Active Directory sites cannot be proxied.');
       const ok = site.filter((s) => getBuild(s.build).ews.proxies && notNewer(ctx, s) && (s.vdirs.ews.internalUrl || s.vdirs.ews.nlbBypassUrl));
       if (!ok.length) return refuseEws(ctx, rc, op, 'ErrorNoApplicableProxyCASServersAvailable', 'No Client Access server of a suitable version in the mailbox site.');
       return proxy(ctx, req, rc, user, { protocol: 'ews', candidates: ok, affinityKey: user.samAccountName, urlFor: (t) => t.vdirs.ews.nlbBypassUrl ?? t.vdirs.ews.internalUrl });

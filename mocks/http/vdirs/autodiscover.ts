@@ -6,13 +6,11 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import type { CasContext } from '../../cas/context.ts';
 import type { UserSpec } from '../../../harness/topology/index.ts';
-import { authenticate } from '../../cas/auth.ts';
 import { mailboxLocation } from '../../cas/locality.ts';
 import { externalUrlFor, internalUrlFor, rpcHostFor } from '../../cas/published-urls.ts';
 import { getBuild } from '../../builds/catalogue.ts';
-import { requestContext } from '../request-context.ts';
 import { esc } from './owa-pages.ts';
-import { iisHeaders } from './common.ts';
+import { admit, iisHeaders } from './common.ts';
 
 const NS_RESPONSE = 'http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006';
 const NS_OUTLOOK = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a';
@@ -77,15 +75,10 @@ function errorResponse(code: number, message: string): string {
 
 export function autodiscoverHandlers(ctx: CasContext): HttpHandler[] {
   const handle = async (request: Request): Promise<Response> => {
-    const rc = requestContext(request);
-    rc.note.vdir = 'autodiscover';
-    const a = authenticate(ctx, request, rc, ctx.server.vdirs.autodiscover.auth);
-    rc.note.authScheme = a.scheme;
-    if (!a.ok) {
-      rc.note.decision = 'unauthenticated';
-      return a.response;
-    }
-    rc.note.user = a.user.samAccountName;
+    // Autodiscover is answered where it is asked (001: the CAS2010 "can process Autodiscover requests for both Exchange 2007 and Exchange 2010 mailboxes").
+    const a = await admit(ctx, request, 'autodiscover', ctx.server.vdirs.autodiscover.auth, { local: true });
+    if (!a.admitted) return a.response;
+    const { rc } = a;
     const xml = (body: string) => new HttpResponse(body, { status: 200, headers: iisHeaders({ 'Content-Type': 'text/xml; charset=utf-8', 'Cache-Control': 'private' }) });
     const body = request.method === 'POST' ? await request.text() : '';
     if (!body.includes('<EMailAddress>')) {

@@ -1,5 +1,9 @@
 /** Small helpers shared by the vdir handlers. */
 import type { CasContext } from '../../cas/context.ts';
+import type { AuthMethod, UserSpec } from '../../../harness/topology/index.ts';
+import { authenticate } from '../../cas/auth.ts';
+import { discover, type Protocol } from '../../cas/discovery.ts';
+import { requestContext, type RequestContext } from '../request-context.ts';
 
 /** Headers every 2007/2010 IIS answer carries, and OWA's own (PROTOCOL-FACTS: X-OWA-Version, X-UA-Compatible). */
 export function iisHeaders(extra: Record<string, string> = {}): Headers {
@@ -25,3 +29,32 @@ export function clientOrigin(scheme: string, host: string): string {
 }
 
 export const HEALTH_PROBE_AGENT = 'HttpProxy.ClientAccessServer2010Ping';
+
+/**
+ * The start every authenticated vdir shares: note the vdir, authenticate with the vdir's methods
+ * (401 with the offers when that fails), note the user, then — unless `local` — service discovery,
+ * whose answer (proxy, redirect, 451, refusal) wins. `admitted` means: serve it here.
+ */
+export async function admit(
+  ctx: CasContext,
+  request: Request,
+  vdir: Protocol,
+  methods: AuthMethod[],
+  o: { local?: boolean } = {},
+): Promise<{ admitted: true; rc: RequestContext; user: UserSpec } | { admitted: false; response: Response }> {
+  const rc = requestContext(request);
+  rc.note.vdir = vdir;
+  const a = authenticate(ctx, request, rc, methods);
+  rc.note.authScheme = a.scheme;
+  if (!a.ok) {
+    rc.note.decision = request.headers.get('user-agent') === HEALTH_PROBE_AGENT ? 'probe' : 'unauthenticated';
+    return { admitted: false, response: a.response };
+  }
+  rc.note.user = a.user.samAccountName;
+  if (!o.local) {
+    const routed = await discover(ctx, vdir, a.user, request, rc);
+    if (routed) return { admitted: false, response: routed };
+  }
+  rc.note.decision = 'served';
+  return { admitted: true, rc, user: a.user };
+}

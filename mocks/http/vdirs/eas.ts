@@ -7,10 +7,7 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import type { CasContext } from '../../cas/context.ts';
 import { EAS_PROTOCOL_COMMANDS } from '../../builds/catalogue.ts';
-import { authenticate } from '../../cas/auth.ts';
-import { discover } from '../../cas/discovery.ts';
-import { requestContext } from '../request-context.ts';
-import { HEALTH_PROBE_AGENT, iisHeaders } from './common.ts';
+import { admit, iisHeaders } from './common.ts';
 
 /** WBXML (MS-ASWBXML): FolderSync with Status 1 and an Inbox; enough for a device to see success. */
 const FOLDER_SYNC_WBXML = new Uint8Array([
@@ -34,18 +31,8 @@ function protocolHeaders(ctx: CasContext): Headers {
 export function easHandlers(ctx: CasContext): HttpHandler[] {
   const methods = () => ctx.server.vdirs.eas.auth.filter((m) => m !== 'fba');
   const handle = async (request: Request): Promise<Response> => {
-    const rc = requestContext(request);
-    rc.note.vdir = 'eas';
-    const a = authenticate(ctx, request, rc, methods());
-    rc.note.authScheme = a.scheme;
-    if (!a.ok) {
-      rc.note.decision = request.headers.get('user-agent') === HEALTH_PROBE_AGENT ? 'probe' : 'unauthenticated';
-      return a.response;
-    }
-    rc.note.user = a.user.samAccountName;
-    const routed = await discover(ctx, 'eas', a.user, request, rc);
-    if (routed) return routed;
-    rc.note.decision = 'served';
+    const a = await admit(ctx, request, 'eas', methods());
+    if (!a.admitted) return a.response;
     if (request.method === 'OPTIONS') return new HttpResponse(null, { status: 200, headers: protocolHeaders(ctx) });
     const cmd = new URL(request.url).searchParams.get('Cmd') ?? '';
     await request.arrayBuffer();

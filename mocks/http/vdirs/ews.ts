@@ -5,11 +5,8 @@
  */
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import type { CasContext } from '../../cas/context.ts';
-import { authenticate } from '../../cas/auth.ts';
-import { discover } from '../../cas/discovery.ts';
-import { requestContext } from '../request-context.ts';
 import { esc } from './owa-pages.ts';
-import { iisHeaders } from './common.ts';
+import { admit, iisHeaders } from './common.ts';
 
 /** The operation a SOAP request asks for: the first element inside `Body`. */
 export function ewsOperation(xml: string): string | null {
@@ -44,18 +41,8 @@ function success(ctx: CasContext, operation: string, user: string): Response {
 
 export function ewsHandlers(ctx: CasContext): HttpHandler[] {
   const handle = async (request: Request): Promise<Response> => {
-    const rc = requestContext(request);
-    rc.note.vdir = 'ews';
-    const a = authenticate(ctx, request, rc, ctx.server.vdirs.ews.auth);
-    rc.note.authScheme = a.scheme;
-    if (!a.ok) {
-      rc.note.decision = 'unauthenticated';
-      return a.response;
-    }
-    rc.note.user = a.user.samAccountName;
-    const routed = await discover(ctx, 'ews', a.user, request, rc);
-    if (routed) return routed;
-    rc.note.decision = 'served';
+    const a = await admit(ctx, request, 'ews', ctx.server.vdirs.ews.auth);
+    if (!a.admitted) return a.response;
     if (request.method !== 'POST') return new HttpResponse('', { status: 200, headers: iisHeaders({ 'Content-Type': 'text/html' }) });
     const xml = await request.text();
     return success(ctx, ewsOperation(xml) ?? 'GetFolder', a.user.samAccountName);

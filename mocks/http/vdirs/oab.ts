@@ -5,31 +5,19 @@
  */
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import type { CasContext } from '../../cas/context.ts';
-import { authenticate } from '../../cas/auth.ts';
-import { discover } from '../../cas/discovery.ts';
-import { requestContext } from '../request-context.ts';
-import { iisHeaders } from './common.ts';
+import { admit, iisHeaders } from './common.ts';
 
 export const OAB_GUID = '3d2c1b0a-9f8e-4d7c-6b5a-493827161504';
 
 export function oabHandlers(ctx: CasContext): HttpHandler[] {
   const handle = async (request: Request): Promise<Response> => {
-    const rc = requestContext(request);
-    rc.note.vdir = 'oab';
-    const a = authenticate(ctx, request, rc, ctx.server.vdirs.oab.auth);
-    rc.note.authScheme = a.scheme;
-    if (!a.ok) {
-      rc.note.decision = 'unauthenticated';
-      return a.response;
-    }
-    rc.note.user = a.user.samAccountName;
-    const routed = await discover(ctx, 'oab', a.user, request, rc);
-    if (routed) return routed;
+    const a = await admit(ctx, request, 'oab', ctx.server.vdirs.oab.auth);
+    if (!a.admitted) return a.response;
+    const { rc } = a;
     if (!ctx.server.vdirs.oab.webDistributionPoint) {
       rc.note.decision = 'not-distribution-point';
       return new HttpResponse('Not Found\r\n', { status: 404, headers: iisHeaders({ 'Content-Type': 'text/html' }) });
     }
-    rc.note.decision = 'served';
     const xml = `<?xml version="1.0" encoding="utf-8"?>\r\n<OAB><OAL id="${OAB_GUID}" dn="/o=Contoso/cn=addrlists/cn=oabs/cn=Default Offline Address Book" name="\\Default Offline Address Book"><Full seq="42" ver="32" size="2048" uncompressedsize="8192" SHA="0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c">${ctx.server.fqdn}-data-42.lzx</Full></OAL></OAB>\r\n`;
     return new HttpResponse(xml, { status: 200, headers: iisHeaders({ 'Content-Type': 'text/xml' }) });
   };

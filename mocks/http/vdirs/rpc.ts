@@ -6,10 +6,8 @@
  */
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import type { CasContext } from '../../cas/context.ts';
-import { authenticate } from '../../cas/auth.ts';
-import { discover } from '../../cas/discovery.ts';
 import { requestContext } from '../request-context.ts';
-import { iisHeaders } from './common.ts';
+import { admit, iisHeaders } from './common.ts';
 
 export function rpcHandlers(ctx: CasContext): HttpHandler[] {
   const handle = async (request: Request): Promise<Response | undefined> => {
@@ -20,16 +18,8 @@ export function rpcHandlers(ctx: CasContext): HttpHandler[] {
       rc.note.decision = 'disabled';
       return new HttpResponse('Not Found\r\n', { status: 404, headers: iisHeaders() });
     }
-    const a = authenticate(ctx, request, rc, ctx.server.vdirs.rpc.auth);
-    rc.note.authScheme = a.scheme;
-    if (!a.ok) {
-      rc.note.decision = 'unauthenticated';
-      return a.response;
-    }
-    rc.note.user = a.user.samAccountName;
-    const routed = await discover(ctx, 'rpc', a.user, request, rc);
-    if (routed) return routed;
-    rc.note.decision = 'served';
+    const a = await admit(ctx, request, 'rpc', ctx.server.vdirs.rpc.auth);
+    if (!a.admitted) return a.response;
     rc.note.target = new URL(request.url).search.slice(1);
     // A real RPC channel streams for hours; the mock answers one RTS CONN/A3-sized PDU and closes.
     const rts = new Uint8Array([0x05, 0x00, 0x14, 0x03, 0x10, 0x00, 0x00, 0x00, 0x1c, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]);
