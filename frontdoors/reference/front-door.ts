@@ -53,6 +53,12 @@ function read(file: string, what: string): string {
   }
 }
 
+/** Defect `probe-credentials`: Basic credentials of the topology's first user (sam:password). */
+function probeCredentials(topology: Topology): string | undefined {
+  const u = topology.users[0];
+  return u ? `Basic ${Buffer.from(`${u.samAccountName}:${u.password}`, 'utf8').toString('base64')}` : undefined;
+}
+
 /** Start the reference front door on the contract's address and ports. */
 export async function startReferenceFrontDoor(contract: FrontDoorContract, opts: { echoLog?: boolean } = {}): Promise<ReferenceFrontDoor> {
   const settings = settingsFromContract(contract);
@@ -98,7 +104,7 @@ export async function startReferenceFrontDoor(contract: FrontDoorContract, opts:
 
   const health = new HealthTable(!settings.defects.has('no-retry-before-down'));
   const affinity = new AffinityTable(100_000, settings.defects.has('no-affinity'));
-  const hop = new Hop(connector, { headersTimeout: hopTimeoutMs, bodyTimeout: settings.limits.idleTimeoutMs });
+  const hop = new Hop(connector, { headersTimeout: hopTimeoutMs, bodyTimeout: settings.limits.idleTimeoutMs }, { keepHopHeaders: settings.defects.has('keep-hop-headers') });
   const netbiosDomain = topology.organisation?.netbiosDomain ?? 'CONTOSO';
   const ntlm = new NtlmServer(
     { netbiosDomain, dnsDomain: topology.domain, computerName: 'CAS2013', dnsComputerName: topology.frontDoor.namespaces[0] ?? topology.domain },
@@ -142,6 +148,7 @@ export async function startReferenceFrontDoor(contract: FrontDoorContract, opts:
     const prober = new Prober({
       table: health, servers: () => directory.org?.servers ?? [], dispatcher: probeAgent, intervalMs: settings.healthIntervalMs, timeoutMs: settings.probeTimeoutMs, log,
       userAgent: settings.defects.has('probe-wrong-agent') ? 'Mozilla/5.0 (Windows NT 6.1) HealthCheck' : undefined,
+      authorization: settings.defects.has('probe-credentials') ? probeCredentials(topology) : undefined,
     });
     if (!settings.defects.has('no-probes')) prober.start();
     closers.push(() => prober.stop(), () => probeAgent.close());

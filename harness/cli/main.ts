@@ -3,12 +3,16 @@
  * Exit codes: 0 ok / conformant, 1 failed / not conformant, 2 usage or harness error.
  */
 import { LabError } from '../errors.ts';
-import { topologyCommand } from './commands/topology.ts';
-import { pkiCommand } from './commands/pki.ts';
-import { labCommand } from './commands/lab.ts';
-import { mergeCommand, runCommand } from './commands/run.ts';
-import { compareCommand, compareRunCommand } from './commands/compare.ts';
-import { frontdoorCommand } from './commands/frontdoor.ts';
+
+// Commands load on use: `run` pulls in vitest and the reports, `lab` the mocks; `--help` needs neither.
+const topologyCommand: Command = async (a) => (await import('./commands/topology.ts')).topologyCommand(a);
+const pkiCommand: Command = async (a) => (await import('./commands/pki.ts')).pkiCommand(a);
+const labCommand: Command = async (a) => (await import('./commands/lab.ts')).labCommand(a);
+const runCommand: Command = async (a) => (await import('./commands/run.ts')).runCommand(a);
+const mergeCommand: Command = async (a) => (await import('./commands/run.ts')).mergeCommand(a);
+const compareCommand: Command = async (a) => (await import('./commands/compare.ts')).compareCommand(a);
+const compareRunCommand: Command = async (a) => (await import('./commands/compare.ts')).compareRunCommand(a);
+const frontdoorCommand: Command = async (a) => (await import('./commands/frontdoor.ts')).frontdoorCommand(a);
 
 export type Command = (args: string[]) => Promise<number>;
 

@@ -61,7 +61,8 @@ export function rule(id: string, opts: { quote?: string; timeoutMs?: number }, b
     const t: RuleContext = {
       meta, level, profile: run.profile, hardened: run.hardened,
       world: async (spec) => {
-        w = await world(spec);
+        const defects = run.ruleDefects?.[id];
+        w = await world(defects ? { ...spec, defects } : spec);
         since = w.mark();
         return w;
       },

@@ -17,6 +17,8 @@ export interface RunOptions {
   realtime: boolean;
   /** Named defects passed to the reference front door (test aids). */
   defects: string[];
+  /** Negative controls: defects per rule ID (each rule runs in a world carrying its own defects). */
+  ruleDefects?: Record<string, string[]>;
   /** Where candidate identity and logs go. */
   runDir: string;
   /** Seconds a case may take before it is an error. */
@@ -33,6 +35,7 @@ export function runOptions(env: NodeJS.ProcessEnv = process.env): RunOptions {
     ...(raw.topology ? { topology: raw.topology } : {}),
     realtime: raw.realtime ?? false,
     defects: raw.defects ?? [],
+    ...(raw.ruleDefects ? { ruleDefects: raw.ruleDefects } : {}),
     runDir: raw.runDir ?? `${process.cwd()}/.cache/run`,
     caseTimeoutMs: raw.caseTimeoutMs ?? 30_000,
   };

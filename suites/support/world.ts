@@ -29,6 +29,8 @@ export interface WorldSpec {
   options?: Omit<ProfileOptions, 'profile' | 'build'>;
   /** A private world even when topology and options match (rules that break things: health, faults). */
   key?: string;
+  /** Named defects of this world's candidate (negative controls); default: the run's `--defect`s. */
+  defects?: string[];
 }
 
 export interface World {
@@ -57,10 +59,11 @@ function defaultTopology(run: RunOptions): string {
 }
 
 async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
+  const defects = spec.defects ?? run.defects;
   const base = spec.variant ?? defaultTopology(run);
   let topology;
   try {
-    topology = topologyForProfile(base, { profile: run.profile, ...(run.build ? { build: run.build } : {}), ...spec.options, defects: run.defects });
+    topology = topologyForProfile(base, { profile: run.profile, ...(run.build ? { build: run.build } : {}), ...spec.options, defects });
   } catch (err) {
     throw new LabError(`topology ${base} for ${run.profile}: ${(err as Error).message}`, { cause: err });
   }
@@ -73,7 +76,7 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
       profile: run.profile,
       hardened: run.hardened,
       healthIntervalMs: run.realtime ? topology.frontDoor.healthIntervalMs : topology.frontDoor.fastHealthIntervalMs,
-      options: { ...spec.options, defects: run.defects },
+      options: { ...spec.options, defects },
     });
   } catch (err) {
     await lab.stop();
@@ -111,7 +114,7 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
 /** The world for a spec, started on first use. */
 export function world(spec: WorldSpec = {}): Promise<World> {
   const run = runOptions();
-  const key = JSON.stringify([spec.variant ?? '', spec.options ?? {}, spec.key ?? '']);
+  const key = JSON.stringify([spec.variant ?? '', spec.options ?? {}, spec.key ?? '', spec.defects ?? run.defects]);
   let w = worlds.get(key);
   if (!w) {
     w = createWorld(run, spec);

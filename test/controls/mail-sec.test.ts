@@ -42,8 +42,12 @@ const ready = rows.filter((r) => !missing(r).length);
 if (missing(routing).length) ready.unshift(fallback);
 negativeControls('MAIL, SEC', ready);
 
-describe('negative controls waiting for reference defects: MAIL, SEC', () => {
-  for (const r of rows.filter((x) => missing(x).length)) {
-    test.skip(`${r.rules.join(', ')} (${r.profile}${r.hardened ? ' + hardened' : ''}): needs reference defect(s) ${missing(r).join(', ')}`, () => {});
-  }
-});
+// Only while some row still waits: an empty describe is an error in vitest.
+const waiting = rows.filter((x) => missing(x).length);
+if (waiting.length) {
+  describe('negative controls waiting for reference defects: MAIL, SEC', () => {
+    for (const r of waiting) {
+      test.skip(`${r.rules.join(', ')} (${r.profile}${r.hardened ? ' + hardened' : ''}): needs reference defect(s) ${missing(r).join(', ')}`, () => {});
+    }
+  });
+}

@@ -2,10 +2,14 @@
  * Negative controls: run chosen rules against a candidate that breaks them (a named defect of the
  * reference, a defect of the in-lab mock candidate, a fault, or a small broken candidate) through the
  * real CLI in a child process, and read the outcomes from report.json. A rule with no control is not done.
+ *
+ * Rows of one file that share a profile (and build, hardened, front door) run in ONE CLI run: each rule
+ * gets its own row's defects (`run --rule-defects`), so each runs in a world whose candidate carries
+ * exactly those defects. That keeps `npm test` short: one vitest start and one suite load per group.
  */
 import { describe, expect, test } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,11 +35,13 @@ export interface ControlResult {
   output: string;
 }
 
-export function runControl(row: ControlRow, timeoutMs = 120_000): Promise<ControlResult> {
+/** Run several rules, each against its own defects, in one CLI run of one candidate configuration. */
+export function runControls(group: Omit<ControlRow, 'rules' | 'why' | 'defects'>, ruleDefects: Record<string, string[]>, timeoutMs = 240_000): Promise<ControlResult> {
   const out = mkdtempSync(join(tmpdir(), 'cas-control-'));
-  const args = [join(ROOT, 'bin/cas-conformance.js'), 'run', '--quiet', '--profile', row.profile, '--out', out,
-    ...(row.build ? ['--build', row.build] : []), ...(row.hardened ? ['--hardened'] : []), ...(row.frontDoor ? ['--front-door', row.frontDoor] : []),
-    ...row.rules.flatMap((r) => ['--rule', r]), ...(row.defects ?? []).flatMap((d) => ['--defect', d])];
+  const defectsFile = join(out, 'rule-defects.json');
+  writeFileSync(defectsFile, JSON.stringify(ruleDefects));
+  const args = [join(ROOT, 'bin/cas-conformance.js'), 'run', '--quiet', '--profile', group.profile, '--out', out, '--rule-defects', defectsFile,
+    ...(group.build ? ['--build', group.build] : []), ...(group.hardened ? ['--hardened'] : []), ...(group.frontDoor ? ['--front-door', group.frontDoor] : [])];
   return new Promise((resolvePromise) => {
     execFile(process.execPath, args, { cwd: ROOT, timeout: timeoutMs, env: { ...process.env, CAS_RUN_OPTIONS: '' } }, (err, stdout, stderr) => {
       const code = err ? ((err as { code?: number }).code ?? 2) : 0;
@@ -51,13 +57,38 @@ export function runControl(row: ControlRow, timeoutMs = 120_000): Promise<Contro
   });
 }
 
+/** One row alone (tools and ad-hoc checks). */
+export function runControl(row: ControlRow, timeoutMs?: number): Promise<ControlResult> {
+  return runControls(row, Object.fromEntries(row.rules.map((r) => [r, row.defects ?? []])), timeoutMs);
+}
+
+const groupKey = (r: ControlRow) => JSON.stringify([r.profile, r.build ?? '', !!r.hardened, r.frontDoor ?? '']);
+
+/** Split rows into batches: same candidate configuration, no rule twice in a batch. */
+function batches(rows: ControlRow[]): ControlRow[][] {
+  const out: ControlRow[][] = [];
+  for (const row of rows) {
+    const fit = out.find((b) => groupKey(b[0]!) === groupKey(row) && !b.some((x) => x.rules.some((id) => row.rules.includes(id))));
+    if (fit) fit.push(row);
+    else out.push([row]);
+  }
+  return out;
+}
+
 /** One vitest test per control row: every listed rule must fail (or warn, for recommended rules). */
 export function negativeControls(area: string, rows: ControlRow[]): void {
+  const runs = new Map<ControlRow, () => Promise<ControlResult>>();
+  for (const batch of batches(rows)) {
+    let pending: Promise<ControlResult> | undefined;
+    const ruleDefects = Object.fromEntries(batch.flatMap((r) => r.rules.map((id) => [id, r.defects ?? []] as const)));
+    const start = () => (pending ??= runControls(batch[0]!, ruleDefects));
+    for (const row of batch) runs.set(row, start);
+  }
   describe(`negative controls: ${area}`, () => {
     for (const row of rows) {
-      const label = row.defects?.length ? `--defect ${row.defects.join(',')}` : `--front-door ${row.frontDoor}`;
-      test(`${row.rules.join(', ')} fail under ${label} (${row.profile}): ${row.why}`, { timeout: 180_000 }, async () => {
-        const r = await runControl(row);
+      const label = row.defects?.length ? `--defect ${row.defects.join(',')}` : `--front-door ${row.frontDoor ?? 'reference'}`;
+      test(`${row.rules.join(', ')} fail under ${label} (${row.profile}${row.hardened ? ' + hardened' : ''}): ${row.why}`, { timeout: 300_000 }, async () => {
+        const r = await runs.get(row)!();
         for (const id of row.rules) {
           expect(['fail', 'warn'], `${id} under ${label}\n${r.output.slice(-3000)}`).toContain(r.outcomes[id]);
         }

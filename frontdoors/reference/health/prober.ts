@@ -20,6 +20,11 @@ export interface ProberOptions {
   intervalMs: number;
   timeoutMs: number;
   userAgent?: string;
+  /**
+   * Defect `probe-credentials` only (SEC-03 broken on purpose): an Authorization header sent on every
+   * probe but Outlook Anywhere's (whose only healthy answer is 401, so credentials would mark it down).
+   */
+  authorization?: string;
   log?: Logger;
 }
 
@@ -94,7 +99,10 @@ export class Prober {
         method: spec.method as Dispatcher.HttpMethod,
         dispatcher: this.o.dispatcher,
         // PROTOCOL-FACTS: "no keep-alive"; Host (and so SNI) is the FQDN, as on every hop.
-        headers: { host: s.fqdn, 'user-agent': this.o.userAgent ?? PROBE_USER_AGENT, connection: 'close' },
+        headers: {
+          host: s.fqdn, 'user-agent': this.o.userAgent ?? PROBE_USER_AGENT, connection: 'close',
+          ...(this.o.authorization && spec.protocol !== 'rpc' ? { authorization: this.o.authorization } : {}),
+        },
         signal: AbortSignal.timeout(this.o.timeoutMs),
         headersTimeout: this.o.timeoutMs,
         bodyTimeout: this.o.timeoutMs,

@@ -20,6 +20,34 @@ describe('hopRequestHeaders', () => {
   });
 });
 
+describe('hopRequestHeaders: framing and the keep-hop-headers defect', () => {
+  const pairsOf = (out: string[]) => {
+    const pairs: [string, string][] = [];
+    for (let i = 0; i < out.length; i += 2) pairs.push([out[i]!.toLowerCase(), out[i + 1]!]);
+    return pairs;
+  };
+  const client = ['Host', 'mail.contoso.lab', 'Connection', 'keep-alive, Via, X-Sec-Hop', 'Via', '1.1 marker', 'X-Sec-Hop', '1', 'Keep-Alive', 'timeout=5', 'TE', 'trailers',
+    'Proxy-Authorization', 'x', 'X-Forwarded-For', '192.0.2.7', 'Content-Length', '40', 'Transfer-Encoding', 'chunked'];
+  const base = { host: 'cas2010a.site3.contoso.lab', authorization: null, cookie: null, clientIp: '127.0.0.9' };
+
+  it('never sends Content-Length with a Transfer-Encoding the client sent (RFC 9112 6.1)', () => {
+    const names = pairsOf(hopRequestHeaders(client, base)).map(([n]) => n);
+    expect(names).not.toContain('content-length');
+    expect(names).not.toContain('transfer-encoding');
+    expect(pairsOf(hopRequestHeaders(['Content-Length', '5'], base))).toContainEqual(['content-length', '5']);
+  });
+  it('under keep-hop-headers forwards Connection-named and hop-by-hop headers undici can carry, and replaces X-Forwarded-For', () => {
+    const pairs = pairsOf(hopRequestHeaders(client, { ...base, keepHopByHop: true }));
+    expect(pairs).toContainEqual(['via', '1.1 marker']);
+    expect(pairs).toContainEqual(['x-sec-hop', '1']);
+    expect(pairs).toContainEqual(['te', 'trailers']);
+    expect(pairs).toContainEqual(['proxy-authorization', 'x']);
+    expect(pairs.filter(([n]) => n === 'x-forwarded-for')).toEqual([['x-forwarded-for', '127.0.0.9']]);
+    // What undici refuses or keeps for itself still stays behind.
+    for (const n of ['connection', 'keep-alive', 'transfer-encoding']) expect(pairs.map(([k]) => k)).not.toContain(n);
+  });
+});
+
 describe('clientResponseHeaders', () => {
   const raw = (pairs: string[]) => pairs.map((s) => Buffer.from(s));
   it('keeps every Set-Cookie apart and unchanged (COOK-01), rewrites Location to the front door', () => {

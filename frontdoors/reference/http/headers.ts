@@ -12,6 +12,13 @@ const HOP_BY_HOP = new Set([
   'expect', 'host', 'http2-settings',
 ]);
 
+/**
+ * What the hop cannot carry even when told to keep hop-by-hop headers (defect `keep-hop-headers`):
+ * undici, the hop's HTTP client, refuses Transfer-Encoding, Keep-Alive, Upgrade and Expect and keeps
+ * Connection for itself; Host is the target's.
+ */
+const UNSENDABLE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect', 'host', 'http2-settings']);
+
 function connectionTokens(get: (name: string) => string | undefined): Set<string> {
   return new Set((get('connection') ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean));
 }
@@ -28,6 +35,11 @@ export interface HopRequestHeaderOptions {
   passAuthorization?: boolean;
   /** Drop the body framing headers (a bodiless NTLM NEGOTIATE request). */
   noBody?: boolean;
+  /**
+   * Defect `keep-hop-headers` (SEC-01 broken on purpose): forward hop-by-hop and Connection-named
+   * headers (all but UNSENDABLE) and replace the client's X-Forwarded-For instead of appending to it.
+   */
+  keepHopByHop?: boolean;
 }
 
 /** The request headers for the hop, as a flat name/value array (undici accepts it). */
@@ -36,24 +48,30 @@ export function hopRequestHeaders(rawHeaders: readonly string[], o: HopRequestHe
     for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === n) return rawHeaders[i + 1];
     return undefined;
   };
-  const named = connectionTokens(get);
+  const named = o.keepHopByHop ? new Set<string>() : connectionTokens(get);
+  const skip = o.keepHopByHop ? UNSENDABLE : HOP_BY_HOP;
+  // RFC 9112 6.1: "A sender MUST NOT send a Content-Length header field in any message that contains a
+  // Transfer-Encoding header field." Node refuses such a request before it gets here, except under the
+  // defect `lenient-framing`, where the body Node hands over is the Transfer-Encoding's.
+  const chunkedIn = get('transfer-encoding') !== undefined;
   const out: string[] = ['host', o.host];
   let xff: string | undefined;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
     const lower = name.toLowerCase();
     const value = rawHeaders[i + 1] ?? '';
-    if (HOP_BY_HOP.has(lower) || named.has(lower)) continue;
+    if (skip.has(lower) || named.has(lower)) continue;
     if (lower === 'authorization' && !o.passAuthorization) continue;
     if (lower === 'cookie') continue;
     if (lower === 'x-forwarded-for') {
       xff = xff ? `${xff}, ${value}` : value;
       continue;
     }
+    if (lower === 'content-length' && chunkedIn) continue;
     if (o.noBody && (lower === 'content-length' || lower === 'content-type')) continue;
     out.push(name, value);
   }
-  out.push('X-Forwarded-For', xff ? `${xff}, ${o.clientIp}` : o.clientIp);
+  out.push('X-Forwarded-For', xff && !o.keepHopByHop ? `${xff}, ${o.clientIp}` : o.clientIp);
   if (o.authorization) out.push('Authorization', o.authorization);
   if (o.cookie) out.push('Cookie', o.cookie);
   return out;

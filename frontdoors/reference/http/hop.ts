@@ -77,7 +77,14 @@ export class Hop {
   readonly agent: Agent;
   readonly ntlm: NtlmClientPool;
 
-  constructor(readonly connector: buildConnector.connector, readonly timeouts: { headersTimeout: number; bodyTimeout: number }) {
+  /**
+   * @param opts.keepHopHeaders defect `keep-hop-headers`: hop-by-hop headers forwarded, X-Forwarded-For replaced.
+   */
+  constructor(
+    readonly connector: buildConnector.connector,
+    readonly timeouts: { headersTimeout: number; bodyTimeout: number },
+    readonly opts: { keepHopHeaders?: boolean } = {},
+  ) {
     this.agent = new Agent({ connect: connector, connections: 64, keepAliveTimeout: 30_000, ...timeouts });
     this.ntlm = new NtlmClientPool(connector, timeouts);
   }
@@ -101,7 +108,7 @@ export class Hop {
   }
 
   #stream(dispatcher: Dispatcher, c: HopCall, authorization: string | null): Promise<ForwardResult> {
-    const headers = hopRequestHeaders(c.req.rawHeaders, { host: c.target.host, authorization, cookie: c.cookie, clientIp: c.clientIp, passAuthorization: c.auth === 'pass' });
+    const headers = hopRequestHeaders(c.req.rawHeaders, { host: c.target.host, authorization, cookie: c.cookie, clientIp: c.clientIp, passAuthorization: c.auth === 'pass', keepHopByHop: this.opts.keepHopHeaders });
     return forward({
       dispatcher, origin: c.target.origin, method: c.method, path: c.path, headers, body: c.body, res: c.res,
       headersTimeoutMs: c.headersTimeoutMs, bodyTimeoutMs: this.timeouts.bodyTimeout,
@@ -122,7 +129,7 @@ export class Hop {
     const { client, key } = this.ntlm.acquire(c.target.origin, creds.samAccountName);
     let healthy = true;
     try {
-      const h1 = hopRequestHeaders(c.req.rawHeaders, { host: c.target.host, authorization: `NTLM ${negotiateMessage().toString('base64')}`, cookie: c.cookie, clientIp: c.clientIp, noBody: true });
+      const h1 = hopRequestHeaders(c.req.rawHeaders, { host: c.target.host, authorization: `NTLM ${negotiateMessage().toString('base64')}`, cookie: c.cookie, clientIp: c.clientIp, noBody: true, keepHopByHop: this.opts.keepHopHeaders });
       const t1 = await client.request({ path: c.path, method: c.method as Dispatcher.HttpMethod, headers: h1, body: null, headersTimeout: c.headersTimeoutMs, bodyTimeout: this.timeouts.bodyTimeout });
       const body1 = await readLimited(t1.body, 64 * 1024);
       const offers = ([] as string[]).concat(t1.headers['www-authenticate'] ?? []);

@@ -145,10 +145,11 @@ async function signIn(ctx: FrontContext, r: RequestInfo, session: OwaSession, ta
 
 /**
  * The Cookie header for a hop to `fqdn`: never the front door's own, never one another CAS set (the
- * defect `leak-ru1-cookie` sends those too: a newer user-context cookie then reaches an older CAS).
+ * defects `leak-ru1-cookie` and `forward-foreign-cookies`, one behaviour under two names, send those
+ * too: a newer user-context cookie then reaches an older CAS).
  */
 function cookieFor(ctx: FrontContext, r: RequestInfo, session: OwaSession | undefined, fqdn: string, fresh: boolean): string | null {
-  const leak = has(ctx, 'leak-ru1-cookie');
+  const leak = has(ctx, 'leak-ru1-cookie') || has(ctx, 'forward-foreign-cookies');
   const pairs = parseCookieHeader(r.req.headers.cookie).filter(([n]) => n !== SESSION_COOKIE && (leak || !session?.cookieOwner.has(n) || session.cookieOwner.get(n) === fqdn));
   const own = session?.targetCookies.get(fqdn) ?? [];
   const out = new Map<string, string>(pairs);

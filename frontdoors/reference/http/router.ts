@@ -63,9 +63,12 @@ function requestUrl(req: FrontRequest, host: string): URL {
   }
 }
 
-/** Hardened (SEC-01): a Host or absolute URI outside the front door's names is refused (no open proxy). */
+/**
+ * Hardened (SEC-01): a Host or absolute URI outside the front door's names is refused (no open proxy).
+ * The defect `keep-hop-headers` drops the check: such a request is served as if addressed to the front door.
+ */
 function checkAddress(ctx: FrontContext, req: FrontRequest, url: URL, host: string, allowed: Set<string>): void {
-  if (!ctx.settings.hardened) return;
+  if (!ctx.settings.hardened || has(ctx, 'keep-hop-headers')) return;
   const name = host.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
   if (!allowed.has(name)) throw new BadRequestError(`${name} is not a name of this front door`, 421);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(req.url ?? '') && !allowed.has(url.hostname.toLowerCase())) throw new BadRequestError(`${url.hostname} is not a name of this front door`, 421);

@@ -17,7 +17,7 @@ import type { Socket } from 'node:net';
 import type { Limits } from '../options.ts';
 import type { Logger } from '../log.ts';
 import { RAW_METHOD, serveRaw } from './raw-rpc.ts';
-import type { FrontRequest, FrontResponse } from './front-types.ts';
+import { sendText, type FrontRequest, type FrontResponse } from './front-types.ts';
 
 export interface HttpsListenerOptions {
   host: string;
@@ -59,15 +59,36 @@ function adopt(socket: Socket): boolean {
   }
 }
 
+/** RFC 9110 5.5 field-value characters: VCHAR, obs-text, SP, HTAB. */
+const BAD_FIELD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/**
+ * Under the defect `lenient-framing` Node's lenient parser (llhttp's lenient flags, all or nothing) also
+ * lets control characters through in header values; refuse those here as the strict parser would, so
+ * the defect stays about message framing (SEC-02) and does not also break SEC-04's malformed heads.
+ */
+function refuseBadValues(handler: HttpsListenerOptions['handler']): HttpsListenerOptions['handler'] {
+  return (req, res) => {
+    for (let i = 1; i < req.rawHeaders.length; i += 2) {
+      if (BAD_FIELD_VALUE.test(req.rawHeaders[i]!)) {
+        req.resume();
+        return sendText(res, 400, 'Bad Request', ['Connection', 'close']);
+      }
+    }
+    handler(req, res);
+  };
+}
+
 export async function listenHttps(o: HttpsListenerOptions): Promise<RunningListener> {
   const sockets = new Set<Socket>();
+  const handle = o.limits.lenientFraming ? refuseBadValues(o.handler) : o.handler;
   const http = createHttpServer(
     {
       maxHeaderSize: o.limits.maxHeaderBytes, headersTimeout: o.limits.headersTimeoutMs, requestTimeout: 0, keepAliveTimeout: 120_000, connectionsCheckingInterval: 1_000,
       // Defect `lenient-framing` only (SEC-02): llhttp's lenient flags accept Content-Length with Transfer-Encoding.
       ...(o.limits.lenientFraming ? { insecureHTTPParser: true } : {}),
     },
-    (req, res) => o.handler(req, res as unknown as FrontResponse),
+    (req, res) => handle(req, res as unknown as FrontResponse),
   );
   http.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
     // An RPC_IN_DATA/RPC_OUT_DATA on a connection Node's parser already serves: take the connection over.

@@ -48,7 +48,10 @@ export async function loginAndConnect(ctx: MailContext, protocol: MailProtocol, 
   let attempts;
   try {
     attempts = mailAttempts(await ctx.view(), protocol, user, {
-      clientEncrypted, hardened: ctx.settings.hardened, reversed: d.has('mail-order-reversed'), ignoreOutOfService: d.has('ignore-out-of-service'),
+      clientEncrypted,
+      // Defect `mail-no-hardening` (MAIL-07/08): the hardened add-on's mail routing is left out.
+      hardened: ctx.settings.hardened && !d.has('mail-no-hardening'),
+      reversed: d.has('mail-order-reversed'), ignoreOutOfService: d.has('ignore-out-of-service'), wrongSite: d.has('mail-wrong-site'),
       affinity: ctx.affinity,
     });
   } catch (err) {

@@ -38,6 +38,12 @@ describe('Outlook Anywhere and EWS', () => {
   it('OAB goes to a web distribution point of the front door site, the mailbox version first', () => {
     expect(fqdns(decide(view, 'oab', user('blue')))).toEqual(['cas2010.site1.contoso.lab']);
   });
+  it('the ews-local-site and oab-mailbox-site defects swap the sites of EWS and OAB', () => {
+    const defects = new Set(['ews-local-site', 'oab-mailbox-site'] as const);
+    expect(fqdns(decide(view, 'ews', user('blue'), { defects }))).toEqual(['cas2010.site1.contoso.lab']);
+    expect(fqdns(decide(view, 'ews', user('grey'), { defects }))).toEqual(['cas2007.site1.contoso.lab']);
+    expect(fqdns(decide(view, 'oab', user('blue'), { defects }))).toEqual(['cas2010a.site3.contoso.lab', 'cas2010b.site3.contoso.lab']);
+  });
 });
 
 describe('OWA', () => {

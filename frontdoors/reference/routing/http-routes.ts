@@ -66,14 +66,16 @@ export function decide(view: OrgView, protocol: HttpProtocol, user: DirUser, o: 
       return proxy(casIn(view, site, v).filter((s) => s.vdirs.rpc.enabled), `001 Outlook Anywhere: Exchange ${v} mailbox in ${site}`);
     case 'ews':
       // 001 EWS: Red -> "an Exchange 2010 Client Access server within the local site"; Blue -> "located in Site3".
+      if (has(o, 'ews-local-site')) return proxy(casIn(view, view.frontDoorSite, v), 'defect ews-local-site');
       return proxy(casIn(view, site, v), `001 EWS: Exchange ${v} mailbox in ${site}`);
     case 'oab':
       // 001 OAB: "proxy the request to any Client Access server within the local site that is a web
       // distribution point for the Offline Address Book in question". The mailbox's version first.
       {
-        const wdp = casIn(view, view.frontDoorSite).filter((s) => s.vdirs.oab.webDistributionPoint !== false);
+        const wdpSite = has(o, 'oab-mailbox-site') ? site : view.frontDoorSite;
+        const wdp = casIn(view, wdpSite).filter((s) => s.vdirs.oab.webDistributionPoint !== false);
         const same = wdp.filter((s) => s.product === v);
-        return proxy(same.length ? same : wdp, '001 OAB: a web distribution point in the front door\'s site');
+        return proxy(same.length ? same : wdp, has(o, 'oab-mailbox-site') ? 'defect oab-mailbox-site' : '001 OAB: a web distribution point in the front door\'s site');
       }
     case 'eas':
       if (v === 2007) {

@@ -37,6 +37,11 @@ describe('mailAttempts (exchange2013: one connection)', () => {
     expect(mailAttempts(view, 'imap4', user('grey'), { clientEncrypted: false })[0]).toMatchObject({ host: 'cas2007.site3.contoso.lab', method: 'plain' });
     expect(mailAttempts(view, 'imap4', user('purple'), { clientEncrypted: true })[0]).toMatchObject({ host: 'cas2007.site1.contoso.lab', method: 'ssl' });
   });
+  it('the mail-wrong-site defect sends every mailbox to the front door\'s site (Site1), same method order', () => {
+    expect(mailAttempts(view, 'imap4', user('blue'), { clientEncrypted: true, wrongSite: true })[0]).toMatchObject({ host: 'cas2010.site1.contoso.lab', method: 'ssl' });
+    expect(mailAttempts(view, 'pop3', user('grey'), { clientEncrypted: true, wrongSite: true })[0]).toMatchObject({ host: 'cas2007.site1.contoso.lab', method: 'ssl' });
+    expect(mailAttempts(view, 'pop3', user('orange'), { clientEncrypted: false, wrongSite: true })[0]!.server.site).toBe('Site1');
+  });
   it('the mail-order-reversed defect changes the first choice', () => {
     expect(mailAttempts(view, 'imap4', user('blue'), { clientEncrypted: false, reversed: true })[0]!.method).toBe('tls');
   });

@@ -37,6 +37,8 @@ export interface MailRouteOptions {
   reversed?: boolean;
   /** Defect `ignore-out-of-service`. */
   ignoreOutOfService?: boolean;
+  /** Defect `mail-wrong-site`: the front door's own site instead of the mailbox's. */
+  wrongSite?: boolean;
   affinity?: AffinityTable;
 }
 
@@ -46,10 +48,13 @@ export function methodOrder(clientEncrypted: boolean, reversed = false): MailMet
   return reversed ? order.reverse() : order;
 }
 
-/** Every endpoint a mailbox's site offers for the protocol, before any ordering. */
-export function mailEndpointsFor(view: OrgView, protocol: MailProtocol, user: DirUser, ignoreOutOfService = false): MailAttempt[] {
+/**
+ * Every endpoint a mailbox's site offers for the protocol, before any ordering. `site` replaces the
+ * mailbox's site for the defect `mail-wrong-site` only.
+ */
+export function mailEndpointsFor(view: OrgView, protocol: MailProtocol, user: DirUser, ignoreOutOfService = false, site = user.site): MailAttempt[] {
   const out: MailAttempt[] = [];
-  for (const s of casIn(view, user.site, user.mailboxVersion)) {
+  for (const s of casIn(view, site, user.mailboxVersion)) {
     const svc = s[protocol];
     if (!svc?.enabled || (s.isOutOfService && !ignoreOutOfService)) continue;
     for (const e of svc.internalConnectionSettings) {
@@ -65,7 +70,7 @@ export function mailEndpointsFor(view: OrgView, protocol: MailProtocol, user: Di
  * mailAttempts(view, 'imap4', blue, { clientEncrypted: false })[0].method // 'plain' where Site3 offers one
  */
 export function mailAttempts(view: OrgView, protocol: MailProtocol, user: DirUser, o: MailRouteOptions): MailAttempt[] {
-  let endpoints = mailEndpointsFor(view, protocol, user, o.ignoreOutOfService);
+  let endpoints = mailEndpointsFor(view, protocol, user, o.ignoreOutOfService, o.wrongSite ? view.frontDoorSite : user.site);
   if (o.hardened) {
     // MAIL-07: no credentials in cleartext to a target that refuses plaintext login, and no encrypted
     // session carried on plaintext while an encrypted method is offered.

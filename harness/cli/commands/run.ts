@@ -21,6 +21,13 @@ import { LabError } from '../../errors.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
+/** Which suite file holds each area's rules (suites/, one file per area). */
+const AREA_FILES: Record<string, string> = {
+  AUTH: 'suites/auth.test.ts', TLS: 'suites/tls.test.ts', AUTOD: 'suites/autodiscover.test.ts', OA: 'suites/outlook-anywhere.test.ts',
+  OWA: 'suites/owa.test.ts', EAS: 'suites/eas.test.ts', EWS: 'suites/ews.test.ts', OAB: 'suites/oab.test.ts', HC: 'suites/health.test.ts',
+  MAIL: 'suites/mail.test.ts', COOK: 'suites/cookies.test.ts', VER: 'suites/versions.test.ts', SEC: 'suites/security.test.ts',
+};
+
 export const runArgs = {
   'front-door': { type: 'string' },
   profile: { type: 'string' },
@@ -39,6 +46,8 @@ export const runArgs = {
   quiet: { type: 'boolean' },
   /** `i/N`: run one shard of the rules and write a vitest blob (merge with `cas-conformance merge`). */
   shard: { type: 'string' },
+  /** Test aid (negative controls): a JSON file { "RULE-ID": ["defect", …] } — each rule runs against its own defects. */
+  'rule-defects': { type: 'string' },
 } as const;
 
 export interface RunRequest {
@@ -56,6 +65,7 @@ export interface RunRequest {
   defects: string[];
   quiet: boolean;
   shard?: string;
+  ruleDefects?: Record<string, string[]>;
   /** Merge vitest blob reports from this directory instead of running (sharded CI). */
   mergeFrom?: string;
 }
@@ -72,7 +82,8 @@ export function parseRunArgs(args: string[]): RunRequest & { list: boolean; base
   if (failOn !== 'fail' && failOn !== 'warn') throw new LabError(`--fail-on must be fail or warn (got "${failOn}")`);
   const repeat = Number(values.repeat ?? 1);
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50) throw new LabError('--repeat must be an integer from 1 to 50');
-  const rules = values.rule ?? [];
+  const ruleDefects = values['rule-defects'] ? (JSON.parse(readFileSync(values['rule-defects'], 'utf8')) as Record<string, string[]>) : undefined;
+  const rules = [...new Set([...(values.rule ?? []), ...Object.keys(ruleDefects ?? {})])];
   for (const id of rules) if (!RULES.some((r) => r.id === id)) throw new LabError(`--rule ${id}: no such rule in RULES.md`);
   return {
     frontDoor: values['front-door'] ?? 'reference',
@@ -89,6 +100,7 @@ export function parseRunArgs(args: string[]): RunRequest & { list: boolean; base
     defects: values.defect ?? [],
     quiet: values.quiet ?? false,
     ...(values.shard ? { shard: values.shard } : {}),
+    ...(ruleDefects ? { ruleDefects } : {}),
     list: values.list ?? false,
     ...(values.baseline ? { baseline: values.baseline } : {}),
   };
@@ -114,6 +126,7 @@ export async function runSuites(r: RunRequest): Promise<ConformanceReport> {
     ...(r.topology ? { topology: r.topology } : {}),
     realtime: r.realtime,
     defects: r.defects,
+    ...(r.ruleDefects ? { ruleDefects: r.ruleDefects } : {}),
     runDir,
     caseTimeoutMs: r.realtime ? 240_000 : 30_000,
   };
@@ -134,8 +147,10 @@ export async function runSuites(r: RunRequest): Promise<ConformanceReport> {
     },
   });
   const filters = r.rules.length ? { testNamePattern: `(^| )(${r.rules.join("|")}) ` } : {};
+  // --rule: only the area files that hold the chosen rules are collected (collecting all of them costs seconds).
+  const files = r.rules.length ? [...new Set(r.rules.map((id) => AREA_FILES[id.split('-')[0]!]).filter((f): f is string => !!f))] : [];
   const blobFile = r.shard ? join(r.outDir, 'blob', `blob-${r.shard.replace('/', '-')}.json`) : null;
-  const vitest = await startVitest('test', [], {
+  const vitest = await startVitest('test', files, {
     config: join(ROOT, 'suites/vitest.config.ts'),
     root: ROOT,
     watch: false,
