@@ -189,6 +189,7 @@ export class MockCas {
               return { ok: true, user: u.samAccountName, messages: u.messages };
             },
             record: opts.record,
+            ntlm: { authenticator: this.ctx.ntlm, passwordOf: (u) => this.ctx.findUser(u)?.password },
             faults: () => opts.faults.mail(protocol, ep.method),
           });
           this.mail.push({ protocol, method: ep.method, logicalPort: ep.port, listener });

@@ -64,6 +64,8 @@ export interface MailListenerOptions {
   login(user: string, password: string): Promise<LoginResult> | LoginResult;
   /** Journal sink (Journal#record). */
   record(event: NewEvent): void;
+  /** SASL NTLM (AUTHENTICATE NTLM / AUTH NTLM): the server's NTLM verifier and the directory's passwords. Absent: NTLM is refused. */
+  ntlm?: { authenticator: import('../auth/ntlm/index.ts').NtlmAuthenticator; passwordOf(user: string): string | undefined };
   faults?: () => MailFaults;
   limits?: MailLimits;
   /**

@@ -18,4 +18,12 @@ export const defects: Record<string, MockDefect> = {
   'mock-no-europe-eas-external': (doc) => {
     for (const s of doc.servers) if (s.site === 'Europe' && s.vdirs?.eas) s.vdirs.eas = { ...s.vdirs.eas, externalUrl: null };
   },
+  /** EAS-07: the Hub EAS vdirs keep (or regain) an InternalURL with Integrated authentication, so User3 is proxied, not refused. */
+  'mock-hub-eas-reachable': (doc) => {
+    for (const s of doc.servers) {
+      if (s.site !== 'Hub' || !s.vdirs) continue;
+      const eas = s.vdirs.eas ?? {};
+      s.vdirs.eas = { ...eas, internalUrl: eas.internalUrl ?? `https://${s.fqdn}/Microsoft-Server-ActiveSync`, auth: ['basic', 'ntlm', 'negotiate'] };
+    }
+  },
 };

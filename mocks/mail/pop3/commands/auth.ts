@@ -1,11 +1,13 @@
 /**
  * AUTH (RFC 5034) with SASL PLAIN, with an initial response or through a `+` continuation
- * (`*` cancels). NTLM and GSSAPI are advertised as Exchange does but not modelled: refused.
+ * (`*` cancels); NTLM through mocks/mail/sasl-ntlm.ts. GSSAPI is advertised as Exchange does but
+ * not modelled: refused.
  */
 import { decodeSaslPlain } from '../../login-policy.ts';
 import { AUTHORIZATION, type Pop3Command } from '../context.ts';
 import { POP3_TEXT } from '../texts.ts';
 import { openMaildrop } from './open-maildrop.ts';
+import { saslNtlm } from '../../sasl-ntlm.ts';
 
 export const auth: Pop3Command = {
   states: AUTHORIZATION,
@@ -13,7 +15,15 @@ export const auth: Pop3Command = {
     const [mechArg, ir, extra] = ctx.args;
     if (!mechArg || extra !== undefined) return ctx.err(POP3_TEXT.protocolError);
     const mech = mechArg.toUpperCase();
-    if (mech === 'NTLM' || mech === 'GSSAPI') return ctx.err(POP3_TEXT.logonFailure);
+    if (mech === 'NTLM') {
+      const r = await saslNtlm(ctx.options, ctx, ir);
+      if (!r.ok) return ctx.err(r.cancelled ? POP3_TEXT.authCancelled : POP3_TEXT.logonFailure);
+      const outcome = await ctx.login(r.user, r.password, 'sasl');
+      if (!outcome.ok) return ctx.err(POP3_TEXT.logonFailure);
+      openMaildrop(ctx.session, outcome.user, outcome.messages);
+      return ctx.ok(POP3_TEXT.authenticated);
+    }
+    if (mech === 'GSSAPI') return ctx.err(POP3_TEXT.logonFailure);
     if (mech !== 'PLAIN') return ctx.err(POP3_TEXT.protocolError);
     let response: string | null = ir === undefined ? null : ir === '=' ? '' : ir;
     if (response === null) {
