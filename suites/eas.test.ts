@@ -7,6 +7,17 @@ import { describe } from 'vitest';
 import { rule } from './support/rule.ts';
 import { easDevice } from './support/eas.ts';
 import { check, hops, userRequests, waitForRequest, hostName } from '../harness/verify/check.ts';
+import type { World } from './support/world.ts';
+
+/**
+ * "proxied to X" means the front door proxied it: X must not have received it from another legacy CAS
+ * relaying it (a front door that hands everything to one CAS of its site, which then proxies on, is not
+ * proxying to the mailbox's site itself). Hops the front-door mock makes (2010/2007 profiles) are its own.
+ */
+function checkNoLegacyRelay(w: World, since: number): void {
+  const relays = hops(w.lab.journal, since).filter((h) => h.server !== w.frontDoorMock);
+  check(relays.length === 0, 'the front door itself reaches the target CAS (no legacy CAS relays the request)', relays.map((h) => `${h.server} relayed to ${h.url}`).join('\n'));
+}
 
 // 001 Figure 1/2: the servers of each site, as the seed's users reach them.
 const CAS2010_SITE1 = 'cas2010.site1.contoso.lab';
@@ -44,6 +55,7 @@ describe('EAS', () => {
     t.observe(`status ${r.status}`);
     check(r.status === 200, 'status 200', `status ${r.status}`);
     await waitForRequest(w.lab.journal, since, (e) => e.server === CAS2010_SITE2 && e.vdir === 'eas' && e.user === 'orange', `Orange's EAS request at ${CAS2010_SITE2}`);
+    checkNoLegacyRelay(w, since);
   });
 
   rule('EAS-03', { quote: 'Exchange 2013 no longer supports the 451 redirect response – Exchange 2013 will always proxy ActiveSync requests.' }, async (t) => {
@@ -58,6 +70,7 @@ describe('EAS', () => {
       check(r.status !== 451, `${type}: not 451`, `${type}: 451 X-MS-Location ${r.headers['x-ms-location']}`);
       check(r.status === 200, `${type}: 200`, `${type}: ${r.status}`);
       await waitForRequest(w.lab.journal, since, (e) => e.server === CAS2010_SITE2 && e.vdir === 'eas' && e.user === 'orange', `${type}: Orange's request at ${CAS2010_SITE2}`);
+      checkNoLegacyRelay(w, since);
     }
   });
 
@@ -73,6 +86,7 @@ describe('EAS', () => {
       t.observe(`status ${r.status}`);
       check(r.status === 200, 'status 200', `status ${r.status}`);
       await waitForRequest(w.lab.journal, since, (e) => HUB.includes(e.server) && e.vdir === 'eas' && e.user === 'user3', 'User3 at a Hub CAS');
+      checkNoLegacyRelay(w, since);
       return;
     }
     t.expect(`Blue proxied to a CAS2010 of Site3 (${CAS2010_SITE3.join(' or ')})`);
@@ -82,6 +96,7 @@ describe('EAS', () => {
     t.observe(`status ${r.status}`);
     check(r.status === 200, 'status 200', `status ${r.status}`);
     await waitForRequest(w.lab.journal, since, (e) => CAS2010_SITE3.includes(e.server) && e.vdir === 'eas' && e.user === 'blue', 'Blue at a Site3 CAS2010');
+    checkNoLegacyRelay(w, since);
   });
 
   rule('EAS-05', { quote: 'The Exchange 2013 Mailbox server will send the request to an Exchange 2007 Client Access server that exists within the mailbox’s site (specifically, the InternalURL value of the Microsoft-Server-ActiveSync virtual directory on CAS2007)' }, async (t) => {
@@ -98,6 +113,7 @@ describe('EAS', () => {
       t.observe(`${name}: reached ${e.server} with Host ${e.host}`);
       check(hostName(e.host) === host, `Host ${host}`, `Host ${e.host}`);
       check(r.status === 200, 'status 200', `status ${r.status}`);
+      checkNoLegacyRelay(w, since);
     }
   });
 
@@ -139,6 +155,7 @@ describe('EAS', () => {
       t.observe(`status ${r.status}`);
       check(r.status === 200, 'status 200', `status ${r.status}`);
       await waitForRequest(w.lab.journal, since, (e) => e.server === CAS2010_SITE1 && e.vdir === 'eas' && e.user === 'red', `Red at ${CAS2010_SITE1}`);
+      checkNoLegacyRelay(w, since);
       return;
     }
     // 001 (first half) / 003: the mailbox is in the front door's own site: served locally.

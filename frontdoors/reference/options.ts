@@ -36,6 +36,8 @@ export const DEFECTS = [
   'ews-local-site',
   'oab-mailbox-site',
   'forward-foreign-cookies',
+  'eas-local-site',
+  'eas-answer-locally',
 ] as const;
 export type Defect = (typeof DEFECTS)[number];
 

@@ -40,7 +40,8 @@ export function runControls(group: Omit<ControlRow, 'rules' | 'why' | 'defects'>
   const out = mkdtempSync(join(tmpdir(), 'cas-control-'));
   const defectsFile = join(out, 'rule-defects.json');
   writeFileSync(defectsFile, JSON.stringify(ruleDefects));
-  const args = [join(ROOT, 'bin/cas-conformance.js'), 'run', '--quiet', '--profile', group.profile, '--out', out, '--rule-defects', defectsFile,
+  // --fail-on warn: a recommended rule's `warn` must make the run fail too, or a control of S rules could never show.
+  const args = [join(ROOT, 'bin/cas-conformance.js'), 'run', '--quiet', '--fail-on', 'warn', '--profile', group.profile, '--out', out, '--rule-defects', defectsFile,
     ...(group.build ? ['--build', group.build] : []), ...(group.hardened ? ['--hardened'] : []), ...(group.frontDoor ? ['--front-door', group.frontDoor] : [])];
   return new Promise((resolvePromise) => {
     execFile(process.execPath, args, { cwd: ROOT, timeout: timeoutMs, env: { ...process.env, CAS_RUN_OPTIONS: '' } }, (err, stdout, stderr) => {

@@ -122,6 +122,9 @@ async function proxyProtocol(ctx: FrontContext, r: RequestInfo, protocol: Exclud
   const view = await ctx.view();
   const q = r.url.searchParams;
   const deviceId = protocol === 'eas' ? q.get('DeviceId') : null;
+  if (protocol === 'eas' && r.method === 'OPTIONS' && has(ctx, 'eas-answer-locally') && creds.user.mailboxVersion === 2010 && creds.user.site === view.frontDoorSite) {
+    return answerEasOptions(r);
+  }
   const d = decide(view, protocol, creds.user, { defects: ctx.settings.defects, deviceType: q.get('DeviceType') });
   r.note.why = d.why;
   switch (d.kind) {
@@ -164,6 +167,22 @@ async function proxyProtocol(ctx: FrontContext, r: RequestInfo, protocol: Exclud
     cookieRewriteDomain: has(ctx, 'cookie-rewrite') ? `.${server.fqdn.split('.').slice(-2).join('.')}` : undefined,
   });
   r.note.hopAuth = result.hopAuth;
+}
+
+/**
+ * Defect `eas-answer-locally` (EAS-08): the front door answers a local 2010 mailbox's EAS OPTIONS itself
+ * with Exchange 2010 SP1+'s OPTIONS headers (PROTOCOL-FACTS) instead of proxying it to a CAS2010 of its site.
+ */
+function answerEasOptions(r: RequestInfo): void {
+  r.note.decision = 'answered';
+  r.note.why = 'defect eas-answer-locally';
+  r.req.resume();
+  r.res.writeHead(200, 'OK', [
+    'Allow', 'OPTIONS,POST', 'Public', 'OPTIONS,POST', 'MS-Server-ActiveSync', '14.2', 'MS-ASProtocolVersions', '2.0,2.1,2.5,12.0,12.1,14.0,14.1',
+    'MS-ASProtocolCommands', 'Sync,SendMail,SmartForward,SmartReply,GetAttachment,GetHierarchy,CreateCollection,DeleteCollection,MoveCollection,FolderSync,FolderCreate,FolderDelete,FolderUpdate,MoveItems,GetItemEstimate,MeetingResponse,Search,Settings,Ping,ItemOperations,Provision,ResolveRecipients,ValidateCert',
+    'Cache-Control', 'private', 'Content-Length', '0',
+  ]);
+  r.res.end();
 }
 
 /** Defect `no-auth`: relay a request nobody authenticated to a CAS of the front door's site. */

@@ -38,6 +38,13 @@ describe('Outlook Anywhere and EWS', () => {
   it('OAB goes to a web distribution point of the front door site, the mailbox version first', () => {
     expect(fqdns(decide(view, 'oab', user('blue')))).toEqual(['cas2010.site1.contoso.lab']);
   });
+  it('the eas-local-site defect sends EAS to the front door\'s site (Blue to CAS2010 Site1, Grey to CAS2007 Site1)', () => {
+    const defects = new Set(['eas-local-site'] as const);
+    expect(fqdns(decide(view, 'eas', user('blue'), { defects }))).toEqual(['cas2010.site1.contoso.lab']);
+    const grey = decide(view, 'eas', user('grey'), { defects });
+    expect(fqdns(grey)).toEqual(['cas2007.site1.contoso.lab']);
+    expect(grey.kind === 'proxy' && grey.via).toBe('internal-url');
+  });
   it('the ews-local-site and oab-mailbox-site defects swap the sites of EWS and OAB', () => {
     const defects = new Set(['ews-local-site', 'oab-mailbox-site'] as const);
     expect(fqdns(decide(view, 'ews', user('blue'), { defects }))).toEqual(['cas2010.site1.contoso.lab']);

@@ -78,6 +78,11 @@ export function decide(view: OrgView, protocol: HttpProtocol, user: DirUser, o: 
         return proxy(same.length ? same : wdp, has(o, 'oab-mailbox-site') ? 'defect oab-mailbox-site' : '001 OAB: a web distribution point in the front door\'s site');
       }
     case 'eas':
+      if (has(o, 'eas-local-site')) {
+        const local = casIn(view, view.frontDoorSite, v);
+        const pool = v === 2007 ? local.filter((s) => s.vdirs.eas.labInternalUrl) : local;
+        return proxy(pool.length ? pool : local, 'defect eas-local-site', v === 2007 ? 'internal-url' : 'fqdn');
+      }
       if (v === 2007) {
         // 001 (update of 3/25/2014): "an Exchange 2007 Client Access server that exists within the mailbox's
         // site (specifically, the InternalURL value of the Microsoft-Server-ActiveSync virtual directory on CAS2007)".
