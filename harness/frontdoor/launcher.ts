@@ -50,6 +50,12 @@ export interface FrontDoorLauncher {
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
+// One exit hook for every spawned candidate (a hook per child trips Node's listener-leak warning).
+const liveChildren = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of liveChildren) c.kill('SIGKILL');
+});
+
 /** Build the contract for a candidate from a running lab. */
 export function contractFor(lab: Lab, o: LaunchOptions, runDir: string): FrontDoorContract {
   mkdirSync(runDir, { recursive: true });
@@ -117,7 +123,8 @@ export async function spawnCandidate(name: string, launcher: string, command: st
   child.stderr!.on('data', keep);
   child.on('error', (e) => (exit = `could not start ${command}: ${e.message}`));
   child.on('exit', (code, signal) => (exit = exit ?? `exit code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''}; last output:\n${output.slice(-2000)}`));
-  process.once('exit', () => child.kill('SIGKILL'));
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
   try {
     await waitForListening(contract.listenAddress, contract.ports.https, o.startTimeoutMs ?? 20_000, () => exit);
   } catch (err) {

@@ -68,7 +68,6 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
     throw new LabError(`topology ${base} for ${run.profile}: ${(err as Error).message}`, { cause: err });
   }
   const lab = await startLab({ topology });
-  process.once('exit', () => void lab.stop());
   const launcher = resolveLauncher(run.frontDoor);
   let candidate: CandidateHandle;
   try {
@@ -83,7 +82,6 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
     if (err instanceof LabError) throw err;
     throw new FrontDoorLaunchError(`${launcher.name}: ${(err as Error).message}`, { cause: err });
   }
-  process.once('exit', () => void candidate.stop());
   ignoreCandidateProbes(candidate.healthCheckUserAgents ?? []);
   try {
     mkdirSync(run.runDir, { recursive: true });
