@@ -11,7 +11,7 @@ import { request, type Dispatcher } from 'undici';
 export interface TranscriptEntry {
   dir: 'C' | 'S' | 'note';
   line: string;
-  /** Epoch milliseconds when the line was recorded. */
+  /** Milliseconds since the transcript began (the report prints `+<at>ms`). */
   at?: number;
 }
 
@@ -21,11 +21,13 @@ const MAX_LINES = 5000;
 /** A bounded, append-only transcript. */
 export class Transcript {
   readonly entries: TranscriptEntry[] = [];
+  readonly #start = Date.now();
 
   add(dir: TranscriptEntry['dir'], line: string): void {
     if (this.entries.length > MAX_LINES) return;
-    if (this.entries.length === MAX_LINES) return void this.entries.push({ dir: 'note', line: '(transcript truncated)', at: Date.now() });
-    this.entries.push({ dir, line: line.length > 2000 ? `${line.slice(0, 2000)}...` : line, at: Date.now() });
+    const at = Date.now() - this.#start;
+    if (this.entries.length === MAX_LINES) return void this.entries.push({ dir: 'note', line: '(transcript truncated)', at });
+    this.entries.push({ dir, line: line.length > 2000 ? `${line.slice(0, 2000)}...` : line, at });
   }
 
   note(line: string): void {
