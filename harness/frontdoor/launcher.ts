@@ -170,10 +170,19 @@ export function createReferenceFrontDoor(): FrontDoorLauncher {
         };
       }
       const runDir = join(lab.stateDir, 'frontdoor-reference');
-      return spawnCandidate('reference', 'reference', process.execPath, [join(ROOT, 'bin/run-ts.js'), 'frontdoors/reference/main.ts'], lab, o, runDir, {
-        version: '0.1.0',
-        configDigest: digestOf(JSON.stringify({ profile: o.profile, hardened: o.hardened, options: o.options })),
-      });
+      // Ephemeral front-door ports are reserved, not held: another lab on this host may take one first.
+      // Then the reference exits with EADDRINUSE and starts again on fresh ports (bounded: 3 attempts).
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await spawnCandidate('reference', 'reference', process.execPath, [join(ROOT, 'bin/run-ts.js'), 'frontdoors/reference/main.ts'], lab, o, runDir, {
+            version: '0.1.0',
+            configDigest: digestOf(JSON.stringify({ profile: o.profile, hardened: o.hardened, options: o.options })),
+          });
+        } catch (err) {
+          if (attempt >= 3 || !/EADDRINUSE/.test((err as Error).message) || lab.options.ports === 'fixed' || lab.options.ports === 'real') throw err;
+          await lab.rereserveFrontDoor();
+        }
+      }
     },
   };
 }

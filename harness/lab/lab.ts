@@ -143,6 +143,16 @@ export class Lab {
     await Promise.allSettled(closers.map((c) => c()));
   }
 
+  /**
+   * Reserve new free ports for the front door (ephemeral mode): a candidate that lost a reserved port to
+   * another process on this host (EADDRINUSE) is started again on fresh ones.
+   */
+  async rereserveFrontDoor(): Promise<void> {
+    if (this.topology.servers.some((s) => s.address === this.topology.frontDoor.address)) return;
+    await reserveFrontDoor(this, 'ephemeral', 0);
+    writeStateFiles(this);
+  }
+
   /** @internal used by startLab */
   onStop(fn: () => Promise<void>): void {
     this.#closers.push(fn);

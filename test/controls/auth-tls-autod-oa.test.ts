@@ -2,12 +2,9 @@
  * Negative controls of the AUTH, TLS, AUTOD and OA areas (docs/negative-controls/auth-tls-autod-oa.md):
  * each row runs the real CLI against a candidate broken on purpose and requires its rules to come out
  * fail (R) or warn (S). Defects that break different rules independently share a row to keep `npm test`
- * short. A row whose reference defect does not exist yet is a todo, not a failure for another reason.
+ * short.
  */
-import { test } from 'vitest';
 import { negativeControls, type ControlRow } from './run-control.ts';
-import { DEFECTS } from '../../frontdoors/reference/options.ts';
-import { MOCK_DEFECTS } from '../../harness/frontdoor/mock-defects/index.ts';
 
 const rows: ControlRow[] = [
   // exchange2013: the reference front door's named defects.
@@ -24,7 +21,6 @@ const rows: ControlRow[] = [
     rules: ['TLS-01', 'TLS-05', 'OA-01'],
     why: 'every hop goes over plain HTTP (TLS-01); the CAS2007 have no HTTP listener, so Grey\'s EAS to the self-signed CAS2007 Site3 (TLS-05) and Purple\'s Outlook Anywhere (OA-01) fail',
   },
-  // Rows waiting for reference defects (listed in the area's report): todos until DEFECTS has them.
   { profile: 'exchange2013', defects: ['verify-all-certs'], rules: ['TLS-05'], why: 'the hop verifies every CAS certificate against the lab CA, so the self-signed CAS are refused' },
   { profile: 'exchange2013', hardened: true, defects: ['no-cert-check'], rules: ['TLS-07'], why: 'the hop accepts any certificate, so the impostor is trusted' },
   { profile: 'exchange2013', defects: ['autodiscover-local-2010'], rules: ['AUTOD-01', 'AUTOD-04', 'AUTOD-05'], why: 'the front door answers Autodiscover for 2010 mailboxes itself, naming mail for every URL' },
@@ -51,11 +47,5 @@ const rows: ControlRow[] = [
   },
 ];
 
-const known = (d: string) => (DEFECTS as readonly string[]).includes(d) || d in MOCK_DEFECTS;
-const ready = rows.filter((r) => (r.defects ?? []).every(known));
 
-negativeControls('AUTH, TLS, AUTOD, OA', ready);
-
-for (const r of rows.filter((x) => !ready.includes(x))) {
-  test.todo(`${r.rules.join(', ')} under --defect ${(r.defects ?? []).join(',')} (${r.profile}${r.hardened ? ' + hardened' : ''}): waits for reference defect ${(r.defects ?? []).filter((d) => !known(d)).join(', ')}`);
-}
+negativeControls('AUTH, TLS, AUTOD, OA', rows);

@@ -1,16 +1,8 @@
 /**
  * Negative controls for MAIL and SEC (docs/negative-controls/mail-sec.md): every rule must come out
- * `fail` (R) or `warn` (S) under a candidate that breaks it. Rows whose reference defects do not exist
- * yet are listed as skipped tests naming the missing defect, so the gap shows in every test run and
- * closes by itself once frontdoors/reference/options.ts lists the defect.
+ * `fail` (R) or `warn` (S) under a candidate that breaks it.
  */
-import { describe, test } from 'vitest';
 import { negativeControls, type ControlRow } from './run-control.ts';
-import { DEFECTS } from '../../frontdoors/reference/options.ts';
-import { MOCK_DEFECTS } from '../../harness/frontdoor/mock-defects/index.ts';
-
-const known = (d: string) => (DEFECTS as readonly string[]).includes(d) || d in MOCK_DEFECTS;
-const missing = (r: ControlRow) => (r.defects ?? []).filter((d) => !known(d));
 
 /** MAIL-03/04/07/08 at once: reversed order, and the hardened add-on's mail routing switched off. */
 const routing: ControlRow = {
@@ -38,16 +30,5 @@ const rows: ControlRow[] = [
 // Until the routing defects exist, the existing `mail-order-reversed` alone shows MAIL-03/04 failing.
 const fallback: ControlRow = { profile: 'exchange2013', defects: ['mail-order-reversed'], rules: ['MAIL-03', 'MAIL-04'], why: 'methods tried in reverse order (plaintext first for encrypted sessions, TLS first for plaintext ones)' };
 
-const ready = rows.filter((r) => !missing(r).length);
 if (missing(routing).length) ready.unshift(fallback);
-negativeControls('MAIL, SEC', ready);
-
-// Only while some row still waits: an empty describe is an error in vitest.
-const waiting = rows.filter((x) => missing(x).length);
-if (waiting.length) {
-  describe('negative controls waiting for reference defects: MAIL, SEC', () => {
-    for (const r of waiting) {
-      test.skip(`${r.rules.join(', ')} (${r.profile}${r.hardened ? ' + hardened' : ''}): needs reference defect(s) ${missing(r).join(', ')}`, () => {});
-    }
-  });
-}
+negativeControls('MAIL, SEC', rows);

@@ -1,14 +1,10 @@
 /**
  * Negative controls of the OWA, COOK and VER areas (docs/negative-controls/owa-cook-ver.md): each row runs
  * the real CLI against a candidate broken on purpose and requires the rules to come out fail (R) or warn (S).
- * Defects that break different rules independently share a row to keep `npm test` short. A row whose
- * reference defect does not exist yet is listed as a todo. Informational rules (COOK-03, COOK-05, VER-02,
- * OWA-09 in exchange2010) cannot fail: the doc says why.
+ * Defects that break different rules independently share a row to keep `npm test` short. Informational
+ * rules (COOK-03, COOK-05, VER-02, OWA-09 in exchange2010) cannot fail: the doc says why.
  */
-import { test } from 'vitest';
 import { negativeControls, type ControlRow } from './run-control.ts';
-import { DEFECTS } from '../../frontdoors/reference/options.ts';
-import { MOCK_DEFECTS } from '../../harness/frontdoor/mock-defects/index.ts';
 
 const rows: ControlRow[] = [
   {
@@ -50,11 +46,5 @@ const rows: ControlRow[] = [
   },
 ];
 
-const known = (d: string) => (DEFECTS as readonly string[]).includes(d) || d in MOCK_DEFECTS;
-const ready = rows.filter((r) => (r.defects ?? []).every(known));
 
-negativeControls('OWA, COOK, VER', ready);
-
-for (const r of rows.filter((x) => !ready.includes(x))) {
-  test.todo(`${r.rules.join(', ')} under --defect ${(r.defects ?? []).join(',')} (${r.profile}): waits for reference defect ${(r.defects ?? []).filter((d) => !known(d)).join(', ')}`);
-}
+negativeControls('OWA, COOK, VER', rows);

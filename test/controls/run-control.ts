@@ -13,6 +13,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFECTS } from '../../frontdoors/reference/options.ts';
+import { MOCK_DEFECTS } from '../../harness/frontdoor/mock-defects/index.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -86,6 +88,11 @@ export function negativeControls(area: string, rows: ControlRow[]): void {
     for (const row of batch) runs.set(row, start);
   }
   describe(`negative controls: ${area}`, () => {
+    // A control naming a defect nobody implements is no control: it fails here, loudly, not as a todo.
+    test('every defect the controls name exists (reference DEFECTS or in-lab mock defects)', () => {
+      const known = (d: string) => (DEFECTS as readonly string[]).includes(d) || d in MOCK_DEFECTS;
+      expect(rows.flatMap((r) => r.defects ?? []).filter((d) => !known(d))).toEqual([]);
+    });
     for (const row of rows) {
       const label = row.defects?.length ? `--defect ${row.defects.join(',')}` : `--front-door ${row.frontDoor ?? 'reference'}`;
       test(`${row.rules.join(', ')} fail under ${label} (${row.profile}${row.hardened ? ' + hardened' : ''}): ${row.why}`, { timeout: 300_000 }, async () => {
