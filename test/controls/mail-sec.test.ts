@@ -27,8 +27,4 @@ const rows: ControlRow[] = [
   },
 ];
 
-// Until the routing defects exist, the existing `mail-order-reversed` alone shows MAIL-03/04 failing.
-const fallback: ControlRow = { profile: 'exchange2013', defects: ['mail-order-reversed'], rules: ['MAIL-03', 'MAIL-04'], why: 'methods tried in reverse order (plaintext first for encrypted sessions, TLS first for plaintext ones)' };
-
-if (missing(routing).length) ready.unshift(fallback);
 negativeControls('MAIL, SEC', rows);
