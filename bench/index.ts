@@ -56,8 +56,16 @@ async function imapBench(): Promise<void> {
 
 async function frontDoorBench(): Promise<void> {
   const { runFrontDoorBench } = await import('./frontdoor.ts');
-  const r = (await runFrontDoorBench({ seconds: 3 })) as unknown as Record<string, unknown>;
-  console.log(`front door bench: ${JSON.stringify(r)}`);
+  const r = await runFrontDoorBench({ seconds: 3 });
+  const leg = (n: string) => r.legs.find((l) => l.name === n);
+  const ref = leg('reference');
+  const nginx = leg('nginx');
+  line('front door: bare origin', `${leg('origin')?.reqPerSec.toFixed(0)} req/s`, 'baseline', true);
+  if (!ref) return console.log('front door bench: the reference did not run');
+  if (!nginx) return line('front door: reference (nginx not installed)', `${ref.reqPerSec.toFixed(0)} req/s, +${ref.addedP50Us} us p50`, 'n/a', true);
+  line('front door: nginx proxy_pass (32 connections)', `${nginx.reqPerSec.toFixed(0)} req/s, +${nginx.addedP50Us} us p50`, 'baseline', true);
+  line('front door: reference throughput vs nginx', `${ref.reqPerSec.toFixed(0)} req/s = ${(ref.reqPerSec / nginx.reqPerSec).toFixed(2)}x`, '>= 0.5x', ref.reqPerSec / nginx.reqPerSec >= 0.5);
+  line('front door: reference added p50 vs nginx', `+${ref.addedP50Us} us = ${(ref.addedP50Us / Math.max(nginx.addedP50Us, 1)).toFixed(1)}x`, '<= 2x', ref.addedP50Us <= 2 * nginx.addedP50Us);
 }
 
 async function fullRun(): Promise<void> {
