@@ -3,34 +3,29 @@
  * state, and dispatches to the command map (commands/index.ts). Owns no protocol decisions.
  */
 import type { MailConnection } from '../connection.ts';
-import { greet, looksLikeTlsHello } from '../greeting.ts';
 import type { ResolvedLimits } from '../limits.ts';
 import { attemptLogin } from '../login.ts';
 import type { MailListenerOptions } from '../types.ts';
-import { UnitQueue } from '../unit-queue.ts';
+import { LineSession } from '../line-session.ts';
 import { ImapArgumentError, type ImapCommand, type ImapContext, type ImapSessionState } from './context.ts';
 import { ImapFramer, type FramerOutput } from './framer.ts';
 import { ImapParseError, parseCommand, type ParsedCommand } from './parser.ts';
 import { IMAP_TEXT } from './texts.ts';
 
 type Unit = Exclude<FramerOutput, { type: 'continue' }>;
-/** Queued units above which the socket is paused (a client pipelining without reading answers). */
-const QUEUE_HIGH = 32;
 
-export class ImapSession {
+export class ImapSession extends LineSession<Unit> {
   readonly state: ImapSessionState;
-  readonly #queue = new UnitQueue<Unit>();
-  readonly #framer: ImapFramer;
-  #paused = false;
-  #sawInput = false;
+  protected readonly framer: ImapFramer;
 
   constructor(
-    readonly conn: MailConnection,
-    readonly opts: MailListenerOptions,
+    conn: MailConnection,
+    opts: MailListenerOptions,
     readonly commands: Readonly<Record<string, ImapCommand>>,
     limits: ResolvedLimits,
   ) {
-    this.#framer = new ImapFramer(limits, (o) => this.#framed(o));
+    super(conn, opts);
+    this.framer = new ImapFramer(limits, (o) => this.#framed(o));
     this.state = {
       state: 'not-authenticated',
       kind: opts.kind,
@@ -44,52 +39,26 @@ export class ImapSession {
       seen: new Set(),
     };
     conn.attach({
-      onData: (chunk) => this.#onData(chunk),
+      onData: (chunk) => this.onData(chunk),
       onIdle: () => conn.write(`* BYE ${IMAP_TEXT.idleTimeout}\r\n`),
-      onClose: () => this.#queue.close(),
+      onClose: () => this.queue.close(),
     });
   }
 
-  /** Greet, then serve commands until the session ends. Never rejects. */
-  async run(): Promise<void> {
-    try {
-      if (!(await greet(this.conn, this.opts, `* OK ${IMAP_TEXT.greeting}\r\n`))) return;
-      for (;;) {
-        const unit = await this.#queue.next();
-        if (unit === null || !this.conn.isOpen) return;
-        await this.#handle(unit);
-        if (this.conn.congested) await this.conn.waitDrain();
-        if (this.#paused && this.#queue.length < QUEUE_HIGH / 4) {
-          this.#paused = false;
-          this.conn.resumeInput();
-        }
-      }
-    } catch {
-      this.conn.destroy('server-error');
-    }
+  protected greeting(): string {
+    return `* OK ${IMAP_TEXT.greeting}\r\n`;
   }
 
-  #onData(chunk: Buffer): void {
-    if (!this.#sawInput && !this.conn.secure && looksLikeTlsHello(chunk)) {
-      // A TLS client on a plaintext port (say 993 settings pointed at 143): say so and hang up.
-      this.conn.write(`* BAD ${IMAP_TEXT.tlsOnPlaintext}\r\n`);
-      this.conn.end('protocol-error: tls-on-plaintext-port');
-      return;
-    }
-    this.#sawInput = true;
-    this.#framer.feed(chunk);
-    if (!this.#paused && this.#queue.length > QUEUE_HIGH) {
-      this.#paused = true;
-      this.conn.pauseInput();
-    }
+  protected tlsOnPlaintextLine(): string {
+    return `* BAD ${IMAP_TEXT.tlsOnPlaintext}\r\n`;
   }
 
   #framed(o: FramerOutput): void {
     if (o.type === 'continue') this.conn.write(`+ ${IMAP_TEXT.continueLiteral}\r\n`);
-    else this.#queue.push(o);
+    else this.queue.push(o);
   }
 
-  async #handle(unit: Unit): Promise<void> {
+  protected async handle(unit: Unit): Promise<void> {
     if (unit.type === 'too-large') {
       this.conn.noteCommand('?');
       const text = unit.what === 'line' ? IMAP_TEXT.lineTooLong : IMAP_TEXT.literalTooLarge;
@@ -136,7 +105,7 @@ export class ImapSession {
       continuation: (text) => this.conn.write(`+ ${text}\r\n`),
       write: (data) => this.conn.write(data),
       readLine: async () => {
-        const u = await this.#queue.next();
+        const u = await this.queue.next();
         if (!u) return null;
         if (u.type === 'too-large') {
           if (u.fatal) this.conn.end(`protocol-error: ${u.what}-too-large`);
@@ -145,15 +114,8 @@ export class ImapSession {
         return u.parts.map((p) => p.text).join('');
       },
       login: (user, pass, form) => attemptLogin(this.opts, this.conn, user, pass, form),
-      startTls: () => {
-        // RFC 3501 6.2.1 / RFC 2595 3.1: anything the client sent after STARTTLS and before the
-        // handshake is plaintext an attacker could have injected: drop it.
-        this.#framer.reset();
-        this.#queue.clear();
-        this.#sawInput = true;
-        this.#paused = false;
-        return this.conn.startTls();
-      },
+      // RFC 3501 6.2.1 / RFC 2595 3.1: what came after STARTTLS and before the handshake is dropped.
+      startTls: () => this.startTls(),
       close: (reason) => {
         this.state.state = 'logout';
         this.conn.end(reason);

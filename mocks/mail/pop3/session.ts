@@ -3,31 +3,26 @@
  * (commands/index.ts). Owns no protocol decisions.
  */
 import type { MailConnection } from '../connection.ts';
-import { greet, looksLikeTlsHello } from '../greeting.ts';
 import type { ResolvedLimits } from '../limits.ts';
 import { attemptLogin } from '../login.ts';
 import type { MailListenerOptions } from '../types.ts';
-import { UnitQueue } from '../unit-queue.ts';
+import { LineSession } from '../line-session.ts';
 import type { Pop3Command, Pop3Context, Pop3SessionState } from './context.ts';
 import { dotStuff, Pop3Framer, type Pop3Unit } from './framer.ts';
 import { POP3_TEXT } from './texts.ts';
 
-const QUEUE_HIGH = 32;
-
-export class Pop3Session {
+export class Pop3Session extends LineSession<Pop3Unit> {
   readonly state: Pop3SessionState;
-  readonly #queue = new UnitQueue<Pop3Unit>();
-  readonly #framer: Pop3Framer;
-  #paused = false;
-  #sawInput = false;
+  protected readonly framer: Pop3Framer;
 
   constructor(
-    readonly conn: MailConnection,
-    readonly opts: MailListenerOptions,
+    conn: MailConnection,
+    opts: MailListenerOptions,
     readonly commands: Readonly<Record<string, Pop3Command>>,
     limits: ResolvedLimits,
   ) {
-    this.#framer = new Pop3Framer(limits.maxLineBytes, (u) => this.#queue.push(u));
+    super(conn, opts);
+    this.framer = new Pop3Framer(limits.maxLineBytes, (u) => this.queue.push(u));
     this.state = {
       state: 'authorization',
       kind: opts.kind,
@@ -41,47 +36,22 @@ export class Pop3Session {
       deleted: new Set(),
     };
     conn.attach({
-      onData: (chunk) => this.#onData(chunk),
+      onData: (chunk) => this.onData(chunk),
       // RFC 1939 3: an autologout timer closes "without sending any response"; nothing is deleted.
       onIdle: () => {},
-      onClose: () => this.#queue.close(),
+      onClose: () => this.queue.close(),
     });
   }
 
-  /** Greet, then serve commands until the session ends. Never rejects. */
-  async run(): Promise<void> {
-    try {
-      if (!(await greet(this.conn, this.opts, `+OK ${POP3_TEXT.greeting}\r\n`))) return;
-      for (;;) {
-        const unit = await this.#queue.next();
-        if (unit === null || !this.conn.isOpen) return;
-        await this.#handle(unit);
-        if (this.conn.congested) await this.conn.waitDrain();
-        if (this.#paused && this.#queue.length < QUEUE_HIGH / 4) {
-          this.#paused = false;
-          this.conn.resumeInput();
-        }
-      }
-    } catch {
-      this.conn.destroy('server-error');
-    }
+  protected greeting(): string {
+    return `+OK ${POP3_TEXT.greeting}\r\n`;
   }
 
-  #onData(chunk: Buffer): void {
-    if (!this.#sawInput && !this.conn.secure && looksLikeTlsHello(chunk)) {
-      this.conn.write(`-ERR ${POP3_TEXT.tlsOnPlaintext}\r\n`);
-      this.conn.end('protocol-error: tls-on-plaintext-port');
-      return;
-    }
-    this.#sawInput = true;
-    this.#framer.feed(chunk);
-    if (!this.#paused && this.#queue.length > QUEUE_HIGH) {
-      this.#paused = true;
-      this.conn.pauseInput();
-    }
+  protected tlsOnPlaintextLine(): string {
+    return `-ERR ${POP3_TEXT.tlsOnPlaintext}\r\n`;
   }
 
-  async #handle(unit: Pop3Unit): Promise<void> {
+  protected async handle(unit: Pop3Unit): Promise<void> {
     if (unit.type === 'too-long') {
       this.conn.noteCommand('?');
       this.conn.write(`-ERR ${POP3_TEXT.lineTooLong}\r\n`);
@@ -124,7 +94,7 @@ export class Pop3Session {
       },
       continuation: (text) => conn.write(`+ ${text}\r\n`),
       readLine: async () => {
-        const u = await this.#queue.next();
+        const u = await this.queue.next();
         if (!u) return null;
         if (u.type === 'too-long') {
           conn.end('protocol-error: line-too-large');
@@ -133,14 +103,8 @@ export class Pop3Session {
         return u.text;
       },
       login: (user, pass, form) => attemptLogin(this.opts, conn, user, pass, form),
-      startTls: () => {
-        // RFC 2595 4: lines sent after STLS and before the handshake are not to be trusted: drop them.
-        this.#framer.reset();
-        this.#queue.clear();
-        this.#sawInput = true;
-        this.#paused = false;
-        return conn.startTls();
-      },
+      // RFC 2595 4: what came after STLS and before the handshake is dropped.
+      startTls: () => this.startTls(),
       close: (reason) => {
         this.state.state = 'update';
         conn.end(reason);
