@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fillTemplateFile, PUBLISHED_VDIRS, configId, type HopTarget } from '../shared/index.ts';
+import { fillTemplateFile, PUBLISHED_VDIRS, configId, type HopTarget, type HttpProxyConfigInput } from '../shared/index.ts';
 
 export const APACHE_TEMPLATE = join(fileURLToPath(new URL('.', import.meta.url)), 'httpd.conf.tmpl');
 
@@ -16,26 +16,11 @@ export const APACHE_MODULES = [
   'proxy', 'proxy_http', 'proxy_balancer', 'proxy_hcheck', 'slotmem_shm', 'lbmethod_byrequests',
 ] as const;
 
-export interface ApacheConfigInput {
-  runDir: string;
-  listenAddress: string;
-  httpsPort: number;
-  /** Front-door namespaces: the first is ServerName, the rest ServerAlias. */
-  namespaces: string[];
-  certFile: string;
-  keyFile: string;
-  caFile: string;
-  /** Primary first, then backups (frontdoors/shared siteTargets). */
-  targets: HopTarget[];
-  /** true: members by FQDN (a private /etc/hosts resolves them); false: by address. */
-  byName: boolean;
-  healthIntervalMs: number;
+export interface ApacheConfigInput extends HttpProxyConfigInput {
   /** `modules` folder holding mod_proxy.so etc. */
   modulesDir: string;
   /** `User`/`Group` for the workers when httpd starts as root (it refuses to serve as root), else null. */
   runAs: { user: string; group: string } | null;
-  /** Directives appended inside the VirtualHost (admin additions; tests use it for a broken config). */
-  extraConfig?: string;
 }
 
 /**

@@ -6,26 +6,12 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fillTemplateFile, PUBLISHED_VDIRS, configId, type HopTarget } from '../shared/index.ts';
+import { fillTemplateFile, PUBLISHED_VDIRS, configId, type HopTarget, type HttpProxyConfigInput } from '../shared/index.ts';
 
 export const CADDY_TEMPLATE = join(fileURLToPath(new URL('.', import.meta.url)), 'Caddyfile.tmpl');
 
-export interface CaddyConfigInput {
-  runDir: string;
-  listenAddress: string;
-  httpsPort: number;
-  namespaces: string[];
-  certFile: string;
-  keyFile: string;
-  caFile: string;
-  /** Primary first, then backups. */
-  targets: HopTarget[];
-  /** true: upstreams by FQDN (private /etc/hosts); false: by address (SNI and Host then carry the address). */
-  byName: boolean;
-  healthIntervalMs: number;
-  /** Directives added at the end of the site block. */
-  extraConfig?: string;
-}
+/** Caddy needs nothing beyond the common reverse-proxy input. */
+export type CaddyConfigInput = HttpProxyConfigInput;
 
 /**
  * Health probe per vdir. Caddy 2.6 probes with GET only and accepts one status class: the class a

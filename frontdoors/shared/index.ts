@@ -13,3 +13,4 @@ export { configDigest } from './digest.ts';
 export { fetchDirectory, checkCredentials } from './directory-fetch.ts';
 export { siteTargets, toHopTarget, hostsMap, configId, PUBLISHED_VDIRS, type HopTarget } from './targets.ts';
 export type * from './directory-types.ts';
+export type { HttpProxyConfigInput } from './http-proxy-input.ts';

@@ -10,7 +10,7 @@ import type { Lab } from '../../lab/lab.ts';
 import { contractFor, type LaunchOptions } from '../launcher.ts';
 import type { FrontDoorContract } from '../../topology/contract.ts';
 import { FrontDoorLaunchError } from '../../errors.ts';
-import { AdapterError, fetchDirectory, findBinary, hostsMap, runProcess, siteTargets, type DirectorySnapshot, type HopTarget } from '../../../frontdoors/shared/index.ts';
+import { AdapterError, fetchDirectory, findBinary, hostsMap, runProcess, siteTargets, type DirectorySnapshot, type HopTarget, type HttpProxyConfigInput } from '../../../frontdoors/shared/index.ts';
 
 export interface LaunchContext {
   runDir: string;
@@ -86,4 +86,24 @@ export async function versionOf(bin: string, args: string[], pattern: RegExp, en
   const r = await runProcess(bin, args, { timeoutMs: 10_000, ...(env ? { env } : {}) });
   const m = pattern.exec(`${r.stdout}\n${r.stderr}`);
   return m?.[1]?.trim() ?? null;
+}
+
+/**
+ * The reverse-proxy config input every HTTP adapter builds the same way from its launch context
+ * (frontdoors/shared HttpProxyConfigInput); adapters add their own fields beside it.
+ */
+export function httpProxyInput(c: LaunchContext, byName: boolean, o: LaunchOptions, extraConfig?: string): HttpProxyConfigInput {
+  return {
+    runDir: c.runDir,
+    listenAddress: c.contract.listenAddress,
+    httpsPort: c.contract.ports.https,
+    namespaces: c.dir.frontDoor.namespaces,
+    certFile: c.contract.certFile,
+    keyFile: c.contract.keyFile,
+    caFile: c.contract.caFile,
+    targets: c.targets,
+    byName,
+    healthIntervalMs: o.healthIntervalMs,
+    ...(extraConfig ? { extraConfig } : {}),
+  };
 }

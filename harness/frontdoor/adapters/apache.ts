@@ -11,7 +11,7 @@ import type { FrontDoorLauncher } from '../launcher.ts';
 import { FrontDoorLaunchError } from '../../errors.ts';
 import { assertPortsFree, configDigest } from '../../../frontdoors/shared/index.ts';
 import { renderApacheConfig } from '../../../frontdoors/apache/apache-config.ts';
-import { configTest, launchError, prepareLaunch, requireBinary, versionOf } from './adapter-steps.ts';
+import { configTest, httpProxyInput, launchError, prepareLaunch, requireBinary, versionOf } from './adapter-steps.ts';
 import { privateHosts } from './private-hosts.ts';
 import { startProxyProcess } from './proxy-process.ts';
 
@@ -54,25 +54,16 @@ export function createApacheFrontDoor(opts: ApacheFrontDoorOptions = {}): FrontD
       const bin = requireBinary('apache', ['apache2', 'httpd'], 'apache2', opts.binary);
       const modulesDir = opts.modulesDir ?? MODULE_DIRS.find((d) => existsSync(join(d, 'mod_proxy.so')));
       if (!modulesDir || !existsSync(join(modulesDir, 'mod_proxy.so'))) throw new FrontDoorLaunchError(`apache: no mod_proxy.so in ${opts.modulesDir ?? MODULE_DIRS.join(', ')} (apt-get install apache2)`);
-      const { runDir, contract, dir, targets } = await prepareLaunch(lab, o, 'apache');
+      const launch = await prepareLaunch(lab, o, 'apache');
+      const { runDir, contract, targets } = launch;
       const hosts = await privateHosts(contract.hostsFile, runDir, targets[0]?.fqdn ?? 'localhost');
       const root = process.getuid?.() === 0;
       let text: string;
       try {
         text = renderApacheConfig({
-          runDir,
-          listenAddress: contract.listenAddress,
-          httpsPort: contract.ports.https,
-          namespaces: dir.frontDoor.namespaces,
-          certFile: contract.certFile,
-          keyFile: contract.keyFile,
-          caFile: contract.caFile,
-          targets,
-          byName: hosts.mode === 'namespace',
-          healthIntervalMs: o.healthIntervalMs,
+          ...httpProxyInput(launch, hosts.mode === 'namespace', o, opts.extraConfig),
           modulesDir,
           runAs: root ? workerAccount() : null,
-          ...(opts.extraConfig ? { extraConfig: opts.extraConfig } : {}),
         });
       } catch (err) {
         throw launchError('apache', err);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { FrontDoorLauncher } from '../launcher.ts';
 import { assertPortsFree, configDigest } from '../../../frontdoors/shared/index.ts';
 import { renderCaddyConfig } from '../../../frontdoors/caddy/caddy-config.ts';
-import { configTest, launchError, prepareLaunch, requireBinary, versionOf } from './adapter-steps.ts';
+import { configTest, httpProxyInput, launchError, prepareLaunch, requireBinary, versionOf } from './adapter-steps.ts';
 import { privateHosts } from './private-hosts.ts';
 import { startProxyProcess } from './proxy-process.ts';
 
@@ -30,23 +30,12 @@ export function createCaddyFrontDoor(opts: CaddyFrontDoorOptions = {}): FrontDoo
     name: 'caddy',
     async start(lab, o) {
       const bin = requireBinary('caddy', ['caddy'], 'caddy', opts.binary);
-      const { runDir, contract, dir, targets } = await prepareLaunch(lab, o, 'caddy');
+      const launch = await prepareLaunch(lab, o, 'caddy');
+      const { runDir, contract, targets } = launch;
       const hosts = await privateHosts(contract.hostsFile, runDir, targets[0]?.fqdn ?? 'localhost', { userNamespace: true });
       let text: string;
       try {
-        text = renderCaddyConfig({
-          runDir,
-          listenAddress: contract.listenAddress,
-          httpsPort: contract.ports.https,
-          namespaces: dir.frontDoor.namespaces,
-          certFile: contract.certFile,
-          keyFile: contract.keyFile,
-          caFile: contract.caFile,
-          targets,
-          byName: hosts.mode === 'namespace',
-          healthIntervalMs: o.healthIntervalMs,
-          ...(opts.extraConfig ? { extraConfig: opts.extraConfig } : {}),
-        });
+        text = renderCaddyConfig(httpProxyInput(launch, hosts.mode === 'namespace', o, opts.extraConfig));
       } catch (err) {
         throw launchError('caddy', err);
       }
