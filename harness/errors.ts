@@ -37,3 +37,23 @@ export class ControlApiError extends LabError {
 export class FrontDoorLaunchError extends LabError {
   override readonly code = 'FRONTDOOR_LAUNCH_ERR';
 }
+
+/** The candidate's process exited during the run: every later rule is this error (with its exit code and last output). */
+export class CandidateExitedError extends LabError {
+  override readonly code = 'CANDIDATE_EXITED';
+}
+
+/** A rule hit its case timeout and was cancelled: its clients aborted, its journal window closed. */
+export class RuleCancelledError extends LabError {
+  override readonly code = 'RULE_CANCELLED';
+}
+
+/** A rule body finished without checking any precondition: its pass would be vacuous, so it is no verdict. */
+export class NoPreconditionError extends LabError {
+  override readonly code = 'RULE_NO_PRECONDITION';
+}
+
+/** A precondition the lab (not the candidate) failed to establish: the rule cannot be judged. */
+export class PreconditionLabError extends LabError {
+  override readonly code = 'PRECONDITION_LAB';
+}

@@ -8,6 +8,7 @@ import type { Level, Outcome, RuleResult } from './types.ts';
 /** Error codes of the harness (harness/errors.ts): a test failing with one of these could not judge. */
 export const HARNESS_ERROR_CODES: ReadonlySet<string> = new Set([
   'LAB_ERR', 'TOPOLOGY_ERR', 'PKI_ERR', 'MOCK_START_ERR', 'CONTROL_API_ERR', 'FRONTDOOR_LAUNCH_ERR', 'CANDIDATE_ERR',
+  'HARNESS_OVERLOADED', 'RULE_CANCELLED', 'CANDIDATE_EXITED', 'RULE_NO_PRECONDITION', 'PRECONDITION_LAB',
 ]);
 
 /** A waiver already found to match the rule and candidate (see waivers.ts findWaiver). */

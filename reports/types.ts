@@ -50,6 +50,21 @@ export interface Evidence {
   /** The front-door-to-CAS leg: journal events (JSON objects with kind, server, ...). */
   journal: unknown[];
   notes?: string[];
+  /**
+   * What had to be observed for the verdict to mean anything (the user was served, the failover
+   * happened, the probe was seen), each with whether it was. A missing one is `fail` when the
+   * candidate prevented it (blame candidate) and `error` when the lab did — never `pass`.
+   */
+  preconditions?: Precondition[];
+  /** The harness's own worst lateness while the rule ran (ms), for timing-window rules. */
+  lag?: { maxMs: number; loopDelayP99Ms?: number };
+}
+
+export interface Precondition {
+  what: string;
+  met: boolean;
+  detail: string;
+  blame?: 'candidate' | 'lab';
 }
 
 /** One judged rule. */

@@ -1,22 +1,41 @@
 /**
  * `rule(id, …)`: one vitest test per RULES.md ID, carrying `{ rule }` in its meta (the reporter reads it),
  * skipped as `n/a` when the profile does not judge it, with evidence recorded whatever happens.
- * A candidate that died or never answered turns the case into an `error` (never pass, never fail).
+ *
+ * What makes a verdict one a CI can gate on (issue 10):
+ * - **Preconditions.** A rule says, with `t.require(what, ok, detail)`, what must have been observed for
+ *   its verdict to mean anything (the user was served, the failover happened, the probe was seen). A
+ *   missing one is a `fail` when the candidate prevented it and an `error` when the lab did (`blame:
+ *   'lab'`). A body that finishes without any `t.require` is an `error`, never a pass: the check is
+ *   structural. Every precondition, met or not, is listed in the evidence.
+ * - **Cancellation.** The case timeout aborts `t.signal`, destroys every client agent the rule made
+ *   through its world, and waits (bounded) for the body to stop before the next rule starts; the world
+ *   handed to a cancelled rule refuses new clients.
+ * - **Harness lag.** The worst lateness of the harness's own timers while the rule ran is measured
+ *   (harness/verify/lag.ts) and kept in the evidence; timing rules widen their windows by `t.lag()` and
+ *   call `t.onTime(what, budgetMs)` to turn an overloaded harness into an `error` with the figure.
+ * - **Crashes.** A candidate that exited makes every later rule an `error` "candidate exited (code N)"
+ *   with the tail of its output; the rule that was running says so in its reason.
+ * - **Transport.** A candidate that is running but closes or resets the client's connection is judged
+ *   (`fail`: that is its behaviour); one that refuses connections or never answers is an `error`.
  * @example
- * rule('EAS-03', { quote: 'Exchange 2013 no longer supports the 451 redirect response' }, async (t) => {
+ * rule('EAS-03', {}, async (t) => {
  *   const w = await t.world();
  *   …
- *   t.expectThat('Orange proxied to CAS2010 Site2', …);
+ *   t.require('Orange served by CAS2010 Site2 through the front door', served !== undefined, describeHttp(seen));
+ *   check(status !== 451, 'never 451', `got ${status}`);
  * });
  */
 import { test } from 'vitest';
-import type { Evidence, Level, RuleMeta, TranscriptLine } from '../../reports/types.ts';
+import type { Agent } from 'undici';
+import type { Evidence, Level, Precondition, RuleMeta, TranscriptLine } from '../../reports/types.ts';
 import { ruleMeta } from '../rules.ts';
-import { FrontDoorLaunchError } from '../../harness/errors.ts';
+import { CandidateExitedError, FrontDoorLaunchError, NoPreconditionError, PreconditionLabError, RuleCancelledError } from '../../harness/errors.ts';
 import { world, type World, type WorldSpec } from './world.ts';
 import { runOptions } from './run-options.ts';
 import { levelFor as levelOf } from '../../reports/judge.ts';
 import { CheckFailure } from '../../harness/verify/check.ts';
+import { HarnessOverloadedError, lagMonitor } from '../../harness/verify/lag.ts';
 import type { JournalEvent } from '../../harness/journal/events.ts';
 
 export interface RuleContext {
@@ -24,8 +43,21 @@ export interface RuleContext {
   readonly level: Level;
   readonly profile: ReturnType<typeof runOptions>['profile'];
   readonly hardened: boolean;
-  /** The world this rule runs in (started on first use). */
+  /** Aborted when the case times out or ends: pass it to every client call that takes a signal. */
+  readonly signal: AbortSignal;
+  /** `--slow` factor: multiply every client timeout by it (1 by default). */
+  readonly slow: number;
+  /** The world this rule runs in (started on first use); its agents are the rule's and die with it. */
   world(spec?: WorldSpec): Promise<World>;
+  /**
+   * A precondition: what must have been observed for the verdict to mean anything. Not met: `fail`
+   * (blame 'candidate', the default: the candidate's behaviour prevented it) or `error` (blame 'lab').
+   */
+  require(what: string, ok: boolean, detail: string, opts?: { blame?: 'candidate' | 'lab' }): void;
+  /** The harness's worst lateness (ms) since the rule started (or since `from`, a `performance.now()`). */
+  lag(from?: number): number;
+  /** Throw `error` "harness overloaded: lag N ms" when the harness was later than `budgetMs` since the rule started (or `from`). */
+  onTime(what: string, budgetMs: number, from?: number): void;
   /** What the seed says should be seen (shown as "expected" in the report). */
   expect(text: string): void;
   /** What was seen. */
@@ -37,8 +69,9 @@ export interface RuleContext {
   notApplicable(reason: string): never;
 }
 
-
 const KEEP_KINDS = new Set(['http', 'hop', 'mail', 'eventlog', 'tls']);
+/** How long a cancelled body may take to notice before the next rule starts anyway. */
+const CANCEL_GRACE_MS = 5000;
 
 function journalEvidence(w: World | undefined, since: number): unknown[] {
   if (!w) return [];
@@ -46,25 +79,49 @@ function journalEvidence(w: World | undefined, since: number): unknown[] {
   return events.slice(0, 60);
 }
 
+/** The last candidate that exited in this worker: later rules report it instead of running. */
+let exited: string | null = null;
+
 export function rule(id: string, opts: { quote?: string; timeoutMs?: number }, body: (t: RuleContext) => Promise<void>): void {
   const base = ruleMeta(id);
   const meta: RuleMeta = { ...base, source: { seed: base.source.seed, quote: opts.quote ?? base.source.quote } };
   const run = runOptions();
-  const caseTimeoutMs = opts.timeoutMs ?? run.caseTimeoutMs;
+  const caseTimeoutMs = Math.round((opts.timeoutMs ?? run.caseTimeoutMs) * run.slow);
   // vitest's own timeout is a backstop: the case bound below fires first, so a hang is an `error` with evidence.
-  test(`${id} ${meta.title}`, { meta: { rule: meta }, timeout: caseTimeoutMs + 10_000 }, async (ctx) => {
+  test(`${id} ${meta.title}`, { meta: { rule: meta }, timeout: caseTimeoutMs + CANCEL_GRACE_MS + 10_000 }, async (ctx) => {
     const level = levelOf(meta, run.profile, run.hardened);
     if (level === '-') ctx.skip(`n/a: ${id} is not judged in profile ${run.profile}${run.hardened ? ' + hardened' : ''}`);
     const ev: Evidence = { expected: '', observed: '', client: [], journal: [] };
+    const preconditions: Precondition[] = [];
+    const lag = lagMonitor();
+    const started = lag.now();
+    const abort = new AbortController();
+    const agents = new Set<Agent>();
     let w: World | undefined;
     let since = 0;
     const t: RuleContext = {
-      meta, level, profile: run.profile, hardened: run.hardened,
+      meta, level, profile: run.profile, hardened: run.hardened, signal: abort.signal, slow: run.slow,
       world: async (spec) => {
+        if (abort.signal.aborted) throw new RuleCancelledError(`${id} was cancelled: no new world`);
         const defects = run.ruleDefects?.[id];
-        w = await world(defects ? { ...spec, defects } : spec);
-        since = w.mark();
+        const shared = await world(defects ? { ...spec, defects } : spec);
+        if (!w) since = shared.mark();
+        w = scoped(shared, agents, abort.signal, id);
+        const gone = shared.candidateGone();
+        if (gone) throw new CandidateExitedError(`candidate exited before ${id} (${gone.split('\n')[0]})${tail(gone)}`);
         return w;
+      },
+      require: (what, ok, detail, o = {}) => {
+        const blame = o.blame ?? 'candidate';
+        preconditions.push({ what, met: ok, detail: ok ? detail : detail || 'not observed', blame });
+        if (ok) return;
+        if (blame === 'lab') throw new PreconditionLabError(`precondition not established by the lab: ${what} (${detail || 'not observed'})`);
+        throw new CheckFailure(`precondition: ${what}`, detail || 'not observed');
+      },
+      lag: (from) => lag.maxSince(from ?? started),
+      onTime: (what, budgetMs, from) => {
+        const late = lag.maxSince(from ?? started);
+        if (late > budgetMs) throw new HarnessOverloadedError(late, what);
       },
       expect: (text) => void (ev.expected = ev.expected ? `${ev.expected}\n${text}` : text),
       observe: (text) => void (ev.observed = ev.observed ? `${ev.observed}\n${text}` : text),
@@ -73,34 +130,95 @@ export function rule(id: string, opts: { quote?: string; timeoutMs?: number }, b
       notApplicable: (reason) => ctx.skip(`n/a: ${reason}`),
     };
     let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
     const bound = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new FrontDoorLaunchError(`no verdict within the case timeout of ${caseTimeoutMs} ms: the candidate (or the lab) hangs`)), caseTimeoutMs);
+      timer = setTimeout(() => {
+        timedOut = true;
+        const late = lag.maxSince(started);
+        reject(late > caseTimeoutMs / 4
+          ? new HarnessOverloadedError(late, `${id} within its case timeout of ${caseTimeoutMs} ms`)
+          : new FrontDoorLaunchError(`no verdict within the case timeout of ${caseTimeoutMs} ms: the candidate (or the lab) hangs (harness lag ${Math.round(late)} ms)`));
+      }, caseTimeoutMs);
     });
+    const running = body(t);
     try {
-      await Promise.race([body(t), bound]);
+      if (exited) throw new CandidateExitedError(`candidate exited earlier in this run (${exited.split('\n')[0]})${tail(exited)}`);
+      await Promise.race([running, bound]);
+      if (!preconditions.length) throw new NoPreconditionError(`${id} checked no precondition: a pass would not show that the behaviour it judges happened`);
     } catch (err) {
       if (err instanceof CheckFailure) {
         t.expect(err.expected);
         t.observe(err.actual);
       }
       const gone = w?.candidateGone();
-      if (gone) throw new FrontDoorLaunchError(`the candidate is not running: ${gone}`, { cause: err });
-      if (isCandidateUnreachable(err)) {
+      if (gone) {
+        exited = gone;
+        throw new CandidateExitedError(`the candidate exited while ${id} ran (${gone.split('\n')[0]})${tail(gone)}`, { cause: err });
+      }
+      const transport = transportFailure(err);
+      if (transport === 'closed') {
         const why = w?.candidate.httpUnsupported ? `${w.candidate.httpUnsupported}: ` : '';
-        throw new FrontDoorLaunchError(`${why}the candidate did not answer: ${(err as Error).message}`, { cause: err });
+        throw new CheckFailure('the front door answers the client', `${why}the candidate (running) closed the connection without an answer: ${(err as Error).message}`);
+      }
+      if (transport) {
+        const why = w?.candidate.httpUnsupported ? `${w.candidate.httpUnsupported}: ` : '';
+        throw new FrontDoorLaunchError(`${why}the candidate did not answer (${transport}): ${(err as Error).message}`, { cause: err });
       }
       throw err;
     } finally {
       clearTimeout(timer);
+      abort.abort(new RuleCancelledError(`${id} ended`));
+      for (const a of agents) a.destroy().catch(() => {});
+      if (timedOut) {
+        // Let the cancelled body notice (its agents are gone) before the next rule starts; bounded.
+        let grace: NodeJS.Timeout | undefined;
+        await Promise.race([running.catch(() => {}), new Promise<void>((r) => (grace = setTimeout(r, CANCEL_GRACE_MS)))]);
+        clearTimeout(grace);
+      }
       ev.journal = journalEvidence(w, since);
+      if (preconditions.length) ev.preconditions = preconditions;
+      const late = lag.maxSince(started);
+      ev.lag = { maxMs: Math.round(late), loopDelayP99Ms: Math.round(lag.loopDelay().p99) };
       ctx.task.meta.evidence = ev;
     }
   });
 }
 
-/** Connection refused / reset / timeout talking to the front door: the harness cannot judge. */
-function isCandidateUnreachable(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } } | undefined;
-  const code = e?.code ?? e?.cause?.code;
-  return code === 'ECONNREFUSED' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'CANDIDATE_UNREACHABLE' || code === 'HTTP_CLIENT_TRANSPORT' || code === 'HTTP_CLIENT_TIMEOUT';
+/** The world as one rule sees it: agents it makes are tracked (destroyed when the rule ends); none after. */
+function scoped(w: World, agents: Set<Agent>, signal: AbortSignal, id: string): World {
+  return {
+    ...w,
+    agent: (o) => {
+      if (signal.aborted) throw new RuleCancelledError(`${id} was cancelled: no new client`);
+      const a = w.agent(o);
+      agents.add(a);
+      return a;
+    },
+  };
+}
+
+function tail(reason: string): string {
+  const rest = reason.split('\n').slice(1).join('\n').trim();
+  return rest ? `; last output:\n${rest.slice(-1500)}` : '';
+}
+
+const REFUSED = new Set(['ECONNREFUSED', 'CANDIDATE_UNREACHABLE']);
+const HUNG = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'HTTP_CLIENT_TIMEOUT', 'ETIMEDOUT']);
+const CLOSED = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_TLS_HANDSHAKE', 'ECONNABORTED']);
+
+/** How talking to the front door failed, looking down the cause chain: refused, hung, closed, or not a transport failure. */
+function transportFailure(err: unknown): 'refused' | 'hung' | 'closed' | null {
+  let cur = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
+  let sawTransport = false;
+  for (let depth = 0; depth < 6 && cur && typeof cur === 'object'; depth++) {
+    const code = typeof cur.code === 'string' ? cur.code : '';
+    if (REFUSED.has(code)) return 'refused';
+    if (HUNG.has(code)) return 'hung';
+    if (CLOSED.has(code)) return 'closed';
+    if (code === 'HTTP_CLIENT_TRANSPORT') sawTransport = true;
+    const msg = typeof cur.message === 'string' ? cur.message : '';
+    if (/other side closed|socket hang up|Client network socket disconnected|ECONNRESET/i.test(msg)) return 'closed';
+    cur = cur.cause as typeof cur;
+  }
+  return sawTransport ? 'closed' : null;
 }

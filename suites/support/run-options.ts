@@ -23,6 +23,8 @@ export interface RunOptions {
   runDir: string;
   /** Seconds a case may take before it is an error. */
   caseTimeoutMs: number;
+  /** `--slow FACTOR`: every client timeout and case timeout is multiplied by it (slow CI runners). */
+  slow: number;
 }
 
 export function runOptions(env: NodeJS.ProcessEnv = process.env): RunOptions {
@@ -38,5 +40,6 @@ export function runOptions(env: NodeJS.ProcessEnv = process.env): RunOptions {
     ...(raw.ruleDefects ? { ruleDefects: raw.ruleDefects } : {}),
     runDir: raw.runDir ?? `${process.cwd()}/.cache/run`,
     caseTimeoutMs: raw.caseTimeoutMs ?? 30_000,
+    slow: typeof raw.slow === 'number' && raw.slow >= 1 ? raw.slow : 1,
   };
 }

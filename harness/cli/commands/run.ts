@@ -42,6 +42,8 @@ export const runArgs = {
   list: { type: 'boolean' },
   repeat: { type: 'string' },
   realtime: { type: 'boolean' },
+  /** Multiply every client and case timeout (slow CI runners). */
+  slow: { type: 'string' },
   defect: { type: 'string', multiple: true },
   quiet: { type: 'boolean' },
   /** `i/N`: run one shard of the rules and write a vitest blob (merge with `cas-conformance merge`). */
@@ -62,6 +64,8 @@ export interface RunRequest {
   rules: string[];
   repeat: number;
   realtime: boolean;
+  /** `--slow FACTOR` (>= 1): every client and case timeout is multiplied by it. */
+  slow: number;
   defects: string[];
   quiet: boolean;
   shard?: string;
@@ -82,6 +86,8 @@ export function parseRunArgs(args: string[]): RunRequest & { list: boolean; base
   if (failOn !== 'fail' && failOn !== 'warn') throw new LabError(`--fail-on must be fail or warn (got "${failOn}")`);
   const repeat = Number(values.repeat ?? 1);
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50) throw new LabError('--repeat must be an integer from 1 to 50');
+  const slow = Number(values.slow ?? 1);
+  if (!Number.isFinite(slow) || slow < 1 || slow > 20) throw new LabError(`--slow must be a number from 1 to 20 (got "${values.slow}")`);
   const ruleDefects = values['rule-defects'] ? (JSON.parse(readFileSync(values['rule-defects'], 'utf8')) as Record<string, string[]>) : undefined;
   const rules = [...new Set([...(values.rule ?? []), ...Object.keys(ruleDefects ?? {})])];
   for (const id of rules) if (!RULES.some((r) => r.id === id)) throw new LabError(`--rule ${id}: no such rule in RULES.md`);
@@ -97,6 +103,7 @@ export function parseRunArgs(args: string[]): RunRequest & { list: boolean; base
     rules,
     repeat,
     realtime: values.realtime ?? false,
+    slow,
     defects: values.defect ?? [],
     quiet: values.quiet ?? false,
     ...(values.shard ? { shard: values.shard } : {}),
@@ -129,6 +136,7 @@ export async function runSuites(r: RunRequest): Promise<ConformanceReport> {
     ...(r.ruleDefects ? { ruleDefects: r.ruleDefects } : {}),
     runDir,
     caseTimeoutMs: r.realtime ? 240_000 : 30_000,
+    slow: r.slow,
   };
   process.env.CAS_RUN_OPTIONS = JSON.stringify(opts);
   const topoName = r.topology ?? (r.profile === 'exchange2007' ? 'contoso-2007' : 'contoso');
