@@ -16,6 +16,13 @@ export const FaultSpecSchema = z.strictObject({
   delayMs: z.number().int().min(0).max(120_000).optional(),
   /** Only requests with this User-Agent (e.g. `HttpProxy.ClientAccessServer2010Ping`). */
   userAgent: z.string().optional(),
+  /**
+   * `probes`: only requests that are not a user's, whatever their User-Agent: Exchange 2013's ping, or
+   * any GET/HEAD/OPTIONS with neither Authorization nor Cookie (HAProxy's httpchk, Caddy's health_uri).
+   * User traffic always carries credentials or a session, so it keeps its normal answer and only the
+   * candidate's health state can move it away (issue 12: judge failover, not the probe's fingerprint).
+   */
+  only: z.enum(['probes']).optional(),
 });
 export type FaultSpec = z.infer<typeof FaultSpecSchema>;
 export interface ActiveFault extends FaultSpec {
@@ -61,7 +68,7 @@ export class FaultTable {
     const hits = this.list().filter((f) => f.server === server && (f.endpoint === vdir || f.endpoint === '*'));
     const f = hits.find((x) => x.endpoint === vdir) ?? hits[0];
     if (!f) return undefined;
-    const ua = f.userAgent ? { userAgent: f.userAgent } : {};
+    const ua = { ...(f.userAgent ? { userAgent: f.userAgent } : {}), ...(f.only ? { only: f.only } : {}) };
     if (f.kind === 'status') return { status: f.status!, ...ua };
     if (f.kind === 'reset') return { reset: true, ...ua };
     if (f.kind === 'delay') return { delayMs: f.delayMs ?? 1000, ...ua };

@@ -23,6 +23,8 @@ export interface HttpFault {
   delayMs?: number;
   /** Only requests carrying this User-Agent (e.g. the health probe), when set. */
   userAgent?: string;
+  /** `probes`: only requests that are not a user's (the ping's User-Agent, or GET/HEAD/OPTIONS without Authorization or Cookie). */
+  only?: 'probes';
 }
 
 export interface CasContext {

@@ -51,6 +51,12 @@ export function vdirOfPath(path: string): string {
   return map[seg] ?? (seg || '/');
 }
 
+/** Exchange 2013's ping, or an anonymous GET/HEAD/OPTIONS with no session: a health check, not a user. */
+export function notAUsersRequest(request: Request): boolean {
+  if (request.headers.get('user-agent') === 'HttpProxy.ClientAccessServer2010Ping') return true;
+  return ['GET', 'HEAD', 'OPTIONS'].includes(request.method) && !request.headers.has('authorization') && !request.headers.has('cookie');
+}
+
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A handler in front of every vdir that applies injected HTTP faults. */
@@ -60,6 +66,7 @@ function faultHandler(faults: MockCasFaults): HttpHandler {
     const vdir = vdirOfPath(new URL(request.url).pathname);
     const f = faults.http(vdir);
     if (!f || (f.userAgent && request.headers.get('user-agent') !== f.userAgent)) return undefined;
+    if (f.only === 'probes' && !notAUsersRequest(request)) return undefined;
     rc.note.vdir = vdir;
     if (f.delayMs) await delay(f.delayMs);
     if (f.reset) {
