@@ -103,6 +103,8 @@ export interface LabAgentOptions {
   maxCachedSessions?: number;
   /** Default true; false closes each connection after its request. */
   keepAlive?: boolean;
+  /** Source address of every connection (a loopback address: each simulated user or device its own). */
+  localAddress?: string;
 }
 
 /**
@@ -118,6 +120,7 @@ export function createLabAgent(opts: LabAgentOptions): Agent {
   if (opts.connections !== undefined && !(Number.isInteger(opts.connections) && opts.connections > 0)) {
     throw new TypeError('createLabAgent: opts.connections must be a positive integer');
   }
+  if (opts.localAddress !== undefined && !isLoopback(opts.localAddress)) throw new TypeError('createLabAgent: opts.localAddress must be a loopback address');
   if (opts.maxCachedSessions !== undefined && !(Number.isInteger(opts.maxCachedSessions) && opts.maxCachedSessions >= 0)) {
     throw new TypeError('createLabAgent: opts.maxCachedSessions must be a non-negative integer');
   }
@@ -126,6 +129,7 @@ export function createLabAgent(opts: LabAgentOptions): Agent {
     rejectUnauthorized: opts.rejectUnauthorized ?? true,
     ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
     ...(opts.maxCachedSessions !== undefined ? { maxCachedSessions: opts.maxCachedSessions } : {}),
+    ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
   });
   // net.connect skips `lookup` for an IP literal: check those here, before any socket exists.
   const connect: buildConnector.connector = (options, callback) => {

@@ -97,6 +97,7 @@ export function rule(id: string, opts: { quote?: string; timeoutMs?: number }, b
     const started = lag.now();
     const abort = new AbortController();
     const agents = new Set<Agent>();
+    const disposables: World[] = [];
     let w: World | undefined;
     let since = 0;
     const t: RuleContext = {
@@ -105,6 +106,7 @@ export function rule(id: string, opts: { quote?: string; timeoutMs?: number }, b
         if (abort.signal.aborted) throw new RuleCancelledError(`${id} was cancelled: no new world`);
         const defects = run.ruleDefects?.[id];
         const shared = await world(defects ? { ...spec, defects } : spec);
+        if (spec?.disposable) disposables.push(shared);
         if (!w) since = shared.mark();
         w = scoped(shared, agents, abort.signal, id);
         const gone = shared.candidateGone();
@@ -180,6 +182,7 @@ export function rule(id: string, opts: { quote?: string; timeoutMs?: number }, b
       const late = lag.maxSince(started);
       ev.lag = { maxMs: Math.round(late), loopDelayP99Ms: Math.round(lag.loopDelay().p99) };
       ctx.task.meta.evidence = ev;
+      await Promise.allSettled(disposables.map((d) => d.stop()));
     }
   });
 }

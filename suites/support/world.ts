@@ -31,6 +31,11 @@ export interface WorldSpec {
   key?: string;
   /** Named defects of this world's candidate (negative controls); default: the run's `--defect`s. */
   defects?: string[];
+  /**
+   * A world for one rule alone, stopped when that rule ends (rules that break things and judge the
+   * candidate's state, such as health: no state inherited from an earlier rule, none left behind).
+   */
+  disposable?: boolean;
 }
 
 export interface World {
@@ -41,8 +46,15 @@ export interface World {
   readonly frontDoorMock: string | null;
   /** Lab names with the front door's namespaces pointing at the candidate. */
   hosts(): { name: string; address: string }[];
-  /** A client agent: lab DNS, lab trust; `connections: 1` for NTLM-style clients. */
-  agent(opts?: { connections?: number }): Agent;
+  /**
+   * A client agent: lab DNS, lab trust; `connections: 1` for NTLM-style clients. `source` names the
+   * simulated user or device the connections come from: each source gets its own loopback address
+   * (127.0.250.x), so a front door that keys affinity by client address is told apart from one that
+   * keys it by user (portable mode has one address and ignores it).
+   */
+  agent(opts?: { connections?: number; source?: string }): Agent;
+  /** The loopback address a source connects from (null in portable mode). */
+  clientAddress(source: string): string | null;
   /** `https://<front-door namespace>:<port><path>`. */
   url(path: string, namespace?: string): string;
   user(name: string): UserSpec;
@@ -50,6 +62,8 @@ export interface World {
   mark(): number;
   /** Why the candidate is gone, or null while it runs. */
   candidateGone(): string | null;
+  /** Stop the candidate and the lab (disposable worlds; shared ones stop at the end of the run). */
+  stop(): Promise<void>;
 }
 
 const worlds = new Map<string, Promise<World>>();
@@ -90,6 +104,19 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
     // identity is informative; the run goes on without it
   }
   const ns = new Set(topology.frontDoor.namespaces);
+  // Portable mode binds everything to 127.0.0.1 (the host may have no other loopback address).
+  const portable = lab.bindAddress(topology.frontDoor.address) === '127.0.0.1' && topology.frontDoor.address !== '127.0.0.1';
+  const sources = new Map<string, string>();
+  const clientAddress = (source: string): string | null => {
+    if (portable) return null;
+    let a = sources.get(source);
+    if (!a) {
+      const n = sources.size;
+      a = `127.0.${250 + Math.floor(n / 250)}.${(n % 250) + 1}`;
+      sources.set(source, a);
+    }
+    return a;
+  };
   const hosts = () => lab.hosts().map((h) => (ns.has(h.name) ? { name: h.name, address: candidate.address } : h));
   return {
     run,
@@ -97,7 +124,11 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
     candidate,
     frontDoorMock: topology.servers.find((s) => s.address === topology.frontDoor.address)?.fqdn ?? null,
     hosts,
-    agent: (o = {}) => createLabAgent({ hosts: hosts(), ca: lab.trustBundle(), connections: o.connections, maxCachedSessions: 0 }),
+    agent: (o = {}) => {
+      const localAddress = o.source ? clientAddress(o.source) : null;
+      return createLabAgent({ hosts: hosts(), ca: lab.trustBundle(), connections: o.connections, maxCachedSessions: 0, ...(localAddress ? { localAddress } : {}) });
+    },
+    clientAddress,
     url: (path, namespace = topology.frontDoor.namespaces[0]!) => `https://${namespace}:${candidate.ports.https}${path}`,
     user: (name) => {
       const u = findUser(topology, name) ?? topology.users.find((x) => x.name === name);
@@ -106,12 +137,17 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
     },
     mark: () => lab.journal.seq,
     candidateGone: () => candidate.exitReason(),
+    stop: async () => {
+      await candidate.stop().catch(() => undefined);
+      await lab.stop();
+    },
   };
 }
 
 /** The world for a spec, started on first use. */
 export function world(spec: WorldSpec = {}): Promise<World> {
   const run = runOptions();
+  if (spec.disposable) return createWorld(run, spec);
   const key = JSON.stringify([spec.variant ?? '', spec.options ?? {}, spec.key ?? '', spec.defects ?? run.defects]);
   let w = worlds.get(key);
   if (!w) {
@@ -125,9 +161,5 @@ export function world(spec: WorldSpec = {}): Promise<World> {
 export async function stopWorlds(): Promise<void> {
   const all = [...worlds.values()];
   worlds.clear();
-  await Promise.allSettled(all.map(async (p) => {
-    const w = await p;
-    await w.candidate.stop();
-    await w.lab.stop();
-  }));
+  await Promise.allSettled(all.map(async (p) => (await p).stop()));
 }
