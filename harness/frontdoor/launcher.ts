@@ -4,16 +4,16 @@
  * createUrlFrontDoor(url). A candidate that never listens, dies or hangs is a FrontDoorLaunchError
  * with the reason and its own words (the tail of its output) — an `error` outcome, never pass or fail.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Lab } from '../lab/lab.ts';
 import { contractToEnv, type FrontDoorContract } from '../topology/contract.ts';
 import { FrontDoorLaunchError } from '../errors.ts';
 import type { ProfileName } from './profile-topology.ts';
+import { describeExit, spawnGroup, stopGroup } from './process-group.ts';
 
 export interface LaunchOptions {
   profile: ProfileName;
@@ -49,12 +49,6 @@ export interface FrontDoorLauncher {
 }
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-
-// One exit hook for every spawned candidate (a hook per child trips Node's listener-leak warning).
-const liveChildren = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const c of liveChildren) c.kill('SIGKILL');
-});
 
 /** Build the contract for a candidate from a running lab. */
 export function contractFor(lab: Lab, o: LaunchOptions, runDir: string): FrontDoorContract {
@@ -106,31 +100,31 @@ export async function waitForListening(host: string, port: number, timeoutMs: nu
   }
 }
 
-/** Spawn a process with the contract in its environment; capture its output; stop with SIGTERM then SIGKILL. */
-export async function spawnCandidate(name: string, launcher: string, command: string, args: string[], lab: Lab, o: LaunchOptions, runDir: string, extra: { version?: string | null; configDigest?: string | null; shell?: boolean } = {}): Promise<CandidateHandle> {
+/**
+ * Spawn a process with the contract in its environment, as the leader of its own process group
+ * (process-group.ts: nothing it starts outlives the run); capture its output; stop it with SIGTERM,
+ * then SIGKILL to the whole group.
+ */
+export async function spawnCandidate(name: string, launcher: string, command: string, args: string[], lab: Lab, o: LaunchOptions, runDir: string, extra: { version?: string | null; configDigest?: string | null; shell?: boolean; cwd?: string } = {}): Promise<CandidateHandle> {
   const contract = contractFor(lab, o, runDir);
   let output = '';
   let exit: string | null = null;
-  // setpriv --pdeathsig: the candidate gets SIGTERM when the harness dies, however it dies (a vitest
-  // worker ended by a signal runs no 'exit' hook), so no front door outlives its run.
-  const setpriv = process.platform === 'linux' && existsSync('/usr/bin/setpriv') ? '/usr/bin/setpriv' : null;
-  const [cmd, argv] = setpriv && !extra.shell ? [setpriv, ['--pdeathsig', 'SIGTERM', command, ...args]] : setpriv && extra.shell ? [setpriv, ['--pdeathsig', 'SIGTERM', '/bin/sh', '-c', command]] : [command, args];
-  const child: ChildProcess = spawn(cmd, argv, { cwd: ROOT, env: { ...process.env, ...contractToEnv(contract) }, stdio: ['ignore', 'pipe', 'pipe'], shell: setpriv ? false : (extra.shell ?? false), detached: false });
+  const g = spawnGroup(command, args, { cwd: extra.cwd ?? ROOT, env: { ...process.env, ...contractToEnv(contract) }, shell: extra.shell ?? false });
+  const child = g.child;
   const keep = (d: Buffer) => {
     output = (output + d.toString('utf8')).slice(-64 * 1024);
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   child.on('error', (e) => (exit = `could not start ${command}: ${e.message}`));
-  child.on('exit', (code, signal) => (exit = exit ?? `exit code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''}; last output:\n${output.slice(-2000)}`));
-  liveChildren.add(child);
-  child.once('exit', () => liveChildren.delete(child));
+  child.on('exit', (code, signal) => (exit = exit ?? `${describeExit(code, signal)}; last output:\n${output.slice(-2000)}`));
   try {
     await waitForListening(contract.listenAddress, contract.ports.https, o.startTimeoutMs ?? 20_000, () => exit);
   } catch (err) {
-    child.kill('SIGKILL');
+    g.kill();
     throw new FrontDoorLaunchError(`${name}: ${(err as Error).message}\n${output.slice(-2000)}`);
   }
+  let stopping: Promise<void> | null = null;
   return {
     name,
     version: extra.version ?? null,
@@ -140,14 +134,7 @@ export async function spawnCandidate(name: string, launcher: string, command: st
     ports: contract.ports,
     output: () => output,
     exitReason: () => exit,
-    stop: async () => {
-      if (exit) return;
-      const done = new Promise<void>((r) => child.once('exit', () => r()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await done;
-      clearTimeout(timer);
-    },
+    stop: () => (stopping ??= exit ? Promise.resolve(g.kill()) : stopGroup(g, 3000)),
   };
 }
 
@@ -187,11 +174,19 @@ export function createReferenceFrontDoor(): FrontDoorLauncher {
   };
 }
 
-/** Any executable: the contract goes through the environment (FRONTDOOR.md). */
+/**
+ * The user's working directory: `command:./proxy.sh` means the proxy.sh beside the user, not beside
+ * this package. `cas-conformance run` records it in CAS_USER_CWD before the suite workers start.
+ */
+export function userCwd(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CAS_USER_CWD || process.cwd();
+}
+
+/** Any executable, run by /bin/sh from the user's working directory: the contract goes through the environment (FRONTDOOR.md). */
 export function createCommandFrontDoor(command: string): FrontDoorLauncher {
   return {
     name: `command:${command}`,
-    start: (lab, o) => spawnCandidate(command.split(/\s+/)[0] ?? 'command', 'command', command, [], lab, o, join(lab.stateDir, 'frontdoor-command'), { shell: true, configDigest: digestOf(command) }),
+    start: (lab, o) => spawnCandidate(command.split(/\s+/)[0] ?? 'command', 'command', command, [], lab, o, join(lab.stateDir, 'frontdoor-command'), { shell: true, configDigest: digestOf(command), cwd: userCwd() }),
   };
 }
 

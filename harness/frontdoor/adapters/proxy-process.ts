@@ -3,15 +3,15 @@
  * wait until it listens on the port that proves it is up (HTTPS for web proxies, IMAPS for a mail-only
  * proxy such as Dovecot: launcher.ts's spawnCandidate always waits on HTTPS, hence this file), keep
  * the tail of its output and of the log files it writes into its run dir, stop it with SIGTERM, then
- * SIGKILL to its whole process group (Apache and Dovecot fork workers that must not outlive it).
+ * SIGKILL to its whole process group (Apache and Dovecot fork workers that must not outlive it;
+ * process-group.ts starts it as a group leader).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { waitForListening, type CandidateHandle } from '../launcher.ts';
 import type { FrontDoorContract } from '../../topology/contract.ts';
 import { FrontDoorLaunchError } from '../../errors.ts';
-import { findBinary } from '../../../frontdoors/shared/index.ts';
+import { describeExit, spawnGroup, stopGroup } from '../process-group.ts';
 
 export interface ProxyProcessSpec {
   /** User-Agents of the proxy's own health checks (the suite does not count them as user traffic). */
@@ -54,28 +54,6 @@ export function tailFile(file: string, max = 8 * 1024): string {
   }
 }
 
-// One process 'exit' hook for every proxy still running (a listener per proxy would pile up: the
-// suites run a candidate per world).
-const running = new Set<ChildProcess>();
-let hooked = false;
-function track(child: ChildProcess): void {
-  running.add(child);
-  if (hooked) return;
-  hooked = true;
-  process.once('exit', () => {
-    for (const c of running) killGroup(c, 'SIGKILL');
-  });
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal); // detached: the child leads its own process group
-  } catch {
-    child.kill(signal);
-  }
-}
-
 /**
  * Spawn the proxy, wait until `readyPort` accepts, and return its handle. A proxy that exits or never
  * listens is a FrontDoorLaunchError carrying the proxy's own words.
@@ -92,12 +70,11 @@ export async function startProxyProcess(spec: ProxyProcessSpec): Promise<Candida
     const head = (spec.notes ?? []).map((n) => `[cas-conformance] ${n}\n`).join('');
     return head + out + logs.map(([f, t]) => `\n--- ${basename(f)} ---\n${t}`).join('');
   };
-  // setpriv --pdeathsig: the proxy gets SIGTERM when the harness dies, however it dies (a vitest
-  // worker killed by signal runs no 'exit' hook). Apache and Dovecot log to files and would otherwise
-  // live on, probing ports a later lab reuses.
-  const setpriv = process.platform === 'linux' ? findBinary('setpriv') : null;
-  const [command, args] = setpriv ? [setpriv, ['--pdeathsig', 'SIGTERM', spec.command, ...spec.args]] : [spec.command, spec.args];
-  const child = spawn(command, args, { cwd: contract.runDir, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // Its own process group under the supervisor (process-group.ts): SIGTERM when the harness dies,
+  // however it dies, and workers (Apache, Dovecot fork them) go with the group. Apache and Dovecot log
+  // to files and would otherwise live on, probing ports a later lab reuses.
+  const g = spawnGroup(spec.command, spec.args, { cwd: contract.runDir, env: { ...process.env, ...spec.env } });
+  const child = g.child;
   const keep = (d: Buffer) => void (out = (out + d.toString('utf8')).slice(-KEEP));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
@@ -107,20 +84,16 @@ export async function startProxyProcess(spec: ProxyProcessSpec): Promise<Candida
       resolve();
     });
     child.once('exit', (code, signal) => {
-      exit = exit ?? `exit code ${code ?? 'none'}${signal ? `, signal ${signal}` : ''}; last output:\n${output().slice(-2000)}`;
-      // A master that died leaves its workers in the group: they go too, at once.
-      killGroup(child, 'SIGKILL');
-      running.delete(child);
+      // A master that died leaves its workers in the group: process-group.ts SIGKILLs the group.
+      exit = exit ?? `${describeExit(code, signal)}; last output:\n${output().slice(-2000)}`;
       resolve();
     });
   });
-  track(child);
   try {
     await waitForListening(contract.listenAddress, spec.readyPort ?? contract.ports.https, spec.startTimeoutMs ?? 20_000, () => exit);
   } catch (err) {
-    killGroup(child, 'SIGKILL');
+    g.kill();
     await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
-    running.delete(child);
     throw new FrontDoorLaunchError(`${spec.name}: ${(err as Error).message}\n${output().slice(-3000)}`, { cause: err });
   }
   let stopping: Promise<void> | null = null;
@@ -134,15 +107,6 @@ export async function startProxyProcess(spec: ProxyProcessSpec): Promise<Candida
     ports: contract.ports,
     output,
     exitReason: () => exit,
-    stop: () =>
-      (stopping ??= (async () => {
-        if (!exit) {
-          killGroup(child, 'SIGTERM');
-          const timer = setTimeout(() => killGroup(child, 'SIGKILL'), spec.stopGraceMs ?? 3000);
-          await exited;
-          clearTimeout(timer);
-        }
-        // The exit handler has already sent the rest of the group SIGKILL.
-      })()),
+    stop: () => (stopping ??= exit ? Promise.resolve(g.kill()) : stopGroup(g, spec.stopGraceMs ?? 3000)),
   };
 }
