@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { buildHaproxyConfig, type HaproxyConfigInput } from './haproxy-config.ts';
 import type { HopTarget } from '../shared/targets.ts';
-import type { DirServer } from '../shared/directory-types.ts';
+import type { DirServer } from '../../harness/topology/directory-contract.ts';
 
 const ssl = (host: string, labPort: number) => ({ host, port: 993, method: 'ssl' as const, setting: `${host}:993:SSL`, labPort, address: '127.0.1.11' });
 const target = (fqdn: string, address: string, port: number, vdirs: string[], imaps: number): HopTarget => ({

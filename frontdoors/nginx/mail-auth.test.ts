@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { decideMailAuth, mailAuthHeaders, parseMailAuthRequest, STATUS_BAD_LOGIN } from './mail-auth.ts';
-import type { DirServer, DirUser } from '../shared/directory-types.ts';
+import type { DirServer, DirUser, DirVdirs, Product } from '../../harness/topology/directory-contract.ts';
 
 const endpoint = (host: string, port: number, method: 'ssl' | 'tls' | 'plain', labPort: number) => ({ host, port, method, setting: `${host}:${port}${method === 'plain' ? '' : `:${method.toUpperCase()}`}`, labPort });
-const server = (fqdn: string, site: string, product: number, loginType: 'SecureLogin' | 'PlainTextLogin', plainPort?: number): DirServer => ({
+const server = (fqdn: string, site: string, product: Product, loginType: 'SecureLogin' | 'PlainTextLogin', plainPort?: number): DirServer => ({
   fqdn, site, product, build: String(product), buildNumber: '1', address: '127.0.0.99', aliases: [], namespaces: [], certificate: 'lab-ca', isOutOfService: false,
-  ports: { https: 443, http: 80 }, vdirs: {},
+  ports: { https: 443, http: 80 }, vdirs: {} as DirVdirs, // the mail decision reads no vdir
   imap4: { enabled: true, loginType, internalConnectionSettings: [endpoint(fqdn, 993, 'ssl', 5993), endpoint(fqdn, 143, 'tls', 5143), ...(plainPort ? [endpoint(fqdn, 1143, 'plain', plainPort)] : [])] },
   pop3: { enabled: true, loginType, internalConnectionSettings: [endpoint(fqdn, 995, 'ssl', 5995)] },
 });
@@ -15,7 +15,7 @@ const servers = [
   server('cas2007.s3.lab', 'S3', 2007, 'PlainTextLogin', 8143),
 ];
 const hosts = new Map([['cas2010.s3.lab', '127.0.3.11'], ['cas2007.s3.lab', '127.0.3.13']]);
-const user = (site: string, v: number): DirUser => ({ name: 'U', samAccountName: 'u', email: 'u@lab', logon: 'LAB\\u', mailboxServer: 'mbx', mailboxBuild: 'b', mailboxVersion: v, site });
+const user = (site: string, v: Product): DirUser => ({ name: 'U', samAccountName: 'u', email: 'u@lab', upn: 'u@lab', logon: 'LAB\\u', mailboxServer: 'mbx', mailboxBuild: 'b', mailboxBuildNumber: '1', mailboxVersion: v, site, devices: [] });
 const ask = (o: Record<string, string> = {}) => parseMailAuthRequest({ 'auth-method': 'plain', 'auth-user': 'LAB%5Cu', 'auth-pass': 'p%25w', 'auth-protocol': 'imap', 'auth-login-attempt': '1', ...o })!;
 
 describe('parseMailAuthRequest', () => {

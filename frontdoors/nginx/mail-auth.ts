@@ -9,7 +9,7 @@
  * USER/PASS). Anything else is refused with a temporary error rather than sending credentials in
  * cleartext to a server that asked for TLS (RULES.md MAIL-07).
  */
-import type { DirServer, DirUser } from '../shared/directory-types.ts';
+import type { DirServer, DirUser } from '../../harness/topology/directory-contract.ts';
 import { toHopTarget } from '../shared/targets.ts';
 
 export interface MailAuthRequest {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { buildNginxConfig, type NginxConfigInput } from './nginx-config.ts';
 import type { HopTarget } from '../shared/targets.ts';
-import type { DirServer } from '../shared/directory-types.ts';
+import type { DirServer } from '../../harness/topology/directory-contract.ts';
 
 const target = (fqdn: string, address: string, port: number, vdirs: string[]): HopTarget => ({
   fqdn, address, httpsPort: port, product: 2010, build: 'b', vdirs, imap4: [], pop3: [], server: { site: 'Site1' } as DirServer,

@@ -5,7 +5,7 @@
  */
 import { request } from 'node:http';
 import { DirectoryFetchError } from './errors.ts';
-import type { DirectorySnapshot, DirFrontDoor, DirServer, DirSite, DirUser } from './directory-types.ts';
+import type { DirectorySnapshot, DirFrontDoor, DirServer, DirSite, DirUser } from '../../harness/topology/directory-contract.ts';
 
 interface Answer {
   status: number;

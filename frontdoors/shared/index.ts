@@ -12,5 +12,5 @@ export { assertPortsFree } from './ports.ts';
 export { configDigest } from './digest.ts';
 export { fetchDirectory, checkCredentials } from './directory-fetch.ts';
 export { siteTargets, toHopTarget, hostsMap, configId, PUBLISHED_VDIRS, type HopTarget } from './targets.ts';
-export type * from './directory-types.ts';
+export type * from '../../harness/topology/directory-contract.ts';
 export type { HttpProxyConfigInput } from './http-proxy-input.ts';

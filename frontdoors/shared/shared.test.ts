@@ -9,7 +9,7 @@ import { assertPortsFree } from './ports.ts';
 import { configDigest } from './digest.ts';
 import { siteTargets, hostsMap, configId } from './targets.ts';
 import { PortTakenError, TemplateError } from './errors.ts';
-import type { DirectorySnapshot, DirServer } from './directory-types.ts';
+import type { DirectorySnapshot, DirServer, DirVdirs, Product } from '../../harness/topology/directory-contract.ts';
 
 describe('fillTemplate', () => {
   test('fills every placeholder', () => {
@@ -59,9 +59,9 @@ describe('assertPortsFree', () => {
 });
 
 describe('siteTargets', () => {
-  const server = (fqdn: string, site: string, product: number, buildNumber: string, extra: Partial<DirServer> = {}): DirServer => ({
+  const server = (fqdn: string, site: string, product: Product, buildNumber: string, extra: Partial<DirServer> = {}): DirServer => ({
     fqdn, site, product, buildNumber, build: `${product}`, address: '127.0.9.9', aliases: [], namespaces: [], certificate: 'lab-ca', isOutOfService: false,
-    ports: { https: 1000 + product, http: 80 }, vdirs: { owa: { internalUrl: null }, rpc: { enabled: false } },
+    ports: { https: 1000 + product, http: 80 }, vdirs: { owa: { internalUrl: null }, rpc: { enabled: false } } as unknown as DirVdirs, // only the keys and rpc.enabled are read
     imap4: { enabled: true, loginType: 'SecureLogin', internalConnectionSettings: [{ host: fqdn, port: 993, method: 'ssl', setting: `${fqdn}:993:SSL`, labPort: 4993 }] },
     pop3: { enabled: false, loginType: 'SecureLogin', internalConnectionSettings: [] },
     ...extra,
@@ -74,7 +74,7 @@ describe('siteTargets', () => {
       server('oos2010.s1.lab', 'S1', 2010, '14.3.123.4', { isOutOfService: true }),
       server('cas2010.s2.lab', 'S2', 2010, '14.2.283.3'),
     ],
-    users: [], sites: [], frontDoor: { site: 'S1', address: '127.0.1.10', namespaces: [] },
+    users: [], sites: [], frontDoor: { site: 'S1', address: '127.0.1.10', namespaces: [], healthIntervalMs: 50_000, fastHealthIntervalMs: 2_000, ports: { https: 443 } },
   };
   test('CAS2010 newest first, CAS2007 last, out-of-service and other sites left out; addresses from the hosts file', () => {
     const d = mkdtempSync(join(tmpdir(), 'fd-shared-'));

@@ -6,7 +6,7 @@
  * admin would drain them. Names resolve through the lab's hosts file (the lab has no DNS).
  */
 import { readHostsFile } from '../../harness/topology/contract.ts';
-import type { DirectorySnapshot, DirMailEndpoint, DirServer } from './directory-types.ts';
+import type { DirectorySnapshot, DirMailEndpoint, DirServer } from '../../harness/topology/directory-contract.ts';
 
 /** One legacy CAS as a hop: reach `address:httpsPort`, say `fqdn` in Host and SNI. */
 export interface HopTarget {

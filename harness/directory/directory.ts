@@ -4,9 +4,11 @@
  * (logical URLs as Exchange stores them, plus the URL the lab really serves); sites; a credential check.
  *
  * Routes: GET /organisation, /sites, /servers, /servers/:fqdn, /users, /users/:login, /namespaces,
- * /front-door; POST /auth { user, password } -> 200 { ok, user } | 401 { ok: false }.
+ * /front-door; POST /auth { user, password } -> 200 { ok, user } | 401 { ok: false }. The answers'
+ * shapes are the directory contract, typed once in harness/topology/directory-contract.ts.
  */
 import { findUser, mailboxOf, mailEndpoints, type ServerSpec, type Topology, type UserSpec } from '../topology/index.ts';
+import type { DirAuthOk, DirFrontDoor, DirMailService, DirOrganisation, DirServer, DirUser, DirVdir, DirVdirs } from '../topology/directory-contract.ts';
 import { getBuild } from '../../mocks/builds/catalogue.ts';
 import { HttpJsonError, startJsonService } from '../lab/http-json.ts';
 
@@ -23,18 +25,30 @@ function labUrl(url: string | null, ports: DirectoryPorts): string | null {
   return u.toString();
 }
 
-export function directoryServer(s: ServerSpec, ports: DirectoryPorts) {
+/** A vdir with its lab URLs beside the logical ones. */
+function withLabUrls<V extends { internalUrl: string | null; externalUrl: string | null }>(v: V, ports: DirectoryPorts): V & Pick<DirVdir, 'labInternalUrl' | 'labExternalUrl'> {
+  return { ...v, labInternalUrl: labUrl(v.internalUrl, ports), labExternalUrl: labUrl(v.externalUrl, ports) };
+}
+
+function directoryVdirs(s: ServerSpec, ports: DirectoryPorts): DirVdirs {
+  const v = s.vdirs;
+  return {
+    owa: withLabUrls(v.owa, ports),
+    eas: withLabUrls(v.eas, ports),
+    ews: withLabUrls(v.ews, ports),
+    autodiscover: withLabUrls(v.autodiscover, ports),
+    oab: withLabUrls(v.oab, ports),
+    ...(v.ecp ? { ecp: withLabUrls(v.ecp, ports) } : {}),
+    ...(v.powershell ? { powershell: withLabUrls(v.powershell, ports) } : {}),
+    rpc: v.rpc,
+  };
+}
+
+/** A server as the directory answers it (harness/topology/directory-contract.ts). */
+export function directoryServer(s: ServerSpec, ports: DirectoryPorts): DirServer {
   const b = getBuild(s.build);
-  const vdirs = Object.fromEntries(
-    Object.entries(s.vdirs)
-      .filter(([, v]) => v)
-      .map(([name, v]) => {
-        const vd = v as Record<string, unknown>;
-        const extra = 'internalUrl' in vd ? { labInternalUrl: labUrl(vd.internalUrl as string | null, ports), labExternalUrl: labUrl(vd.externalUrl as string | null, ports) } : {};
-        return [name, { ...vd, ...extra }];
-      }),
-  );
-  const mail = (protocol: 'imap4' | 'pop3') => ({
+  const vdirs = directoryVdirs(s, ports);
+  const mail = (protocol: 'imap4' | 'pop3'): DirMailService => ({
     enabled: s[protocol].enabled,
     loginType: s[protocol].loginType,
     internalConnectionSettings: mailEndpoints(s, protocol).map((e) => ({ ...e, labPort: ports(e.host, e.port) })),
@@ -57,7 +71,8 @@ export function directoryServer(s: ServerSpec, ports: DirectoryPorts) {
   };
 }
 
-export function directoryUser(t: Topology, u: UserSpec) {
+/** A user as the directory answers it. */
+export function directoryUser(t: Topology, u: UserSpec): DirUser {
   const m = mailboxOf(t, u);
   const b = getBuild(m.build);
   return {
@@ -86,10 +101,10 @@ export async function startDirectory(t: Topology, ports: DirectoryPorts, host = 
     host,
     port,
     routes: [
-      { method: 'GET', path: '/organisation', handler: () => [200, { name: t.name, domain: t.domain, ...t.organisation }] },
+      { method: 'GET', path: '/organisation', handler: () => [200, { name: t.name, domain: t.domain, ...t.organisation } satisfies DirOrganisation] },
       { method: 'GET', path: '/sites', handler: () => [200, t.sites] },
       { method: 'GET', path: '/namespaces', handler: () => [200, t.namespaces] },
-      { method: 'GET', path: '/front-door', handler: () => [200, { ...t.frontDoor, ports: { https: ports(t.frontDoor.namespaces[0]!, 443) } }] },
+      { method: 'GET', path: '/front-door', handler: () => [200, { ...t.frontDoor, ports: { https: ports(t.frontDoor.namespaces[0]!, 443) } } satisfies DirFrontDoor] },
       { method: 'GET', path: '/servers', handler: () => [200, t.servers.map((s) => directoryServer(s, ports))] },
       {
         method: 'GET',
@@ -109,7 +124,7 @@ export async function startDirectory(t: Topology, ports: DirectoryPorts, host = 
           const b = (body ?? {}) as { user?: unknown; password?: unknown };
           if (typeof b.user !== 'string' || typeof b.password !== 'string') throw new HttpJsonError(400, 'body must be { "user": string, "password": string }');
           const u = findUser(t, b.user);
-          return u && u.password === b.password ? [200, { ok: true, user: directoryUser(t, u) }] : [401, { ok: false }];
+          return u && u.password === b.password ? [200, { ok: true, user: directoryUser(t, u) } satisfies DirAuthOk] : [401, { ok: false }];
         },
       },
     ],

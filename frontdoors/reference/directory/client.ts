@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { DirectoryUnavailableError } from '../errors.ts';
-import type { DirOrganisation, DirServer, DirSite, DirUser } from './types.ts';
+import type { DirOrganisation, DirServer, DirSite, DirUser } from '../../../harness/topology/directory-contract.ts';
 
 export interface OrgMap {
   servers: DirServer[];

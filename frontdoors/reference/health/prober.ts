@@ -7,7 +7,7 @@
  * IMAP/POP services").
  */
 import { request, type Dispatcher } from 'undici';
-import type { DirServer } from '../directory/types.ts';
+import type { DirServer } from '../../../harness/topology/directory-contract.ts';
 import type { Logger } from '../log.ts';
 import { healthyStatus, type HealthTable } from './health-table.ts';
 import { PROBE_USER_AGENT, probesFor, type ProbeSpec } from './probes.ts';

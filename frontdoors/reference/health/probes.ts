@@ -4,7 +4,7 @@
  * GET /owa, and on CAS2010 HEAD /ecp and HEAD /PowerShell; Outlook Anywhere `RPC_IN_DATA
  * /rpc/rpcproxy.dll` where it is enabled. "yes, even Exchange 2007 servers are targeted".
  */
-import type { DirServer } from '../directory/types.ts';
+import type { DirServer } from '../../../harness/topology/directory-contract.ts';
 import type { HealthProtocol } from '../routing/http-routes.ts';
 
 export const PROBE_USER_AGENT = 'HttpProxy.ClientAccessServer2010Ping';

@@ -7,7 +7,7 @@
  * "Purple User will connect to mail.contoso.com as his RPC proxy endpoint"), and the mobile answer on
  * the front door (it proxies EAS for 2007 mailboxes).
  */
-import type { DirServer, DirUser } from '../directory/types.ts';
+import type { DirServer, DirUser } from '../../../harness/topology/directory-contract.ts';
 import { casIn, frontDoorOrigin, type OrgView } from '../routing/org-view.ts';
 import { esc } from './owa-pages.ts';
 

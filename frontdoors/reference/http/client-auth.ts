@@ -6,7 +6,7 @@
  * itself: nothing reaches a legacy CAS.
  */
 import type { DirectoryClient } from '../directory/client.ts';
-import type { DirUser } from '../directory/types.ts';
+import type { DirUser } from '../../../harness/topology/directory-contract.ts';
 import type { NtlmServer } from '../ntlm/server.ts';
 import type { FrontRequest } from './front-types.ts';
 import type { HopCreds } from './hop.ts';

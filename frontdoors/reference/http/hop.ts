@@ -9,7 +9,7 @@
 import type { Readable } from 'node:stream';
 import { Agent, type buildConnector, type Dispatcher } from 'undici';
 import type { AuthMethod } from '../../../harness/topology/schema.ts';
-import type { DirServer } from '../directory/types.ts';
+import type { DirServer } from '../../../harness/topology/directory-contract.ts';
 import type { HopTarget, HttpProtocol } from '../routing/http-routes.ts';
 import { authenticateMessage, negotiateMessage, parseChallenge } from '../ntlm/messages.ts';
 import { NtlmClientPool } from './ntlm-hop.ts';

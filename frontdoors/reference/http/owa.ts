@@ -10,7 +10,7 @@
  */
 import { BadRequestError, HopError, NoTargetError } from '../errors.ts';
 import { decide, hopTarget, pickServer, type HopTarget } from '../routing/http-routes.ts';
-import type { DirServer } from '../directory/types.ts';
+import type { DirServer } from '../../../harness/topology/directory-contract.ts';
 import type { ClientCreds } from './client-auth.ts';
 import { has, type FrontContext, type RequestInfo } from './context.ts';
 import { readBody } from './body.ts';

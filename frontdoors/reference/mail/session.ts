@@ -9,7 +9,7 @@ import type { SecureContext } from 'node:tls';
 import { TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
 import type { DirectoryClient } from '../directory/client.ts';
-import type { MailProtocol } from '../directory/types.ts';
+import type { MailProtocol } from '../../../harness/topology/directory-contract.ts';
 import type { Logger } from '../log.ts';
 import type { FrontDoorSettings } from '../options.ts';
 import type { AffinityTable } from '../routing/affinity.ts';

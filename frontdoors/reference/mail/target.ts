@@ -7,7 +7,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import type { MailProtocol } from '../directory/types.ts';
+import type { MailProtocol } from '../../../harness/topology/directory-contract.ts';
 import type { MailAttempt } from '../routing/mail-routes.ts';
 import type { HostsTable } from '../net/hosts.ts';
 import type { Trust } from '../net/connector.ts';

@@ -3,7 +3,7 @@
  * half of seed 001, one function per protocol, pure (directory data in, a decision out). Health and
  * affinity narrow a decision's pool to one server afterwards (pickServer).
  */
-import type { DirServer, DirUser } from '../directory/types.ts';
+import type { DirServer, DirUser } from '../../../harness/topology/directory-contract.ts';
 import type { Defect } from '../options.ts';
 import { casIn, type OrgView } from './org-view.ts';
 import type { AffinityTable } from './affinity.ts';

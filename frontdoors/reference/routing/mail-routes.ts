@@ -11,7 +11,7 @@
  * running"); the hardened add-on returns further attempts to fall back on (MAIL-08) and never carries an
  * encrypted session on plaintext while an encrypted method is offered (MAIL-07).
  */
-import type { DirServer, DirUser, MailMethod, MailProtocol } from '../directory/types.ts';
+import type { DirServer, DirUser, MailMethod, MailProtocol } from '../../../harness/topology/directory-contract.ts';
 import type { LoginType } from '../../../harness/topology/schema.ts';
 import { casIn, type OrgView } from './org-view.ts';
 import { rendezvous, type AffinityTable } from './affinity.ts';

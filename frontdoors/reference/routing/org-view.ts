@@ -3,7 +3,7 @@
  * front door itself stands (its site and namespaces, from the topology file). Built once per map
  * refresh; read by the pure routing functions.
  */
-import type { DirOrganisation, DirServer, DirSite, Product } from '../directory/types.ts';
+import type { DirOrganisation, DirServer, DirSite, Product } from '../../../harness/topology/directory-contract.ts';
 
 export interface OrgView {
   servers: DirServer[];

@@ -5,7 +5,7 @@
  */
 import { loadTopology } from '../../../harness/topology/index.ts';
 import { directoryServer, directoryUser } from '../../../harness/directory/directory.ts';
-import type { DirServer, DirUser } from '../directory/types.ts';
+import type { DirServer, DirUser } from '../../../harness/topology/directory-contract.ts';
 import type { OrgView } from '../routing/org-view.ts';
 
 export function contosoView(edit?: (servers: DirServer[]) => void): { view: OrgView; user: (sam: string) => DirUser; server: (fqdn: string) => DirServer } {

@@ -13,7 +13,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkCredentials } from '../../../frontdoors/shared/directory-fetch.ts';
-import type { DirServer } from '../../../frontdoors/shared/directory-types.ts';
+import type { DirServer } from '../../topology/directory-contract.ts';
 import { decideMailAuth, mailAuthHeaders, parseMailAuthRequest, STATUS_TEMPORARY } from '../../../frontdoors/nginx/mail-auth.ts';
 
 export interface NginxAuthOptions {
