@@ -70,7 +70,8 @@ interface Step {
 
 const REDIRECT = new Set([301, 302, 303, 307, 308]);
 const RESOURCE = /^\/owa\/\d+\.\d+\.\d+\.\d+\//i;
-const IE11 = 'Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) like Gecko';
+/** The browser the OWA client plays (exported so the suites can tell the lab's own clients from a candidate's checks). */
+export const IE11 = 'Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) like Gecko';
 
 /**
  * @example

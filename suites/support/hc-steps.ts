@@ -1,22 +1,25 @@
 /**
- * Steps the health rules share: find which CAS serves a user now, take a CAS's protocol down for the
- * probes only (the fault's User-Agent filter: user traffic to it keeps working, so only the front
- * door's health state can move traffic away), and watch where the user's next requests land.
+ * Steps the health rules share: find which CAS serves a user now, fail a CAS's health checks of one
+ * vdir (only requests that are not a user's: user traffic to it keeps working, so only the front door's
+ * health state can move traffic away — whatever the candidate's checks look like), and watch where the
+ * user's next requests land. Every deadline is widened by the harness's own measured lag; a lag that
+ * makes the deadline meaningless is an `error` (HarnessOverloadedError), never the candidate's fail.
  * @example
  * const A = await servedBy(t, w, 'Blue', 'ews', SITE3_2010);
- * const fault = downForProbes(w, A, 'ews');
- * const { first, repeat } = await waitForFailedPair(w, since, A, EWS_PROBE, I);
+ * failChecks(w, A, 'ews', 503);
+ * const { first, repeat } = await waitForFailedPair(w, since, A, 'ews', I);
  * await landsOn(t, w, 'Blue', 'ews', [B], repeat, I / 2);
  */
 import { check } from '../../harness/verify/check.ts';
+import { HarnessOverloadedError } from '../../harness/verify/lag.ts';
 import type { HttpEvent } from '../../harness/journal/events.ts';
 import type { ActiveFault } from '../../harness/control/faults.ts';
-import { PROBE_AGENT, at, isEndpoint, patient, soon, waitForProbe } from './hc-probes.ts';
+import { at, isHealthCheck, patient, waitForProbe } from './hc-probes.ts';
 import { describeLanding, repeatUntil, trafficAs, type Landing, type TrafficProtocol } from './hc-traffic.ts';
 import type { RuleContext } from './rule.ts';
 import type { World } from './world.ts';
 
-/** 001's IIS log lines: the probed endpoint of each protocol. */
+/** 001's IIS log lines: the probed endpoint of each protocol (Exchange 2013's fingerprint, HC-01). */
 export const PROBE_OF = {
   ews: { method: 'HEAD', path: '/EWS' },
   eas: { method: 'HEAD', path: '/Microsoft-Server-ActiveSync/default.eas' },
@@ -26,57 +29,83 @@ export const PROBE_OF = {
   powershell: { method: 'HEAD', path: '/PowerShell' },
 } as const;
 
-/** One request of `user` on `protocol`, recorded; it must be answered 2xx by one server of `pool`. */
+/**
+ * How a health check fails: 001 names "a 502, 503, or 504 response"; PROTOCOL-FACTS (2013 CU23 ping
+ * manager) adds "DNS, connect, send or timeout failures" — reset and timeout here (per vdir, checks only),
+ * refused and TLS failure are server-wide socket faults (`failServer`).
+ */
+export type CheckFault = 502 | 503 | 504 | 'reset' | 'timeout';
+
+/** A probe timeout the candidate must give up before: PROTOCOL-FACTS' 5 s, and some. */
+const TIMEOUT_FAULT_MS = 7000;
+
+/** Fail the health checks of `server`'s `vdir` with `how` (user requests still get their normal answer). */
+export function failChecks(w: World, server: string, vdir: TrafficProtocol | 'oab', how: CheckFault = 503): ActiveFault {
+  if (how === 'reset') return w.lab.faults.inject({ server, endpoint: vdir, kind: 'reset', only: 'probes' });
+  if (how === 'timeout') return w.lab.faults.inject({ server, endpoint: vdir, kind: 'delay', delayMs: TIMEOUT_FAULT_MS, only: 'probes' });
+  return w.lab.faults.inject({ server, endpoint: vdir, kind: 'status', status: how, only: 'probes' });
+}
+
+/** One request of `user` on `protocol`, recorded; it must be answered 2xx by one server of `pool` (a precondition). */
 export async function servedBy(t: RuleContext, w: World, user: string, protocol: TrafficProtocol, pool: readonly string[], label = `${user} ${protocol}`): Promise<string> {
   const l = await trafficAs(w, user, protocol);
   t.client(l.transcript);
   t.observe(`${label}: ${describeLanding(l)}`);
-  check(l.status >= 200 && l.status < 300 && l.servers.length === 1 && pool.includes(l.servers[0]!), `${label}: 2xx from one of ${pool.join(', ')}`, `${label}: ${describeLanding(l)}`);
+  t.require(`${label}: ${user}'s ${protocol} served (2xx) by one of ${pool.join(', ')} through the front door`, l.status >= 200 && l.status < 300 && l.servers.length >= 1 && pool.includes(l.servers[0]!), describeLanding(l));
   return l.servers[0]!;
 }
 
-/** 503 to the probes of `server`'s vdir only (user requests still get their normal answer). */
-export function downForProbes(w: World, server: string, vdir: TrafficProtocol | 'oab'): ActiveFault {
-  return w.lab.faults.inject({ server, endpoint: vdir, kind: 'status', status: 503, userAgent: PROBE_AGENT });
+/**
+ * Precondition of every behaviour rule: the candidate health-checks each of `servers` (any check, any
+ * User-Agent) and was answered well at least once in this world — no checks at all is a fail, since
+ * nothing can fail over.
+ */
+export async function checked(t: RuleContext, w: World, servers: readonly string[], I: number): Promise<void> {
+  for (const server of servers) {
+    let e: HttpEvent | undefined;
+    try {
+      e = await waitForProbe(w, 0, (x) => x.server === server && x.status < 500, `a health check of ${server} answered well`, patient(I), 'any');
+    } catch {
+      e = undefined;
+    }
+    const seen = w.lab.journal.since(0).filter(isHealthCheck).length;
+    t.require(`the candidate health-checks ${server}`, e !== undefined, `no health check of ${server} within ${patient(I)} ms (${seen} health checks of any CAS in this world)`);
+  }
+}
+
+/** The deadline after `after` widened by the harness lag; past `budgetMs` of lag the timing cannot be judged. */
+function widened(t: RuleContext, graceMs: number): number {
+  return graceMs + t.lag();
+}
+
+function overloadedUnless(t: RuleContext, ok: boolean, graceMs: number, what: string): void {
+  if (!ok && t.lag() > graceMs) throw new HarnessOverloadedError(t.lag(), what);
 }
 
 /**
- * After `after` (a probe event), the user's requests must land on one of `to` with a 2xx within
- * `graceMs` (the candidate takes in the probe's answer after the journal holds it). Returns the landings.
+ * After `after` (a check event), the user's requests must land on one of `to` with a 2xx within
+ * `graceMs` (+ the harness lag): the candidate takes in the check's answer after the journal holds it.
  */
 export async function landsOn(t: RuleContext, w: World, user: string, protocol: TrafficProtocol, to: readonly string[], after: HttpEvent, graceMs: number, label: string): Promise<Landing[]> {
-  const deadline = at(after) + graceMs;
+  const grace = widened(t, graceMs);
   const ok = (l: Landing) => l.status >= 200 && l.status < 300 && l.servers.length > 0 && l.servers.every((s) => to.includes(s));
-  const tries = await repeatUntil(() => trafficAs(w, user, protocol), ok, { deadline, paceMs: Math.max(25, graceMs / 8) });
+  const tries = await repeatUntil(() => trafficAs(w, user, protocol), ok, { deadline: at(after) + grace, paceMs: Math.max(25, graceMs / 8) });
   const last = tries.at(-1)!;
   t.client(last.transcript);
   t.observe(`${label}: ${tries.map(describeLanding).join('; ')}`);
-  check(ok(last), `${label}: ${user}'s ${protocol} lands on ${to.join(' or ')} with 2xx within ${graceMs} ms of the probe at ${after.time}`, `${label}: ${tries.map(describeLanding).join('; ')}`);
+  overloadedUnless(t, ok(last), graceMs, `${label}: ${user}'s ${protocol} within ${graceMs} ms`);
+  check(ok(last), `${label}: ${user}'s ${protocol} lands on ${to.join(' or ')} with 2xx within ${Math.round(grace)} ms of the check at ${after.time} (${graceMs} ms + harness lag)`, `${label}: ${tries.map(describeLanding).join('; ')}`);
   return tries;
 }
 
 /** RULES "refused" for the user's next requests after `after`: status >= 400 (not 451), at most one target reached. */
 export async function refusedAfter(t: RuleContext, w: World, user: string, protocol: TrafficProtocol, after: HttpEvent, graceMs: number, label: string): Promise<void> {
+  const grace = widened(t, graceMs);
   const refused = (l: Landing) => l.status >= 400 && l.status !== 451 && l.servers.length <= 1;
-  const tries = await repeatUntil(() => trafficAs(w, user, protocol), refused, { deadline: at(after) + graceMs, paceMs: Math.max(25, graceMs / 8) });
+  const tries = await repeatUntil(() => trafficAs(w, user, protocol), refused, { deadline: at(after) + grace, paceMs: Math.max(25, graceMs / 8) });
   const last = tries.at(-1)!;
   t.client(last.transcript);
   t.observe(`${label}: ${tries.map(describeLanding).join('; ')}`);
-  check(refused(last), `${label}: ${user}'s ${protocol} gets an error (status >= 400, not 451) within ${graceMs} ms of the probe at ${after.time}`, `${label}: ${tries.map(describeLanding).join('; ')}`);
-}
-
-/**
- * Start from a healthy lab: clear this world's faults and wait (bounded) until every probed endpoint of
- * `servers` answered two probes well, the second one a round after the first, so the candidate has
- * taken in the first answer before the rule's own stimulus (rules share one world to keep one prober).
- */
-export async function settle(w: World, servers: readonly string[], I: number): Promise<void> {
-  w.lab.faults.clear();
-  const since = w.mark();
-  const healthy = (e: HttpEvent, server: string) => e.server === server && e.status < 500 && (Object.values(PROBE_OF) as { method: string; path: string }[]).some((ep) => isEndpoint(e, ep));
-  await waitForProbe(w, since, () => true, 'any probe', soon(I));
-  for (const server of servers) {
-    const first = await waitForProbe(w, since, (e) => healthy(e, server), `${server} answering probes well`, patient(I));
-    await waitForProbe(w, first.seq, (e) => healthy(e, server) && at(e) - at(first) >= I / 2, `${server} answering the next round well`, patient(I));
-  }
+  overloadedUnless(t, refused(last), graceMs, `${label}: ${user}'s ${protocol} refused within ${graceMs} ms`);
+  check(refused(last), `${label}: ${user}'s ${protocol} gets an error (status >= 400, not 451) within ${Math.round(grace)} ms of the check at ${after.time}`, `${label}: ${tries.map(describeLanding).join('; ')}`);
 }
