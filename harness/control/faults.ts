@@ -29,13 +29,18 @@ export interface ActiveFault extends FaultSpec {
   id: string;
 }
 
+/** Active faults at most (a lab needs a handful; the bound keeps hostile callers from growing it). */
+export const MAX_FAULTS = 1000;
+
 export class FaultTable {
   #faults = new Map<string, ActiveFault>();
   #next = 1;
   #listeners = new Set<(f: ActiveFault[]) => void>();
 
   inject(spec: FaultSpec): ActiveFault {
-    if (spec.kind === 'status' && !spec.status) throw new RangeError('a status fault needs status 502, 503 or 504');
+    if (spec.kind === 'status' && !spec.status) throw new RangeError('status: a status fault needs status 502, 503 or 504');
+    // Bounded: every change re-applies the table to every mock; a runaway script must not grow it forever.
+    if (this.#faults.size >= MAX_FAULTS) throw new RangeError(`too many active faults (${MAX_FAULTS}): DELETE /faults first`);
     const f = { ...spec, id: `f${this.#next++}` };
     this.#faults.set(f.id, f);
     this.#changed();

@@ -50,6 +50,35 @@ export class Journal {
     return this.#events.filter((e) => e.seq > seq);
   }
 
+  /**
+   * Up to `limit` events after `since` that match, without copying the journal (the control API's
+   * paged reads). `next` is the cursor for the following page: the last event returned, or the last
+   * sequence number scanned; `more` says whether events after `next` remain to be scanned.
+   * @example
+   * for (let p = journal.page(0, 1000); ; p = journal.page(p.next, 1000)) { use(p.events); if (!p.more) break; }
+   */
+  page(since: number, limit: number, match: Match | Predicate = () => true): { events: JournalEvent[]; next: number; more: boolean } {
+    const p = toPredicate(match);
+    const ev = this.#events;
+    // Sequence numbers increase along the array: binary search for the first event after `since`.
+    let lo = 0;
+    let hi = ev.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ev[mid]!.seq > since) hi = mid;
+      else lo = mid + 1;
+    }
+    const events: JournalEvent[] = [];
+    let next = since;
+    for (let i = lo; i < ev.length; i++) {
+      const e = ev[i]!;
+      if (events.length >= limit) return { events, next, more: true };
+      next = e.seq;
+      if (p(e)) events.push(e);
+    }
+    return { events, next, more: false };
+  }
+
   filter(match: Match | Predicate, sinceSeq = 0): JournalEvent[] {
     const p = toPredicate(match);
     return this.#events.filter((e) => e.seq > sinceSeq && p(e));

@@ -10,9 +10,8 @@
  * await lab.stop();
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import type { Agent } from 'undici';
 import { loadTopology, topologyDigest, hostsEntries, type Topology } from '../topology/index.ts';
 import { ensureLabPki, exportPki, type LabPki } from '../pki/index.ts';
@@ -25,7 +24,8 @@ import { createLabAgent } from '../clients/lab-agent.ts';
 import { LabError } from '../errors.ts';
 import { freePort, plannedPort, PortTable, type PortMode } from './ports.ts';
 import { startNlb } from './nlb.ts';
-import type { LabState } from './state.ts';
+import { writeStateFile, type LabState } from './state.ts';
+import { labTempRoot, ownTempDir } from './temp-dir.ts';
 
 export interface LabOptions {
   /** A built-in topology name, a JSON file path, or a validated topology. */
@@ -37,8 +37,13 @@ export interface LabOptions {
   portBase?: number;
   /** PKI cache directory (default .cache/pki). */
   cacheDir?: string;
-  /** Where the state file, hosts file and exported certificates go (default a temp dir). */
+  /**
+   * Where the state file, hosts file and exported certificates go. Default: a private temp folder
+   * (`cas-lab-*`, mode 0700) removed when the lab stops or the process exits, unless `keep` is set.
+   */
   stateDir?: string;
+  /** Keep the temp folder after the lab stops (`--keep-lab`; default: CAS_KEEP_LAB=1 in the environment). */
+  keep?: boolean;
   journalCapacity?: number;
 }
 
@@ -172,13 +177,20 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const mode: PortMode = options.portable ? 'ephemeral' : (options.ports ?? 'ephemeral');
   const base = options.portBase ?? 20000;
   const pki = await ensureLabPki(topology, options.cacheDir ? { cacheDir: options.cacheDir } : {});
-  const stateDir = options.stateDir ?? join(tmpdir(), `cas-lab-${process.pid}-${Date.now().toString(36)}`);
+  let stateDir: string;
+  let temp: ReturnType<typeof ownTempDir> | undefined;
   try {
-    mkdirSync(stateDir, { recursive: true });
+    if (options.stateDir) mkdirSync((stateDir = options.stateDir), { recursive: true, mode: 0o700 });
+    else {
+      temp = ownTempDir(mkdtempSync(join(labTempRoot(), 'cas-lab-')), options.keep ?? process.env.CAS_KEEP_LAB === '1');
+      stateDir = temp.path;
+    }
   } catch (err) {
-    throw new LabError(`cannot create the lab state directory ${stateDir}: ${(err as Error).message}`, { cause: err });
+    throw new LabError(`cannot create the lab state directory ${options.stateDir ?? labTempRoot()}: ${(err as Error).message}`, { cause: err });
   }
   const lab = new Lab(topology, pki, options, stateDir);
+  // Closers run in reverse: the temp folder goes last, after everything that writes into it.
+  if (temp) lab.onStop(async () => temp.remove());
   try {
     await startMocks(lab, mode, base);
     await startNlbs(lab, mode, base);
@@ -196,7 +208,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         const owa = lab.mock(fqdn).ctx.server.vdirs.owa;
         for (const f of change.add ?? []) if (!owa.extraResourceFolders.includes(f)) owa.extraResourceFolders.push(f);
         owa.missingResourceFolders = owa.missingResourceFolders.filter((f) => !(change.add ?? []).includes(f));
-        for (const f of change.remove ?? []) owa.missingResourceFolders.push(f);
+        for (const f of change.remove ?? []) if (!owa.missingResourceFolders.includes(f)) owa.missingResourceFolders.push(f);
         lab.mock(fqdn).handlers.reset();
         return [...lab.mock(fqdn).ctx.resourceFolders()];
       },
@@ -285,5 +297,6 @@ function writeStateFiles(lab: Lab): void {
   writeFileSync(s.trustBundleFile, lab.trustBundle().join('\n'));
   writeFileSync(s.hostsFile, lab.hosts().map((h) => `${h.address}\t${h.name}`).join('\n') + '\n');
   writeFileSync(s.topologyFile, JSON.stringify(lab.topology, null, 2));
-  writeFileSync(join(lab.stateDir, 'state.json'), JSON.stringify(s, null, 2));
+  // The state file holds the control API's bearer token: owner-only (0600).
+  writeStateFile(join(lab.stateDir, 'state.json'), s);
 }

@@ -2,7 +2,7 @@
  * The lab state file: a documented contract for scripts and front doors (docs/lab-state.md).
  * `cas-conformance lab up --state s.json` writes it; `frontdoor … --state s.json` reads it.
  */
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { LabError } from '../errors.ts';
 
 export interface LabStateServer {
@@ -51,4 +51,15 @@ export function readLabState(file: string): LabState {
   }
   if (!s.frontDoor || !Array.isArray(s.servers)) throw new LabError(`lab state file ${file}: frontDoor or servers missing`);
   return s as LabState;
+}
+
+/**
+ * Write a state file readable by its owner only (0600): it holds the control API's bearer token.
+ * chmod as well, for a file that existed before with wider rights.
+ * @example
+ * writeStateFile('s.json', lab.state());
+ */
+export function writeStateFile(file: string, state: LabState): void {
+  writeFileSync(file, JSON.stringify(state, null, 2), { mode: 0o600 });
+  chmodSync(file, 0o600);
 }
