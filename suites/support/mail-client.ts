@@ -116,6 +116,7 @@ export async function pop3ThroughFrontDoor(w: World, userName: string, mode: Cli
 }
 
 /** Either protocol, by name. */
-export function mailThroughFrontDoor(w: World, protocol: 'imap4' | 'pop3', userName: string, mode: ClientMode, o: { loginOnly?: boolean } = {}): Promise<MailRun> {
-  return protocol === 'imap4' ? imapThroughFrontDoor(w, userName, mode, o.loginOnly ? { actions: [] } : {}) : pop3ThroughFrontDoor(w, userName, mode, o);
+export function mailThroughFrontDoor(w: World, protocol: 'imap4' | 'pop3', userName: string, mode: ClientMode, o: { loginOnly?: boolean; timeoutMs?: number } = {}): Promise<MailRun> {
+  const bound = o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {};
+  return protocol === 'imap4' ? imapThroughFrontDoor(w, userName, mode, { ...(o.loginOnly ? { actions: [] } : {}), ...bound }) : pop3ThroughFrontDoor(w, userName, mode, o);
 }

@@ -48,6 +48,18 @@ export async function sessionEvents(w: World, since: number, sessionOk: boolean,
   return mailEventsSince(w, since);
 }
 
+/**
+ * The connections of one client session, attributed by what the client controls — its login — never by
+ * "the first event after the mark": connections that logged in as this user, and connections that
+ * carried commands but no login of anyone (the front door trying a method before the one that worked).
+ * Bare connects with no command (a candidate's TCP check) and other users' sessions are left out.
+ */
+export function sessionConnections(events: readonly MailEvent[], sam: string): MailEvent[] {
+  const me = sam.toLowerCase();
+  const userOf = (e: MailEvent) => (e.user ?? '').toLowerCase().replace(/^.*\\/, '');
+  return events.filter((e) => (e.user ? userOf(e) === me : e.commands.length > 0 || e.upgraded));
+}
+
 /** One line per event, for `observe` and CheckFailure's `actual`. */
 export function describeMail(events: readonly MailEvent[]): string {
   if (!events.length) return 'no mail connection reached any mock CAS';

@@ -8,6 +8,10 @@
  * - contoso-basic (OWA-10, EAS-07; 2007 rules): the Hub OWA and EAS vdirs use Basic only (003).
  * - contoso-nointernalurl (EAS-07; 2007 rule): the Hub EAS vdirs have no InternalURL (003).
  * - contoso-outofservice (HC-06): cas2010b.site3 has IsOutOfService $true (001).
+ * - contoso-mailorder (MAIL-03/04): POP/IMAP endpoints that leave a method out, so 001's whole order
+ *   ("SSL proxy target first, TLS next, plaintext lastly" / "plaintext first, SSL next, TLS lastly") is
+ *   judged, not only its first step: cas2010.site2 lists TLS and plaintext (no SSL), cas2010a.site3 TLS
+ *   only, cas2010b.site3 SSL and plaintext (no TLS), cas2007.site3 TLS only.
  */
 import type { TopologyInput } from '../schema.ts';
 import { contoso } from './contoso.ts';
@@ -21,6 +25,23 @@ function derive(base: TopologyInput, name: string, description: string, edit: (s
 }
 
 const isHub = (s: Server) => s.site === 'Hub';
+
+/** POP/IMAP InternalConnectionSettings with only the given methods (Exchange's ports: 993/995 SSL, 143/110 TLS, 1143/1110 plain as contoso writes them). */
+function mailMethods(s: Server, methods: ('ssl' | 'tls' | 'plain')[], loginType: 'PlainTextLogin' | 'SecureLogin'): Server {
+  const list = (ssl: number, tls: number, plain: number) => [
+    ...(methods.includes('ssl') ? [`${s.fqdn}:${ssl}:SSL`] : []),
+    ...(methods.includes('tls') ? [`${s.fqdn}:${tls}:TLS`] : []),
+    ...(methods.includes('plain') ? [`${s.fqdn}:${plain}`] : []),
+  ];
+  return { ...s, imap4: { internalConnectionSettings: list(993, 143, 1143), loginType }, pop3: { internalConnectionSettings: list(995, 110, 1110), loginType } };
+}
+
+const MAIL_ORDER: Record<string, [('ssl' | 'tls' | 'plain')[], 'PlainTextLogin' | 'SecureLogin']> = {
+  'cas2010.site2.contoso.lab': [['tls', 'plain'], 'PlainTextLogin'],
+  'cas2010a.site3.contoso.lab': [['tls'], 'SecureLogin'],
+  'cas2010b.site3.contoso.lab': [['ssl', 'plain'], 'PlainTextLogin'],
+  'cas2007.site3.contoso.lab': [['tls'], 'SecureLogin'],
+};
 
 export const variants: Record<string, () => TopologyInput> = {
   'contoso-midupgrade': () =>
@@ -45,6 +66,11 @@ export const variants: Record<string, () => TopologyInput> = {
     derive(contoso, 'contoso-outofservice', 'cas2010b.site3 has IsOutOfService $true (001: Set-ClientAccessServer -IsOutofService $True).', (s) =>
       s.fqdn === 'cas2010b.site3.contoso.lab' ? { ...s, isOutOfService: true } : s,
     ),
+  'contoso-mailorder': () =>
+    derive(contoso, 'contoso-mailorder', 'POP/IMAP endpoints without SSL (cas2010.site2: TLS+plain; cas2010a.site3 and cas2007.site3: TLS only) or without TLS (cas2010b.site3: SSL+plain), so 001\'s whole method order is judged.', (s) => {
+      const m = MAIL_ORDER[s.fqdn];
+      return m ? mailMethods(s, m[0], m[1]) : s;
+    }),
   'contoso-nointernalurl': () =>
     derive(contoso2007, 'contoso-nointernalurl', 'Hub EAS vdirs have no InternalURL (003).', (s) =>
       isHub(s) ? { ...s, vdirs: { ...s.vdirs!, eas: { ...s.vdirs!.eas, internalUrl: null } } } : s,
