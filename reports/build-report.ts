@@ -7,12 +7,12 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { mergeAttempts } from './attempts.ts';
 import { summarize } from './outcome.ts';
-import type { ConformanceReport, ProfileName, RuleResult } from './types.ts';
+import type { ConformanceReport, FailOn, ProfileName, RuleResult } from './types.ts';
 
 export interface BuildReportInput {
   profile: ProfileName;
   hardened: boolean;
-  failOn: 'fail' | 'warn';
+  failOn: FailOn;
   /** Front-door build for the exchange2007 profile (RULES.md: build B), if any. */
   build?: string | null;
   candidate: ConformanceReport['candidate'];

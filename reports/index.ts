@@ -5,7 +5,7 @@
 export * from './types.ts';
 export { ReportError, ReportSchemaError, WaiverError, type Issue } from './errors.ts';
 export { validateReport, parseReport, readReport, reportSchema, REPORT_SCHEMA_URL } from './validate.ts';
-export { decideOutcome, summarize, isHarnessError, waiverExpired, HARNESS_ERROR_CODES, type DecideInput, type Decision, type Summary } from './outcome.ts';
+export { decideOutcome, gates, summarize, isHarnessError, waiverExpired, HARNESS_ERROR_CODES, type DecideInput, type Decision, type Summary } from './outcome.ts';
 export { parseWaivers, readWaivers, findWaiver, waiverNotes, type Waiver } from './waivers.ts';
 export { judgeRuleRun, levelFor, type RuleRun, type RunError, type JudgeContext } from './judge.ts';
 export { mergeAttempts, mergeRepeatedReports } from './attempts.ts';

@@ -8,7 +8,7 @@ import { validateReport } from './validate.ts';
 
 const meta: RuleMeta = {
   id: 'OWA-04', area: 'OWA', title: 'Orange: silent redirect to mail-region',
-  levels: { exchange2013: 'R', exchange2010: 'S', exchange2007: '-' },
+  levels: { exchange2013: 'R', exchange2010: 'S', exchange2007: '-' }, severity: 'major', scope: ['http'],
   source: { seed: '001', quote: 'single sign-on silent redirect' },
 };
 const hardenedMeta: RuleMeta = { ...meta, id: 'SEC-02', area: 'SEC', levels: { exchange2013: '-', exchange2010: '-', exchange2007: '-' }, hardened: 'R', source: { seed: null, quote: '' } };
@@ -28,7 +28,7 @@ describe('judgeRuleRun', () => {
   it('copies identity, source and evidence', () => {
     const evidence = { expected: 'e', observed: 'o', client: [], journal: [] };
     expect(judgeRuleRun(run({ evidence }), ctx)).toEqual({
-      id: 'OWA-04', area: 'OWA', title: meta.title, level: 'R', outcome: 'pass', source: meta.source, evidence, durationMs: 40,
+      id: 'OWA-04', area: 'OWA', title: meta.title, level: 'R', severity: 'major', scope: ['http'], outcome: 'pass', source: meta.source, evidence, durationMs: 40,
     });
   });
 

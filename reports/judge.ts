@@ -79,6 +79,8 @@ export function judgeRuleRun(run: RuleRun, ctx: JudgeContext): RuleResult {
     source: { seed: meta.source.seed, quote: meta.source.quote },
     durationMs: Math.max(0, run.durationMs),
   };
+  if (meta.severity) result.severity = meta.severity;
+  if (meta.scope?.length) result.scope = [...meta.scope];
   if (reason !== undefined) result.reason = reason;
   if (run.evidence) result.evidence = run.evidence;
   const attempts = innerAttempts(run, decision.outcome, level);

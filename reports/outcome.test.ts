@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideOutcome, summarize, type DecideInput, type Decision } from './outcome.ts';
+import { decideOutcome, gates, summarize, type DecideInput, type Decision } from './outcome.ts';
 import type { Outcome } from './types.ts';
 
 const now = new Date('2026-06-15T12:00:00Z');
@@ -78,5 +78,33 @@ describe('summarize', () => {
   it('counts every outcome', () => {
     const s = summarize(rs('pass', 'pass', 'fail', 'warn', 'n/a', 'info', 'waived', 'error'), 'fail');
     expect(s).toMatchObject({ pass: 2, fail: 1, warn: 1, 'n/a': 1, info: 1, waived: 1, error: 1, total: 8 });
+  });
+});
+
+describe('severity gates (--fail-on critical|major|minor)', () => {
+  const fp = { outcome: 'fail' as const, severity: 'fingerprint' as const };
+  const major = { outcome: 'fail' as const, severity: 'major' as const };
+  const crit = { outcome: 'fail' as const, severity: 'critical' as const };
+  const warnCrit = { outcome: 'warn' as const, severity: 'critical' as const };
+
+  it.each([
+    ['fingerprint fail, failOn fail', [fp], 'fail', 1],
+    ['fingerprint fail, failOn minor', [fp, { outcome: 'pass' as const }], 'minor', 0],
+    ['major fail, failOn minor', [major], 'minor', 1],
+    ['major fail, failOn major', [major], 'major', 1],
+    ['major fail, failOn critical', [major], 'critical', 0],
+    ['critical fail, failOn critical', [crit, fp], 'critical', 1],
+    ['a warning never gates a severity', [warnCrit], 'critical', 0],
+    ['a warning gates failOn warn', [warnCrit], 'warn', 1],
+    ['a fail without severity counts as major', [{ outcome: 'fail' as const }], 'major', 1],
+    ['ungated fail with an error: the error shows', [fp, { outcome: 'error' as const }], 'critical', 2],
+  ] as const)('%s', (_name, rules, failOn, exit) => {
+    expect(summarize(rules, failOn).exitCode).toBe(exit);
+  });
+
+  it('gates() says which rule fails the run', () => {
+    expect(gates(crit, 'critical')).toBe(true);
+    expect(gates(fp, 'minor')).toBe(false);
+    expect(gates({ outcome: 'pass', severity: 'critical' }, 'fail')).toBe(false);
   });
 });

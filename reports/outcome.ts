@@ -3,7 +3,7 @@
  * exit code. ARCHITECTURE "Suites and outcomes": a broken lab is an `error`, never a pass or a fail
  * (cache-tests separates setup_fail and harness_fail from fail).
  */
-import type { Level, Outcome, RuleResult } from './types.ts';
+import { SEVERITIES, type FailOn, type Level, type Outcome, type RuleResult } from './types.ts';
 
 /** Error codes of the harness (harness/errors.ts): a test failing with one of these could not judge. */
 export const HARNESS_ERROR_CODES: ReadonlySet<string> = new Set([
@@ -86,9 +86,25 @@ function naReason(note: string | undefined): string | undefined {
 export type Summary = Record<Outcome, number> & { total: number; conformant: boolean; exitCode: 0 | 1 | 2 };
 
 /**
+ * Whether one judged rule fails the run under `failOn` (`--fail-on`):
+ * - `fail` (default): any `fail`; `warn`: any `fail` or `warn`;
+ * - `critical` / `major` / `minor`: a `fail` whose rule is of that severity or worse (a `warn` never
+ *   gates them: it is a recommended rule). A rule without a severity (a report written before
+ *   severities existed) counts as `major`.
+ * @example
+ * gates({ outcome: 'fail', severity: 'fingerprint' }, 'minor') // false
+ */
+export function gates(r: Pick<RuleResult, 'outcome' | 'severity'>, failOn: FailOn): boolean {
+  if (r.outcome === 'warn') return failOn === 'warn';
+  if (r.outcome !== 'fail') return false;
+  if (failOn === 'fail' || failOn === 'warn') return true;
+  return SEVERITIES.indexOf(r.severity ?? 'major') <= SEVERITIES.indexOf(failOn);
+}
+
+/**
  * Count outcomes and give the verdict. Exit codes (ARCHITECTURE: 0 conformant, 1 not conformant,
  * 2 harness error), in this order of precedence:
- * - 1 when any rule is `fail` (or `warn` with failOn 'warn'): a failure found is a finding even if
+ * - 1 when any rule gates the run under `failOn` (see gates()): a failure found is a finding even if
  *   other rules could not be judged, so fail beats error;
  * - 2 when any rule is `error`, when `runErrors` > 0 (errors outside any test), or when no rule was
  *   judged at all (an empty run proves nothing);
@@ -96,10 +112,10 @@ export type Summary = Record<Outcome, number> & { total: number; conformant: boo
  * @example
  * summarize(report.rules, 'fail').exitCode // 0 | 1 | 2
  */
-export function summarize(rules: readonly Pick<RuleResult, 'outcome'>[], failOn: 'fail' | 'warn', opts: { runErrors?: number } = {}): Summary {
+export function summarize(rules: readonly Pick<RuleResult, 'outcome' | 'severity'>[], failOn: FailOn, opts: { runErrors?: number } = {}): Summary {
   const counts: Record<Outcome, number> = { pass: 0, fail: 0, warn: 0, 'n/a': 0, info: 0, waived: 0, error: 0 };
   for (const r of rules) counts[r.outcome]++;
-  const failing = counts.fail > 0 || (failOn === 'warn' && counts.warn > 0);
+  const failing = rules.some((r) => gates(r, failOn));
   const broken = counts.error > 0 || (opts.runErrors ?? 0) > 0 || rules.length === 0;
   const exitCode = failing ? 1 : broken ? 2 : 0;
   return { ...counts, total: rules.length, conformant: exitCode === 0, exitCode };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseEvidence, ruleMetaProblem } from './rule-meta.ts';
 
-const good = { id: 'EAS-03', area: 'EAS', title: 't', levels: { exchange2013: 'R', exchange2010: '-', exchange2007: '-' }, source: { seed: '001', quote: 'q' } };
+const good = { id: 'EAS-03', area: 'EAS', title: 't', levels: { exchange2013: 'R', exchange2010: '-', exchange2007: '-' }, severity: 'major', scope: ['http'], source: { seed: '001', quote: 'q' } };
 
 describe('ruleMetaProblem', () => {
   it.each([
@@ -13,6 +13,9 @@ describe('ruleMetaProblem', () => {
     [{ ...good, hardened: 'yes' }, 'meta.rule.hardened must be one of R, S, I, -'],
     [{ ...good, source: { seed: 1, quote: 'q' } }, 'meta.rule.source.seed must be a string or null'],
     [{ ...good, source: undefined }, 'meta.rule.source must be an object'],
+    [{ ...good, severity: 'bad' }, 'meta.rule.severity must be one of critical, major, minor, fingerprint'],
+    [{ ...good, scope: [] }, 'meta.rule.scope must be a non-empty list of http, mail'],
+    [{ ...good, scope: ['smtp'] }, 'meta.rule.scope must be a non-empty list of http, mail'],
   ])('%j -> %s', (meta, problem) => {
     expect(ruleMetaProblem(meta)).toBe(problem);
   });

@@ -2,7 +2,7 @@
  * Guards on what suites put in `task.meta`: a malformed rule or evidence must cost one note in the
  * report, never the whole report (bad input never crashes anything).
  */
-import { LEVELS, type Evidence, type TranscriptLine } from './types.ts';
+import { FAMILIES, LEVELS, SEVERITIES, type Evidence, type TranscriptLine } from './types.ts';
 
 const RULE_ID = /^[A-Z][A-Z0-9]*-[0-9]+$/;
 
@@ -22,6 +22,9 @@ export function ruleMetaProblem(meta: unknown): string | undefined {
     if (!LEVELS.includes(levels?.[p] as never)) return `meta.rule.levels.${p} must be one of ${LEVELS.join(', ')}`;
   }
   if (m.hardened !== undefined && !LEVELS.includes(m.hardened as never)) return `meta.rule.hardened must be one of ${LEVELS.join(', ')}`;
+  if (m.severity !== undefined && !SEVERITIES.includes(m.severity as never)) return `meta.rule.severity must be one of ${SEVERITIES.join(', ')}`;
+  const scopeOk = Array.isArray(m.scope) && m.scope.length > 0 && m.scope.every((f) => FAMILIES.includes(f as never));
+  if (m.scope !== undefined && !scopeOk) return `meta.rule.scope must be a non-empty list of ${FAMILIES.join(', ')}`;
   const src = m.source as Record<string, unknown> | undefined;
   if (typeof src !== 'object' || src === null) return 'meta.rule.source must be an object';
   if (src.seed !== null && typeof src.seed !== 'string') return 'meta.rule.source.seed must be a string or null';

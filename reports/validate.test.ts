@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkSchema, validateJson } from './schema/json-schema-lite.ts';
-import { LEVELS, OUTCOMES, PROFILES } from './types.ts';
+import { FAIL_ON, FAMILIES, LEVELS, OUTCOMES, PROFILES, SEVERITIES, type ConformanceReport } from './types.ts';
 import { parseReport, reportSchema, validateReport } from './validate.ts';
 import { ReportSchemaError } from './errors.ts';
 import { rule, sampleReport } from './test/fixtures.ts';
@@ -19,6 +19,29 @@ describe('report schema', () => {
     expect(new Set(defs.level!.enum)).toEqual(new Set(LEVELS));
     expect(new Set(reportSchema().properties!.profile!.properties!.name!.enum)).toEqual(new Set(PROFILES));
     expect(new Set(reportSchema().properties!.summary!.required)).toEqual(new Set([...OUTCOMES, 'total', 'conformant', 'exitCode']));
+  });
+
+  it('lists the same severities, families and gates as types.ts', () => {
+    const defs = reportSchema().$defs!;
+    expect(new Set(defs.severity!.enum)).toEqual(new Set(SEVERITIES));
+    expect(new Set(defs.family!.enum)).toEqual(new Set(FAMILIES));
+    expect(new Set(reportSchema().properties!.profile!.properties!.failOn!.enum)).toEqual(new Set(FAIL_ON));
+  });
+
+  it('accepts severity and scope per rule and the full candidate identity', () => {
+    const candidate: ConformanceReport['candidate'] = {
+      name: 'nginx+dovecot', version: 'nginx/1.22.1 + Dovecot 2.3.19.1', launcher: 'nginx+dovecot', configDigest: '0123456789abcdef', options: {},
+      scope: ['http', 'mail'], tlsLibrary: 'nginx: OpenSSL 3.0.15', modules: ['nginx: http_ssl_module'],
+      config: [{ name: 'nginx.conf', origin: 'generated', text: 'daemon off;\n' }, { name: 'dovecot.conf', origin: 'template /tmp/d.conf', text: 'protocols = imap\n' }],
+      components: [{ name: 'nginx', version: 'nginx/1.22.1', scope: ['http'], tlsLibrary: 'OpenSSL 3.0.15', modules: [] }, { name: 'dovecot', version: null, scope: ['mail'] }],
+    };
+    const r = clone(sampleReport({ candidate, profile: { name: 'exchange2013', hardened: false, failOn: 'critical' }, rules: [rule('AUTH-02', 'fail', { severity: 'critical', scope: ['http'], reason: 'served as Purple' })] }));
+    expect(validateReport(r)).toEqual([]);
+    const bad = clone(r) as unknown as Record<string, any>;
+    bad.rules[0].severity = 'huge';
+    bad.candidate.scope = ['smtp'];
+    bad.candidate.config[0].text = 3;
+    expect(validateReport(bad).map((i) => i.path)).toEqual(expect.arrayContaining(['rules[0].severity', 'candidate.scope[0]', 'candidate.config[0].text']));
   });
 
   it('accepts a good report (JSON round trip)', () => {

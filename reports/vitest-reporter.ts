@@ -17,7 +17,7 @@ import { buildReport } from './build-report.ts';
 import { ReportError } from './errors.ts';
 import { judgeRuleRun, type RuleRun, type RunError } from './judge.ts';
 import { normaliseEvidence, ruleMetaProblem } from './rule-meta.ts';
-import { PROFILES, type ConformanceReport, type Evidence, type ProfileName, type RuleMeta, type RuleResult } from './types.ts';
+import { FAIL_ON, PROFILES, type ConformanceReport, type FailOn, type Evidence, type ProfileName, type RuleMeta, type RuleResult } from './types.ts';
 import { waiverNotes, type Waiver } from './waivers.ts';
 import { writeReports, type WrittenReports } from './write-reports.ts';
 
@@ -34,7 +34,7 @@ export interface ConformanceReporterOptions {
   profile: ProfileName;
   hardened?: boolean;
   /** 'warn': a failed recommended rule fails the run too (--fail-on). Default 'fail'. */
-  failOn?: 'fail' | 'warn';
+  failOn?: FailOn;
   waivers?: readonly Waiver[];
   candidate: ConformanceReport['candidate'];
   topology: ConformanceReport['topology'];
@@ -68,7 +68,7 @@ export class ConformanceReporter implements Reporter {
   constructor(opts: ConformanceReporterOptions) {
     if (!opts || typeof opts !== 'object') throw new ReportError('ConformanceReporter options are required');
     if (!PROFILES.includes(opts.profile)) throw new ReportError(`ConformanceReporter options.profile must be one of ${PROFILES.join(', ')}`);
-    if (opts.failOn !== undefined && opts.failOn !== 'fail' && opts.failOn !== 'warn') throw new ReportError("ConformanceReporter options.failOn must be 'fail' or 'warn'");
+    if (opts.failOn !== undefined && !FAIL_ON.includes(opts.failOn)) throw new ReportError(`ConformanceReporter options.failOn must be one of ${FAIL_ON.join(', ')}`);
     if (!opts.candidate?.name) throw new ReportError('ConformanceReporter options.candidate.name is required');
     if (!opts.topology?.name) throw new ReportError('ConformanceReporter options.topology.name is required');
     this.opts = opts;
