@@ -39,7 +39,7 @@ async function signInCaptured(w: World, name: string, origin: string): Promise<{
 }
 
 describe('COOK', () => {
-  rule('COOK-01', { quote: 'CAS2013 will proxy the request to an Exchange 2010 Client Access server which will retrieve the necessary data from the Exchange 2010 Mailbox server.' }, async (t) => {
+  rule('COOK-01', {}, async (t) => {
     const w = await t.world();
     const red = w.user('Red');
     // What CAS2010 Site1 itself sends Red (direct, no front door): the attributes "unchanged" is measured against (RFC 6265 5.2).
@@ -91,7 +91,7 @@ describe('COOK', () => {
     check(unknown.length === 0, `${CAS2010_SITE1} recognises the session cookie values it issued`, fmt(unknown));
   });
 
-  rule('COOK-02', { timeoutMs: 60_000, quote: 'The change is such that earlier versions of Exchange do not understand the newer cookie used by the SP2 RU1 server.' }, async (t) => {
+  rule('COOK-02', { timeoutMs: 60_000 }, async (t) => {
     const w = await t.world({ variant: 'contoso-midupgrade', key: 'cook02' });
     const since = w.mark();
     t.expect(`contoso-midupgrade (${MIDUP_SP2} SP2, ${MIDUP_RU1} SP2 RU1): Blue signs in, then fails over inside the pair both ways; no UserContext cookie in the RU1 (canary76) form ever reaches ${MIDUP_SP2}`);
@@ -128,7 +128,7 @@ describe('COOK', () => {
     check(leaked.length === 0, `no RU1 (canary76) UserContext cookie at ${MIDUP_SP2}`, fmt(leaked));
   });
 
-  rule('COOK-03', { quote: 'However, if you are using CAS-to-CAS proxying, where an Exchange 2010 SP2 RU1 Client Access server is proxying to an earlier version of Exchange 2010 or Exchange 2007 Client Access server, then you are affected by the change.' }, async (t) => {
+  rule('COOK-03', {}, async (t) => {
     const w = await t.world();
     const b = frontDoorBuild(w);
     if (b !== '2010-sp2-ru1') t.notApplicable(`the front door is ${b}, not Exchange 2010 SP2 RU1: 000's table does not apply`);
@@ -158,7 +158,7 @@ describe('COOK', () => {
     check(good.kind === 'works', 'OWA to an SP2 RU1 CAS works', `${good.kind}: ${good.detail}`);
   });
 
-  rule('COOK-04', { timeoutMs: 60_000, quote: 'If CAS-01 is unavailable, the user will be proxied to CAS-02.' }, async (t) => {
+  rule('COOK-04', { timeoutMs: 60_000 }, async (t) => {
     const w = await t.world({ key: 'cook04' });
     const b = frontDoorBuild(w);
     if (t.profile === 'exchange2007' && relation(b, '2007-sp3') === 'newer') t.notApplicable(`the Hub CAS run 2007-sp3, newer than the front door (${b}): no proxying to them (VER-01)`);
@@ -171,7 +171,7 @@ describe('COOK', () => {
     await affinityEws(t, w, name, sam, site);
   });
 
-  rule('COOK-05', { quote: 'Therefore, if a client is proxied to CAS-02 the first time that they connect, they will be proxied to CAS-02 every time that they connect.' }, async (t) => {
+  rule('COOK-05', {}, async (t) => {
     const w = await t.world();
     const b = frontDoorBuild(w);
     if (relation(b, '2007-sp3') === 'newer') t.notApplicable(`the Hub CAS run 2007-sp3, newer than the front door (${b}): no proxying to them (VER-01)`);
@@ -226,7 +226,7 @@ describe('COOK', () => {
     check(problems.length === 0, 'no widened Domain, no session cookie carried to another namespace', problems.join('; '));
   });
 
-  rule('COOK-07', { quote: 'Many Exchange customers do not use proxying between Exchange 2010 and Exchange 2007 but rather use redirection, which is not affected by the change.' }, async (t) => {
+  rule('COOK-07', {}, async (t) => {
     const w = await t.world();
     const b = frontDoorBuild(w);
     if (b !== '2010-sp2-ru1') t.notApplicable(`the front door is ${b}, not Exchange 2010 SP2 RU1`);

@@ -29,7 +29,7 @@ const HUB = ['cas-03.hub.contoso.lab', 'cas-04.hub.contoso.lab', 'cas-05.hub.con
 const MAIL_REGION_EAS = 'https://mail-region.contoso.lab/Microsoft-Server-ActiveSync';
 
 describe('EAS', () => {
-  rule('EAS-01', { quote: 'Assuming the device supports Autodiscover and is on a defined list of devices that supports the 451 redirect response, CAS2010 will issue a 451 response to the device, notifying the device it needs to use a new namespace, mail-region.contoso.com.' }, async (t) => {
+  rule('EAS-01', {}, async (t) => {
     const w = await t.world();
     const since = w.mark();
     t.expect(`451 with X-MS-Location ${MAIL_REGION_EAS}, and no request for Orange reaching any other CAS`);
@@ -45,7 +45,7 @@ describe('EAS', () => {
     check(leaked.length === 0 && hops(w.lab.journal, since).length === 0, 'no hop to another CAS', leaked.map((e) => e.server).join(', '));
   });
 
-  rule('EAS-02', { quote: 'If the device is not on the supported list, then CAS2010 in Site1 will proxy the request to CAS2010 in Site2' }, async (t) => {
+  rule('EAS-02', {}, async (t) => {
     const w = await t.world();
     const since = w.mark();
     t.expect(`a device type off the 451 list is proxied: ${CAS2010_SITE2} receives Orange's request; the device gets 200`);
@@ -58,7 +58,7 @@ describe('EAS', () => {
     checkNoLegacyRelay(w, since);
   });
 
-  rule('EAS-03', { quote: 'Exchange 2013 no longer supports the 451 redirect response – Exchange 2013 will always proxy ActiveSync requests.' }, async (t) => {
+  rule('EAS-03', {}, async (t) => {
     const w = await t.world();
     t.expect(`Orange with a listed (WindowsPhone) and an unlisted (SmartPhone) device: never 451, both proxied to ${CAS2010_SITE2}`);
     for (const type of ['WindowsPhone', 'SmartPhone']) {
@@ -74,7 +74,7 @@ describe('EAS', () => {
     }
   });
 
-  rule('EAS-04', { quote: 'CAS2010 in Site1 will issue a cross-site proxy the request to CAS2010 in Site3.' }, async (t) => {
+  rule('EAS-04', {}, async (t) => {
     const w = await t.world();
     const since = w.mark();
     if (t.profile === 'exchange2007') {
@@ -99,7 +99,7 @@ describe('EAS', () => {
     checkNoLegacyRelay(w, since);
   });
 
-  rule('EAS-05', { quote: 'The Exchange 2013 Mailbox server will send the request to an Exchange 2007 Client Access server that exists within the mailbox’s site (specifically, the InternalURL value of the Microsoft-Server-ActiveSync virtual directory on CAS2007)' }, async (t) => {
+  rule('EAS-05', {}, async (t) => {
     const w = await t.world();
     for (const name of ['Purple', 'Grey'] as const) {
       const since = w.mark();
@@ -117,7 +117,7 @@ describe('EAS', () => {
     }
   });
 
-  rule('EAS-06', { quote: 'If the proxied Client Access server has the ExternalURL property configured on the Microsoft-Server-ActiveSync virtual directory, an HTTP error code 451 will be returned.' }, async (t) => {
+  rule('EAS-06', {}, async (t) => {
     const w = await t.world();
     const since = w.mark();
     t.expect('User2 (mailbox in Europe, whose CAS has an EAS ExternalURL): 451');
@@ -129,7 +129,7 @@ describe('EAS', () => {
     check(hops(w.lab.journal, since).length === 0, 'no hop', hops(w.lab.journal, since).map((h) => h.url).join(', '));
   });
 
-  rule('EAS-07', { quote: 'Otherwise, the request is rejected. An error code is returned to the mobile device if the request is rejected.' }, async (t) => {
+  rule('EAS-07', {}, async (t) => {
     for (const variant of ['contoso-basic', 'contoso-nointernalurl']) {
       const w = await t.world({ variant });
       const since = w.mark();
@@ -144,7 +144,7 @@ describe('EAS', () => {
     }
   });
 
-  rule('EAS-08', { quote: 'CAS2013 will proxy the request to an Exchange 2010 Client Access server which will retrieve the necessary data from the Exchange 2010 Mailbox server.' }, async (t) => {
+  rule('EAS-08', {}, async (t) => {
     const w = await t.world();
     const since = w.mark();
     const dev = easDevice(w, t.profile === 'exchange2007' ? 'User1' : 'Red', t.profile === 'exchange2007' ? 'SmartPhone' : 'iPhone');

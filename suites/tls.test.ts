@@ -68,7 +68,7 @@ function plainHttpOnLeg(w: World, since: number): string[] {
 }
 
 describe('TLS', () => {
-  rule('TLS-01', { quote: 'Communications between Client Access servers in different sites occur over Secure HTTP (HTTPS).', timeoutMs: 90_000 }, async (t) => {
+  rule('TLS-01', { timeoutMs: 90_000 }, async (t) => {
     const w = await t.world();
     const since = w.mark();
     const traffic = t.profile === 'exchange2013' ? TRAFFIC_13 : t.profile === 'exchange2010' ? TRAFFIC_10 : traffic07(w);
@@ -96,7 +96,7 @@ describe('TLS', () => {
     check(plain.length === 0, 'every hop https:// and received over HTTPS', plain.join('\n'));
   });
 
-  rule('TLS-02', { quote: '"%2" has been set to use "http://" (not using SSL) instead of "https://" (using SSL).', timeoutMs: 60_000 }, async (t) => {
+  rule('TLS-02', { timeoutMs: 60_000 }, async (t) => {
     const w = await t.world({ variant: t.profile === 'exchange2007' ? 'contoso-2007-nossl' : 'contoso-nossl' });
     const since = w.mark();
     const name = t.profile === 'exchange2007' ? 'User3' : 'Blue';
@@ -113,7 +113,7 @@ describe('TLS', () => {
     check(plain.length === 0, 'no http:// hop', plain.join('\n'));
   });
 
-  rule('TLS-03', { quote: 'If you don\'t want this proxy connection to use SSL, you need to set the registry key "AllowProxyingWithoutSSL" on this Client Access server', timeoutMs: 90_000 }, async (t) => {
+  rule('TLS-03', { timeoutMs: 90_000 }, async (t) => {
     const options = { allowProxyingWithoutSsl: true };
     const is07 = t.profile === 'exchange2007';
     // HTTPS half first: a target whose InternalUrl is https:// is still reached over HTTPS with the switch set.
@@ -147,7 +147,7 @@ describe('TLS', () => {
     check(hit.length > 0 && hit.every((e) => e.scheme === 'http'), `${name}'s OWA proxied to ${targets.join(' or ')} over HTTP`, describeLeg(userRequests(wHttp.lab.journal, since, (e) => e.server !== wHttp.frontDoorMock)));
   });
 
-  rule('TLS-04', { quote: 'The destination virtual directory returned an HTTP 403 error code.', timeoutMs: 60_000 }, async (t) => {
+  rule('TLS-04', { timeoutMs: 60_000 }, async (t) => {
     // A private world: the targets are made to answer 403 (msw `use`), undone in `finally`.
     const w = await t.world({ key: 'tls-04' });
     const is07 = t.profile === 'exchange2007';
@@ -173,7 +173,7 @@ describe('TLS', () => {
     check(plain.length === 0, 'no http:// retry', plain.join('\n'));
   });
 
-  rule('TLS-05', { quote: 'They can use the self-signed certificate that is installed by default with Exchange 2007.' }, async (t) => {
+  rule('TLS-05', {}, async (t) => {
     const w = await t.world();
     const is07 = t.profile === 'exchange2007';
     if (is07 && sameBuildUser(w).build !== HUB_BUILD) {
@@ -201,7 +201,7 @@ describe('TLS', () => {
     check(failed.length === 0, 'every client succeeds', failed.map((r) => r.result).join('\n'));
   });
 
-  rule('TLS-06', { quote: 'when CAS2013 proxies to a legacy Exchange Client Access server, it constructs a URL based on the server FQDN, not a load balanced namespace or the InternalURL value.', timeoutMs: 90_000 }, async (t) => {
+  rule('TLS-06', { timeoutMs: 90_000 }, async (t) => {
     const w = await t.world();
     const since = w.mark();
     t.expect('every hop to a CAS2010 (every protocol) and to a CAS2007 (every protocol but EAS) carries Host and TLS SNI = that server\'s FQDN');
