@@ -5,7 +5,7 @@
  * front door's site, Internet-facing on the front door's namespaces.
  */
 import type { Topology, TopologyInput } from '../topology/index.ts';
-import { parseTopology, defaultTopologyDocument } from '../topology/index.ts';
+import { parseTopology, topologyDocument } from '../topology/index.ts';
 import { getBuild } from '../../mocks/builds/catalogue.ts';
 import { cas } from '../topology/defaults/build-helpers.ts';
 import { MOCK_DEFECTS } from './mock-defects/index.ts';
@@ -25,9 +25,10 @@ export interface ProfileOptions {
   defects?: string[];
 }
 
-/** FQDN of the mock that plays the front door in the 2010/2007 profiles. */
+/** FQDN of the mock that plays the front door in the 2010/2007 profiles (the site name made a DNS label). */
 export function frontDoorMockFqdn(t: { frontDoor: { site: string }; domain: string }): string {
-  return `frontdoor.${t.frontDoor.site.toLowerCase()}.${t.domain}`;
+  const label = t.frontDoor.site.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'site';
+  return `frontdoor.${label}.${t.domain}`;
 }
 
 export function defaultBuildFor(profile: ProfileName): string | null {
@@ -36,9 +37,12 @@ export function defaultBuildFor(profile: ProfileName): string | null {
   return null;
 }
 
-/** The topology a profile runs in: unchanged for exchange2013, with the front-door mock for the others. */
+/**
+ * The topology a profile runs in: unchanged for exchange2013, with the front-door mock for the others.
+ * `base` is a built-in name, a topology file (run hands workers the file it resolved) or a document.
+ */
 export function topologyForProfile(base: string | TopologyInput, o: ProfileOptions): Topology {
-  const doc: TopologyInput = typeof base === 'string' ? defaultTopologyDocument(base) : structuredClone(base);
+  const doc: TopologyInput = typeof base === 'string' ? topologyDocument(base) : structuredClone(base);
   if (o.profile === 'exchange2013') return parseTopology(doc, doc.name);
   const build = getBuild(o.build ?? defaultBuildFor(o.profile)!);
   const expected = o.profile === 'exchange2010' ? 2010 : 2007;

@@ -8,9 +8,8 @@
  */
 import { z } from 'zod';
 
-const fqdn = z
-  .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/, 'must be a lower-case DNS name such as cas01.site1.contoso.lab');
+const FQDN_RE = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
+const fqdn = z.string().regex(FQDN_RE, 'must be a lower-case DNS name such as cas01.site1.contoso.lab');
 const loopback = z
   .string()
   .regex(/^127\.(25[0-5]|2[0-4]\d|1?\d?\d)\.(25[0-5]|2[0-4]\d|1?\d?\d)\.(25[0-5]|2[0-4]\d|1?\d?\d)$/, 'must be a loopback IPv4 address (127.x.y.z)');
@@ -94,7 +93,8 @@ export const Server = z.strictObject({
   certificate: z.enum(['lab-ca', 'self-signed']).default('lab-ca'),
   /** Set-ClientAccessServer -IsOutOfService (001; Exchange 2010 only). */
   isOutOfService: z.boolean().optional(),
-  vdirs: Vdirs.default(Vdirs.parse({})),
+  /** Required (issue 13): a Client Access server without its virtual directories is a broken export, not setup's defaults. */
+  vdirs: Vdirs,
   pop3: MailService.default(MailService.parse({})),
   imap4: MailService.default(MailService.parse({})),
 });
@@ -126,7 +126,10 @@ export const User = z.strictObject({
   samAccountName: z.string().regex(/^[a-z0-9._-]+$/, 'must be a lower-case account name'),
   email: z.string().regex(/^[^@\s]+@[a-z0-9.-]+$/, 'must be an e-mail address'),
   password: z.string().min(1),
-  mailboxServer: fqdn,
+  /** The mailbox server holding this user's mailbox (a mailboxServers[].name). */
+  mailboxServer: z
+    .string({ error: (iss) => (iss.input === undefined ? "required: the FQDN of the mailbox server holding this user's mailbox (one of mailboxServers[].name)" : undefined) })
+    .regex(FQDN_RE, 'must be a lower-case DNS name such as mbx2010.site1.contoso.lab'),
   /** EAS device this user syncs with (device type matters for the 451 list). */
   devices: z.array(z.strictObject({ id: z.string().regex(/^[A-Za-z0-9]+$/), type: z.string().min(1) })).default([]),
   messages: z.array(Message).default([]),

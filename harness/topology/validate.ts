@@ -5,7 +5,7 @@
  */
 import { TopologySchema, type Topology } from './schema.ts';
 import { TopologyError } from '../errors.ts';
-import { findBuild } from '../../mocks/builds/catalogue.ts';
+import { BUILDS, findBuild } from '../../mocks/builds/catalogue.ts';
 
 type Issue = { path: string; message: string };
 
@@ -22,13 +22,40 @@ export function jsonPath(path: readonly PropertyKey[]): string {
  * const topo = parseTopology(JSON.parse(readFileSync('my-org.json', 'utf8')), 'my-org.json');
  */
 export function parseTopology(doc: unknown, source = 'topology'): Topology {
+  const early = shapeCheck(doc);
   const parsed = TopologySchema.safeParse(doc);
-  if (!parsed.success) {
-    throw new TopologyError(parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })), source);
+  if (!parsed.success || early.length) {
+    const seen = new Set(early.map((i) => i.path));
+    const rest = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })).filter((i) => !seen.has(i.path));
+    throw new TopologyError([...early, ...rest], source);
   }
   const issues = crossCheck(parsed.data);
   if (issues.length) throw new TopologyError(issues, source);
   return parsed.data;
+}
+
+/** Known build ids, for messages (mocks/builds/catalogue.ts). */
+function knownBuilds(): string {
+  return BUILDS.map((b) => b.id).join(', ');
+}
+
+/**
+ * What the schema's defaults would hide: a server whose `vdirs` is missing or empty (issue 13: a CAS
+ * without its virtual directories is a broken export, never setup's defaults).
+ */
+function shapeCheck(doc: unknown): Issue[] {
+  const servers = (doc as { servers?: unknown } | null)?.servers;
+  if (!Array.isArray(servers)) return [];
+  const issues: Issue[] = [];
+  servers.forEach((s, i) => {
+    if (!s || typeof s !== 'object') return;
+    const v = (s as { vdirs?: unknown }).vdirs;
+    const name = typeof (s as { fqdn?: unknown }).fqdn === 'string' ? ` (${(s as { fqdn: string }).fqdn})` : '';
+    if (v === undefined || v === null || (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0)) {
+      issues.push({ path: `servers[${i}].vdirs`, message: `server${name} has no virtual directories: give owa, eas, ews, autodiscover, oab and rpc (ecp and powershell on 2010) with their URLs and authentication` });
+    }
+  });
+  return issues;
 }
 
 function crossCheck(t: Topology): Issue[] {
@@ -67,7 +94,7 @@ function crossCheck(t: Topology): Issue[] {
     if (!sites.has(s.site)) issues.push({ path: `${p}.site`, message: `unknown site "${s.site}"` });
     const build = findBuild(s.build);
     if (!build) {
-      issues.push({ path: `${p}.build`, message: `unknown Exchange build "${s.build}"` });
+      issues.push({ path: `${p}.build`, message: `unknown Exchange build "${s.build}" (known: ${knownBuilds()})` });
       return;
     }
     if (build.product === 2007) {
@@ -103,11 +130,11 @@ function crossCheck(t: Topology): Issue[] {
   t.mailboxServers.forEach((m, i) => {
     mbx.add(m.name);
     if (!sites.has(m.site)) issues.push({ path: `mailboxServers[${i}].site`, message: `unknown site "${m.site}"` });
-    if (!findBuild(m.build)) issues.push({ path: `mailboxServers[${i}].build`, message: `unknown Exchange build "${m.build}"` });
+    if (!findBuild(m.build)) issues.push({ path: `mailboxServers[${i}].build`, message: `unknown Exchange build "${m.build}" (known: ${knownBuilds()})` });
   });
   const accounts = new Set<string>();
   t.users.forEach((u, i) => {
-    if (!mbx.has(u.mailboxServer)) issues.push({ path: `users[${i}].mailboxServer`, message: `no mailbox server ${u.mailboxServer}` });
+    if (!mbx.has(u.mailboxServer)) issues.push({ path: `users[${i}].mailboxServer`, message: `no mailbox server ${u.mailboxServer} in mailboxServers (known: ${[...mbx].join(', ') || 'none'})` });
     if (accounts.has(u.samAccountName)) issues.push({ path: `users[${i}].samAccountName`, message: `duplicate account ${u.samAccountName}` });
     accounts.add(u.samAccountName);
   });

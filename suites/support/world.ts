@@ -17,7 +17,7 @@ import { resolveLauncher } from '../../harness/frontdoor/registry.ts';
 import '../../harness/frontdoor/adapters.ts'; // registers nginx, haproxy, apache, caddy, dovecot, container
 import type { CandidateHandle } from '../../harness/frontdoor/launcher.ts';
 import { createLabAgent } from '../../harness/clients/lab-agent.ts';
-import { findUser, type UserSpec } from '../../harness/topology/index.ts';
+import { findUser, profileDefaultTopology, type UserSpec } from '../../harness/topology/index.ts';
 import { FrontDoorLaunchError, LabError } from '../../harness/errors.ts';
 import { ignoreCandidateProbes } from '../../harness/verify/check.ts';
 import { runOptions, type RunOptions } from './run-options.ts';
@@ -68,8 +68,9 @@ export interface World {
 
 const worlds = new Map<string, Promise<World>>();
 
+/** The run's topology: the file `cas-conformance run` resolved (--topology or the profile's default), else the default's name. */
 function defaultTopology(run: RunOptions): string {
-  return run.topology ?? (run.profile === 'exchange2007' ? 'contoso-2007' : 'contoso');
+  return run.topology ?? profileDefaultTopology(run.profile);
 }
 
 async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {

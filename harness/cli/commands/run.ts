@@ -16,7 +16,7 @@ import { ConformanceReporter, writeReports, readWaivers, readReport, diffBaselin
 import { renderTable } from '../table.ts';
 import { ProgressReporter } from '../progress-reporter.ts';
 import { defaultBuildFor, type ProfileName } from '../../frontdoor/profile-topology.ts';
-import { loadTopology, topologyDigest } from '../../topology/index.ts';
+import { profileDefaultTopology, topologyDigest, writeResolvedTopology } from '../../topology/index.ts';
 import { LabError } from '../../errors.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -125,12 +125,15 @@ export async function runSuites(r: RunRequest): Promise<ConformanceReport> {
   const runDir = join(r.outDir, '.run');
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
+  // One topology path: --topology (a built-in name or a file) or the profile's default is resolved here,
+  // once, and every worker reads the resolved file (suites/support/world.ts).
+  const resolved = writeResolvedTopology(r.topology ?? profileDefaultTopology(r.profile), runDir);
   const opts: RunOptions = {
     profile: r.profile,
     ...(r.build ? { build: r.build } : {}),
     hardened: r.hardened,
     frontDoor: r.frontDoor,
-    ...(r.topology ? { topology: r.topology } : {}),
+    topology: resolved.file,
     realtime: r.realtime,
     defects: r.defects,
     ...(r.ruleDefects ? { ruleDefects: r.ruleDefects } : {}),
@@ -139,7 +142,6 @@ export async function runSuites(r: RunRequest): Promise<ConformanceReport> {
     slow: r.slow,
   };
   process.env.CAS_RUN_OPTIONS = JSON.stringify(opts);
-  const topoName = r.topology ?? (r.profile === 'exchange2007' ? 'contoso-2007' : 'contoso');
   let report: ConformanceReport | undefined;
   const reporter = new ConformanceReporter({
     profile: r.profile,
@@ -148,7 +150,7 @@ export async function runSuites(r: RunRequest): Promise<ConformanceReport> {
     waivers: r.waivers,
     build: r.profile === 'exchange2013' ? null : (r.build ?? defaultBuildFor(r.profile)),
     candidate: { name: r.frontDoor, version: null, launcher: r.frontDoor.split(':')[0]!, configDigest: null, options: { defects: r.defects, realtime: r.realtime } },
-    topology: { name: topoName, digest: topologyDigest(loadTopology(topoName)) },
+    topology: { name: resolved.topology.name, digest: topologyDigest(resolved.topology) },
     outDir: null,
     onReport: (rep) => {
       report = rep;
