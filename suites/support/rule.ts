@@ -28,11 +28,12 @@
  */
 import { test } from 'vitest';
 import type { Agent } from 'undici';
-import type { Evidence, Level, Precondition, RuleMeta, TranscriptLine } from '../../reports/types.ts';
+import type { Evidence, Family, Level, Precondition, RuleMeta, TranscriptLine } from '../../reports/types.ts';
 import { ruleMeta } from '../rules.ts';
 import { CandidateExitedError, FrontDoorLaunchError, NoPreconditionError, PreconditionLabError, RuleCancelledError } from '../../harness/errors.ts';
 import { world, type World, type WorldSpec } from './world.ts';
 import { runOptions } from './run-options.ts';
+import { outOfScopeReason, ruleInScope } from '../../harness/frontdoor/scope.ts';
 import { levelFor as levelOf } from '../../reports/judge.ts';
 import { CheckFailure } from '../../harness/verify/check.ts';
 import { HarnessOverloadedError, lagMonitor } from '../../harness/verify/lag.ts';
@@ -43,6 +44,12 @@ export interface RuleContext {
   readonly level: Level;
   readonly profile: ReturnType<typeof runOptions>['profile'];
   readonly hardened: boolean;
+  /**
+   * Whether the candidate fronts `family` (its declared scope; true when it declared none). A rule that
+   * judges both families (AUTH-01) judges only the ones the candidate fronts; a rule outside the scope
+   * entirely never runs (`n/a`, "out of scope: ...").
+   */
+  inScope(family: Family): boolean;
   /** Aborted when the case times out or ends: pass it to every client call that takes a signal. */
   readonly signal: AbortSignal;
   /** `--slow` factor: multiply every client timeout by it (1 by default). */
@@ -82,15 +89,27 @@ function journalEvidence(w: World | undefined, since: number): unknown[] {
 /** The last candidate that exited in this worker: later rules report it instead of running. */
 let exited: string | null = null;
 
-export function rule(id: string, opts: { quote?: string; timeoutMs?: number }, body: (t: RuleContext) => Promise<void>): void {
-  const base = ruleMeta(id);
-  const meta: RuleMeta = { ...base, source: { seed: base.source.seed, quote: opts.quote ?? base.source.quote } };
+/** rule()'s options. */
+export interface RuleOptions {
+  timeoutMs?: number;
+  /**
+   * @deprecated Quotes live in the catalogue only (suites/rules.ts): a leftover option must say what the
+   * catalogue says, else rule() throws. To be removed once no suite file passes it.
+   */
+  quote?: string;
+}
+
+export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Promise<void>): void {
+  // The quote comes from the catalogue only (suites/rules.ts: one source for each quote).
+  if (opts.quote !== undefined && !sameQuote(opts.quote, ruleMeta(id).source.quote)) throw new RangeError(`rule(${id}): a quote option differs from the catalogue's; quotes live in suites/rules.ts only`);
+  const meta: RuleMeta = ruleMeta(id);
   const run = runOptions();
   const caseTimeoutMs = Math.round((opts.timeoutMs ?? run.caseTimeoutMs) * run.slow);
   // vitest's own timeout is a backstop: the case bound below fires first, so a hang is an `error` with evidence.
   test(`${id} ${meta.title}`, { meta: { rule: meta }, timeout: caseTimeoutMs + CANCEL_GRACE_MS + 10_000 }, async (ctx) => {
     const level = levelOf(meta, run.profile, run.hardened);
     if (level === '-') ctx.skip(`n/a: ${id} is not judged in profile ${run.profile}${run.hardened ? ' + hardened' : ''}`);
+    if (!ruleInScope(meta.scope, run.scope)) ctx.skip(`n/a: ${outOfScopeReason(run.scope!)}`);
     const ev: Evidence = { expected: '', observed: '', client: [], journal: [] };
     const preconditions: Precondition[] = [];
     const lag = lagMonitor();
@@ -102,6 +121,7 @@ export function rule(id: string, opts: { quote?: string; timeoutMs?: number }, b
     let since = 0;
     const t: RuleContext = {
       meta, level, profile: run.profile, hardened: run.hardened, signal: abort.signal, slow: run.slow,
+      inScope: (family) => !run.scope || run.scope.includes(family),
       world: async (spec) => {
         if (abort.signal.aborted) throw new RuleCancelledError(`${id} was cancelled: no new world`);
         const defects = run.ruleDefects?.[id];
@@ -185,6 +205,12 @@ export function rule(id: string, opts: { quote?: string; timeoutMs?: number }, b
       await Promise.allSettled(disposables.map((d) => d.stop()));
     }
   });
+}
+
+/** A leftover `quote` option may stay only while it says what the catalogue says (whitespace aside). */
+function sameQuote(given: string, catalogue: string): boolean {
+  const norm = (q: string) => q.replace(/\s+/g, ' ').trim();
+  return norm(given) === norm(catalogue);
 }
 
 /** The world as one rule sees it: agents it makes are tracked (destroyed when the rule ends); none after. */

@@ -3,6 +3,7 @@
  * environment (CAS_RUN_OPTIONS, JSON). Defaults: the reference front door, exchange2013, fast health.
  */
 import type { ProfileName } from '../../harness/frontdoor/profile-topology.ts';
+import type { Family } from '../../reports/types.ts';
 
 export interface RunOptions {
   profile: ProfileName;
@@ -25,6 +26,10 @@ export interface RunOptions {
   caseTimeoutMs: number;
   /** `--slow FACTOR`: every client timeout and case timeout is multiplied by it (slow CI runners). */
   slow: number;
+  /** What the candidate fronts (its adapter's declaration or `--scope`); absent: everything. Rules outside it are n/a. */
+  scope?: Family[];
+  /** `--config`: the user's config template per product (`nginx` -> absolute path). */
+  config?: Record<string, string>;
 }
 
 export function runOptions(env: NodeJS.ProcessEnv = process.env): RunOptions {
@@ -41,5 +46,7 @@ export function runOptions(env: NodeJS.ProcessEnv = process.env): RunOptions {
     runDir: raw.runDir ?? `${process.cwd()}/.cache/run`,
     caseTimeoutMs: raw.caseTimeoutMs ?? 30_000,
     slow: typeof raw.slow === 'number' && raw.slow >= 1 ? raw.slow : 1,
+    ...(Array.isArray(raw.scope) && raw.scope.length ? { scope: raw.scope } : {}),
+    ...(raw.config ? { config: raw.config } : {}),
   };
 }
