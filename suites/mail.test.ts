@@ -142,6 +142,8 @@ async function session(t: RuleContext, w: World, protocol: MailProtocolName, nam
   const run = await mailThroughFrontDoor(w, protocol, name, mode, { loginOnly: o.loginOnly ?? true, timeoutMs: bound });
   const ms = Date.now() - started;
   t.client(run.transcript);
+  // Not listening is a dead or absent candidate (an `error`), not a routing verdict.
+  if (!run.ok && /ECONNREFUSED/.test(run.error ?? '')) throw Object.assign(new Error(`${name}'s ${protocol} session: ${run.error}`), { code: 'ECONNREFUSED' });
   if (!run.ok && /within \d+ ?ms|timed? ?out/i.test(run.error ?? '') && t.lag(from) > bound / 10) throw new HarnessOverloadedError(t.lag(from), `${name}'s ${protocol} session within ${bound} ms`);
   const events = sessionConnections(await sessionEvents(w, since, run.ok), w.user(name).samAccountName);
   t.observe(`${name} ${protocol} (${mode}): ${run.ok ? 'ok' : `failed: ${run.error}`} in ${ms} ms\n${describeMail(events)}`);

@@ -161,10 +161,13 @@ export function createReferenceFrontDoor(): FrontDoorLauncher {
       // Then the reference exits with EADDRINUSE and starts again on fresh ports (bounded: 3 attempts).
       for (let attempt = 1; ; attempt++) {
         try {
-          return await spawnCandidate('reference', 'reference', process.execPath, [join(ROOT, 'bin/run-ts.js'), 'frontdoors/reference/main.ts'], lab, o, runDir, {
+          const h = await spawnCandidate('reference', 'reference', process.execPath, [join(ROOT, 'bin/run-ts.js'), 'frontdoors/reference/main.ts'], lab, o, runDir, {
             version: '0.1.0',
             configDigest: digestOf(JSON.stringify({ profile: o.profile, hardened: o.hardened, options: o.options })),
           });
+          // The reference opens its mail listeners after HTTPS: a rule must not meet a port not yet open.
+          for (const p of [h.ports.imap, h.ports.imaps, h.ports.pop3, h.ports.pop3s]) if (p > 0) await waitForListening(h.address, p, 10_000, h.exitReason);
+          return h;
         } catch (err) {
           if (attempt >= 3 || !/EADDRINUSE/.test((err as Error).message) || lab.options.ports === 'fixed' || lab.options.ports === 'real') throw err;
           await lab.rereserveFrontDoor();
