@@ -1,6 +1,11 @@
 /**
  * The front door's log: one JSON line per request, hop, probe transition and mail session in
  * CAS_RUN_DIR/frontdoor.log, and a short line on stderr (quiet in process unless asked).
+ *
+ * Bounded whatever clients send (issue 15: 97 KB lines and a 72 MB file after 100k hostile inputs):
+ * every string value is cut to MAX_VALUE characters (saying how much was cut), a stderr line to
+ * MAX_ECHO, and the file stops at `maxBytes` (default 16 MiB, CAS_FRONTDOOR_LOG_MAX_BYTES) with a
+ * last line that says so; the lines dropped after it are counted in the `stop` line.
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
@@ -12,14 +17,42 @@ export interface Logger {
   close(): Promise<void>;
 }
 
+/** Characters kept of one string value (a request target, a Host, an error). */
+export const MAX_VALUE = 512;
+/** Characters of one stderr line. */
+export const MAX_ECHO = 300;
+/** Default cap of frontdoor.log. */
+export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+
+/** A string cut to `max` characters, saying how many were left out. */
+export function cut(s: string, max = MAX_VALUE): string {
+  return s.length > max ? `${s.slice(0, max)}...(+${s.length - max} chars)` : s;
+}
+
+/** The record with every string (nested two levels deep) cut, and deeper objects summarised. */
+export function boundRecord(v: unknown, depth = 0): unknown {
+  if (typeof v === 'string') return cut(v);
+  if (v === null || typeof v !== 'object') return v;
+  if (depth >= 2) return cut(JSON.stringify(v) ?? '');
+  if (Array.isArray(v)) return v.slice(0, 50).map((x) => boundRecord(x, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v).slice(0, 50)) out[k] = boundRecord(x, depth + 1);
+  return out;
+}
+
 /**
  * A logger writing JSON lines under runDir; `echo` also prints a one-line summary on stderr.
  * @example
  * const log = createLogger('/tmp/run', { echo: true });
  * log.write({ kind: 'request', method: 'GET', path: '/owa/', status: 302 });
  */
-export function createLogger(runDir: string, opts: { echo?: boolean } = {}): Logger {
+export function createLogger(runDir: string, opts: { echo?: boolean; maxBytes?: number } = {}): Logger {
+  const envMax = Number(process.env.CAS_FRONTDOOR_LOG_MAX_BYTES);
+  const maxBytes = opts.maxBytes ?? (Number.isSafeInteger(envMax) && envMax > 0 ? envMax : DEFAULT_MAX_BYTES);
   let out: WriteStream | undefined;
+  let written = 0;
+  let dropped = 0;
+  let capped = false;
   try {
     mkdirSync(runDir, { recursive: true });
     out = createWriteStream(join(runDir, 'frontdoor.log'), { flags: 'a' });
@@ -28,11 +61,27 @@ export function createLogger(runDir: string, opts: { echo?: boolean } = {}): Log
   } catch {
     out = undefined;
   }
+  const put = (line: string) => {
+    out!.write(line);
+    written += Buffer.byteLength(line);
+  };
   return {
     write(rec) {
+      const bounded = boundRecord(rec) as LogRecord;
+      if (rec.kind === 'stop' && dropped) bounded.droppedLines = dropped;
+      const line = JSON.stringify({ time: new Date().toISOString(), ...bounded }) + '\n';
+      const last = rec.kind === 'stop'; // the stop line always goes in: it counts what was dropped
+      if (!out || (capped && !last)) dropped++;
+      else if (!capped && written + line.length > maxBytes) {
+        capped = true;
+        put(JSON.stringify({ time: new Date().toISOString(), kind: 'log-capped', bytes: written, note: `frontdoor.log reached its cap of ${maxBytes} bytes: later lines are dropped (counted in the stop line)` }) + '\n');
+        if (last) put(line);
+        else dropped++;
+      }
       // Bounded: when the disk falls behind by 8 MiB, lines are dropped rather than queued in memory.
-      if (out && out.writableLength < 8 * 1024 * 1024) out.write(JSON.stringify({ time: new Date().toISOString(), ...rec }) + '\n');
-      if (opts.echo) process.stderr.write(`[frontdoor] ${summary(rec)}\n`);
+      else if (out.writableLength < 8 * 1024 * 1024) put(line);
+      else dropped++;
+      if (opts.echo) process.stderr.write(`[frontdoor] ${cut(summary(bounded), MAX_ECHO)}\n`);
     },
     close: () => new Promise<void>((resolve) => (out ? out.end(() => resolve()) : resolve())),
   };

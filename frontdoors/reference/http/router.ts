@@ -1,5 +1,5 @@
 /**
- * One HTTPS request through the front door: check where it is addressed (hardened: no open proxy),
+ * One HTTPS request through the front door: check where it is addressed (no open proxy, in every profile),
  * authenticate the client (AUTH-01), discover the mailbox in the directory, decide per protocol
  * (routing/http-routes.ts), pick a healthy server with affinity, and relay. Every request writes one
  * log line; every failure becomes a short text answer with 4xx/5xx, never a crash.
@@ -64,11 +64,13 @@ function requestUrl(req: FrontRequest, host: string): URL {
 }
 
 /**
- * Hardened (SEC-01): a Host or absolute URI outside the front door's names is refused (no open proxy).
- * The defect `keep-hop-headers` drops the check: such a request is served as if addressed to the front door.
+ * SEC-01, in every profile (not only hardened): a Host or absolute URI outside the front door's names
+ * is refused with 421 (no open proxy, and no foreign name reflected into a Location: issue 15 found
+ * `Host: evil.example` echoed into OWA's redirect). The defect `keep-hop-headers` (SEC-01's negative
+ * control) drops the check: such a request is served as if addressed to the front door.
  */
 function checkAddress(ctx: FrontContext, req: FrontRequest, url: URL, host: string, allowed: Set<string>): void {
-  if (!ctx.settings.hardened || has(ctx, 'keep-hop-headers')) return;
+  if (has(ctx, 'keep-hop-headers')) return;
   const name = host.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
   if (!allowed.has(name)) throw new BadRequestError(`${name} is not a name of this front door`, 421);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(req.url ?? '') && !allowed.has(url.hostname.toLowerCase())) throw new BadRequestError(`${url.hostname} is not a name of this front door`, 421);

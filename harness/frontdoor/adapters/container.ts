@@ -8,7 +8,8 @@
  */
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { GenericContainer, getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
+// Type-only at load time: testcontainers itself (0.7-1 s to import) loads when this launcher starts (issue 15).
+import type { GenericContainer, StartedTestContainer } from 'testcontainers';
 import { contractFor, waitForListening, type CandidateHandle, type FrontDoorLauncher } from '../launcher.ts';
 import { FrontDoorLaunchError } from '../../errors.ts';
 import { configDigest } from '../../../frontdoors/shared/index.ts';
@@ -32,9 +33,9 @@ export type EngineCheck = { ok: true; info: string } | { ok: false; reason: stri
  * const e = await detectContainerEngine();
  * if (!e.ok) console.log(`container candidate skipped: ${e.reason}`);
  */
-export async function detectContainerEngine(probe: () => Promise<unknown> = getContainerRuntimeClient): Promise<EngineCheck> {
+export async function detectContainerEngine(probe?: () => Promise<unknown>): Promise<EngineCheck> {
   try {
-    const client = (await probe()) as { info?: { containerRuntime?: { host?: string; remoteSocketPath?: string } } } | null;
+    const client = (await (probe ?? (await import('testcontainers')).getContainerRuntimeClient)()) as { info?: { containerRuntime?: { host?: string; remoteSocketPath?: string } } } | null;
     const rt = client?.info?.containerRuntime;
     return { ok: true, info: rt?.remoteSocketPath ?? rt?.host ?? 'container runtime' };
   } catch (err) {
@@ -49,7 +50,8 @@ export interface ContainerFrontDoorOptions {
   probe?: () => Promise<unknown>;
 }
 
-function toGenericContainer(spec: ContainerSpec, startTimeoutMs: number): GenericContainer {
+async function toGenericContainer(spec: ContainerSpec, startTimeoutMs: number): Promise<GenericContainer> {
+  const { GenericContainer } = await import('testcontainers');
   let c = new GenericContainer(spec.image)
     .withNetworkMode(spec.networkMode)
     .withEnvironment(spec.environment)
@@ -83,7 +85,7 @@ export function createContainerFrontDoor(image: string, opts: ContainerFrontDoor
       const timeout = o.startTimeoutMs ?? 60_000; // image pulls take longer than a process start
       let started: StartedTestContainer;
       try {
-        started = await toGenericContainer(spec, timeout).start();
+        started = await (await toGenericContainer(spec, timeout)).start();
       } catch (err) {
         throw new FrontDoorLaunchError(`container ${image} did not start: ${(err as Error).message}`, { cause: err });
       }
