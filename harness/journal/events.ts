@@ -32,6 +32,12 @@ export interface HttpEvent extends Base {
   scheme: 'https' | 'http';
   localPort: number;
   remoteAddress: string;
+  /**
+   * Which connection the mock took the request on: the ordinal of that TCP connection among those the
+   * mock's listener accepted (1, 2, ...). Requests with the same `server` and `connection` shared one
+   * upstream connection (NTLM identity is bound to it). Absent in events recorded before it existed.
+   */
+  connection?: number;
   /** Scheme of the Authorization header (Basic, NTLM, Negotiate) or null. */
   authScheme: string | null;
   /** Authenticated user (samAccountName) or the user named by the request, null if none. */

@@ -259,6 +259,7 @@ export class MockCas {
       scheme: rc.scheme,
       localPort: rc.localPort,
       remoteAddress: rc.remoteAddress,
+      connection: rc.connection,
       authScheme: rc.note.authScheme ?? (authz ? authz.split(' ')[0]! : null),
       user: rc.note.user ?? q.get('User') ?? null,
       userAgent: get('user-agent'),

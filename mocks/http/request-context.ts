@@ -30,6 +30,12 @@ export interface RequestContext {
   sni: string | null;
   /** The TCP/TLS socket the request came on. */
   socket: Socket;
+  /**
+   * Ordinal of that connection among those this listener accepted (1, 2, ...; 0 outside a listener):
+   * the journal names the upstream connection a request came on, so evidence can show one connection
+   * authenticated as one user serving another client's request (NTLM binds to the connection).
+   */
+  connection: number;
   /** Host header as received (front doors send various ones). */
   host: string;
   /** Node's rawHeaders: names in the client's casing, in order, as flat [name, value, ...]. */
@@ -80,6 +86,7 @@ export function defaultContext(host = ''): RequestContext {
     sni: null,
     // An unconnected socket: a distinct identity per request, nothing opened.
     socket: new Socket(),
+    connection: 0,
     host,
     rawHeaders: [],
     method: '',

@@ -77,6 +77,13 @@ export function createRequestListener(opts: ListenerOptions): (req: IncomingMess
   const defaults = Object.entries(opts.defaultHeaders ?? {});
   const snapshots = new SnapshotStore(handlers);
   const origins = new Map<string, string>();
+  const connections = new WeakMap<object, number>();
+  let accepted = 0;
+  const connectionOf = (socket: object): number => {
+    let n = connections.get(socket);
+    if (n === undefined) connections.set(socket, (n = ++accepted));
+    return n;
+  };
 
   const originOf = (scheme: string, port: number): string => {
     const key = `${scheme}:${port}`;
@@ -132,7 +139,7 @@ export function createRequestListener(opts: ListenerOptions): (req: IncomingMess
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const ctx = contextOf(req, server);
+    const ctx = contextOf(req, server, connectionOf(req.socket));
     const rawUrl = req.url ?? '/';
     const head = ctx.method === 'HEAD';
     // Keyed by port too: one listener may serve HTTPS and HTTP, and absolute handler URLs tell them apart.
@@ -157,6 +164,7 @@ export function createRequestListener(opts: ListenerOptions): (req: IncomingMess
       resolved = { answer: plainAnswer(500, SERVER_ERROR_PAGE, wire) };
     }
     const { answer, keep } = resolved;
+    markServedUser(answer, ctx.note.user, wire);
     journal(ctx, req, target, answer);
     if (keep && answer.body) {
       snapshots.set(snapKey, {
@@ -217,7 +225,20 @@ async function run(list: HttpHandler[], request: Request, rc: { baseUrl: string;
   return { response: await getResponse(list, request, rc) };
 }
 
-function contextOf(req: IncomingMessage, server: string): RequestContext {
+/**
+ * Lab-only ground truth (docs/legacy-behaviour.md "Served user"): every answer given for an
+ * authenticated user names that user in `X-Lab-Served-User`, so a client can see whose data came
+ * back, whatever a proxy did with the connection. A proxied answer carries the target's header; the
+ * answering mock's own identity replaces it. No real Exchange server sends it.
+ */
+export const SERVED_USER_HEADER = 'x-lab-served-user';
+
+function markServedUser(answer: Answer, user: string | null | undefined, wire: (lower: string) => string): void {
+  answer.headers = answer.headers.filter(([k]) => k.toLowerCase() !== SERVED_USER_HEADER);
+  if (user) answer.headers.push([wire(SERVED_USER_HEADER), user]);
+}
+
+function contextOf(req: IncomingMessage, server: string, connection: number): RequestContext {
   const socket = req.socket as TLSSocket;
   if (req.headers[CONTEXT_HEADER] !== undefined) dropContextHeader(req);
   // RPC_IN_DATA and other extension methods reach Node under a placeholder (extension-methods.ts).
@@ -231,6 +252,7 @@ function contextOf(req: IncomingMessage, server: string): RequestContext {
     remoteAddress: socket.remoteAddress ?? '',
     sni: (socket.encrypted && socket.servername) || null,
     socket,
+    connection,
     host: req.headers.host ?? '',
     rawHeaders: req.rawHeaders,
     method,

@@ -42,11 +42,37 @@ function eas451(rc: RequestContext, externalUrl: string): Response {
   return new HttpResponse(null, { status: 451, headers: iisHeaders({ 'X-MS-Location': externalUrl, 'Cache-Control': 'private', 'Content-Length': '0' }) });
 }
 
-function silent(ctx: CasContext, rc: RequestContext, user: UserSpec, url: string): Response {
+/** What a forms sign-in posted in the request being answered: the only credentials a silent redirect may carry. */
+export interface PostedCredentials {
+  username: string;
+  password: string;
+}
+
+/**
+ * The single sign-on silent redirect page. It carries credentials only when this very request was the
+ * forms sign-in that posted them (`posted`); a user known by session, NTLM or Basic gets a page that
+ * opens the target without credentials (docs/legacy-behaviour.md "Silent redirect"): a real CAS never
+ * sees an NTLM password, and the mock never writes one from the directory.
+ */
+export function silentRedirect(ctx: CasContext, rc: RequestContext, user: UserSpec, url: string, posted: PostedCredentials | null = null): Response {
   const target = findServer(ctx.topology, new URL(url).hostname);
   rc.note.decision = 'silent-redirect';
   rc.note.target = url;
-  return silentRedirectPage(ctx, url, getBuild(target?.build ?? ctx.build.id), `${ctx.topology.organisation.netbiosDomain}\\${user.samAccountName}`, user.password);
+  return silentRedirectPage(ctx, url, getBuild(target?.build ?? ctx.build.id), user.samAccountName, posted);
+}
+
+/**
+ * 001 (first half): where a CAS2010 silently redirects a user's OWA, or null. 2007 mailbox: to its
+ * site's legacy ExternalURL ("CAS2010 will initiate single sign-on silent redirect ... to
+ * legacy.contoso.com"); 2010 mailbox in another Internet-facing site: to that site's ExternalURL only when
+ * the organisation does cross-site silent redirection. An Exchange 2007 CAS never does (003).
+ */
+export function owaSilentTarget(ctx: CasContext, user: UserSpec): string | null {
+  if (ctx.build.product !== 2010 || servesLocally(ctx, user)) return null;
+  const loc = mailboxLocation(ctx, user);
+  if (loc.product === 2007) return externalUrlFor(ctx, loc, 'owa') ?? null;
+  if (!ctx.topology.organisation.crossSiteSilentRedirect || !siteExternalUrl(ctx, loc.site, 2010, 'owa')) return null;
+  return externalUrlFor(ctx, loc, 'owa') ?? null;
 }
 
 function manual(ctx: CasContext, rc: RequestContext, url: string): Response {
@@ -62,17 +88,13 @@ async function route2010(ctx: CasContext, protocol: Protocol, user: UserSpec, lo
   const sticky = { owa: user.samAccountName, ews: user.samAccountName } as Record<string, string>;
   switch (protocol) {
     case 'owa': {
-      if (loc.product === 2007) {
-        // 001: "CAS2010 will initiate single sign-on silent redirect … to legacy.contoso.com".
-        const url = externalUrlFor(ctx, loc, 'owa');
-        if (url) return silent(ctx, rc, user, url);
-        return proxy(ctx, req, rc, user, { protocol: 'owa', candidates: targets, affinityKey: sticky.owa! });
-      }
+      // 001: silent redirect for 2007 mailboxes, and across sites when so configured (owaSilentTarget).
+      const silentUrl = owaSilentTarget(ctx, user);
+      if (silentUrl) return silentRedirect(ctx, rc, user, silentUrl);
+      if (loc.product === 2007) return proxy(ctx, req, rc, user, { protocol: 'owa', candidates: targets, affinityKey: sticky.owa! });
+      // 001 Orange: "the user is prompted to use the correct URL" (no cross-site silent redirection).
       const ext = siteExternalUrl(ctx, loc.site, 2010, 'owa');
-      if (ext) {
-        // 001 Orange: "the user is prompted to use the correct URL", or silent when configured for cross-site silent redirection.
-        return ctx.topology.organisation.crossSiteSilentRedirect ? silent(ctx, rc, user, externalUrlFor(ctx, loc, 'owa')!) : manual(ctx, rc, ext);
-      }
+      if (ext) return manual(ctx, rc, ext);
       return proxy(ctx, req, rc, user, { protocol: 'owa', candidates: targets, affinityKey: sticky.owa! });
     }
     case 'eas': {

@@ -11,6 +11,7 @@ import { externalUrlFor, internalUrlFor, rpcHostFor } from '../../cas/published-
 import { getBuild } from '../../builds/catalogue.ts';
 import { esc } from './owa-pages.ts';
 import { admit, iisHeaders } from './common.ts';
+import { servedUserComment } from './served-user.ts';
 
 const NS_RESPONSE = 'http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006';
 const NS_OUTLOOK = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a';
@@ -36,6 +37,7 @@ function outlookResponse(ctx: CasContext, user: UserSpec): string {
   const owa = externalUrlFor(ctx, loc, 'owa');
   const web = owa ? `<Protocol><Type>WEB</Type><External><OWAUrl AuthenticationMethod="Fba">${esc(owa)}</OWAUrl></External></Protocol>` : '';
   return `<?xml version="1.0" encoding="utf-8"?>
+${servedUserComment(user.samAccountName)}
 <Autodiscover xmlns="${NS_RESPONSE}">
   <Response xmlns="${NS_OUTLOOK}">
     <User><DisplayName>${esc(user.name)}</DisplayName><LegacyDN>${esc(legacyDn)}</LegacyDN><AutoDiscoverSMTPAddress>${esc(user.email)}</AutoDiscoverSMTPAddress><DeploymentId>6e7f1d2a-3b4c-4d5e-8f90-a1b2c3d4e5f6</DeploymentId></User>
@@ -52,6 +54,7 @@ function mobileResponse(ctx: CasContext, user: UserSpec): string {
     ? `<Settings><Server><Type>MobileSync</Type><Url>${esc(url)}</Url><Name>${esc(url)}</Name></Server></Settings>`
     : '<Error><Status>1</Status><Message>The directory service could not be reached</Message><DebugData>MailUser</DebugData></Error>';
   return `<?xml version="1.0" encoding="utf-8"?>
+${servedUserComment(user.samAccountName)}
 <Autodiscover xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns="${NS_RESPONSE}">
   <Response xmlns="${NS_MOBILE}">
     <Culture>en:us</Culture>

@@ -7,6 +7,7 @@ import { http, HttpResponse, type HttpHandler } from 'msw';
 import type { CasContext } from '../../cas/context.ts';
 import { esc } from './owa-pages.ts';
 import { admit, iisHeaders } from './common.ts';
+import { servedUserComment } from './served-user.ts';
 
 /** The operation a SOAP request asks for: the first element inside `Body`. */
 export function ewsOperation(xml: string): string | null {
@@ -19,8 +20,9 @@ export function ewsMailboxes(xml: string): string[] {
   return [...xml.matchAll(/<(?:\w+:)?(?:EmailAddress|Address)>([^<]+)</g)].map((m) => m[1]!.trim().toLowerCase());
 }
 
-export function soapEnvelope(ctx: CasContext, body: string): string {
-  return `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header>${ctx.build.ews.serverVersionInfo}</s:Header><s:Body xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">${body}</s:Body></s:Envelope>`;
+/** A SOAP envelope; `servedUser` adds the lab's served-user comment (an answer with that user's data). */
+export function soapEnvelope(ctx: CasContext, body: string, servedUser?: string): string {
+  return `<?xml version="1.0" encoding="utf-8"?>${servedUser ? servedUserComment(servedUser) : ''}<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header>${ctx.build.ews.serverVersionInfo}</s:Header><s:Body xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">${body}</s:Body></s:Envelope>`;
 }
 
 /** An EWS error response for an operation (ErrorProxyRequestNotAllowed, ErrorInvalidServerVersion, …). */
@@ -36,7 +38,7 @@ function success(ctx: CasContext, operation: string, user: string): Response {
       : '';
   const msg = operation.replace(/s$/, '');
   const body = `<m:${operation}Response xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"><m:ResponseMessages><m:${msg}ResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>${inner}</m:${msg}ResponseMessage></m:ResponseMessages></m:${operation}Response>`;
-  return new HttpResponse(soapEnvelope(ctx, body), { status: 200, headers: iisHeaders({ 'Content-Type': 'text/xml; charset=utf-8' }) });
+  return new HttpResponse(soapEnvelope(ctx, body, user), { status: 200, headers: iisHeaders({ 'Content-Type': 'text/xml; charset=utf-8' }) });
 }
 
 export function ewsHandlers(ctx: CasContext): HttpHandler[] {

@@ -5,6 +5,7 @@
  */
 import type { BuildTraits } from '../../builds/catalogue.ts';
 import type { UserSpec } from '../../../harness/topology/index.ts';
+import { servedUserComment } from './served-user.ts';
 
 export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -65,6 +66,7 @@ export function mailboxPage(b: BuildTraits, user: UserSpec, server: string): str
 <head>
 <meta http-equiv="Content-Type" content="text/html; CHARSET=utf-8">
 <title>${esc(user.name)} - ${esc(b.owa.title)}</title>
+${servedUserComment(user.samAccountName)}
 ${resourceTags(b)}
 </head>
 <body>

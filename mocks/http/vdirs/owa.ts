@@ -13,6 +13,7 @@ import { http, HttpResponse, type HttpHandler } from 'msw';
 import type { CasContext } from '../../cas/context.ts';
 import { parseCookies, userContextValue } from '../../cas/sessions.ts';
 import { discover } from '../../cas/discovery.ts';
+import { owaSilentTarget, silentRedirect } from '../../cas/legacy/router.ts';
 import { authenticate } from '../../cas/auth.ts';
 import { requestContext } from '../request-context.ts';
 import { staticResponse } from '../static.ts';
@@ -75,6 +76,16 @@ async function formsLogon(ctx: CasContext, req: Request): Promise<Response> {
   }
   const s = ctx.sessions.create(user.samAccountName);
   rc.note.user = user.samAccountName;
+  const silentUrl = owaSilentTarget(ctx, user);
+  if (silentUrl) {
+    // 001's single sign-on silent redirect, answered to the sign-in itself: the only request that carries
+    // the password, so the form may post what the user just typed (and nothing from the directory).
+    const page = silentRedirect(ctx, rc, user, silentUrl, { username: form.get('username') ?? '', password: form.get('password') ?? '' });
+    const h = new Headers(page.headers);
+    h.append('Set-Cookie', `sessionid=${s.id}; path=/`);
+    h.append('Set-Cookie', `cadata=${s.cadata}; path=/; HttpOnly`);
+    return new HttpResponse(page.body, { status: page.status, headers: h });
+  }
   rc.note.decision = 'logon';
   const h = owaHeaders(ctx, { Location: destination, 'Content-Type': 'text/html; charset=utf-8' });
   h.append('Set-Cookie', `sessionid=${s.id}; path=/`);
