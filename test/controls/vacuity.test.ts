@@ -1,0 +1,61 @@
+/**
+ * Vacuity guard (issue 10): under a candidate that does nothing useful, no rule may pass — a pass must
+ * mean the behaviour was seen. Two candidates:
+ * - ok200 (test/controls/candidates/ok200.mjs): 200 "ok" to every HTTP request, OK to every mail
+ *   command and login, never a request to a mock CAS;
+ * - close (test/controls/candidates/close.mjs): every connection closed as soon as it is accepted.
+ * Rules whose expected outcome is itself a refusal could pass under them; none does today. Any that
+ * should is listed in REFUSAL_RULES with the reason (and in docs/validity.md).
+ */
+import { describe, expect, test } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** Rules allowed to pass under a do-nothing candidate, with why (none today: a refusal needs an answer, and every refusal rule first requires a served user). */
+const REFUSAL_RULES: Record<string, string> = {};
+
+const CANDIDATES = {
+  ok200: `command:node ${join(ROOT, 'test/controls/candidates/ok200.mjs')}`,
+  close: `command:node ${join(ROOT, 'test/controls/candidates/close.mjs')}`,
+} as const;
+
+interface Outcome {
+  id: string;
+  outcome: string;
+  reason?: string;
+}
+
+function fullRun(frontDoor: string, profile: string, extra: string[]): Promise<{ code: number; rules: Outcome[]; output: string }> {
+  const out = mkdtempSync(join(tmpdir(), 'cas-vacuity-'));
+  return new Promise((done) => {
+    execFile(process.execPath, [join(ROOT, 'bin/cas-conformance.js'), 'run', '--quiet', '--profile', profile, '--front-door', frontDoor, '--out', out, ...extra], { cwd: ROOT, timeout: 600_000, env: { ...process.env, CAS_RUN_OPTIONS: '' }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      let rules: Outcome[] = [];
+      try {
+        rules = (JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { rules: Outcome[] }).rules;
+      } catch {
+        // no report: the assertion below shows the output
+      }
+      rmSync(out, { recursive: true, force: true });
+      done({ code: err ? Number((err as { code?: number }).code ?? 2) : 0, rules, output: `${stdout}\n${stderr}`.slice(-4000) });
+    });
+  });
+}
+
+describe('vacuity: no pass under a do-nothing candidate', () => {
+  for (const [name, frontDoor] of Object.entries(CANDIDATES)) {
+    for (const profile of ['exchange2013'] as const) {
+      test(`${name} (${profile} + hardened): no rule passes`, { timeout: 660_000 }, async () => {
+        const r = await fullRun(frontDoor, profile, ['--hardened']);
+        expect(r.rules.length, r.output).toBeGreaterThan(0);
+        const passed = r.rules.filter((x) => x.outcome === 'pass' && !(x.id in REFUSAL_RULES)).map((x) => x.id);
+        expect(passed, `rules that passed under ${name}:\n${r.output}`).toEqual([]);
+        expect(r.code).not.toBe(0);
+      });
+    }
+  }
+});
