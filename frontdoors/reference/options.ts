@@ -38,6 +38,9 @@ export const DEFECTS = [
   'forward-foreign-cookies',
   'eas-local-site',
   'eas-answer-locally',
+  'relay-via-site1',
+  'hop-client-host',
+  'affinity-by-address',
 ] as const;
 export type Defect = (typeof DEFECTS)[number];
 

@@ -15,6 +15,7 @@ import type { ClientCreds } from './client-auth.ts';
 import { has, type FrontContext, type RequestInfo } from './context.ts';
 import { readBody } from './body.ts';
 import { sendText } from './front-types.ts';
+import { clientHostHop } from './client-host-hop.ts';
 import { parseCookieHeader, setCookieName } from './headers.ts';
 import { logonPage, manualRedirectPage, silentRedirectPage } from './owa-pages.ts';
 import { SESSION_COOKIE, type OwaSession } from './owa-sessions.ts';
@@ -93,7 +94,7 @@ async function formsLogon(ctx: FrontContext, r: RequestInfo): Promise<void> {
   if (d.kind === 'silent-redirect') return sendRedirectPage(ctx, r, d.server, d.url, creds);
   if (d.kind !== 'proxy') return sendText(r.res, d.kind === 'refuse' ? d.status : 503, d.why);
   const session = ctx.sessions.create(creds);
-  const target = chooseTarget(ctx, d.pool, d.via, session);
+  const target = chooseTarget(ctx, r, d.pool, d.via, session);
   const set = await signIn(ctx, r, session, target);
   r.note.decision = 'logon';
   r.note.target = target.server.fqdn;
@@ -113,10 +114,12 @@ function sendRedirectPage(ctx: FrontContext, r: RequestInfo, server: DirServer, 
   html(r, 200, silentRedirectPage({ action: origin + formsPath(server), destination, username: creds.login, password: creds.password, utf8: server.product === 2010 }));
 }
 
-function chooseTarget(ctx: FrontContext, pool: DirServer[], via: 'fqdn' | 'internal-url', session: OwaSession): HopTarget {
-  const server = pickServer(pool, 'owa', session.creds.user.samAccountName, { isUp: (f, p) => ctx.health.isUp(f, p), affinity: ctx.affinity, ignoreOutOfService: has(ctx, 'ignore-out-of-service') });
+function chooseTarget(ctx: FrontContext, r: RequestInfo, pool: DirServer[], via: 'fqdn' | 'internal-url', session: OwaSession): HopTarget {
+  // Defect `affinity-by-address`: the client's address keys affinity instead of the user.
+  const key = has(ctx, 'affinity-by-address') ? `address:${r.clientIp}` : session.creds.user.samAccountName;
+  const server = pickServer(pool, 'owa', key, { isUp: (f, p) => ctx.health.isUp(f, p), affinity: ctx.affinity, ignoreOutOfService: has(ctx, 'ignore-out-of-service') });
   if (!server) throw new NoTargetError(`no Client Access server up for OWA in ${session.creds.user.site}`);
-  return hopTarget(server, 'owa', via, ctx.settings.defects);
+  return clientHostHop(ctx, r, hopTarget(server, 'owa', via, ctx.settings.defects));
 }
 
 /** Sign the user in to a legacy OWA (POST its forms path); its Set-Cookie values, for the client. */
@@ -162,7 +165,7 @@ async function proxyOwa(ctx: FrontContext, r: RequestInfo, session: OwaSession, 
   const d = decide(await ctx.view(), 'owa', user, { defects: ctx.settings.defects });
   if (d.kind === 'silent-redirect') return sendRedirectPage(ctx, r, d.server, d.url, session.creds);
   if (d.kind !== 'proxy') return sendText(r.res, d.kind === 'refuse' ? d.status : 503, d.why);
-  const target = chooseTarget(ctx, d.pool, d.via, session);
+  const target = chooseTarget(ctx, r, d.pool, d.via, session);
   let set = extra;
   let fresh = extra.length > 0;
   if (session.target !== target.server.fqdn) {

@@ -6,6 +6,7 @@
  */
 import { BadRequestError, FrontDoorError, NoTargetError } from '../errors.ts';
 import { decide, hopTarget, pickServer, type HttpProtocol } from '../routing/http-routes.ts';
+import { clientHostHop } from './client-host-hop.ts';
 import { casIn } from '../routing/org-view.ts';
 import type { ClientCreds, ClientScheme } from './client-auth.ts';
 import { has, type FrontContext, type RequestInfo } from './context.ts';
@@ -152,10 +153,11 @@ async function proxyProtocol(ctx: FrontContext, r: RequestInfo, protocol: Exclud
     case 'proxy':
       break;
   }
-  const key = deviceId ? `device:${deviceId}` : creds.samAccountName;
+  // Defect `affinity-by-address`: the client's address keys affinity instead of the user (or device).
+  const key = has(ctx, 'affinity-by-address') ? `address:${r.clientIp}` : deviceId ? `device:${deviceId}` : creds.samAccountName;
   const server = pickServer(d.pool, protocol, key, { isUp: (f, p) => ctx.health.isUp(f, p), affinity: ctx.affinity, ignoreOutOfService: has(ctx, 'ignore-out-of-service') });
   if (!server) throw new NoTargetError(`no Client Access server is up for ${protocol} in ${creds.user.site}`);
-  const target = hopTarget(server, protocol, d.via, ctx.settings.defects);
+  const target = clientHostHop(ctx, r, hopTarget(server, protocol, d.via, ctx.settings.defects));
   r.note.decision = 'proxied';
   r.note.target = `${target.host}`;
   const cmd = q.get('Cmd') ?? '';

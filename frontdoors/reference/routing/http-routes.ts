@@ -46,6 +46,17 @@ function owaExternal(view: OrgView, site: string, product: 2007 | 2010): DirServ
  * decide(view, 'eas', red) // { kind: 'proxy', pool: [cas2010.site1], via: 'fqdn', ... }
  */
 export function decide(view: OrgView, protocol: HttpProtocol, user: DirUser, o: DecideOptions = {}): HttpDecision {
+  const d = decideFor(view, protocol, user, o);
+  // Defect `relay-via-site1`: every proxied request goes to a CAS2010 of the front door's own site, which
+  // proxies it on to the mailbox's site as Exchange 2010 does (001, first half): the target is reached by a relay.
+  if (d.kind === 'proxy' && has(o, 'relay-via-site1')) {
+    const local = casIn(view, view.frontDoorSite, 2010);
+    if (local.length) return { ...d, pool: local, via: 'fqdn', why: 'defect relay-via-site1' };
+  }
+  return d;
+}
+
+function decideFor(view: OrgView, protocol: HttpProtocol, user: DirUser, o: DecideOptions): HttpDecision {
   const v = user.mailboxVersion;
   const site = user.site;
   const proxy = (pool: DirServer[], why: string, via: HopVia = 'fqdn'): HttpDecision =>
