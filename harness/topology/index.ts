@@ -12,6 +12,8 @@ import type { Topology } from './schema.ts';
 export * from './schema.ts';
 export * from './model.ts';
 export { parseTopology, jsonPath } from './validate.ts';
+export * from './roles.ts';
+export { TopologyNotFoundError, RoleMissingError, TopologyImportError } from './errors.ts';
 export {
   defaultTopologyNames, isBuiltInTopology, defaultTopologyDocument, readTopologyFile, loadTopology, topologyDocument,
   profileDefaultTopology, writeResolvedTopology, type ResolvedTopology,

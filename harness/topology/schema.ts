@@ -133,6 +133,12 @@ export const User = z.strictObject({
   /** EAS device this user syncs with (device type matters for the 451 list). */
   devices: z.array(z.strictObject({ id: z.string().regex(/^[A-Za-z0-9]+$/), type: z.string().min(1) })).default([]),
   messages: z.array(Message).default([]),
+  /**
+   * The seed role this user plays (harness/topology/roles.ts): red, purple, blue, orange, grey
+   * (seed 001), user1, user2, user3 (seed 003) or version (a user behind one CAS build). Optional:
+   * without it the harness derives roles from sites, ExternalURLs and builds.
+   */
+  role: z.enum(['red', 'purple', 'blue', 'orange', 'grey', 'user1', 'user2', 'user3', 'version']).optional(),
 });
 
 export const Namespace = z.strictObject({

@@ -6,6 +6,7 @@
 import { TopologySchema, type Topology } from './schema.ts';
 import { TopologyError } from '../errors.ts';
 import { BUILDS, findBuild } from '../../mocks/builds/catalogue.ts';
+import { roleMarkIssues } from './roles.ts';
 
 type Issue = { path: string; message: string };
 
@@ -138,5 +139,7 @@ function crossCheck(t: Topology): Issue[] {
     if (accounts.has(u.samAccountName)) issues.push({ path: `users[${i}].samAccountName`, message: `duplicate account ${u.samAccountName}` });
     accounts.add(u.samAccountName);
   });
+  // Marked seed roles (users[].role) must fit the seed's definition (roles.ts), once per role.
+  if (!issues.length) issues.push(...roleMarkIssues(t));
   return issues;
 }
