@@ -48,6 +48,15 @@ export function normaliseEvidence(ev: unknown): Evidence | undefined {
     journal: (Array.isArray(e.journal) ? e.journal : []).map((j) => (typeof j === 'object' && j !== null ? j : { value: j })),
   };
   if (Array.isArray(e.notes)) out.notes = e.notes.map(text);
+  if (Array.isArray(e.preconditions)) {
+    out.preconditions = e.preconditions.filter((p): p is Record<string, unknown> => typeof p === 'object' && p !== null).map((p) => ({
+      what: text(p.what), met: p.met === true, detail: text(p.detail), ...(p.blame === 'lab' || p.blame === 'candidate' ? { blame: p.blame } : {}),
+    }));
+  }
+  const lag = e.lag as Record<string, unknown> | undefined;
+  if (lag && typeof lag.maxMs === 'number' && Number.isFinite(lag.maxMs)) {
+    out.lag = { maxMs: lag.maxMs, ...(typeof lag.loopDelayP99Ms === 'number' && Number.isFinite(lag.loopDelayP99Ms) ? { loopDelayP99Ms: lag.loopDelayP99Ms } : {}) };
+  }
   return out;
 }
 

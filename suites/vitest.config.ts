@@ -11,6 +11,8 @@ export default defineConfig({
     maxWorkers: 1,
     isolate: false,
     fileParallelism: false,
+    // Rules of a describe.concurrent block (HC: each in its own world, waiting on timers) run this many at once.
+    maxConcurrency: 4,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     teardownTimeout: 10_000,
