@@ -1,21 +1,26 @@
 /**
  * `cas-conformance frontdoor reference --state s.json [--profile P] [--hardened] [--defect NAME]`:
- * run the reference front door standalone against a running lab (`lab up --state s.json`), in the foreground.
+ * run the reference front door standalone against a running lab (`lab up --state s.json`), in the
+ * foreground. It runs in its own process group with pdeathsig (process-group.ts), and stops by itself
+ * (exit 3) when the lab goes away (frontdoors/reference/main.ts).
  */
-import { parseArgs } from 'node:util';
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readLabState } from '../../lab/state.ts';
 import { contractToEnv, type FrontDoorContract } from '../../topology/contract.ts';
-import { LabError } from '../../errors.ts';
+import { spawnGroup, stopGroup } from '../../frontdoor/process-group.ts';
+import { parseCommand, UsageError } from '../usage.ts';
+import { FRONTDOOR_SPEC } from '../specs.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
 export async function frontdoorCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { state: { type: 'string' }, profile: { type: 'string' }, hardened: { type: 'boolean' }, defect: { type: 'string', multiple: true } } });
-  if (positionals[0] !== 'reference' || !values.state) throw new LabError('usage: cas-conformance frontdoor reference --state s.json [--profile P] [--hardened] [--defect NAME]');
+  const { values, positionals } = parseCommand(FRONTDOOR_SPEC, args) as { values: { state?: string; profile?: string; hardened?: boolean; defect?: string[] }; positionals: string[] };
+  if (positionals[0] !== 'reference') throw new UsageError(positionals[0] ? `unknown front door "${positionals[0]}" (only the reference runs standalone)` : 'frontdoor needs "reference"', FRONTDOOR_SPEC);
+  if (!values.state) throw new UsageError('frontdoor reference needs --state FILE (from lab up --state FILE)', FRONTDOOR_SPEC);
+  const profile = values.profile ?? 'exchange2013';
+  if (profile !== 'exchange2013' && profile !== 'exchange2010' && profile !== 'exchange2007') throw new UsageError(`--profile must be exchange2013, exchange2010 or exchange2007 (got "${profile}")`, FRONTDOOR_SPEC);
   const s = readLabState(values.state);
   const runDir = join(s.pkiDir, '..', 'frontdoor-reference');
   mkdirSync(runDir, { recursive: true });
@@ -23,13 +28,13 @@ export async function frontdoorCommand(args: string[]): Promise<number> {
     topologyFile: s.topologyFile, directoryUrl: s.directoryUrl, caFile: s.caFile,
     certFile: join(s.pkiDir, 'front-door.crt'), keyFile: join(s.pkiDir, 'front-door.key'), hostsFile: s.hostsFile,
     listenAddress: s.frontDoor.address, ports: s.frontDoor.ports,
-    profile: (values.profile ?? 'exchange2013') as FrontDoorContract['profile'], hardened: values.hardened ?? false,
+    profile, hardened: values.hardened ?? false,
     healthIntervalMs: 50_000, options: { defects: values.defect ?? [] }, runDir,
   };
   writeFileSync(join(runDir, 'contract.env'), Object.entries(contractToEnv(contract)).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
-  const child = spawn(process.execPath, [join(ROOT, 'bin/run-ts.js'), 'frontdoors/reference/main.ts'], { cwd: ROOT, env: { ...process.env, ...contractToEnv(contract) }, stdio: 'inherit' });
-  const stop = () => child.kill('SIGTERM');
+  const g = spawnGroup(process.execPath, [join(ROOT, 'bin/run-ts.js'), 'frontdoors/reference/main.ts'], { cwd: ROOT, env: { ...process.env, ...contractToEnv(contract) }, stdio: 'inherit' });
+  const stop = () => void stopGroup(g, 5000);
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  return new Promise((r) => child.on('exit', (code) => r(code ?? 0)));
+  return new Promise((r) => g.child.on('exit', (code) => r(code ?? 0)));
 }

@@ -1,15 +1,13 @@
 /** `cas-conformance pki export DIR [--topology NAME|FILE]`: the CA and every certificate/key for front doors and curl. */
-import { parseArgs } from 'node:util';
+import { parseCommand, UsageError } from '../usage.ts';
+import { PKI_SPEC } from '../specs.ts';
 import { loadTopology } from '../../topology/index.ts';
 import { ensureLabPki, exportPki } from '../../pki/index.ts';
 
 export async function pkiCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { topology: { type: 'string' } } });
+  const { values, positionals } = parseCommand(PKI_SPEC, args) as { values: { topology?: string }; positionals: string[] };
   const [sub, dir] = positionals;
-  if (sub !== 'export' || !dir) {
-    console.error('usage: cas-conformance pki export DIR [--topology NAME|FILE]');
-    return 2;
-  }
+  if (sub !== 'export' || !dir) throw new UsageError(sub !== 'export' ? 'pki needs the command "export"' : 'pki export needs a DIR', PKI_SPEC);
   const t = loadTopology(values.topology ?? 'contoso');
   const pki = await ensureLabPki(t);
   const files = exportPki(pki, dir);

@@ -5,15 +5,20 @@
  * Runs the suites (vitest underneath) against one candidate and writes report.json, junit.xml, report.html, summary.md.
  * Exit: 0 conformant, 1 not conformant (or a regression against --baseline), 2 harness error.
  */
-import { parseArgs } from 'node:util';
-import { existsSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
+import type { parseArgs } from 'node:util';
+import { existsSync, readFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RULES } from '../../../suites/rules.ts';
 import { levelFor as levelOf } from '../../../reports/judge.ts';
 import type { RunOptions } from '../../../suites/support/run-options.ts';
-import { ConformanceReporter, writeReports, readWaivers, readReport, diffBaseline, baselineExitCode, renderBaselineMarkdown, evidenceText, mergeRepeatedReports, type ConformanceReport, type Waiver } from '../../../reports/index.ts';
+import { ConformanceReporter, writeReports, diffBaseline, baselineExitCode, renderBaselineMarkdown, evidenceText, mergeRepeatedReports, type ConformanceReport, type Waiver } from '../../../reports/index.ts';
 import { renderTable } from '../table.ts';
+import { parseCommand } from '../usage.ts';
+import { checkBaseline, checkBuild, checkFrontDoor, checkRuleDefects, checkShard, checkWaivers } from '../run-checks.ts';
+import { ownTempDir } from '../../lab/temp-dir.ts';
+import { LEVEL_LEGEND, RUN_SPEC } from './run-spec.ts';
 import { ProgressReporter } from '../progress-reporter.ts';
 import { defaultBuildFor, type ProfileName } from '../../frontdoor/profile-topology.ts';
 import { profileDefaultTopology, topologyDigest, writeResolvedTopology } from '../../topology/index.ts';
@@ -28,28 +33,34 @@ const AREA_FILES: Record<string, string> = {
   MAIL: 'suites/mail.test.ts', COOK: 'suites/cookies.test.ts', VER: 'suites/versions.test.ts', SEC: 'suites/security.test.ts',
 };
 
+/**
+ * Options of `run` (also `merge` and `compare-run`): node:util parseArgs fields plus a one-line `help`
+ * and the `value` name, printed by `run --help` (harness/cli/usage.ts). An option without help fails
+ * harness/cli/cli.test.ts.
+ */
 export const runArgs = {
-  'front-door': { type: 'string' },
-  profile: { type: 'string' },
-  build: { type: 'string' },
-  hardened: { type: 'boolean' },
-  topology: { type: 'string' },
-  out: { type: 'string' },
-  baseline: { type: 'string' },
-  waivers: { type: 'string' },
-  'fail-on': { type: 'string' },
-  rule: { type: 'string', multiple: true },
-  list: { type: 'boolean' },
-  repeat: { type: 'string' },
-  realtime: { type: 'boolean' },
+  'front-door': { type: 'string', value: 'NAME', help: 'the candidate: reference (default), nginx, haproxy, apache, caddy, dovecot, container, command:"CMD" (run in this folder) or url:https://HOST:PORT' },
+  profile: { type: 'string', value: 'P', help: 'exchange2013 (default), exchange2010 or exchange2007: the Exchange the front door stands for' },
+  build: { type: 'string', value: 'B', help: 'exchange2010/2007 only: the front door\'s build (default 2010-sp2-ru1 / 2007-sp3)' },
+  hardened: { type: 'boolean', help: 'also judge the hardened add-on (SEC rules)' },
+  topology: { type: 'string', value: 'NAME|FILE', help: 'built-in topology or your own JSON file (default: the profile\'s contoso)' },
+  out: { type: 'string', value: 'DIR', help: 'where report.json, junit.xml, report.html and summary.md go (default conformance-report)' },
+  baseline: { type: 'string', value: 'FILE', help: 'an earlier report.json: exit 1 only for regressions against it' },
+  waivers: { type: 'string', value: 'FILE', help: 'accepted failures until a date: {"waivers":[{"rule","reason","expires":"YYYY-MM-DD"}]}' },
+  'fail-on': { type: 'string', value: 'LEVEL', help: 'fail (default): R failures fail the run; warn: S failures (warnings) too' },
+  rule: { type: 'string', multiple: true, value: 'ID', help: 'run only this rule and print its evidence (repeatable)' },
+  list: { type: 'boolean', help: 'list the rules with their level (R required, S recommended, I informational, - not judged) and exit' },
+  repeat: { type: 'string', value: 'N', help: 'run every rule N times (1-50); rules whose outcomes differ are marked flaky' },
+  realtime: { type: 'boolean', help: 'health rules at the topology\'s real probe interval (slow) instead of the fast one' },
   /** Multiply every client and case timeout (slow CI runners). */
-  slow: { type: 'string' },
-  defect: { type: 'string', multiple: true },
-  quiet: { type: 'boolean' },
+  slow: { type: 'string', value: 'FACTOR', help: 'multiply every client and case timeout by FACTOR (1-20), for slow machines' },
+  defect: { type: 'string', multiple: true, value: 'NAME', help: 'reference only: switch on a named defect (negative controls; repeatable)' },
+  quiet: { type: 'boolean', help: 'no progress lines: only the totals and the verdict' },
   /** `i/N`: run one shard of the rules and write a vitest blob (merge with `cas-conformance merge`). */
-  shard: { type: 'string' },
+  shard: { type: 'string', value: 'i/N', help: 'run shard i of N and write a vitest blob; join the shards with `merge`' },
   /** Test aid (negative controls): a JSON file { "RULE-ID": ["defect", …] } — each rule runs against its own defects. */
-  'rule-defects': { type: 'string' },
+  'rule-defects': { type: 'string', value: 'FILE', help: 'test aid: {"RULE-ID":["defect",...]}, each rule against its own defects' },
+  'keep-lab': { type: 'boolean', help: 'keep the labs\' temp folders (keys, state, candidate logs) after the run; the path is printed' },
 } as const;
 
 export interface RunRequest {
@@ -72,6 +83,10 @@ export interface RunRequest {
   ruleDefects?: Record<string, string[]>;
   /** Merge vitest blob reports from this directory instead of running (sharded CI). */
   mergeFrom?: string;
+  /** `--keep-lab`: leave the labs' temp folders in place (their path is printed). */
+  keepLab?: boolean;
+  /** `--baseline`, read and validated before the run. */
+  baselineReport?: ConformanceReport;
 }
 
 function profileOf(v: string | undefined): ProfileName {
@@ -81,24 +96,24 @@ function profileOf(v: string | undefined): ProfileName {
 }
 
 export function parseRunArgs(args: string[]): RunRequest & { list: boolean; baseline?: string } {
-  const { values } = parseArgs({ args, options: runArgs, allowPositionals: false });
+  const { values } = parseCommand(RUN_SPEC(), args, { positionals: false }) as unknown as ReturnType<typeof parseArgs<{ args: string[]; options: typeof runArgs }>>;
   const failOn = values['fail-on'] ?? 'fail';
   if (failOn !== 'fail' && failOn !== 'warn') throw new LabError(`--fail-on must be fail or warn (got "${failOn}")`);
   const repeat = Number(values.repeat ?? 1);
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50) throw new LabError('--repeat must be an integer from 1 to 50');
   const slow = Number(values.slow ?? 1);
   if (!Number.isFinite(slow) || slow < 1 || slow > 20) throw new LabError(`--slow must be a number from 1 to 20 (got "${values.slow}")`);
-  const ruleDefects = values['rule-defects'] ? (JSON.parse(readFileSync(values['rule-defects'], 'utf8')) as Record<string, string[]>) : undefined;
+  const ruleDefects = values['rule-defects'] ? checkRuleDefects(values['rule-defects']) : undefined;
   const rules = [...new Set([...(values.rule ?? []), ...Object.keys(ruleDefects ?? {})])];
   for (const id of rules) if (!RULES.some((r) => r.id === id)) throw new LabError(`--rule ${id}: no such rule in RULES.md`);
   return {
     frontDoor: values['front-door'] ?? 'reference',
     profile: profileOf(values.profile),
-    ...(values.build ? { build: values.build } : {}),
+    ...(values.build ? { build: (checkBuild(profileOf(values.profile), values.build), values.build) } : {}),
     hardened: values.hardened ?? false,
     ...(values.topology ? { topology: values.topology } : {}),
     outDir: resolve(values.out ?? 'conformance-report'),
-    waivers: values.waivers ? readWaivers(values.waivers) : [],
+    waivers: values.waivers ? checkWaivers(values.waivers) : [],
     failOn,
     rules,
     repeat,
@@ -106,10 +121,12 @@ export function parseRunArgs(args: string[]): RunRequest & { list: boolean; base
     slow,
     defects: values.defect ?? [],
     quiet: values.quiet ?? false,
-    ...(values.shard ? { shard: values.shard } : {}),
+    ...(values.shard ? { shard: checkShard(values.shard) } : {}),
+    keepLab: values['keep-lab'] ?? false,
     ...(ruleDefects ? { ruleDefects } : {}),
     list: values.list ?? false,
-    ...(values.baseline ? { baseline: values.baseline } : {}),
+    // Read now, not after the run: a baseline that is not a report is bad input (exit 2 at once).
+    ...(values.baseline ? { baseline: values.baseline, baselineReport: checkBaseline(values.baseline) } : {}),
   };
 }
 
@@ -117,6 +134,7 @@ function listRules(r: RunRequest): void {
   console.log(renderTable(['rule', 'level', 'title'], RULES.map((m) => [m.id, levelOf(m, r.profile, r.hardened), m.title.length > 90 ? `${m.title.slice(0, 87)}...` : m.title])));
   const judged = RULES.filter((m) => levelOf(m, r.profile, r.hardened) !== '-').length;
   console.log(`\n${RULES.length} rules; ${judged} judged in ${r.profile}${r.hardened ? ' + hardened' : ''}`);
+  console.log(LEVEL_LEGEND);
 }
 
 /** Run the suites once; returns the report (written to outDir). */
@@ -157,6 +175,14 @@ export async function runSuites(r: RunRequest): Promise<ConformanceReport> {
     },
   });
   const filters = r.rules.length ? { testNamePattern: `(^| )(${r.rules.join("|")}) ` } : {};
+  // Labs made by the suite workers go under one folder of this run, removed at the end even when a
+  // worker died before its own exit hook ran (--keep-lab keeps it). command: candidates run from here.
+  const labTmp = ownTempDir(mkdtempSync(join(tmpdir(), 'cas-run-')), r.keepLab ?? false);
+  process.env.CAS_LAB_TMP = labTmp.path;
+  process.env.CAS_USER_CWD ??= process.cwd();
+  if (r.keepLab) process.env.CAS_KEEP_LAB = '1';
+  const progress = r.quiet ? [] : [new ProgressReporter({ total: r.shard || r.mergeFrom ? undefined : (r.rules.length || RULES.length), profile: r.profile, hardened: r.hardened, waivers: r.waivers, candidate: r.frontDoor })];
+  if (!r.quiet && !r.mergeFrom) console.log(startLine(r));
   // --rule: only the area files that hold the chosen rules are collected (collecting all of them costs seconds).
   const files = r.rules.length ? [...new Set(r.rules.map((id) => AREA_FILES[id.split('-')[0]!]).filter((f): f is string => !!f))] : [];
   const blobFile = r.shard ? join(r.outDir, 'blob', `blob-${r.shard.replace('/', '-')}.json`) : null;
@@ -164,16 +190,18 @@ export async function runSuites(r: RunRequest): Promise<ConformanceReport> {
     config: join(ROOT, 'suites/vitest.config.ts'),
     root: ROOT,
     watch: false,
-    reporters: blobFile ? [['blob', { outputFile: blobFile }], ...(r.quiet ? [] : [new ProgressReporter()])] : r.quiet ? [reporter] : [new ProgressReporter(), reporter],
+    reporters: blobFile ? [['blob', { outputFile: blobFile }], ...progress] : [...progress, reporter],
     ...(r.shard ? { shard: r.shard } : {}),
     ...(r.mergeFrom ? { mergeReports: r.mergeFrom } : {}),
     ...filters,
   });
-  if (blobFile) {
+  try {
     await vitest?.close();
-    throw new ShardWritten(blobFile);
+  } finally {
+    labTmp.remove();
+    if (r.keepLab) console.log(`lab folders kept in ${labTmp.path}`);
   }
-  await vitest?.close();
+  if (blobFile) throw new ShardWritten(blobFile);
   if (!report) throw new LabError('the suite run produced no report (vitest did not start)');
   const idFile = join(runDir, 'candidate.json');
   if (existsSync(idFile)) {
@@ -190,12 +218,19 @@ class ShardWritten extends Error {
   }
 }
 
+/** The first line of a run: something shows at once (issue 15: nothing appeared for 29 s). */
+function startLine(r: RunRequest): string {
+  const n = r.shard ? `shard ${r.shard} of the rules` : `${r.rules.length || RULES.length} rules`;
+  return `cas-conformance: starting the lab and ${r.frontDoor}; ${n}, profile ${r.profile}${r.hardened ? ' + hardened' : ''}${r.repeat > 1 ? `, ${r.repeat} times` : ''}`;
+}
+
 export async function runCommand(args: string[]): Promise<number> {
   const r = parseRunArgs(args);
   if (r.list) {
     listRules(r);
     return 0;
   }
+  await checkFrontDoor(r.frontDoor, r.profile, r.defects);
   if (r.shard) {
     try {
       await runSuites(r);
@@ -216,8 +251,8 @@ export async function runCommand(args: string[]): Promise<number> {
   console.log(`reports: ${files.json}, ${files.junit}, ${files.html}, ${files.markdown}`);
   if (r.rules.length) for (const rr of report.rules) console.log(`\n${evidenceText(rr)}`);
   let exit: number = s.exitCode;
-  if (r.baseline && 'baseline' in r) {
-    const diff = diffBaseline(report, readReport(r.baseline));
+  if (r.baselineReport) {
+    const diff = diffBaseline(report, r.baselineReport);
     console.log(`\n${renderBaselineMarkdown(diff)}`);
     // --baseline fails only on regressions (a regression suite): harness errors still exit 2.
     exit = s.exitCode === 2 ? 2 : baselineExitCode(diff);

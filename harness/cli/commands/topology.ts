@@ -1,8 +1,10 @@
-/** `cas-conformance topology show [NAME] [--json]`, `topology validate FILE`, `topology list`. */
-import { parseArgs } from 'node:util';
+/** `cas-conformance topology show [NAME|FILE] [--json]`, `topology validate FILE`, `topology list`, `topology import DIR --out FILE` (topology-import.ts). */
+import { parseCommand, UsageError } from '../usage.ts';
+import { TOPOLOGY_SPEC } from '../specs.ts';
 import { defaultTopologyNames, loadTopology, topologyDigest, mailEndpoints, type Topology } from '../../topology/index.ts';
 import { getBuild } from '../../../mocks/builds/catalogue.ts';
 import { renderTable } from '../table.ts';
+import { describeRoles } from './topology-roles.ts';
 
 export function describeTopology(t: Topology): string {
   const out: string[] = [`${t.name} (${topologyDigest(t)}): ${t.description}`];
@@ -19,12 +21,14 @@ export function describeTopology(t: Topology): string {
     ),
   );
   out.push('', renderTable(['user', 'logon', 'mailbox server', 'site'], t.users.map((u) => [u.name, u.samAccountName, u.mailboxServer, t.mailboxServers.find((m) => m.name === u.mailboxServer)?.site ?? '?'])));
+  out.push('', 'seed roles (harness/topology/roles.ts):', describeRoles(t));
   out.push('', `organisation: 451 devices [${t.organisation.eas451DeviceTypes.join(', ')}], crossSiteSilentRedirect ${t.organisation.crossSiteSilentRedirect}, allowProxyingWithoutSsl ${t.organisation.allowProxyingWithoutSsl}`);
   return out.join('\n');
 }
 
 export async function topologyCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  if (args[0] === 'import') return (await import('./topology-import.ts')).topologyImportCommand(args.slice(1));
+  const { values, positionals } = parseCommand(TOPOLOGY_SPEC, args) as { values: { json?: boolean }; positionals: string[] };
   const [sub, arg] = positionals;
   if (sub === 'list') {
     for (const n of defaultTopologyNames()) console.log(n);
@@ -36,11 +40,10 @@ export async function topologyCommand(args: string[]): Promise<number> {
     return 0;
   }
   if (sub === 'validate') {
-    if (!arg) throw Object.assign(new Error('topology validate needs a FILE'), { code: 'ERR_PARSE_ARGS_MISSING' });
+    if (!arg) throw new UsageError('topology validate needs a FILE', TOPOLOGY_SPEC);
     const t = loadTopology(arg);
     console.log(`${arg}: valid (${t.servers.length} servers, ${t.users.length} users, digest ${topologyDigest(t)})`);
     return 0;
   }
-  console.error('usage: cas-conformance topology show [NAME] [--json] | validate FILE | list');
-  return 2;
+  throw new UsageError(sub ? `unknown topology command "${sub}"` : 'topology needs a command: list, show or validate', TOPOLOGY_SPEC);
 }

@@ -1,0 +1,65 @@
+/**
+ * Help and options of the commands whose modules are heavy to load (`lab` pulls in the mocks):
+ * kept here so `cas-conformance lab --help` loads nothing else. `run`, `merge` and `compare-run`
+ * read their options from commands/run.ts (`runArgs`), which other areas extend.
+ */
+import type { CommandSpec } from './usage.ts';
+
+export const TOPOLOGY_SPEC: CommandSpec = {
+  name: 'topology',
+  summary: 'List, show or validate lab topologies (built-in names or your own JSON file).',
+  usage: ['topology list', 'topology show [NAME|FILE] [--json]', 'topology validate FILE'],
+  options: { json: { type: 'boolean', help: 'show: print the validated topology as JSON' } },
+};
+
+export const PKI_SPEC: CommandSpec = {
+  name: 'pki',
+  summary: 'Export the lab CA and every certificate and key (for front doors and curl).',
+  usage: ['pki export DIR [--topology NAME|FILE]'],
+  options: { topology: { type: 'string', value: 'NAME|FILE', help: 'topology whose certificates to export (default contoso)' } },
+};
+
+export const LAB_SPEC: CommandSpec = {
+  name: 'lab',
+  summary: 'Run a lab by hand: up (foreground until Ctrl-C), wait for it, check it, read its event log.',
+  usage: [
+    'lab up [--topology NAME|FILE] [--portable] [--ports fixed|ephemeral|real] [--port-base N] [--state FILE] [--keep-lab]',
+    'lab wait --state FILE [--timeout SECONDS]',
+    'lab check [--topology NAME|FILE] [--portable]',
+    'lab events --state FILE [--since N]',
+  ],
+  options: {
+    topology: { type: 'string', value: 'NAME|FILE', help: 'built-in topology name or JSON file (default contoso)' },
+    portable: { type: 'boolean', help: 'bind everything on 127.0.0.1 (hosts with one loopback address)' },
+    ports: { type: 'string', value: 'MODE', help: 'up: fixed (port base + 443, 993...; default), ephemeral (free ports) or real (443, 993...)' },
+    'port-base': { type: 'string', value: 'N', help: 'up: base of fixed ports (default 20000)' },
+    state: { type: 'string', value: 'FILE', help: 'up: write the state file here (mode 0600); wait/events: read it' },
+    'keep-lab': { type: 'boolean', help: "up: keep the lab's temp folder (keys, hosts file) after it stops" },
+    timeout: { type: 'string', value: 'SECONDS', help: 'wait: give up after this long (default 60)' },
+    since: { type: 'string', value: 'N', help: 'events: only entries after journal sequence number N (default 0)' },
+  },
+  notes: [
+    'lab up prints "ready" once the state file is written and every service listens;',
+    'a script can run `lab up --state s.json &` then `lab wait --state s.json`.',
+  ],
+};
+
+export const COMPARE_SPEC: CommandSpec = {
+  name: 'compare',
+  summary: 'The rules x candidates matrix (HTML and Markdown) from several report.json files.',
+  usage: ['compare REPORT.json [REPORT.json ...] [--out DIR]'],
+  options: { out: { type: 'string', value: 'DIR', help: 'where compare.html and compare.md go (default conformance-compare)' } },
+};
+
+export const FRONTDOOR_SPEC: CommandSpec = {
+  name: 'frontdoor',
+  summary: 'Run the reference front door by hand against a lab started with `lab up --state`.',
+  usage: ['frontdoor reference --state FILE [--profile P] [--hardened] [--defect NAME ...]'],
+  options: {
+    state: { type: 'string', value: 'FILE', help: 'state file written by `lab up --state FILE` (required)' },
+    profile: { type: 'string', value: 'P', help: 'exchange2013 (default), exchange2010 or exchange2007' },
+    hardened: { type: 'boolean', help: 'add the hardened behaviour (SEC rules)' },
+    defect: { type: 'string', multiple: true, value: 'NAME', help: 'switch on a named defect (frontdoors/reference/DEFECTS.md); repeatable' },
+  },
+  notes: ['It stops by itself, with exit code 3, when its lab stops.'],
+};
