@@ -16,7 +16,7 @@
  * | CAS_PROFILE             | exchange2013, exchange2010 or exchange2007 |
  * | CAS_HARDENED            | `1` when the hardened add-on is judged |
  * | CAS_HEALTH_INTERVAL_MS  | health probe interval to use (fast mode in the lab) |
- * | CAS_OPTIONS             | JSON object of profile options (crossSiteSilentRedirect, defects…) |
+ * | CAS_OPTIONS             | JSON object of profile options (crossSiteSilentRedirect, defects...) |
  * | CAS_RUN_DIR             | a private directory for the candidate's config, logs and pid files |
  */
 import { readFileSync } from 'node:fs';

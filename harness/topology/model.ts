@@ -11,7 +11,7 @@ export type MailMethod = 'ssl' | 'tls' | 'plain';
 
 export interface MailEndpoint {
   readonly host: string;
-  /** Logical port as written in InternalConnectionSettings (993, 143, …). */
+  /** Logical port as written in InternalConnectionSettings (993, 143, ...). */
   readonly port: number;
   readonly method: MailMethod;
   /** The setting as Exchange prints it. */

@@ -63,7 +63,7 @@ export const Vdirs = z.strictObject({
   rpc: RpcVdir.default(RpcVdir.parse({})),
 });
 
-/** `cas01.site1.contoso.lab:993:SSL`, `…:143:TLS`, or `…:143` (no encryption = plaintext). */
+/** `cas01.site1.contoso.lab:993:SSL`, `...:143:TLS`, or `...:143` (no encryption = plaintext). */
 export const ConnectionSetting = z
   .string()
   .regex(/^[a-z0-9.-]+:\d{1,5}(:(SSL|TLS))?$/, 'must look like host:port:SSL, host:port:TLS or host:port');
@@ -144,7 +144,7 @@ export const User = z.strictObject({
 export const Namespace = z.strictObject({
   name: fqdn,
   site: z.string().min(1),
-  /** `front-door`: resolves to the candidate; `server:<fqdn>`: to a mock CAS (e.g. legacy → CAS2007 Site1). */
+  /** `front-door`: resolves to the candidate; `server:<fqdn>`: to a mock CAS (e.g. legacy -> CAS2007 Site1). */
   target: z.union([z.literal('front-door'), z.string().regex(/^server:/, 'must be "front-door" or "server:<fqdn>"')]),
   purpose: z.string().optional(),
 });

@@ -1,6 +1,6 @@
 /**
  * parseTopology(): schema validation plus the cross-references a schema cannot express
- * (a server's site exists, a user's mailbox server exists, builds are in the catalogue…).
+ * (a server's site exists, a user's mailbox server exists, builds are in the catalogue...).
  * Every problem is reported, each with its JSON path, in one TopologyError.
  */
 import { TopologySchema, type Topology } from './schema.ts';
