@@ -7,9 +7,25 @@ import type { CommandSpec } from './usage.ts';
 
 export const TOPOLOGY_SPEC: CommandSpec = {
   name: 'topology',
-  summary: 'List, show or validate lab topologies (built-in names or your own JSON file).',
-  usage: ['topology list', 'topology show [NAME|FILE] [--json]', 'topology validate FILE'],
-  options: { json: { type: 'boolean', help: 'show: print the validated topology as JSON' } },
+  summary: 'List, show or validate lab topologies (built-in names or your own JSON file); import your organisation from Exchange Management Shell exports.',
+  usage: [
+    'topology list',
+    'topology show [NAME|FILE] [--json]',
+    'topology validate FILE',
+    'topology import DIR --out FILE [--name N] [--front-door-site SITE] [--namespaces A,B] [--eas451-devices T1,T2]',
+  ],
+  options: {
+    json: { type: 'boolean', help: 'show: print the validated topology as JSON' },
+    out: { type: 'string', value: 'FILE', help: 'import: where the topology goes (then: run --topology FILE)' },
+    name: { type: 'string', value: 'N', help: "import: the topology's name (default: the --out file's name)" },
+    'front-door-site': { type: 'string', value: 'SITE', help: "import: the AD site the front door goes into (default: frontdoor.csv, else the only Internet-facing site)" },
+    namespaces: { type: 'string', value: 'A,B', help: "import: the front door's namespaces (default: frontdoor.csv, else the site's OWA ExternalURL host + autodiscover.<domain>)" },
+    'eas451-devices': { type: 'string', value: 'T1,T2', help: "import: Exchange 2010's 451 device list (default: frontdoor.csv, else none)" },
+  },
+  notes: [
+    'show prints the seed roles (Red, Purple, Blue, Orange, Grey, User1..3, version users): marked in the file or derived.',
+    'import reads DIR/*.csv|json as docs/import.md exports them; every error names file, row and field.',
+  ],
 };
 
 export const PKI_SPEC: CommandSpec = {

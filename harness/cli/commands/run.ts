@@ -43,7 +43,7 @@ export const runArgs = {
   profile: { type: 'string', value: 'P', help: 'exchange2013 (default), exchange2010 or exchange2007: the Exchange the front door stands for' },
   build: { type: 'string', value: 'B', help: 'exchange2010/2007 only: the front door\'s build (default 2010-sp2-ru1 / 2007-sp3)' },
   hardened: { type: 'boolean', help: 'also judge the hardened add-on (SEC rules)' },
-  topology: { type: 'string', value: 'NAME|FILE', help: 'built-in topology or your own JSON file (default: the profile\'s contoso)' },
+  topology: { type: 'string', value: 'NAME|FILE', help: 'built-in topology or your own JSON file, e.g. from `topology import` (any profile; default: the profile\'s contoso)' },
   out: { type: 'string', value: 'DIR', help: 'where report.json, junit.xml, report.html and summary.md go (default conformance-report)' },
   baseline: { type: 'string', value: 'FILE', help: 'an earlier report.json: exit 1 only for regressions against it' },
   waivers: { type: 'string', value: 'FILE', help: 'accepted failures until a date: {"waivers":[{"rule","reason","expires":"YYYY-MM-DD"}]}' },

@@ -4,30 +4,20 @@
  * (docs/import.md lists the export commands and the fields used). Bad input: one line naming file,
  * row and field, exit 2.
  */
-import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { importTopology } from '../../topology/import/index.ts';
 import { parseTopology, roleMap } from '../../topology/index.ts';
-import { LabError } from '../../errors.ts';
-
-export const IMPORT_OPTIONS = {
-  out: { type: 'string' },
-  name: { type: 'string' },
-  'front-door-site': { type: 'string' },
-  namespaces: { type: 'string' },
-  'eas451-devices': { type: 'string' },
-} as const;
-
-export const IMPORT_USAGE = 'topology import DIR --out FILE [--name N] [--front-door-site SITE] [--namespaces a,b] [--eas451-devices T1,T2]';
+import { parseCommand, UsageError } from '../usage.ts';
+import { TOPOLOGY_SPEC } from '../specs.ts';
 
 const csv = (v: string | undefined) => (v === undefined ? undefined : v.split(/[,;]/).map((x) => x.trim().toLowerCase()).filter(Boolean));
 
 export async function topologyImportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: IMPORT_OPTIONS });
+  const { values, positionals } = parseCommand(TOPOLOGY_SPEC, args) as { values: Record<string, string | undefined>; positionals: string[] };
   const [dir, extra] = positionals;
-  if (!dir || extra !== undefined) throw new LabError(`usage: cas-conformance ${IMPORT_USAGE}`);
-  if (!values.out) throw new LabError(`topology import needs --out FILE (usage: cas-conformance ${IMPORT_USAGE})`);
+  if (!dir || extra !== undefined) throw new UsageError('topology import needs one DIR (the folder of exports, docs/import.md)', TOPOLOGY_SPEC);
+  if (!values.out) throw new UsageError('topology import needs --out FILE', TOPOLOGY_SPEC);
   const devices = values['eas451-devices']?.split(/[,;]/).map((x) => x.trim()).filter(Boolean);
   const { topology, notes } = importTopology(dir, {
     name: values.name ?? basename(values.out, extname(values.out)),
