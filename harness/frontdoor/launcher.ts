@@ -13,6 +13,7 @@ import type { Lab } from '../lab/lab.ts';
 import { contractToEnv, type FrontDoorContract } from '../topology/contract.ts';
 import { FrontDoorLaunchError } from '../errors.ts';
 import type { ProfileName } from './profile-topology.ts';
+import type { ComponentIdentity, ConfigFile, Family } from '../../reports/types.ts';
 import { describeExit, spawnGroup, stopGroup } from './process-group.ts';
 
 export interface LaunchOptions {
@@ -36,6 +37,16 @@ export interface CandidateHandle {
   httpUnsupported?: string;
   /** User-Agents of the candidate's own health checks (not user traffic). */
   healthCheckUserAgents?: string[];
+  /** What it fronts (issue 12); absent: everything its launcher declared. */
+  scope?: Family[];
+  /** The TLS library the product reports, null when it does not say. */
+  tlsLibrary?: string | null;
+  /** Modules / features the product reports. */
+  modules?: string[];
+  /** The exact config text it runs with (generated, or the user's template filled). */
+  config?: ConfigFile[];
+  /** A composite candidate's products. */
+  components?: ComponentIdentity[];
   /** Output the candidate printed so far (for the report). */
   output(): string;
   /** Why it is gone, if it exited. */
@@ -45,7 +56,11 @@ export interface CandidateHandle {
 
 export interface FrontDoorLauncher {
   name: string;
+  /** What the candidate can front (issue 12); absent: HTTP and mail. */
+  scope?: Family[];
   start(lab: Lab, o: LaunchOptions): Promise<CandidateHandle>;
+  /** The config it would generate for this lab as a template with {{PLACEHOLDERS}} (`frontdoor <name> --print-config`). */
+  printConfig?(lab: Lab, o: LaunchOptions): Promise<string>;
 }
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -189,8 +204,28 @@ export function userCwd(env: NodeJS.ProcessEnv = process.env): string {
 export function createCommandFrontDoor(command: string): FrontDoorLauncher {
   return {
     name: `command:${command}`,
-    start: (lab, o) => spawnCandidate(command.split(/\s+/)[0] ?? 'command', 'command', command, [], lab, o, join(lab.stateDir, 'frontdoor-command'), { shell: true, configDigest: digestOf(command), cwd: userCwd() }),
+    start: (lab, o) => spawnCandidate(commandName(command), 'command', command, [], lab, o, join(lab.stateDir, 'frontdoor-command'), { shell: true, configDigest: digestOf(command), cwd: userCwd() }),
   };
+}
+
+/**
+ * A command candidate's name for reports: the script or program it runs, not its interpreter
+ * (`node test/controls/candidates/ok200.mjs` -> `ok200.mjs`); `--name` overrides it.
+ * @example
+ * commandName('node --import tsx ./my-door.ts --port 1') // 'my-door.ts'
+ */
+export function commandName(command: string): string {
+  const INTERPRETERS = /^(node|nodejs|bun|deno|python[0-9.]*|ruby|perl|php|java|sh|bash|dash|zsh|env|exec|npx|tsx|ts-node|uv|pipx|run)$/;
+  const words = command.trim().replace(/^"|"$/g, '').split(/\s+/).filter(Boolean);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!.replace(/^['"]|['"]$/g, '');
+    if (/^[A-Z_][A-Z0-9_]*=/.test(w) || w.startsWith('-')) continue;
+    const base = w.split('/').pop() ?? w;
+    if (INTERPRETERS.test(base) && i < words.length - 1) continue;
+    if (['run', 'exec'].includes(base) && i > 0) continue;
+    return base || 'command';
+  }
+  return 'command';
 }
 
 /** A candidate already running at a URL (its own address and ports: it must reach the lab by itself). */

@@ -14,6 +14,7 @@ import type { Agent } from 'undici';
 import { startLab, type Lab } from '../../harness/lab/lab.ts';
 import { topologyForProfile, type ProfileOptions } from '../../harness/frontdoor/profile-topology.ts';
 import { resolveLauncher } from '../../harness/frontdoor/registry.ts';
+import { candidateIdentity } from '../../harness/frontdoor/identity.ts';
 import '../../harness/frontdoor/adapters.ts'; // registers nginx, haproxy, apache, caddy, dovecot, container
 import type { CandidateHandle } from '../../harness/frontdoor/launcher.ts';
 import { createLabAgent } from '../../harness/clients/lab-agent.ts';
@@ -83,7 +84,7 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
     throw new LabError(`topology ${base} for ${run.profile}: ${(err as Error).message}`, { cause: err });
   }
   const lab = await startLab({ topology });
-  const launcher = resolveLauncher(run.frontDoor);
+  const launcher = resolveLauncher(run.frontDoor, { ...(run.scope ? { scope: run.scope } : {}), ...(run.config ? { config: run.config } : {}) });
   let candidate: CandidateHandle;
   try {
     candidate = await launcher.start(lab, {
@@ -100,7 +101,7 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
   ignoreCandidateProbes(candidate.healthCheckUserAgents ?? []);
   try {
     mkdirSync(run.runDir, { recursive: true });
-    writeFileSync(join(run.runDir, 'candidate.json'), JSON.stringify({ name: candidate.name, version: candidate.version, launcher: candidate.launcher, configDigest: candidate.configDigest, topology: topology.name, digest: lab.digest }));
+    writeFileSync(join(run.runDir, 'candidate.json'), JSON.stringify({ ...candidateIdentity(candidate), topology: topology.name, digest: lab.digest }));
   } catch {
     // identity is informative; the run goes on without it
   }

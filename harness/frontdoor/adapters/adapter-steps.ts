@@ -10,6 +10,7 @@ import type { Lab } from '../../lab/lab.ts';
 import { contractFor, type LaunchOptions } from '../launcher.ts';
 import type { FrontDoorContract } from '../../topology/contract.ts';
 import { FrontDoorLaunchError } from '../../errors.ts';
+import { ConfigSlots, contractSlots, slotTargets } from './config-slots.ts';
 import { AdapterError, fetchDirectory, findBinary, hostsMap, runProcess, siteTargets, type DirectorySnapshot, type HopTarget, type HttpProxyConfigInput } from '../../../frontdoors/shared/index.ts';
 
 export interface LaunchContext {
@@ -104,6 +105,29 @@ export function httpProxyInput(c: LaunchContext, byName: boolean, o: LaunchOptio
     targets: c.targets,
     byName,
     healthIntervalMs: o.healthIntervalMs,
+    ...(extraConfig ? { extraConfig } : {}),
+  };
+}
+
+/**
+ * The same input through config slots (issue 12): real values for a run, `{{PLACEHOLDERS}}` for
+ * `--print-config`, and the names a user's `--config` template may use.
+ * @example
+ * const text = slots.finish(renderCaddyConfig(slottedHttpInput(launch, byName, o, slots)));
+ */
+export function slottedHttpInput(c: LaunchContext, byName: boolean, o: LaunchOptions, slots: ConfigSlots, extraConfig?: string): HttpProxyConfigInput {
+  const k = contractSlots(slots, { ...c.contract, healthIntervalMs: o.healthIntervalMs }, { http: true, mail: false });
+  return {
+    runDir: k.runDir,
+    listenAddress: k.listenAddress,
+    httpsPort: k.ports.https,
+    namespaces: c.dir.frontDoor.namespaces,
+    certFile: k.certFile,
+    keyFile: k.keyFile,
+    caFile: k.caFile,
+    targets: slotTargets(slots, c.targets),
+    byName,
+    healthIntervalMs: k.healthIntervalMs,
     ...(extraConfig ? { extraConfig } : {}),
   };
 }

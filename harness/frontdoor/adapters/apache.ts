@@ -7,12 +7,15 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FrontDoorLauncher } from '../launcher.ts';
+import type { Lab } from '../../lab/lab.ts';
+import type { FrontDoorLauncher, LaunchOptions } from '../launcher.ts';
 import { FrontDoorLaunchError } from '../../errors.ts';
 import { assertPortsFree, configDigest } from '../../../frontdoors/shared/index.ts';
 import { renderApacheConfig } from '../../../frontdoors/apache/apache-config.ts';
-import { configTest, httpProxyInput, launchError, prepareLaunch, requireBinary, versionOf } from './adapter-steps.ts';
-import { privateHosts } from './private-hosts.ts';
+import { configTest, launchError, prepareLaunch, requireBinary, slottedHttpInput, versionOf, type LaunchContext } from './adapter-steps.ts';
+import { privateHosts, type PrivateHosts } from './private-hosts.ts';
+import { ConfigSlots, readTemplate, templateHeader } from './config-slots.ts';
+import { productIdentity } from './product-identity.ts';
 import { startProxyProcess } from './proxy-process.ts';
 
 export interface ApacheFrontDoorOptions {
@@ -22,6 +25,8 @@ export interface ApacheFrontDoorOptions {
   modulesDir?: string;
   /** Directives added inside the VirtualHost. */
   extraConfig?: string;
+  /** The user's httpd.conf template (`--config`), {{PLACEHOLDERS}} filled (`frontdoor apache --print-config`). */
+  configTemplate?: string;
 }
 
 const MODULE_DIRS = ['/usr/lib/apache2/modules', '/usr/lib64/httpd/modules', '/usr/lib/httpd/modules', '/usr/local/apache2/modules'];
@@ -41,6 +46,35 @@ function workerAccount(): { user: string; group: string } {
   return { user: 'nobody', group: groups.has('nogroup') ? 'nogroup' : 'nobody' };
 }
 
+interface ApachePlan {
+  bin: string;
+  modulesDir: string;
+  launch: LaunchContext;
+  hosts: PrivateHosts;
+  runAs: { user: string; group: string } | null;
+}
+
+async function planApache(lab: Lab, o: LaunchOptions, opts: ApacheFrontDoorOptions): Promise<ApachePlan> {
+  const bin = requireBinary('apache', ['apache2', 'httpd'], 'apache2', opts.binary);
+  const modulesDir = opts.modulesDir ?? MODULE_DIRS.find((d) => existsSync(join(d, 'mod_proxy.so')));
+  if (!modulesDir || !existsSync(join(modulesDir, 'mod_proxy.so'))) throw new FrontDoorLaunchError(`apache: no mod_proxy.so in ${opts.modulesDir ?? MODULE_DIRS.join(', ')} (apt-get install apache2)`);
+  const launch = await prepareLaunch(lab, o, 'apache');
+  const hosts = await privateHosts(launch.contract.hostsFile, launch.runDir, launch.targets[0]?.fqdn ?? 'localhost');
+  return { bin, modulesDir, launch, hosts, runAs: process.getuid?.() === 0 ? workerAccount() : null };
+}
+
+function renderApache(p: ApachePlan, o: LaunchOptions, slots: ConfigSlots, extraConfig?: string): string {
+  try {
+    return slots.finish(renderApacheConfig({
+      ...slottedHttpInput(p.launch, p.hosts.mode === 'namespace', o, slots, extraConfig),
+      modulesDir: slots.str('APACHE_MODULES_DIR', p.modulesDir, "the folder holding Apache's mod_*.so"),
+      runAs: p.runAs ? { user: slots.str('RUN_USER', p.runAs.user, "httpd's worker account (httpd started as root)"), group: slots.str('RUN_GROUP', p.runAs.group, "httpd's worker group") } : null,
+    }));
+  } catch (err) {
+    throw launchError('apache', err);
+  }
+}
+
 /**
  * The Apache launcher.
  * @example
@@ -50,24 +84,19 @@ function workerAccount(): { user: string; group: string } {
 export function createApacheFrontDoor(opts: ApacheFrontDoorOptions = {}): FrontDoorLauncher {
   return {
     name: 'apache',
+    scope: ['http'],
+    async printConfig(lab, o) {
+      const slots = new ConfigSlots('template');
+      const text = renderApache(await planApache(lab, o, opts), o, slots, opts.extraConfig);
+      return templateHeader('apache', slots) + text;
+    },
     async start(lab, o) {
-      const bin = requireBinary('apache', ['apache2', 'httpd'], 'apache2', opts.binary);
-      const modulesDir = opts.modulesDir ?? MODULE_DIRS.find((d) => existsSync(join(d, 'mod_proxy.so')));
-      if (!modulesDir || !existsSync(join(modulesDir, 'mod_proxy.so'))) throw new FrontDoorLaunchError(`apache: no mod_proxy.so in ${opts.modulesDir ?? MODULE_DIRS.join(', ')} (apt-get install apache2)`);
-      const launch = await prepareLaunch(lab, o, 'apache');
-      const { runDir, contract, targets } = launch;
-      const hosts = await privateHosts(contract.hostsFile, runDir, targets[0]?.fqdn ?? 'localhost');
-      const root = process.getuid?.() === 0;
-      let text: string;
-      try {
-        text = renderApacheConfig({
-          ...httpProxyInput(launch, hosts.mode === 'namespace', o, opts.extraConfig),
-          modulesDir,
-          runAs: root ? workerAccount() : null,
-        });
-      } catch (err) {
-        throw launchError('apache', err);
-      }
+      const p = await planApache(lab, o, opts);
+      const { bin, hosts } = p;
+      const { runDir, contract } = p.launch;
+      const slots = new ConfigSlots('real');
+      const generated = renderApache(p, o, slots, opts.extraConfig);
+      const text = opts.configTemplate ? slots.fill(readTemplate(opts.configTemplate), opts.configTemplate) : generated;
       const conf = join(runDir, 'httpd.conf');
       writeFileSync(conf, text);
       try {
@@ -77,8 +106,9 @@ export function createApacheFrontDoor(opts: ApacheFrontDoorOptions = {}): FrontD
       }
       await configTest('apache', bin, ['-t', '-f', conf]);
       const version = await versionOf(bin, ['-v'], /Server version:\s*(.+)/);
+      const id = await productIdentity.apache(bin, conf);
       const { command, args } = hosts.wrap(bin, ['-DFOREGROUND', '-f', conf]);
-      return startProxyProcess({
+      const handle = await startProxyProcess({
         name: 'apache',
         command,
         args,
@@ -87,7 +117,13 @@ export function createApacheFrontDoor(opts: ApacheFrontDoorOptions = {}): FrontD
         version,
         configDigest: configDigest(text),
         ...(o.startTimeoutMs ? { startTimeoutMs: o.startTimeoutMs } : {}),
-        notes: hosts.reason ? [`hops go by address, not FQDN: ${hosts.reason}`] : [],
+        notes: [...(hosts.reason ? [`hops go by address, not FQDN: ${hosts.reason}`] : []), ...(opts.configTemplate ? [`running the user's config template ${opts.configTemplate}`] : [])],
+      });
+      return Object.assign(handle, {
+        scope: ['http' as const],
+        tlsLibrary: id.tlsLibrary,
+        modules: id.modules,
+        config: [{ name: 'httpd.conf', origin: opts.configTemplate ? `template ${opts.configTemplate}` : 'generated', text }],
       });
     },
   };

@@ -5,11 +5,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FrontDoorLauncher } from '../launcher.ts';
+import type { Lab } from '../../lab/lab.ts';
+import type { FrontDoorLauncher, LaunchOptions } from '../launcher.ts';
 import { assertPortsFree, configDigest } from '../../../frontdoors/shared/index.ts';
 import { renderCaddyConfig } from '../../../frontdoors/caddy/caddy-config.ts';
-import { configTest, httpProxyInput, launchError, prepareLaunch, requireBinary, versionOf } from './adapter-steps.ts';
-import { privateHosts } from './private-hosts.ts';
+import { configTest, launchError, prepareLaunch, requireBinary, slottedHttpInput, versionOf, type LaunchContext } from './adapter-steps.ts';
+import { privateHosts, type PrivateHosts } from './private-hosts.ts';
+import { ConfigSlots, readTemplate, templateHeader } from './config-slots.ts';
+import { productIdentity } from './product-identity.ts';
 import { startProxyProcess } from './proxy-process.ts';
 
 export interface CaddyFrontDoorOptions {
@@ -17,6 +20,29 @@ export interface CaddyFrontDoorOptions {
   binary?: string;
   /** Caddyfile directives added at the end of the site block. */
   extraConfig?: string;
+  /** The user's Caddyfile template (`--config`), {{PLACEHOLDERS}} filled (`frontdoor caddy --print-config`). */
+  configTemplate?: string;
+}
+
+interface CaddyPlan {
+  bin: string;
+  launch: LaunchContext;
+  hosts: PrivateHosts;
+}
+
+async function planCaddy(lab: Lab, o: LaunchOptions, opts: CaddyFrontDoorOptions): Promise<CaddyPlan> {
+  const bin = requireBinary('caddy', ['caddy'], 'caddy', opts.binary);
+  const launch = await prepareLaunch(lab, o, 'caddy');
+  const hosts = await privateHosts(launch.contract.hostsFile, launch.runDir, launch.targets[0]?.fqdn ?? 'localhost', { userNamespace: true });
+  return { bin, launch, hosts };
+}
+
+function renderCaddy(p: CaddyPlan, o: LaunchOptions, slots: ConfigSlots, extraConfig?: string): string {
+  try {
+    return slots.finish(renderCaddyConfig(slottedHttpInput(p.launch, p.hosts.mode === 'namespace', o, slots, extraConfig)));
+  } catch (err) {
+    throw launchError('caddy', err);
+  }
 }
 
 /**
@@ -28,17 +54,19 @@ export interface CaddyFrontDoorOptions {
 export function createCaddyFrontDoor(opts: CaddyFrontDoorOptions = {}): FrontDoorLauncher {
   return {
     name: 'caddy',
+    scope: ['http'],
+    async printConfig(lab, o) {
+      const slots = new ConfigSlots('template');
+      const text = renderCaddy(await planCaddy(lab, o, opts), o, slots, opts.extraConfig);
+      return templateHeader('caddy', slots) + text;
+    },
     async start(lab, o) {
-      const bin = requireBinary('caddy', ['caddy'], 'caddy', opts.binary);
-      const launch = await prepareLaunch(lab, o, 'caddy');
-      const { runDir, contract, targets } = launch;
-      const hosts = await privateHosts(contract.hostsFile, runDir, targets[0]?.fqdn ?? 'localhost', { userNamespace: true });
-      let text: string;
-      try {
-        text = renderCaddyConfig(httpProxyInput(launch, hosts.mode === 'namespace', o, opts.extraConfig));
-      } catch (err) {
-        throw launchError('caddy', err);
-      }
+      const p = await planCaddy(lab, o, opts);
+      const { bin, hosts } = p;
+      const { runDir, contract } = p.launch;
+      const slots = new ConfigSlots('real');
+      const generated = renderCaddy(p, o, slots, opts.extraConfig);
+      const text = opts.configTemplate ? slots.fill(readTemplate(opts.configTemplate), opts.configTemplate) : generated;
       const conf = join(runDir, 'Caddyfile');
       writeFileSync(conf, text);
       // Caddy writes autosave.json and its data under XDG dirs (else $HOME): keep them in the run dir.
@@ -52,8 +80,9 @@ export function createCaddyFrontDoor(opts: CaddyFrontDoorOptions = {}): FrontDoo
       }
       await configTest('caddy', bin, ['validate', '--config', conf, '--adapter', 'caddyfile'], env);
       const v = await versionOf(bin, ['version'], /^v?(\d+\.\d+\S*)/m, env);
+      const id = await productIdentity.caddy(bin, env);
       const { command, args } = hosts.wrap(bin, ['run', '--config', conf, '--adapter', 'caddyfile']);
-      return startProxyProcess({
+      const handle = await startProxyProcess({
         name: 'caddy',
         command,
         args,
@@ -63,7 +92,13 @@ export function createCaddyFrontDoor(opts: CaddyFrontDoorOptions = {}): FrontDoo
         version: v ? `Caddy ${v}` : null,
         configDigest: configDigest(text),
         ...(o.startTimeoutMs ? { startTimeoutMs: o.startTimeoutMs } : {}),
-        notes: hosts.reason ? [`upstreams by address, not FQDN: ${hosts.reason}`] : [],
+        notes: [...(hosts.reason ? [`upstreams by address, not FQDN: ${hosts.reason}`] : []), ...(opts.configTemplate ? [`running the user's config template ${opts.configTemplate}`] : [])],
+      });
+      return Object.assign(handle, {
+        scope: ['http' as const],
+        tlsLibrary: id.tlsLibrary,
+        modules: id.modules,
+        config: [{ name: 'Caddyfile', origin: opts.configTemplate ? `template ${opts.configTemplate}` : 'generated', text }],
       });
     },
   };

@@ -6,10 +6,13 @@
  */
 import { chmodSync, chownSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CandidateHandle, FrontDoorLauncher } from '../launcher.ts';
+import type { Lab } from '../../lab/lab.ts';
+import type { CandidateHandle, FrontDoorLauncher, LaunchOptions } from '../launcher.ts';
 import { assertPortsFree, configDigest, hostsMap, siteTargets } from '../../../frontdoors/shared/index.ts';
 import { DOVECOT_HTTP_REASON, renderDovecotConfig, renderPassdbFiles } from '../../../frontdoors/dovecot/dovecot-config.ts';
-import { configTest, launchError, prepareLaunch, requireBinary, versionOf } from './adapter-steps.ts';
+import { configTest, launchError, prepareLaunch, requireBinary, versionOf, type LaunchContext } from './adapter-steps.ts';
+import { ConfigSlots, contractSlots, readTemplate, templateHeader } from './config-slots.ts';
+import { productIdentity } from './product-identity.ts';
 import { startProxyProcess } from './proxy-process.ts';
 
 export interface DovecotFrontDoorOptions {
@@ -22,6 +25,8 @@ export interface DovecotFrontDoorOptions {
   verifyPasswords?: boolean;
   /** Settings appended to dovecot.conf. */
   extraConfig?: string;
+  /** The user's dovecot.conf template (`--config`), {{PLACEHOLDERS}} filled (`frontdoor dovecot --print-config`); the passdb files stay generated. */
+  configTemplate?: string;
 }
 
 /** A candidate that serves mail only: `httpUnsupported` is why HTTP rules cannot be judged. */
@@ -60,6 +65,56 @@ function topologyPasswords(file: string): Map<string, string> {
   return new Map((t.users ?? []).filter((u) => u.samAccountName && u.password).map((u) => [u.samAccountName!, u.password!]));
 }
 
+interface DovecotPlan {
+  bin: string;
+  doveconf: string;
+  launch: LaunchContext;
+  root: boolean;
+  internal: Account;
+  login: Account;
+  caFile: string;
+}
+
+async function planDovecot(lab: Lab, o: LaunchOptions, opts: DovecotFrontDoorOptions): Promise<DovecotPlan> {
+  const bin = requireBinary('dovecot', ['dovecot'], 'dovecot-imapd dovecot-pop3d', opts.binary);
+  const doveconf = requireBinary('dovecot', ['doveconf'], 'dovecot-core');
+  const launch = await prepareLaunch(lab, o, 'dovecot');
+  const root = process.getuid?.() === 0;
+  // Dovecot drops privileges to its own accounts when root (the Debian package creates them).
+  const internal = (root && account('dovecot')) || { name: process.env.USER ?? 'root', uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+  const login = (root && account('dovenull')) || internal;
+  // The lab's pki dir is private (0700): Dovecot's processes read the CA from the run dir.
+  const caFile = join(launch.runDir, 'lab-ca.crt');
+  copyFileSync(launch.contract.caFile, caFile);
+  return { bin, doveconf, launch, root, internal, login, caFile };
+}
+
+function renderDovecot(p: DovecotPlan, o: LaunchOptions, slots: ConfigSlots, extraConfig?: string): string {
+  const c = contractSlots(slots, { ...p.launch.contract, caFile: p.caFile, healthIntervalMs: o.healthIntervalMs }, { http: false, mail: true, health: false });
+  let text: string;
+  try {
+    text = renderDovecotConfig({
+      runDir: c.runDir,
+      listenAddress: c.listenAddress,
+      ports: { imap: c.ports.imap, imaps: c.ports.imaps, pop3: c.ports.pop3, pop3s: c.ports.pop3s },
+      certFile: c.certFile,
+      keyFile: c.keyFile,
+      caFile: c.caFile,
+      internalUser: slots.str('DOVECOT_USER', p.internal.name, "Dovecot's internal account"),
+      internalGroup: slots.str('DOVECOT_GROUP', groupName(p.internal.gid, p.internal.name), "Dovecot's internal group"),
+      loginUser: slots.str('DOVECOT_LOGIN_USER', p.login.name, "the account of Dovecot's login processes"),
+      ...(extraConfig ? { extraConfig } : {}),
+    });
+  } catch (err) {
+    throw launchError('dovecot', err);
+  }
+  // The instance name is derived from the run dir (two instances may not share one): a slot of its own.
+  const instance = /^instance_name = (\S+)$/m.exec(text)?.[1];
+  if (!instance) return slots.finish(text);
+  const value = slots.str('DOVECOT_INSTANCE', slots.mode === 'real' ? instance : '(derived from the run dir per run)', 'a Dovecot instance name unique to this run dir');
+  return slots.finish(text.replace(/^instance_name = \S+$/m, `instance_name = ${value}`));
+}
+
 /**
  * The Dovecot launcher.
  * @example
@@ -70,33 +125,22 @@ function topologyPasswords(file: string): Map<string, string> {
 export function createDovecotFrontDoor(opts: DovecotFrontDoorOptions = {}): FrontDoorLauncher {
   return {
     name: 'dovecot',
+    scope: ['mail'],
+    async printConfig(lab, o) {
+      const slots = new ConfigSlots('template');
+      const text = renderDovecot(await planDovecot(lab, o, opts), o, slots, opts.extraConfig);
+      return `${templateHeader('dovecot', slots)}# The passdb-* files ({{RUN_DIR}}/passdb-...) are generated per run from the directory (user -> CAS of the mailbox's site).\n${text}`;
+    },
     async start(lab, o): Promise<MailOnlyCandidateHandle> {
-      const bin = requireBinary('dovecot', ['dovecot'], 'dovecot-imapd dovecot-pop3d', opts.binary);
-      const doveconf = requireBinary('dovecot', ['doveconf'], 'dovecot-core');
-      const { runDir, contract, dir } = await prepareLaunch(lab, o, 'dovecot');
-      const root = process.getuid?.() === 0;
-      // Dovecot drops privileges to its own accounts when root (the Debian package creates them).
-      const internal = (root && account('dovecot')) || { name: process.env.USER ?? 'root', uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
-      const login = (root && account('dovenull')) || internal;
-      // The lab's pki dir is private (0700): Dovecot's processes read the CA from the run dir.
-      const caFile = join(runDir, 'lab-ca.crt');
-      copyFileSync(contract.caFile, caFile);
+      const p = await planDovecot(lab, o, opts);
+      const { bin, doveconf, root, internal } = p;
+      const { runDir, contract, dir } = p.launch;
       const hosts = hostsMap(contract.hostsFile);
-      let text: string;
+      const slots = new ConfigSlots('real');
+      const generated = renderDovecot(p, o, slots, opts.extraConfig);
+      const text = opts.configTemplate ? slots.fill(readTemplate(opts.configTemplate), opts.configTemplate) : generated;
       let passdbs: Record<string, string>;
       try {
-        text = renderDovecotConfig({
-          runDir,
-          listenAddress: contract.listenAddress,
-          ports: { imap: contract.ports.imap, imaps: contract.ports.imaps, pop3: contract.ports.pop3, pop3s: contract.ports.pop3s },
-          certFile: contract.certFile,
-          keyFile: contract.keyFile,
-          caFile,
-          internalUser: internal.name,
-          internalGroup: groupName(internal.gid, internal.name),
-          loginUser: login.name,
-          ...(opts.extraConfig ? { extraConfig: opts.extraConfig } : {}),
-        });
         passdbs = renderPassdbFiles(dir.users, (site) => siteTargets(dir, hosts, site), opts.verifyPasswords ? { passwords: topologyPasswords(contract.topologyFile) } : {});
       } catch (err) {
         throw launchError('dovecot', err);
@@ -118,6 +162,7 @@ export function createDovecotFrontDoor(opts: DovecotFrontDoorOptions = {}): Fron
       }
       await configTest('dovecot', doveconf, ['-n', '-c', conf]);
       const version = await versionOf(bin, ['--version'], /^(\d+\.\d+\S*(?: \([0-9a-f]+\))?)/m);
+      const id = await productIdentity.dovecot(bin);
       const handle = await startProxyProcess({
         name: 'dovecot',
         command: bin,
@@ -128,9 +173,12 @@ export function createDovecotFrontDoor(opts: DovecotFrontDoorOptions = {}): Fron
         version: version ? `Dovecot ${version}` : null,
         configDigest: configDigest(text, ...Object.values(passdbs)),
         ...(o.startTimeoutMs ? { startTimeoutMs: o.startTimeoutMs } : {}),
-        notes: [`${DOVECOT_HTTP_REASON}: no HTTPS listener on ${contract.listenAddress}:${contract.ports.https}`],
+        notes: [`${DOVECOT_HTTP_REASON}: no HTTPS listener on ${contract.listenAddress}:${contract.ports.https}`, ...(opts.configTemplate ? [`running the user's config template ${opts.configTemplate}`] : [])],
       });
-      return Object.assign(handle, { httpUnsupported: DOVECOT_HTTP_REASON });
+      const origin = opts.configTemplate ? `template ${opts.configTemplate}` : 'generated';
+      // Passdb files with passwords (verifyPasswords) stay out of the report: nothing secret in it.
+      const files = [{ name: 'dovecot.conf', origin, text }, ...Object.entries(passdbs).map(([name, body]) => ({ name, origin: 'generated', text: opts.verifyPasswords ? '(holds passwords: not shown)' : body }))];
+      return Object.assign(handle, { httpUnsupported: DOVECOT_HTTP_REASON, scope: ['mail' as const], tlsLibrary: id.tlsLibrary, modules: id.modules, config: files });
     },
   };
 }

@@ -10,11 +10,17 @@
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { contractFor, spawnCandidate, waitForListening, type CandidateHandle, type FrontDoorLauncher } from '../launcher.ts';
+import type { Lab } from '../../lab/lab.ts';
+import { contractFor, spawnCandidate, waitForListening, type CandidateHandle, type FrontDoorLauncher, type LaunchOptions } from '../launcher.ts';
 import { FrontDoorLaunchError } from '../../errors.ts';
 import { assertPortsFree, configDigest, fetchDirectory, findBinary, hostsMap, runProcess, siteTargets } from '../../../frontdoors/shared/index.ts';
 import { buildNginxConfig } from '../../../frontdoors/nginx/nginx-config.ts';
 import { startNginxAuth, type NginxAuthService } from './nginx-auth.ts';
+import { ConfigSlots, contractSlots, readTemplate, slotTargets, templateHeader } from './config-slots.ts';
+import { productIdentity } from './product-identity.ts';
+import type { DirectorySnapshot, HopTarget } from '../../../frontdoors/shared/index.ts';
+import type { FrontDoorContract } from '../../topology/contract.ts';
+import type { Family } from '../../../reports/types.ts';
 
 export interface NginxFrontDoorOptions {
   /** nginx binary (default: found on PATH or /usr/sbin). */
@@ -23,6 +29,14 @@ export interface NginxFrontDoorOptions {
   mail?: boolean;
   /** Amend the generated nginx.conf before it is tested and used (an admin's own tweaks; tests break it on purpose). */
   editConfig?: (text: string) => string;
+  /**
+   * The user's nginx.conf template (`--config`): run it instead of the generated config, its
+   * {{PLACEHOLDERS}} filled with the lab's values (`frontdoor nginx --print-config` prints the generated
+   * one as a template: the worked example).
+   */
+  configTemplate?: string;
+  /** What this nginx fronts (default HTTP and mail; a composite such as nginx+dovecot gives it HTTP). */
+  scope?: Family[];
 }
 
 /** How this nginx offers the mail module: built in, a loadable .so, or not at all (with why). */
@@ -48,16 +62,72 @@ function launchError(err: unknown): FrontDoorLaunchError {
   return new FrontDoorLaunchError(`nginx: ${(err as Error).message}`, { cause: err });
 }
 
+interface NginxPlan {
+  bin: string;
+  runDir: string;
+  contract: FrontDoorContract;
+  dir: DirectorySnapshot;
+  hosts: Map<string, string>;
+  targets: HopTarget[];
+  /** Mail through ngx_mail: the module, or why not. */
+  mail: { on: boolean; modulePath: string | null; why: string };
+}
+
+/** Everything but the process: binary, run dir, contract, directory, targets, whether mail is on. */
+async function planNginx(lab: Lab, o: LaunchOptions, opts: NginxFrontDoorOptions): Promise<NginxPlan> {
+  const bin = opts.binary ?? findBinary('nginx');
+  if (!bin) throw new FrontDoorLaunchError('nginx is not installed (apt-get install nginx libnginx-mod-mail)');
+  const runDir = join(lab.stateDir, 'frontdoor-nginx');
+  rmSync(runDir, { recursive: true, force: true });
+  for (const d of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(runDir, 'tmp', d), { recursive: true });
+  const contract = contractFor(lab, o, runDir);
+  const dir = await fetchDirectory(contract.directoryUrl);
+  const hosts = hostsMap(contract.hostsFile);
+  const targets = siteTargets(dir, hosts);
+  if (!targets.length) throw new FrontDoorLaunchError(`nginx: the front door's site ${dir.frontDoor.site} has no CAS in service to proxy to`);
+  const wanted = opts.mail !== false && (opts.scope ?? ['mail']).includes('mail');
+  const mailPorts = [contract.ports.imap, contract.ports.imaps, contract.ports.pop3, contract.ports.pop3s].some((p) => p > 0);
+  const mod = !wanted ? { available: false, modulePath: null, why: opts.mail === false ? 'mail disabled by option' : 'this candidate fronts HTTP only' } : await nginxMailModule(bin);
+  return { bin, runDir, contract, dir, hosts, targets, mail: { on: mod.available && mailPorts, modulePath: mod.modulePath, why: mailPorts ? mod.why : 'no mail ports in the contract' } };
+}
+
+/** nginx.conf for this plan, through slots (real values, or the template's placeholders). */
+function renderNginx(p: NginxPlan, o: LaunchOptions, lab: Lab, slots: ConfigSlots, authUrl: string | null): string {
+  const c = contractSlots(slots, { ...p.contract, healthIntervalMs: o.healthIntervalMs }, { http: true, mail: p.mail.on, health: false });
+  return slots.finish(buildNginxConfig({
+    runDir: c.runDir,
+    listenAddress: c.listenAddress,
+    ports: c.ports,
+    serverNames: lab.topology.frontDoor.namespaces,
+    certFile: c.certFile,
+    keyFile: c.keyFile,
+    caFile: c.caFile,
+    targets: slotTargets(slots, p.targets),
+    mail: p.mail.on && authUrl !== null
+      ? {
+        authUrl: slots.str('AUTH_HTTP_URL', authUrl, 'the auth_http service the harness runs for ngx_mail (checks the password, names the CAS)'),
+        modulePath: p.mail.modulePath ? slots.str('NGINX_MAIL_MODULE', p.mail.modulePath, 'the ngx_mail module (load_module)') : null,
+      }
+      : null,
+  }));
+}
+
 /** The nginx launcher (registered as `--front-door nginx`). */
 export function createNginxFrontDoor(opts: NginxFrontDoorOptions = {}): FrontDoorLauncher {
   return {
     name: 'nginx',
+    scope: opts.scope ?? ['http', 'mail'],
+    async printConfig(lab, o) {
+      try {
+        const p = await planNginx(lab, o, opts);
+        const slots = new ConfigSlots('template');
+        const text = renderNginx(p, o, lab, slots, p.mail.on ? 'http://127.0.0.1:<port>/auth (started per run)' : null);
+        return templateHeader('nginx', slots) + text;
+      } catch (err) {
+        throw launchError(err);
+      }
+    },
     async start(lab, o): Promise<CandidateHandle> {
-      const bin = opts.binary ?? findBinary('nginx');
-      if (!bin) throw new FrontDoorLaunchError('nginx is not installed (apt-get install nginx libnginx-mod-mail)');
-      const runDir = join(lab.stateDir, 'frontdoor-nginx');
-      rmSync(runDir, { recursive: true, force: true });
-      for (const d of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(runDir, 'tmp', d), { recursive: true });
       const notes: string[] = [];
       const note = (l: string) => {
         notes.push(l);
@@ -65,45 +135,38 @@ export function createNginxFrontDoor(opts: NginxFrontDoorOptions = {}): FrontDoo
       };
       let auth: NginxAuthService | null = null;
       try {
-        const contract = contractFor(lab, o, runDir);
-        const dir = await fetchDirectory(contract.directoryUrl);
-        const hosts = hostsMap(contract.hostsFile);
-        const targets = siteTargets(dir, hosts);
-        if (!targets.length) throw new FrontDoorLaunchError(`nginx: the front door's site ${dir.frontDoor.site} has no CAS in service to proxy to`);
+        const p = await planNginx(lab, o, opts);
+        const { bin, runDir, contract, dir, hosts, targets } = p;
         note(`nginx: proxying to ${targets.map((t, i) => `${t.fqdn}${i ? ' (backup)' : ''}`).join(', ')}`);
-        const mod = opts.mail === false ? { available: false, modulePath: null, why: 'mail disabled by option' } : await nginxMailModule(bin);
-        const mailPorts = [contract.ports.imap, contract.ports.imaps, contract.ports.pop3, contract.ports.pop3s].some((p) => p > 0);
-        if (mod.available && mailPorts) auth = await startNginxAuth({ directoryUrl: contract.directoryUrl, servers: dir.servers, hosts, log: note });
-        note(`nginx: mail ${auth ? `on (${mod.why}), auth_http ${auth.url}` : `off (${mailPorts ? mod.why : 'no mail ports in the contract'})`}`);
-        const generated = buildNginxConfig({
-          runDir,
-          listenAddress: contract.listenAddress,
-          ports: contract.ports,
-          serverNames: lab.topology.frontDoor.namespaces,
-          certFile: contract.certFile,
-          keyFile: contract.keyFile,
-          caFile: contract.caFile,
-          targets,
-          mail: auth ? { authUrl: auth.url, modulePath: mod.modulePath } : null,
-        });
-        const text = opts.editConfig ? opts.editConfig(generated) : generated;
+        if (p.mail.on) auth = await startNginxAuth({ directoryUrl: contract.directoryUrl, servers: dir.servers, hosts, log: note });
+        note(`nginx: mail ${auth ? `on (${p.mail.why}), auth_http ${auth.url}` : `off (${p.mail.why})`}`);
+        const slots = new ConfigSlots('real');
+        const generated = renderNginx(p, o, lab, slots, auth?.url ?? null);
+        const filled = opts.configTemplate ? slots.fill(readTemplate(opts.configTemplate), opts.configTemplate) : generated;
+        if (opts.configTemplate) note(`nginx: running the user's config template ${opts.configTemplate}`);
+        const text = opts.editConfig ? opts.editConfig(filled) : filled;
         const conf = join(runDir, 'nginx.conf');
         writeFileSync(conf, text);
         const args = ['-p', `${runDir}/`, '-e', 'stderr', '-c', conf];
         const test = await runProcess(bin, ['-t', ...args], { timeoutMs: 15_000 });
-        if (test.code !== 0) throw new FrontDoorLaunchError(`nginx rejected its configuration (${conf}):\n${(test.stderr + test.stdout).trim() || test.spawnError || `exit ${test.code}`}`);
+        if (test.code !== 0) throw new FrontDoorLaunchError(`nginx rejected its configuration (${opts.configTemplate ? `from ${opts.configTemplate}, ` : ''}${conf}):\n${(test.stderr + test.stdout).trim() || test.spawnError || `exit ${test.code}`}`);
         const listen: Record<string, number> = auth ? { https: contract.ports.https, imap: contract.ports.imap, imaps: contract.ports.imaps, pop3: contract.ports.pop3, pop3s: contract.ports.pop3s } : { https: contract.ports.https };
         await assertPortsFree(contract.listenAddress, listen);
+        const id = await productIdentity.nginx(bin);
         const handle = await spawnCandidate('nginx', 'nginx', bin, args, lab, o, runDir, { version: await nginxVersion(bin), configDigest: configDigest(text) });
         const service = auth;
         try {
-          if (service) for (const p of [contract.ports.imap, contract.ports.imaps, contract.ports.pop3, contract.ports.pop3s].filter((x) => x > 0)) await waitForListening(contract.listenAddress, p, 5000, handle.exitReason);
+          if (service) for (const port of [contract.ports.imap, contract.ports.imaps, contract.ports.pop3, contract.ports.pop3s].filter((x) => x > 0)) await waitForListening(contract.listenAddress, port, 5000, handle.exitReason);
         } catch (err) {
           await handle.stop();
           throw err;
         }
         return {
           ...handle,
+          scope: service ? ['http', 'mail'] : ['http'],
+          tlsLibrary: id.tlsLibrary,
+          modules: id.modules,
+          config: [{ name: 'nginx.conf', origin: opts.configTemplate ? `template ${opts.configTemplate}` : 'generated', text }],
           output: () => `${notes.join('\n')}\n${handle.output()}`,
           stop: async () => {
             await handle.stop();
