@@ -113,7 +113,8 @@ export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Pr
     const ev: Evidence = { expected: '', observed: '', client: [], journal: [] };
     const preconditions: Precondition[] = [];
     const lag = lagMonitor();
-    const started = lag.now();
+    // Lag counts from when the rule's world is ready (a world's start-up blocks the loop; it is no window of the rule's).
+    let started = lag.now();
     const abort = new AbortController();
     const agents = new Set<Agent>();
     const disposables: World[] = [];
@@ -127,7 +128,10 @@ export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Pr
         const defects = run.ruleDefects?.[id];
         const shared = await world(defects ? { ...spec, defects } : spec);
         if (spec?.disposable) disposables.push(shared);
-        if (!w) since = shared.mark();
+        if (!w) {
+          since = shared.mark();
+          started = lag.now();
+        }
         w = scoped(shared, agents, abort.signal, id);
         const gone = shared.candidateGone();
         if (gone) throw new CandidateExitedError(`candidate exited before ${id} (${gone.split('\n')[0]})${tail(gone)}`);
