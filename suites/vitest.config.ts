@@ -7,6 +7,8 @@ export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
     include: ['suites/**/*.test.ts'],
+    // Worlds beyond the default one stop when the file that started them ends.
+    setupFiles: ['suites/support/file-worlds.ts'],
     pool: 'forks',
     maxWorkers: 1,
     isolate: false,

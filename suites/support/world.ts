@@ -68,6 +68,31 @@ export interface World {
 }
 
 const worlds = new Map<string, Promise<World>>();
+/** Worlds other than the profile's default one, by the test file that started them (stopped when it ends). */
+const byFile = new Map<string, Set<string>>();
+let currentFile = '';
+
+/** Called before each suite file (suites/support/file-worlds.ts): worlds started now belong to `file`. */
+export function enterFile(file: string): void {
+  currentFile = file;
+}
+
+/**
+ * Stop the worlds a file started other than the default one (variants, private keys): no candidate keeps
+ * probing through the rest of the run (issue 14). Another file that wants the same world starts it again.
+ */
+export async function leaveFile(file: string): Promise<void> {
+  const keys = byFile.get(file);
+  byFile.delete(file);
+  if (!keys) return;
+  const stopping: Promise<World>[] = [];
+  for (const k of keys) {
+    const p = worlds.get(k);
+    worlds.delete(k);
+    if (p) stopping.push(p);
+  }
+  await Promise.allSettled(stopping.map(async (p) => (await p).stop()));
+}
 
 /** The run's topology: the file `cas-conformance run` resolved (--topology or the profile's default), else the default's name. */
 function defaultTopology(run: RunOptions): string {
@@ -155,6 +180,8 @@ export function world(spec: WorldSpec = {}): Promise<World> {
   if (!w) {
     w = createWorld(run, spec);
     worlds.set(key, w);
+    const isDefault = !spec.variant && !spec.options && !spec.key && !spec.defects;
+    if (!isDefault && currentFile) byFile.set(currentFile, (byFile.get(currentFile) ?? new Set()).add(key));
   }
   return w;
 }
