@@ -111,6 +111,7 @@ function implicitView(m: MailFacts): MailFacts {
 /** A value for the table: absent, a list joined, long text shortened. */
 export function showValue(v: unknown, max = 48): string {
   if (v === undefined) return '(absent)';
+  if (Array.isArray(v) && v.length === 0) return '(none)';
   const s = Array.isArray(v) ? (v.every((x) => typeof x === 'string') ? v.join(' ') : JSON.stringify(v)) : typeof v === 'string' ? v : JSON.stringify(v);
   return s.length > max ? `${s.slice(0, max - 3)}...` : s;
 }

@@ -42,7 +42,7 @@ export function placeholders(names: KnownNames): [string, string][] {
     if (n === short) out.set(n, '<target-short>');
     else out.set(n, `<host-${++i}>`);
   }
-  return [...out.entries()].sort((a, b) => b[0].length - a[0].length);
+  return [...out.entries()].sort((a, b) => b[0].length - a[0].length || a[0].localeCompare(b[0]));
 }
 
 function replaceNames(s: string, table: [string, string][]): string {

@@ -31,8 +31,17 @@ const options = {
   state: { type: 'string' },
 } as const;
 
-/** Help of `probe` (the shape of harness/cli/usage.ts CommandSpec, kept structural so this file loads alone). */
-export const PROBE_SPEC = {
+/** The shape of harness/cli/usage.ts CommandSpec, written out so this file depends on nothing of the CLI. */
+interface ProbeSpec {
+  name: string;
+  summary: string;
+  usage: string[];
+  options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; value?: string; help?: string }>;
+  notes?: string[];
+}
+
+/** Help of `probe`: call forms and every option of its subcommands. */
+export const PROBE_SPEC: ProbeSpec = {
   name: 'probe',
   summary: 'Read-only fingerprint of a CAS (probe), and its differences from the mock of its build (probe diff).',
   usage: [
