@@ -23,6 +23,10 @@ import { ProgressReporter } from '../progress-reporter.ts';
 import { defaultBuildFor, type ProfileName } from '../../frontdoor/profile-topology.ts';
 import { profileDefaultTopology, topologyDigest, writeResolvedTopology } from '../../topology/index.ts';
 import { LabError } from '../../errors.ts';
+import { FAIL_ON, type FailOn, type Family } from '../../../reports/types.ts';
+import { parseScope } from '../../frontdoor/scope.ts';
+import { configTemplates } from '../../frontdoor/registry.ts';
+import { parseIdentity } from '../../frontdoor/identity.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
@@ -47,7 +51,10 @@ export const runArgs = {
   out: { type: 'string', value: 'DIR', help: 'where report.json, junit.xml, report.html and summary.md go (default conformance-report)' },
   baseline: { type: 'string', value: 'FILE', help: 'an earlier report.json: exit 1 only for regressions against it' },
   waivers: { type: 'string', value: 'FILE', help: 'accepted failures until a date: {"waivers":[{"rule","reason","expires":"YYYY-MM-DD"}]}' },
-  'fail-on': { type: 'string', value: 'LEVEL', help: 'fail (default): R failures fail the run; warn: S failures (warnings) too' },
+  'fail-on': { type: 'string', value: 'GATE', help: 'fail (default): any R failure fails the run; warn: S failures (warnings) too; critical|major|minor: only R failures of that severity or worse' },
+  scope: { type: 'string', value: 'http|mail|http,mail', help: 'what the candidate fronts (command/url candidates; narrows an adapter): rules of other families are n/a "out of scope"' },
+  config: { type: 'string', multiple: true, value: 'FILE|PRODUCT=FILE', help: 'your own config template for nginx, haproxy, apache, caddy or dovecot ({{PLACEHOLDERS}}: see `frontdoor NAME --print-config`); PRODUCT=FILE for a composite such as nginx+dovecot' },
+  name: { type: 'string', value: 'NAME', help: 'the candidate\'s name in the reports (default: the adapter\'s product, or the command\'s script)' },
   rule: { type: 'string', multiple: true, value: 'ID', help: 'run only this rule and print its evidence (repeatable)' },
   list: { type: 'boolean', help: 'list the rules with their level (R required, S recommended, I informational, - not judged) and exit' },
   repeat: { type: 'string', value: 'N', help: 'run every rule N times (1-50); rules whose outcomes differ are marked flaky' },
@@ -71,8 +78,14 @@ export interface RunRequest {
   topology?: string;
   outDir: string;
   waivers: Waiver[];
-  failOn: 'fail' | 'warn';
+  failOn: FailOn;
   rules: string[];
+  /** `--scope`: what a command/url candidate fronts, or an adapter narrowed. */
+  scope?: Family[];
+  /** `--config`: the user's config template per product (absolute paths). */
+  config?: Record<string, string>;
+  /** `--name`: the candidate's name in the reports. */
+  name?: string;
   repeat: number;
   realtime: boolean;
   /** `--slow FACTOR` (>= 1): every client and case timeout is multiplied by it. */
@@ -97,8 +110,9 @@ function profileOf(v: string | undefined): ProfileName {
 
 export function parseRunArgs(args: string[]): RunRequest & { list: boolean; baseline?: string } {
   const { values } = parseCommand(RUN_SPEC(), args, { positionals: false }) as unknown as ReturnType<typeof parseArgs<{ args: string[]; options: typeof runArgs }>>;
-  const failOn = values['fail-on'] ?? 'fail';
-  if (failOn !== 'fail' && failOn !== 'warn') throw new LabError(`--fail-on must be fail or warn (got "${failOn}")`);
+  const failOn = (values['fail-on'] ?? 'fail') as FailOn;
+  if (!FAIL_ON.includes(failOn)) throw new LabError(`--fail-on must be ${FAIL_ON.join(', ')} (got "${failOn}")`);
+  if (values.name !== undefined && !/^[\x21-\x7e][\x20-\x7e]{0,79}$/.test(values.name)) throw new LabError(`--name must be 1 to 80 printable ASCII characters (got ${JSON.stringify(values.name)})`);
   const repeat = Number(values.repeat ?? 1);
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50) throw new LabError('--repeat must be an integer from 1 to 50');
   const slow = Number(values.slow ?? 1);
@@ -115,6 +129,9 @@ export function parseRunArgs(args: string[]): RunRequest & { list: boolean; base
     outDir: resolve(values.out ?? 'conformance-report'),
     waivers: values.waivers ? checkWaivers(values.waivers) : [],
     failOn,
+    ...(values.scope ? { scope: parseScope(values.scope) } : {}),
+    ...(values.config?.length ? { config: configTemplates(values['front-door'] ?? 'reference', values.config) } : {}),
+    ...(values.name ? { name: values.name } : {}),
     rules,
     repeat,
     realtime: values.realtime ?? false,
@@ -131,7 +148,7 @@ export function parseRunArgs(args: string[]): RunRequest & { list: boolean; base
 }
 
 function listRules(r: RunRequest): void {
-  console.log(renderTable(['rule', 'level', 'title'], RULES.map((m) => [m.id, levelOf(m, r.profile, r.hardened), m.title.length > 90 ? `${m.title.slice(0, 87)}...` : m.title])));
+  console.log(renderTable(['rule', 'level', 'severity', 'scope', 'title'], RULES.map((m) => [m.id, levelOf(m, r.profile, r.hardened), m.severity ?? '', (m.scope ?? []).join('+'), m.title.length > 80 ? `${m.title.slice(0, 77)}...` : m.title])));
   const judged = RULES.filter((m) => levelOf(m, r.profile, r.hardened) !== '-').length;
   console.log(`\n${RULES.length} rules; ${judged} judged in ${r.profile}${r.hardened ? ' + hardened' : ''}`);
   console.log(LEVEL_LEGEND);
@@ -146,6 +163,8 @@ export async function runSuites(r: RunRequest): Promise<ConformanceReport> {
   // One topology path: --topology (a built-in name or a file) or the profile's default is resolved here,
   // once, and every worker reads the resolved file (suites/support/world.ts).
   const resolved = writeResolvedTopology(r.topology ?? profileDefaultTopology(r.profile), runDir);
+  // What the candidate fronts (its adapter's declaration, narrowed or declared by --scope): rules of other families are n/a.
+  const scope = (await import('../../frontdoor/registry.ts')).candidateScope(r.frontDoor, r.scope);
   const opts: RunOptions = {
     profile: r.profile,
     ...(r.build ? { build: r.build } : {}),
@@ -158,6 +177,8 @@ export async function runSuites(r: RunRequest): Promise<ConformanceReport> {
     runDir,
     caseTimeoutMs: r.realtime ? 240_000 : 30_000,
     slow: r.slow,
+    scope,
+    ...(r.config ? { config: r.config } : {}),
   };
   process.env.CAS_RUN_OPTIONS = JSON.stringify(opts);
   let report: ConformanceReport | undefined;
@@ -167,7 +188,7 @@ export async function runSuites(r: RunRequest): Promise<ConformanceReport> {
     failOn: r.failOn,
     waivers: r.waivers,
     build: r.profile === 'exchange2013' ? null : (r.build ?? defaultBuildFor(r.profile)),
-    candidate: { name: r.frontDoor, version: null, launcher: r.frontDoor.split(':')[0]!, configDigest: null, options: { defects: r.defects, realtime: r.realtime } },
+    candidate: { name: r.name ?? r.frontDoor, version: null, launcher: r.frontDoor.split(':')[0]!, configDigest: null, options: { defects: r.defects, realtime: r.realtime }, scope },
     topology: { name: resolved.topology.name, digest: topologyDigest(resolved.topology) },
     outDir: null,
     onReport: (rep) => {
@@ -205,8 +226,9 @@ export async function runSuites(r: RunRequest): Promise<ConformanceReport> {
   if (!report) throw new LabError('the suite run produced no report (vitest did not start)');
   const idFile = join(runDir, 'candidate.json');
   if (existsSync(idFile)) {
-    const id = JSON.parse(readFileSync(idFile, 'utf8')) as { name: string; version: string | null; launcher: string; configDigest: string | null };
-    report.candidate = { ...report.candidate, name: id.name, version: id.version, launcher: id.launcher, configDigest: id.configDigest };
+    const id = parseIdentity(JSON.parse(readFileSync(idFile, 'utf8')));
+    // The scope the rules were judged with stays the report's (a handle may front less than declared: that shows as errors).
+    report.candidate = { ...report.candidate, ...id, scope, ...(r.name ? { name: r.name } : {}) };
   }
   return report;
 }
