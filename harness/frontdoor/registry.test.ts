@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candidateScope, resolveLauncher } from './registry.ts';
+import { candidateScope, configTemplates, resolveLauncher } from './registry.ts';
 import './adapters.ts';
 import { commandName } from './launcher.ts';
 import { outOfScopeReason, parseScope, ruleInScope } from './scope.ts';
@@ -60,5 +60,18 @@ describe('commandName', () => {
     ['node', 'node'],
   ])('%s -> %s', (cmd, name) => {
     expect(commandName(cmd)).toBe(name);
+  });
+});
+
+describe('configTemplates (--config)', () => {
+  const exists = () => true;
+  it('gives a plain FILE to the single product, product=FILE to a composite part', () => {
+    expect(configTemplates('nginx', ['./my.conf'], '/home/u', exists)).toEqual({ nginx: '/home/u/my.conf' });
+    expect(configTemplates('nginx+dovecot', ['dovecot=/etc/d.conf', 'nginx=n.conf'], '/w', exists)).toEqual({ dovecot: '/etc/d.conf', nginx: '/w/n.conf' });
+  });
+  it('refuses an ambiguous or missing template', () => {
+    expect(() => configTemplates('nginx+dovecot', ['./my.conf'], '/w', exists)).toThrow(/say which config this is: --config nginx=FILE/);
+    expect(() => configTemplates('nginx', ['./nope.conf'], '/w', () => false)).toThrow(/no such file \/w\/nope\.conf/);
+    expect(() => configTemplates('nginx', ['a.conf', 'b.conf'], '/w', exists)).toThrow(/two templates for nginx/);
   });
 });

@@ -5,6 +5,8 @@
  * Each launcher declares what it can front (its scope); `--scope` narrows it, or declares it for
  * command and url candidates; `--config` hands an adapter the user's config template.
  */
+import { existsSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { FrontDoorLaunchError } from '../errors.ts';
 import type { Family } from '../../reports/types.ts';
 import { createCommandFrontDoor, createReferenceFrontDoor, createUrlFrontDoor, type FrontDoorLauncher } from './launcher.ts';
@@ -116,4 +118,25 @@ export function resolveLauncher(spec: string, o: ResolveOptions = {}): FrontDoor
   const roles = compositeRoles(parts).map((r) => ({ ...r, families: r.families.filter((f) => scope.includes(f)) })).filter((r) => r.families.length);
   if (roles.length === 1) return { ...make(roles[0]!.name, roles[0]!.families), name: spec };
   return createCompositeFrontDoor(spec, roles.map((r) => make(r.name, r.families)));
+}
+
+/**
+ * `--config` values to templates per product: `FILE` (one product: the front door itself) or
+ * `product=FILE` (a composite's part). Paths become absolute; a missing file is bad input.
+ * @example
+ * configTemplates('nginx+dovecot', ['nginx=./n.conf']) // { nginx: '/abs/n.conf' }
+ */
+export function configTemplates(spec: string, values: readonly string[], cwd = process.cwd(), exists: (f: string) => boolean = existsSync): Record<string, string> {
+  const parts = partsOf(spec);
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const m = /^([a-z][a-z0-9-]*)=(.+)$/.exec(v);
+    const [product, file] = m && parts.includes(m[1]!) ? [m[1]!, m[2]!] : [parts.length === 1 ? parts[0]! : '', v];
+    if (!product) throw new FrontDoorLaunchError(`--config ${v}: ${spec} runs ${parts.join(' and ')}; say which config this is: --config ${parts[0]}=FILE`);
+    if (out[product]) throw new FrontDoorLaunchError(`--config: two templates for ${product}`);
+    const abs = resolvePath(cwd, file);
+    if (!exists(abs)) throw new FrontDoorLaunchError(`--config ${v}: no such file ${abs}`);
+    out[product] = abs;
+  }
+  return out;
 }
