@@ -5,29 +5,23 @@
  *   compares with the checked-in probe of the mock (mocks/builds/probes/), no lab.
  * Exit 0: no difference; 1: differences; 2: bad input or a lab that would not start.
  */
-import { parseArgs } from 'node:util';
+import { parseCommand, UsageError } from '../usage.ts';
+import { subSpec } from './probe.ts';
 import { chooseBuild } from '../../probe/build-guess.ts';
 import { countByClass, diffProbes, showValue, type Difference, type ProbeDiff } from '../../probe/diff.ts';
-import { ProbeError } from '../../probe/errors.ts';
 import { readFixture, readProbeFile } from '../../probe/fixtures.ts';
 import { probeMock, startProbeLab } from '../../probe/lab-target.ts';
 import type { ProbeDoc } from '../../probe/schema.ts';
 import { renderTable } from '../table.ts';
 
-const options = {
-  build: { type: 'string' },
-  'against-fixture': { type: 'boolean' },
-  topology: { type: 'string' },
-  portable: { type: 'boolean' },
-  json: { type: 'boolean' },
-} as const;
-
 export async function probeDiffCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options });
-  if (positionals.length !== 1) throw new ProbeError('probe diff needs one probe file: probe diff probe.json --build <build|auto> | --against-fixture');
+  const spec = subSpec(['build', 'against-fixture', 'topology', 'portable', 'json']);
+  type Values = { build?: string; 'against-fixture'?: boolean; topology?: string; portable?: boolean; json?: boolean };
+  const { values, positionals } = parseCommand(spec, args) as { values: Values; positionals: string[] };
+  if (positionals.length !== 1) throw new UsageError('probe diff needs one probe file', spec);
   const fixture = values['against-fixture'] ?? false;
-  if (!fixture && !values.build) throw new ProbeError('probe diff needs --build <build|auto> (a lab) or --against-fixture (the checked-in probe)');
-  if (fixture && (values.topology || values.portable)) throw new ProbeError('--topology and --portable start a lab: not with --against-fixture');
+  if (!fixture && !values.build) throw new UsageError('probe diff needs --build <build|auto> (a lab) or --against-fixture (the checked-in probe)', spec);
+  if (fixture && (values.topology || values.portable)) throw new UsageError('--topology and --portable start a lab: not with --against-fixture', spec);
   const file = positionals[0]!;
   const mine = readProbeFile(file);
   const choice = chooseBuild(values.build ?? 'auto', mine);

@@ -3,16 +3,12 @@
  * ones named) in one probe lab and write mocks/builds/probes/<build>.json; with --check, compare
  * with the checked-in files instead and exit 1 on any difference (what fixtures.test.ts does).
  */
-import { parseArgs } from 'node:util';
+import { parseCommand, UsageError } from '../usage.ts';
+import { subSpec } from './probe.ts';
 import { readFileSync } from 'node:fs';
 import { BUILDS, getBuild } from '../../../mocks/builds/catalogue.ts';
 import { asFixture, FIXTURE_SHAPE, fixturePath, probeText, writeFixture } from '../../probe/fixtures.ts';
 import { probeMock, startProbeLab } from '../../probe/lab-target.ts';
-
-const options = {
-  build: { type: 'string', multiple: true },
-  check: { type: 'boolean' },
-} as const;
 
 /** Probe the mocks of `builds` in one lab; returns the fixture text of each. */
 export async function generateFixtures(builds: string[]): Promise<Map<string, string>> {
@@ -27,7 +23,10 @@ export async function generateFixtures(builds: string[]): Promise<Map<string, st
 }
 
 export async function probeFixturesCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options });
+  const spec = subSpec(['build', 'check']);
+  spec.options = { ...spec.options, build: { ...spec.options.build!, multiple: true } };
+  const { values, positionals } = parseCommand(spec, args) as { values: { build?: string[]; check?: boolean }; positionals: string[] };
+  if (positionals.length) throw new UsageError(`probe fixtures takes no arguments (got "${positionals[0]}")`, spec);
   const builds = values.build?.length ? values.build.map((b) => getBuild(b).id) : BUILDS.map((b) => b.id);
   const fresh = await generateFixtures(builds);
   let stale = 0;

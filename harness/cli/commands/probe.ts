@@ -6,11 +6,11 @@
  * Read-only: GET, HEAD, OPTIONS and one unauthenticated Autodiscover POST, to the host given only
  * (docs/fidelity.md). The password of --user comes from CAS_PROBE_PASSWORD or a prompt.
  */
-import { parseArgs } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { z } from 'zod';
 import { labLookup } from '../../clients/lab-agent.ts';
+import { parseCommand, UsageError, type CommandSpec } from '../usage.ts';
 import { readLabState } from '../../lab/state.ts';
 import { parseUser } from '../../probe/credentials.ts';
 import { ProbeError } from '../../probe/errors.ts';
@@ -21,27 +21,8 @@ import { runProbe } from '../../probe/probe.ts';
 import { ProbeDoc, type HttpAnswer } from '../../probe/schema.ts';
 import type { ProbeTls } from '../../probe/transport.ts';
 
-const options = {
-  imap: { type: 'string' },
-  pop3: { type: 'string' },
-  user: { type: 'string' },
-  out: { type: 'string' },
-  'no-redact': { type: 'boolean' },
-  ca: { type: 'string' },
-  state: { type: 'string' },
-} as const;
-
-/** The shape of harness/cli/usage.ts CommandSpec, written out so this file depends on nothing of the CLI. */
-interface ProbeSpec {
-  name: string;
-  summary: string;
-  usage: string[];
-  options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; value?: string; help?: string }>;
-  notes?: string[];
-}
-
 /** Help of `probe`: call forms and every option of its subcommands. */
-export const PROBE_SPEC: ProbeSpec = {
+export const PROBE_SPEC: CommandSpec = {
   name: 'probe',
   summary: 'Read-only fingerprint of a CAS (probe), and its differences from the mock of its build (probe diff).',
   usage: [
@@ -72,6 +53,11 @@ export const PROBE_SPEC: ProbeSpec = {
   ],
 };
 
+/** The probe spec with only some options (each subcommand parses strictly against its own). */
+export function subSpec(names: string[]): CommandSpec {
+  return { ...PROBE_SPEC, options: Object.fromEntries(names.map((n) => [n, PROBE_SPEC.options[n]!])) };
+}
+
 export async function probeCommand(args: string[]): Promise<number> {
   if (args[0] === 'diff') return (await import('./probe-diff.ts')).probeDiffCommand(args.slice(1));
   if (args[0] === 'fixtures') return (await import('./probe-fixtures.ts')).probeFixturesCommand(args.slice(1));
@@ -79,8 +65,9 @@ export async function probeCommand(args: string[]): Promise<number> {
     console.log(JSON.stringify(z.toJSONSchema(ProbeDoc), null, 2));
     return 0;
   }
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options });
-  if (positionals.length !== 1) throw new ProbeError(`give one server to probe: probe https://HOST[:PORT] [options]`);
+  const spec = subSpec(['imap', 'pop3', 'user', 'out', 'no-redact', 'ca', 'state']);
+  const { values, positionals } = parseCommand(spec, args) as { values: Record<string, string | undefined> & { 'no-redact'?: boolean }; positionals: string[] };
+  if (positionals.length !== 1) throw new UsageError(positionals.length ? `give one server to probe (got ${positionals.length} arguments)` : 'give the server to probe: https://HOST[:PORT]', spec);
   const imap = values.imap ? parseMailEndpoint('--imap', values.imap) : undefined;
   const pop3 = values.pop3 ? parseMailEndpoint('--pop3', values.pop3) : undefined;
   const tls = trustAndNames(values.ca, values.state);
