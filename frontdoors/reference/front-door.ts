@@ -104,7 +104,7 @@ export async function startReferenceFrontDoor(contract: FrontDoorContract, opts:
 
   const health = new HealthTable(!settings.defects.has('no-retry-before-down'));
   const affinity = new AffinityTable(100_000, settings.defects.has('no-affinity'));
-  const hop = new Hop(connector, { headersTimeout: hopTimeoutMs, bodyTimeout: settings.limits.idleTimeoutMs }, { keepHopHeaders: settings.defects.has('keep-hop-headers') });
+  const hop = new Hop(connector, { headersTimeout: hopTimeoutMs, bodyTimeout: settings.limits.idleTimeoutMs }, { keepHopHeaders: settings.defects.has('keep-hop-headers'), poolAcrossUsers: settings.defects.has('pool-auth-hops') });
   const netbiosDomain = topology.organisation?.netbiosDomain ?? 'CONTOSO';
   const ntlm = new NtlmServer(
     { netbiosDomain, dnsDomain: topology.domain, computerName: 'CAS2013', dnsComputerName: topology.frontDoor.namespaces[0] ?? topology.domain },
@@ -144,7 +144,8 @@ export async function startReferenceFrontDoor(contract: FrontDoorContract, opts:
     const mail = await listenMail(mailCtx, contract.listenAddress, { imap: contract.ports.imap, imaps: contract.ports.imaps, pop3: contract.ports.pop3, pop3s: contract.ports.pop3s }, settings.limits.maxConnections);
     closers.push(mail.close);
 
-    const probeAgent = new Agent({ connect: connector, pipelining: 0 });
+    // Defect pool-auth-hops: probes ride the hops' shared connections (as Caddy's health checks do).
+    const probeAgent = hop.shared?.probeDispatcher() ?? new Agent({ connect: connector, pipelining: 0 });
     const prober = new Prober({
       table: health, servers: () => directory.org?.servers ?? [], dispatcher: probeAgent, intervalMs: settings.healthIntervalMs, timeoutMs: settings.probeTimeoutMs, log,
       userAgent: settings.defects.has('probe-wrong-agent') ? 'Mozilla/5.0 (Windows NT 6.1) HealthCheck' : undefined,

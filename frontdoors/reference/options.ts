@@ -38,6 +38,7 @@ export const DEFECTS = [
   'forward-foreign-cookies',
   'eas-local-site',
   'eas-answer-locally',
+  'pool-auth-hops',
   'relay-via-site1',
   'hop-client-host',
   'affinity-by-address',

@@ -12,7 +12,7 @@ import type { AuthMethod } from '../../../harness/topology/schema.ts';
 import type { DirServer } from '../../../harness/topology/directory-contract.ts';
 import type { HopTarget, HttpProtocol } from '../routing/http-routes.ts';
 import { authenticateMessage, negotiateMessage, parseChallenge } from '../ntlm/messages.ts';
-import { NtlmClientPool } from './ntlm-hop.ts';
+import { NtlmClientPool, SharedHopConnections } from './ntlm-hop.ts';
 import { clientResponseHeaders, hopRequestHeaders } from './headers.ts';
 import { forward, ForwardError, type ForwardResult } from './forward.ts';
 import { STATUS_TEXT, type FrontRequest, type FrontResponse } from './front-types.ts';
@@ -76,21 +76,26 @@ export interface BufferedAnswer {
 export class Hop {
   readonly agent: Agent;
   readonly ntlm: NtlmClientPool;
+  /** Defect `pool-auth-hops` only: one connection per target for every hop and probe, whoever it is for. */
+  readonly shared: SharedHopConnections | null;
 
   /**
    * @param opts.keepHopHeaders defect `keep-hop-headers`: hop-by-hop headers forwarded, X-Forwarded-For replaced.
+   * @param opts.poolAcrossUsers defect `pool-auth-hops`: hops share one keep-alive connection per target across users.
    */
   constructor(
     readonly connector: buildConnector.connector,
     readonly timeouts: { headersTimeout: number; bodyTimeout: number },
-    readonly opts: { keepHopHeaders?: boolean } = {},
+    readonly opts: { keepHopHeaders?: boolean; poolAcrossUsers?: boolean } = {},
   ) {
     this.agent = new Agent({ connect: connector, connections: 64, keepAliveTimeout: 30_000, ...timeouts });
     this.ntlm = new NtlmClientPool(connector, timeouts);
+    this.shared = opts.poolAcrossUsers ? new SharedHopConnections(connector, timeouts) : null;
   }
 
   /** Relay one request; rejects with ForwardError when nothing reached the client yet. */
   async forward(c: HopCall): Promise<ForwardResult & { hopAuth: string }> {
+    if (this.shared) return this.#sharedForward(this.shared, c);
     if (c.auth === 'ntlm' && c.creds) return this.#ntlmForward(c);
     const authorization = c.auth === 'basic' && c.creds ? basic(c.creds) : null;
     const r = await this.#stream(this.agent, c, authorization);
@@ -104,7 +109,31 @@ export class Hop {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.agent.close(), this.ntlm.close()]);
+    await Promise.allSettled([this.agent.close(), this.ntlm.close(), this.shared?.close()]);
+  }
+
+  /**
+   * Defect `pool-auth-hops`: every hop to a target goes on its one shared connection. An NTLM hop on a
+   * connection some handshake already authenticated is sent without one: IIS serves it as whoever that
+   * handshake was for (001's "authenticate the user" broken: AUTH-02..05).
+   */
+  async #sharedForward(shared: SharedHopConnections, c: HopCall): Promise<ForwardResult & { hopAuth: string }> {
+    const origin = c.target.origin;
+    const client = shared.client(origin);
+    try {
+      if (c.auth === 'ntlm' && c.creds) {
+        const who = shared.identityOf(origin);
+        if (who) return { ...(await this.#stream(client, c, null)), hopAuth: `NTLM (pooled connection of ${who})` };
+        const r = await this.#ntlmOn(client, c);
+        if (r.hopAuth === 'NTLM' && r.status !== 401 && r.status !== 502) shared.authenticated(origin, c.creds.samAccountName);
+        return r;
+      }
+      const authorization = c.auth === 'basic' && c.creds ? basic(c.creds) : null;
+      return { ...(await this.#stream(client, c, authorization)), hopAuth: authorization ? 'Basic (pooled connection)' : 'none (pooled connection)' };
+    } catch (err) {
+      if (err instanceof ForwardError) throw err;
+      throw new ForwardError(err as Error);
+    }
   }
 
   #stream(dispatcher: Dispatcher, c: HopCall, authorization: string | null): Promise<ForwardResult> {
@@ -125,35 +154,13 @@ export class Hop {
   }
 
   async #ntlmForward(c: HopCall): Promise<ForwardResult & { hopAuth: string }> {
-    const creds = c.creds!;
-    const { client, key } = this.ntlm.acquire(c.target.origin, creds.samAccountName);
+    const { client, key } = this.ntlm.acquire(c.target.origin, c.creds!.samAccountName);
     let healthy = true;
     try {
-      const h1 = hopRequestHeaders(c.req.rawHeaders, { host: c.target.host, authorization: `NTLM ${negotiateMessage().toString('base64')}`, cookie: c.cookie, clientIp: c.clientIp, noBody: true, keepHopByHop: this.opts.keepHopHeaders });
-      const t1 = await client.request({ path: c.path, method: c.method as Dispatcher.HttpMethod, headers: h1, body: null, headersTimeout: c.headersTimeoutMs, bodyTimeout: this.timeouts.bodyTimeout });
-      const body1 = await readLimited(t1.body, 64 * 1024);
-      const offers = ([] as string[]).concat(t1.headers['www-authenticate'] ?? []);
-      const challenge = offers.map((h) => /^NTLM\s+([A-Za-z0-9+/=]+)\s*$/i.exec(h)?.[1]).find(Boolean);
-      if (t1.statusCode === 401 && challenge) {
-        const type3 = authenticateMessage(parseChallenge(Buffer.from(challenge, 'base64')), { user: creds.samAccountName, domain: creds.domain, password: creds.password });
-        const r = await this.#stream(client, c, `NTLM ${type3.toString('base64')}`);
-        return { ...r, hopAuth: 'NTLM' };
-      }
-      if (t1.statusCode === 401 && offers.some((h) => /^basic\b/i.test(h))) {
-        // The vdir lists NTLM but this server does not speak it (no challenge came): Basic, which it offers.
-        healthy = false;
-        const r = await this.#stream(this.agent, c, basic(creds));
-        return { ...r, hopAuth: 'Basic' };
-      }
-      // Not a challenge (a fault answer, a redirect): that is the legacy CAS's answer; relay it.
-      c.body && typeof (c.body as Readable).resume === 'function' && (c.body as Readable).resume();
-      const raw = rawFromHeaders(t1.headers);
-      const hdrs = clientResponseHeaders(raw, { targetOrigin: c.target.origin, clientOrigin: c.clientOrigin, backend: c.target.server.fqdn });
-      const status = t1.statusCode === 401 ? 502 : t1.statusCode;
-      const base = withoutHeader(status === 502 ? withoutHeader(hdrs, 'www-authenticate') : hdrs, 'content-length');
-      c.res.writeHead(status, STATUS_TEXT[status] ?? '', [...base, 'Content-Length', String(body1.length)]);
-      c.res.end(c.method === 'HEAD' ? undefined : body1);
-      return { status, bytes: body1.length, hopAuth: 'NTLM (no challenge)' };
+      const r = await this.#ntlmOn(client, c);
+      // No challenge came and Basic went on the shared agent: this connection keeps no NTLM state.
+      if (r.hopAuth === 'Basic') healthy = false;
+      return r;
     } catch (err) {
       healthy = false;
       if (err instanceof ForwardError) throw err;
@@ -161,6 +168,35 @@ export class Hop {
     } finally {
       this.ntlm.release(key, client, healthy);
     }
+  }
+
+  /** The NTLM handshake and the request, on `client`'s one connection (Basic on the agent when no challenge comes). */
+  async #ntlmOn(client: Dispatcher, c: HopCall): Promise<ForwardResult & { hopAuth: string }> {
+    const creds = c.creds!;
+    const h1 = hopRequestHeaders(c.req.rawHeaders, { host: c.target.host, authorization: `NTLM ${negotiateMessage().toString('base64')}`, cookie: c.cookie, clientIp: c.clientIp, noBody: true, keepHopByHop: this.opts.keepHopHeaders });
+    const t1 = await client.request({ path: c.path, method: c.method as Dispatcher.HttpMethod, headers: h1, body: null, headersTimeout: c.headersTimeoutMs, bodyTimeout: this.timeouts.bodyTimeout });
+    const body1 = await readLimited(t1.body, 64 * 1024);
+    const offers = ([] as string[]).concat(t1.headers['www-authenticate'] ?? []);
+    const challenge = offers.map((h) => /^NTLM\s+([A-Za-z0-9+/=]+)\s*$/i.exec(h)?.[1]).find(Boolean);
+    if (t1.statusCode === 401 && challenge) {
+      const type3 = authenticateMessage(parseChallenge(Buffer.from(challenge, 'base64')), { user: creds.samAccountName, domain: creds.domain, password: creds.password });
+      const r = await this.#stream(client, c, `NTLM ${type3.toString('base64')}`);
+      return { ...r, hopAuth: 'NTLM' };
+    }
+    if (t1.statusCode === 401 && offers.some((h) => /^basic\b/i.test(h))) {
+      // The vdir lists NTLM but this server does not speak it (no challenge came): Basic, which it offers.
+      const r = await this.#stream(this.agent, c, basic(creds));
+      return { ...r, hopAuth: 'Basic' };
+    }
+    // Not a challenge (a fault answer, a redirect): that is the legacy CAS's answer; relay it.
+    c.body && typeof (c.body as Readable).resume === 'function' && (c.body as Readable).resume();
+    const raw = rawFromHeaders(t1.headers);
+    const hdrs = clientResponseHeaders(raw, { targetOrigin: c.target.origin, clientOrigin: c.clientOrigin, backend: c.target.server.fqdn });
+    const status = t1.statusCode === 401 ? 502 : t1.statusCode;
+    const base = withoutHeader(status === 502 ? withoutHeader(hdrs, 'www-authenticate') : hdrs, 'content-length');
+    c.res.writeHead(status, STATUS_TEXT[status] ?? '', [...base, 'Content-Length', String(body1.length)]);
+    c.res.end(c.method === 'HEAD' ? undefined : body1);
+    return { status, bytes: body1.length, hopAuth: 'NTLM (no challenge)' };
   }
 }
 

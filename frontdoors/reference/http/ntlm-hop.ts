@@ -7,7 +7,7 @@
  * AUTHENTICATE and the streamed body, on that same connection. Idle connections are kept per
  * (target, user) for a short while and bounded in number.
  */
-import { Client, type buildConnector } from 'undici';
+import { Agent, Client, type buildConnector } from 'undici';
 
 const IDLE_MS = 30_000;
 const MAX_IDLE_PER_KEY = 4;
@@ -67,5 +67,62 @@ export class NtlmClientPool {
     this.#total = 0;
     await Promise.allSettled([...this.#live].map((c) => c.destroy()));
     this.#live.clear();
+  }
+}
+
+/**
+ * Defect `pool-auth-hops` (AUTH-02..05 broken on purpose, frontdoors/reference/DEFECTS.md): what the
+ * generic reverse proxies measured in issue 11 do. ONE keep-alive connection per target origin, shared by
+ * every hop whoever it is for, by the anonymous requests the defect relays and by the health probes; the
+ * NTLM identity its current socket got from a handshake is trusted for whatever comes next (no new
+ * handshake). IIS binds that identity to the socket, so the next request is served as that user.
+ */
+export class SharedHopConnections {
+  #entries = new Map<string, { client: Client; socket: object | null }>();
+  #identity = new WeakMap<object, string>();
+  #probes: Agent | undefined;
+
+  constructor(readonly connector: buildConnector.connector, readonly timeouts: { headersTimeout: number; bodyTimeout: number }) {}
+
+  /** The one connection (an undici Client, pipelining 1) to `origin`, made on first use. */
+  client(origin: string): Client {
+    const key = new URL(origin).origin;
+    let e = this.#entries.get(key);
+    if (!e || e.client.destroyed || e.client.closed) {
+      const entry: { client: Client; socket: object | null } = { client: undefined as unknown as Client, socket: null };
+      entry.client = new Client(key, {
+        pipelining: 1, keepAliveTimeout: IDLE_MS, ...this.timeouts,
+        connect: (opts, cb) => this.connector(opts, (err, socket) => {
+          entry.socket = socket ?? null;
+          (cb as (e: Error | null, s: typeof socket) => void)(err, socket);
+        }),
+      });
+      this.#entries.set(key, (e = entry));
+    }
+    return e.client;
+  }
+
+  /** The user an NTLM handshake authenticated the current connection to `origin` as, or null. */
+  identityOf(origin: string): string | null {
+    const s = this.#entries.get(new URL(origin).origin)?.socket as { destroyed?: boolean } | null | undefined;
+    return s && !s.destroyed ? (this.#identity.get(s) ?? null) : null;
+  }
+
+  /** A handshake on the current connection to `origin` succeeded for `user`. */
+  authenticated(origin: string, user: string): void {
+    const s = this.#entries.get(new URL(origin).origin)?.socket;
+    if (s) this.#identity.set(s, user);
+  }
+
+  /** A dispatcher for the health prober that sends each probe on the shared connection of its target. */
+  probeDispatcher(): Agent {
+    this.#probes ??= new Agent({ factory: (origin) => this.client(String(origin)) });
+    return this.#probes;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.#entries.values()].map((e) => e.client.destroy());
+    this.#entries.clear();
+    await Promise.allSettled(all);
   }
 }

@@ -112,7 +112,8 @@ async function route(ctx: FrontContext, r: RequestInfo): Promise<void> {
   const auth = await ctx.auth.check(r.req, CLIENT_SCHEMES[vdir]);
   if (!auth.ok) {
     r.note.auth = auth.reason;
-    if (has(ctx, 'no-auth')) return forwardUnauthenticated(ctx, r, vdir);
+    // Defect pool-auth-hops relays requests without credentials too, as the generic proxies it models do.
+    if (has(ctx, 'no-auth') || (has(ctx, 'pool-auth-hops') && !r.req.headers.authorization)) return forwardUnauthenticated(ctx, r, vdir);
     r.req.resume();
     return sendText(r.res, 401, '401 - Unauthorized: Access is denied due to invalid credentials.', auth.headers);
   }
