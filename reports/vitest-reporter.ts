@@ -164,7 +164,8 @@ function toRuleRun(tc: TestCase, blamed: Set<TestSuite | TestModule>): RuleRun |
     const hook = tc.options.mode === 'skip' || tc.options.mode === 'todo' ? undefined : hookErrors(tc);
     if (!hook) return 'unselected';
     blamed.add(hook.holder);
-    return { ...base, state: 'failed', errors: hook.errors.map(toRunError) };
+    // A failed hook is the harness's (a world that would not start, a setup file): never the candidate's fail.
+    return { ...base, state: 'failed', errors: hook.errors.map((e) => ({ ...toRunError(e), code: typeof e.code === 'string' && e.code ? e.code : 'LAB_ERR', name: 'HookHarnessError' })) };
   }
   return {
     ...base,

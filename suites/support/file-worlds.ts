@@ -6,7 +6,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { enterFile, leaveFile } from './world.ts';
 
 let file = '';
-beforeAll((suite) => {
+beforeAll(({}, suite) => {
   file = (suite as { filepath?: string; file?: { filepath?: string } }).filepath ?? (suite as { file?: { filepath?: string } }).file?.filepath ?? 'unknown';
   enterFile(file);
 });
