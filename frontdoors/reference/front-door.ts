@@ -150,6 +150,8 @@ export async function startReferenceFrontDoor(contract: FrontDoorContract, opts:
       table: health, servers: () => directory.org?.servers ?? [], dispatcher: probeAgent, intervalMs: settings.healthIntervalMs, timeoutMs: settings.probeTimeoutMs, log,
       userAgent: settings.defects.has('probe-wrong-agent') ? 'Mozilla/5.0 (Windows NT 6.1) HealthCheck' : undefined,
       authorization: settings.defects.has('probe-credentials') ? probeCredentials(topology) : undefined,
+      only503: settings.defects.has('probe-503-only'),
+      errorsHealthy: settings.defects.has('probe-errors-healthy'),
     });
     if (!settings.defects.has('no-probes')) prober.start();
     closers.push(() => prober.stop(), () => probeAgent.close());

@@ -25,6 +25,13 @@ export interface ProberOptions {
    * probe but Outlook Anywhere's (whose only healthy answer is 401, so credentials would mark it down).
    */
   authorization?: string;
+  /**
+   * Defects: `only503` (probe-503-only) counts only 503 as a failure, so 502 and 504 keep a CAS up;
+   * `errorsHealthy` (probe-errors-healthy) counts a probe without an answer (refused, reset, timeout, TLS
+   * failure) as healthy. Each breaks one fault class of 001 / PROTOCOL-FACTS (HC-03, HC-08).
+   */
+  only503?: boolean;
+  errorsHealthy?: boolean;
   log?: Logger;
 }
 
@@ -82,7 +89,9 @@ export class Prober {
     for (const attempt of [1, 2] as const) {
       if (this.#stopped) return;
       const r = await this.probe(s, spec);
-      const healthy = r.status !== null && healthyStatus(spec.protocol, r.status);
+      const healthy = r.status === null
+        ? this.o.errorsHealthy === true
+        : healthyStatus(spec.protocol, r.status) || (this.o.only503 === true && r.status !== 503 && r.status >= 502 && r.status <= 504);
       const out = this.o.table.report(s.fqdn, spec.protocol, healthy, attempt);
       if (out.changed) {
         // 2013 writes Event 3005 "Marking ClientAccess 2010 server ... as unhealthy" (PROTOCOL-FACTS).

@@ -51,7 +51,7 @@ export async function loginAndConnect(ctx: MailContext, protocol: MailProtocol, 
       clientEncrypted,
       // Defect `mail-no-hardening` (MAIL-07/08): the hardened add-on's mail routing is left out.
       hardened: ctx.settings.hardened && !d.has('mail-no-hardening'),
-      reversed: d.has('mail-order-reversed'), ignoreOutOfService: d.has('ignore-out-of-service'), wrongSite: d.has('mail-wrong-site'),
+      reversed: d.has('mail-order-reversed'), plainBeforeTls: d.has('mail-plain-before-tls'), ignoreOutOfService: d.has('ignore-out-of-service'), wrongSite: d.has('mail-wrong-site'),
       affinity: ctx.affinity,
     });
   } catch (err) {

@@ -35,6 +35,8 @@ export interface MailRouteOptions {
   hardened?: boolean;
   /** Defect `mail-order-reversed`. */
   reversed?: boolean;
+  /** Defect `mail-plain-before-tls`: an encrypted session tries SSL, then plaintext, then TLS. */
+  plainBeforeTls?: boolean;
   /** Defect `ignore-out-of-service`. */
   ignoreOutOfService?: boolean;
   /** Defect `mail-wrong-site`: the front door's own site instead of the mailbox's. */
@@ -43,8 +45,8 @@ export interface MailRouteOptions {
 }
 
 /** 001's order of methods for a client session. */
-export function methodOrder(clientEncrypted: boolean, reversed = false): MailMethod[] {
-  const order: MailMethod[] = clientEncrypted ? ['ssl', 'tls', 'plain'] : ['plain', 'ssl', 'tls'];
+export function methodOrder(clientEncrypted: boolean, reversed = false, plainBeforeTls = false): MailMethod[] {
+  const order: MailMethod[] = clientEncrypted ? (plainBeforeTls ? ['ssl', 'plain', 'tls'] : ['ssl', 'tls', 'plain']) : ['plain', 'ssl', 'tls'];
   return reversed ? order.reverse() : order;
 }
 
@@ -79,7 +81,7 @@ export function mailAttempts(view: OrgView, protocol: MailProtocol, user: DirUse
   }
   const key = `${protocol}|${user.samAccountName}`;
   const ordered: MailAttempt[] = [];
-  for (const method of methodOrder(o.clientEncrypted, o.reversed)) {
+  for (const method of methodOrder(o.clientEncrypted, o.reversed, o.plainBeforeTls)) {
     const group = endpoints.filter((e) => e.method === method);
     if (!group.length) continue;
     // Among endpoints of one method: the user's remembered (or hashed) one first, then the others.
