@@ -15,6 +15,7 @@ export { renderHtml, verdictText } from './render/html.ts';
 export { renderMarkdown } from './render/markdown.ts';
 export { evidenceText } from './render/evidence-text.ts';
 export { writeReports, type WrittenReports } from './write-reports.ts';
-export { compareReports, renderCompareHtml, renderCompareMarkdown, type CompareMatrix, type CompareCell, type CompareOptions } from './compare.ts';
+export { compareReports, compareExitCode, scorecard, renderCompareHtml, renderCompareMarkdown, type CompareMatrix, type CompareCell, type CompareOptions, type Scorecard } from './compare.ts';
+export { renderFindings, writeFindings, evidenceLine } from './findings.ts';
 export { diffBaseline, baselineExitCode, renderBaselineMarkdown, type BaselineDiff, type BaselineChange } from './baseline.ts';
 export { ConformanceReporter, type ConformanceReporterOptions } from './vitest-reporter.ts';
