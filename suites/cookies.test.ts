@@ -6,11 +6,12 @@
 import { describe } from 'vitest';
 import { rule } from './support/rule.ts';
 import { check, userRequests } from '../harness/verify/check.ts';
+import { checkNoLegacyRelay } from '../harness/verify/no-relay.ts';
 import { OwaBrowser } from '../harness/clients/owa-browser.ts';
-import { describeVisit, frontDoorHost, reloadOwa, signInOwa, type OwaVisit } from './support/owa-flow.ts';
+import { checkProxied, checkSilentRedirect, describeVisit, frontDoorHost, reloadOwa, requireServedAt, requireSignedIn, signInOwa, type OwaVisit } from './support/owa-flow.ts';
 import { attributeKey, captureSetCookies, domainAttribute, foreignAttributes, parseSetCookie, userContextFormOf, type CapturedLine } from './support/cook-capture.ts';
 import { down, fmt, servedBy, untilServedElsewhere } from './support/cook-failover.ts';
-import { affinityEws, affinityOwa } from './support/cook-affinity.ts';
+import { affinityEws, affinityOwa, affinityPair } from './support/cook-affinity.ts';
 import { easDevice } from './support/eas.ts';
 import { describeCell, frontDoorBuild, owaCell, relation, TARGETS_CONTOSO } from './support/ver-matrix.ts';
 import type { World } from './support/world.ts';
@@ -57,15 +58,18 @@ describe('COOK', () => {
       const c = parseSetCookie(l.line);
       baseline.set(c.name, (baseline.get(c.name) ?? new Set()).add(attributeKey(c)));
     }
+    t.require(`${CAS2010_SITE1} sets cookies when Red signs in to it directly (the baseline)`, baseline.size > 0, 'no Set-Cookie from the direct sign-in', { blame: 'lab' });
     const since = w.mark();
     t.expect(`Red proxied to ${CAS2010_SITE1}: every Set-Cookie it sends (session, user context) reaches the browser as its own header line, same name, same value form, same attributes as ${CAS2010_SITE1} sends them`);
     const { v, lines } = await signInCaptured(w, 'Red', originOf(w.url('/')));
     t.client(v.nav.transcript);
     t.observe(describeVisit(v));
-    const sent = userRequests(w.lab.journal, since, (e) => e.server === CAS2010_SITE1).flatMap((e) => e.setCookies);
+    const sent = userRequests(w.lab.journal, since, (e) => e.server === CAS2010_SITE1 && e.user === red.samAccountName).flatMap((e) => e.setCookies);
     t.observe(`${CAS2010_SITE1} set: ${sent.map((c) => `${c.name}${c.form ? ` (${c.form})` : ''}`).join(', ') || 'nothing'}`);
     t.observe(`browser got from the front door: ${lines.map((l) => `${l.method} ${l.path.split('?')[0]} ${l.status}: ${parseSetCookie(l.line).name} [${attributeKey(parseSetCookie(l.line))}]`).join('; ') || 'no Set-Cookie'}`);
-    check(sent.length > 0, `${CAS2010_SITE1} sets cookies for Red`, 'it set none: Red was not proxied there');
+    // Preconditions: Red proxied to CAS2010 Site1 by the front door itself, and that CAS set cookies to relay.
+    checkProxied(t, w, v, since, [CAS2010_SITE1]);
+    t.require(`${CAS2010_SITE1} sets cookies for Red through the front door`, sent.length > 0, 'it set none');
     const got = lines.map((l) => ({ l, c: parseSetCookie(l.line) }));
     const problems: string[] = [];
     for (const name of new Set(sent.map((c) => c.name))) {
@@ -94,12 +98,14 @@ describe('COOK', () => {
   rule('COOK-02', { timeoutMs: 60_000 }, async (t) => {
     const w = await t.world({ variant: 'contoso-midupgrade', key: 'cook02' });
     const since = w.mark();
-    t.expect(`contoso-midupgrade (${MIDUP_SP2} SP2, ${MIDUP_RU1} SP2 RU1): Blue signs in, then fails over inside the pair both ways; no UserContext cookie in the RU1 (canary76) form ever reaches ${MIDUP_SP2}`);
+    t.expect(`contoso-midupgrade (${MIDUP_SP2} SP2, ${MIDUP_RU1} SP2 RU1): Blue signs in, is served by ${MIDUP_RU1} (its UserContext in the RU1 form), then fails over to ${MIDUP_SP2}; no UserContext cookie in the RU1 (canary76) form ever reaches ${MIDUP_SP2}`);
     let v = await signInOwa(w, 'Blue');
     t.client(v.nav.transcript);
     t.observe(describeVisit(v));
     const first = servedBy(w, since, CAS2010_SITE3, 'owa', 'blue')?.server;
     t.observe(`first served by ${first ?? 'no Site3 CAS'}`);
+    t.require(`Blue's OWA served (2xx) by a CAS of the Site3 pair through the front door`, !!first, describeVisit(v));
+    let failover = since;
     const clear: (() => void)[] = [];
     try {
       // Make the RU1 CAS the one that issued Blue's user context, then take it down: the failover goes to the SP2 CAS
@@ -111,8 +117,13 @@ describe('COOK', () => {
         t.observe(`${MIDUP_SP2} down: ${m.event ? `served by ${m.event.server}` : 'no other CAS served Blue'} after ${m.attempts} request(s); ${describeVisit(v)}`);
         clear.pop()!();
       }
+      const atRu1 = userRequests(w.lab.journal, since, (e) => e.server === MIDUP_RU1 && e.vdir === 'owa' && e.user === 'blue' && e.status >= 200 && e.status < 300);
+      t.require(`Blue served (2xx) by ${MIDUP_RU1} before the failover`, atRu1.length > 0, fmt(userRequests(w.lab.journal, since, (e) => e.user === 'blue')));
+      const issued = userRequests(w.lab.journal, since, (e) => e.server === MIDUP_RU1 && e.user === 'blue').flatMap((e) => e.setCookies).filter((c) => /^UserContext/i.test(c.name) && c.form === 'canary76');
+      t.require(`${MIDUP_RU1} issued Blue a UserContext cookie in the RU1 (canary76) form`, issued.length > 0, 'no canary76 UserContext set', { blame: 'lab' });
       const held = v.browser.cookies.all().filter((c) => /^UserContext/i.test(c.name)).map((c) => `${c.name} (${userContextFormOf(c.value)})`);
       t.observe(`the browser holds: ${held.join(', ') || 'no UserContext cookie'}`);
+      failover = w.mark();
       clear.push(down(w, MIDUP_RU1, 'owa'));
       const m = await untilServedElsewhere(w, { from: MIDUP_RU1, servers: CAS2010_SITE3, vdir: 'owa', sam: 'blue' }, () => reloadOwa(w, v));
       t.client(m.result.nav.transcript.slice(v.nav.transcript.length));
@@ -120,12 +131,17 @@ describe('COOK', () => {
     } finally {
       for (const c of clear) c();
     }
-    const atSp2 = userRequests(w.lab.journal, since, (e) => e.server === MIDUP_SP2);
+    const atSp2 = userRequests(w.lab.journal, since, (e) => e.server === MIDUP_SP2 && e.user === 'blue');
     const leaked = atSp2.filter((e) => e.cookies.some((c) => /^UserContext/i.test(c.name) && c.form === 'canary76'));
     const refusals = w.lab.journal.since(since).filter((e) => e.kind === 'eventlog');
     if (refusals.length) t.observe(`event log: ${refusals.map((e) => (e.kind === 'eventlog' ? `${e.server} Event ${e.eventId}` : '')).join(', ')}`);
-    t.observe(`${MIDUP_SP2} received ${atSp2.length} request(s); user-context cookies: ${atSp2.flatMap((e) => e.cookies.filter((c) => /^UserContext/i.test(c.name)).map((c) => c.form ?? '?')).join(', ') || 'none'}`);
+    t.observe(`${MIDUP_SP2} received ${atSp2.length} request(s) of Blue; user-context cookies: ${atSp2.flatMap((e) => e.cookies.filter((c) => /^UserContext/i.test(c.name)).map((c) => c.form ?? '?')).join(', ') || 'none'}`);
+    // Precondition: the failover happened -- Blue's OWA request reached the SP2 CAS after the RU1 CAS went down
+    // (whatever it answered: a leaked cookie may make it refuse).
+    const moved = userRequests(w.lab.journal, failover, (e) => e.server === MIDUP_SP2 && e.vdir === 'owa' && e.user === 'blue');
+    t.require(`the failover happened: Blue's OWA request reached ${MIDUP_SP2} after ${MIDUP_RU1} went down`, moved.length > 0, fmt(userRequests(w.lab.journal, failover, (e) => e.user === 'blue')));
     check(leaked.length === 0, `no RU1 (canary76) UserContext cookie at ${MIDUP_SP2}`, fmt(leaked));
+    checkNoLegacyRelay(w, since, { user: 'blue', vdir: 'owa' });
   });
 
   rule('COOK-03', {}, async (t) => {
@@ -153,22 +169,28 @@ describe('COOK', () => {
     for (const c of [bad, good]) t.observe(describeCell(b, c));
     const ev = w.lab.journal.since(since).filter((e) => e.kind === 'eventlog');
     if (ev.length) t.observe(`event log: ${ev.map((e) => (e.kind === 'eventlog' ? `${e.server} Event ${e.eventId}: ${e.message}` : '')).join('; ')}`);
+    // Precondition: the front door did proxy to the older CAS2010 (its user's request reached it), so a failure
+    // there is 000's cookie problem in action, not a hop that never happened.
+    const reached = userRequests(w.lab.journal, since, (e) => older.servers.includes(e.server) && e.vdir === 'owa' && e.user === older.user);
+    t.require(`OWA of ${older.user} reached ${older.servers.join(' or ')} (${older.build}) through the front door`, reached.length > 0, fmt(userRequests(w.lab.journal, since, (e) => e.user === older.user)));
     check(rows.some((r) => older.servers.includes(r.fqdn)), `${older.servers[0]} (${older.build}) listed as incompatible`, 'not listed');
     check(bad.kind !== 'works', `OWA to ${older.build} fails as 000 says ("Invalid user context cookie found in proxy response")`, `${bad.kind}: ${bad.detail}`);
     check(good.kind === 'works', 'OWA to an SP2 RU1 CAS works', `${good.kind}: ${good.detail}`);
   });
 
-  rule('COOK-04', { timeoutMs: 60_000 }, async (t) => {
+  rule('COOK-04', { timeoutMs: 120_000 }, async (t) => {
     const w = await t.world({ key: 'cook04' });
     const b = frontDoorBuild(w);
     if (t.profile === 'exchange2007' && relation(b, '2007-sp3') === 'newer') t.notApplicable(`the Hub CAS run 2007-sp3, newer than the front door (${b}): no proxying to them (VER-01)`);
     // 003: "a user who is proxied to CAS-01 the first time will always be proxied to CAS-01, even if CAS-02 has fewer
-    // concurrent connections"; 13/10: Blue's Site3 pair (001), 07: User3's Hub CAS.
-    const [name, site] = t.profile === 'exchange2007' ? ['User3', HUB] : ['Blue', CAS2010_SITE3];
-    const sam = w.user(name).samAccountName;
+    // concurrent connections"; 13/10: Blue's Site3 pair (001), 07: User3's Hub CAS. The pair case: a second user of
+    // the same site (Cyan in contoso, the SP3 mailbox user in Hub) keeps a CAS of its own.
+    const [name, second, site] = t.profile === 'exchange2007' ? ['User3', 'Mailbox 2007-sp3', HUB] : ['Blue', 'Cyan', CAS2010_SITE3];
     t.expect(`${name}, OWA and EWS: every request served by the first CAS of ${site.join(', ')} that served ${name}; with that CAS down (503), by another CAS of the site`);
-    await affinityOwa(t, w, name, sam, site);
-    await affinityEws(t, w, name, sam, site);
+    await affinityOwa(t, w, name, site);
+    await affinityEws(t, w, name, site);
+    t.expect(`${name} and ${second} from one client address: ${name} first served by a CAS X; with X down ${second} is served by another CAS Y; once X is up again every request of ${name} at X and of ${second} at Y`);
+    await affinityPair(t, w, [name, second], site);
   });
 
   rule('COOK-05', {}, async (t) => {
@@ -182,14 +204,16 @@ describe('COOK', () => {
     for (let i = 0; i < 6; i++) {
       const mark = w.mark();
       const r = await dev.options();
-      const e = servedBy(w, mark, HUB, 'eas', 'user3');
+      const e = userRequests(w.lab.journal, mark, (x) => HUB.includes(x.server) && dev.mine(x) && x.status >= 200 && x.status < 300)[0];
       served.push(e ? e.server : `(status ${r.status}, no Hub CAS)`);
+      // Precondition: the device's first request was served by a Hub CAS through the front door.
+      if (i === 0) t.require('User3\'s device served (2xx) by a Hub CAS through the front door', !!e, `status ${r.status}; ${fmt(userRequests(w.lab.journal, mark, (x) => dev.mine(x)))}`);
     }
     t.client(dev.transcript);
     t.observe(`User3 SmartPhone served by: ${served.join(', ')}`);
     t.observe(`(003: "In a Network Load Balancing situation ... We recommend implementing round robin load balancing within the NLB array")`);
     check(served.every((s) => s === served[0] && HUB.includes(s)), `every request at ${served[0]}`, served.join(', '));
-    check(userRequests(w.lab.journal, since, (e) => e.vdir === 'eas' && e.user === 'user3' && !HUB.includes(e.server) && e.server !== w.frontDoorMock).length === 0, 'only Hub CAS serve the device', 'another CAS did');
+    check(userRequests(w.lab.journal, since, (e) => dev.mine(e) && !HUB.includes(e.server) && e.server !== w.frontDoorMock).length === 0, 'only Hub CAS serve the device', 'another CAS did');
   });
 
   rule('COOK-06', {}, async (t) => {
@@ -200,10 +224,14 @@ describe('COOK', () => {
     const names = t.profile === 'exchange2013' ? ['Red', 'Purple', 'Orange'] : t.profile === 'exchange2010' ? ['Red', 'Blue', 'Purple', 'Orange'] : ['User1', 'User3', 'User2'];
     t.expect(`${names.join(', ')}: every Set-Cookie from ${fd} has no Domain or Domain=${fd}; no value of a cookie ${fd} set travels to ${OTHER_NAMESPACES.join(', ')}`);
     const problems: string[] = [];
+    let fromFrontDoor = 0;
     for (const name of names) {
       const { v, lines } = await signInCaptured(w, name, origin);
       t.client(v.nav.transcript);
       t.observe(describeVisit(v));
+      // Precondition: the front door took the user's sign-in (what it answered next carries the cookies judged).
+      requireSignedIn(t, v);
+      fromFrontDoor += lines.length;
       const values = new Set<string>();
       for (const l of lines) {
         const c = parseSetCookie(l.line);
@@ -223,6 +251,7 @@ describe('COOK', () => {
       }
       for (const h of v.nav.hops) if (new URL(h.url).hostname !== fd && [...values].some((x) => h.url.includes(x))) problems.push(`${name}: a ${fd} cookie value in ${h.url}`);
     }
+    t.require(`the front door set cookies (Set-Cookie from ${fd}) during the sign-ins`, fromFrontDoor > 0, 'no Set-Cookie from the front door');
     check(problems.length === 0, 'no widened Domain, no session cookie carried to another namespace', problems.join('; '));
   });
 
@@ -237,14 +266,14 @@ describe('COOK', () => {
     const p = await signInOwa(w, 'Purple');
     t.client(p.nav.transcript);
     t.observe(describeVisit(p));
-    check(p.nav.credentialsTyped === 1 && p.finalHost === 'legacy.contoso.lab' && p.mailbox?.user === 'purple', 'Purple\'s mailbox at legacy.contoso.lab after one sign-in', describeVisit(p));
+    requireServedAt(t, w, p, since, 'legacy.contoso.lab');
+    checkSilentRedirect(p, 'legacy.contoso.lab');
     const proxied = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && e.user === 'purple' && !/^legacy\.contoso\.lab(:\d+)?$/i.test(e.host));
     check(proxied.length === 0, 'Purple redirected, not proxied', fmt(proxied));
     since = w.mark();
     const bl = await signInOwa(w, 'Blue');
     t.client(bl.nav.transcript);
     t.observe(describeVisit(bl));
-    check(bl.finalHost === frontDoorHost(w) && bl.nav.status === 200 && bl.mailbox?.user === 'blue', `Blue's mailbox on ${frontDoorHost(w)}`, describeVisit(bl));
-    check(!!servedBy(w, since, CAS2010_SITE3, 'owa', 'blue'), 'served by an SP2 RU1 CAS of Site3', 'no Site3 CAS served Blue');
+    checkProxied(t, w, bl, since, CAS2010_SITE3);
   });
 });

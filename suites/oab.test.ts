@@ -6,6 +6,7 @@ import { describe } from 'vitest';
 import { rule } from './support/rule.ts';
 import { oabAs } from './support/oab-download.ts';
 import { check } from '../harness/verify/check.ts';
+import { checkNoLegacyRelay } from '../harness/verify/no-relay.ts';
 
 // 001 Figure 2: Site1 (the front door's site) holds CAS2010 and CAS2007; in `contoso` both are web
 // distribution points of the organisation's one OAB (Exchange's default for a CAS of the OAB's site).
@@ -17,11 +18,15 @@ describe('OAB', () => {
     // 001: Red (Site1) and Blue (Site3) alike get mail.contoso.com as OAB URL and the "local site" is the front door's.
     t.expect(`Red and Blue: GET /OAB/... on mail answered 2xx, received by a Site1 web distribution point (${SITE1_WDP.join(' or ')})`);
     for (const name of ['Red', 'Blue']) {
+      const since = w.mark();
       const r = await oabAs(w, name);
       t.client(r.transcript);
       t.observe(`${name}: status ${r.status}, received by ${r.servers.join(', ') || 'no legacy CAS'}`);
+      // Precondition: the download was proxied at all (the user's OAB request reached a legacy CAS).
+      t.require(`${name}'s OAB request reached a legacy CAS through the front door`, r.servers.length > 0, `${name}: status ${r.status}, received by no legacy CAS`);
       check(r.status >= 200 && r.status < 300, `${name}: a 2xx answer`, `${name}: status ${r.status}`);
-      check(r.servers.length > 0 && r.servers.every((s) => SITE1_WDP.includes(s)), `${name}: received by ${SITE1_WDP.join(' or ')}`, `${name}: received by ${r.servers.join(', ') || 'no legacy CAS'}`);
+      check(r.servers.every((s) => SITE1_WDP.includes(s)), `${name}: received by ${SITE1_WDP.join(' or ')}`, `${name}: received by ${r.servers.join(', ')}`);
+      checkNoLegacyRelay(w, since, { user: w.user(name).samAccountName, vdir: 'oab' });
     }
   });
 });

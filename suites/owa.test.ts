@@ -7,7 +7,7 @@ import { describe } from 'vitest';
 import { rule, type RuleContext } from './support/rule.ts';
 import { check, hostName, userRequests } from '../harness/verify/check.ts';
 import {
-  checkProxied, checkRefused, checkServedLocally, checkSilentRedirect, describeHits, describeVisit, frontDoorHost, signInOwa, type OwaVisit,
+  checkProxied, checkRefused, checkServedLocally, checkSilentRedirect, describeHits, describeVisit, frontDoorHost, requireProxied, requireServedAt, requireSignedIn, signInOwa, type OwaVisit,
 } from './support/owa-flow.ts';
 import { describeCell, frontDoorBuild, highestFolderOn, owaCell, relation, TARGETS_2007, TARGETS_CONTOSO, type Cell } from './support/ver-matrix.ts';
 import type { World } from './support/world.ts';
@@ -24,15 +24,20 @@ const EUROPE = 'www.europe.contoso.lab';
 /** 003's Hub and Europe CAS run 2007 SP3 in contoso-2007: a front door of an older build may not proxy to them (VER-01). */
 const HUB_BUILD = '2007-sp3';
 
-/** RULES "manual redirect to U": a 2xx page on the front door naming https://<host>/owa, no Location, no self-submitting form, no hop. */
-function checkManualRedirect(w: World, v: OwaVisit, since: number, host: string): void {
+/**
+ * RULES "manual redirect to U": (precondition) the front door took the user's credentials; then a 2xx page on
+ * the front door naming https://<host>/owa, no Location, no self-submitting form, no hop for the user.
+ */
+function checkManualRedirect(t: RuleContext, w: World, v: OwaVisit, since: number, host: string): void {
+  requireSignedIn(t, v);
   const fd = frontDoorHost(w);
   const u = v.nav.manualRedirect?.url;
   check(!!u && v.finalHost === fd && v.nav.status >= 200 && v.nav.status < 300, `${v.user.name}: a 2xx page on ${fd} naming https://${host}/owa (no Location, no self-submitting form)`, describeVisit(v));
   const url = new URL(u!);
   check(url.protocol === 'https:' && url.hostname === host && /^\/owa\/?$/i.test(url.pathname), `the full URL https://${host}/owa`, `the page names ${u}`);
-  const reached = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock);
-  check(reached.length === 0, 'no hop: no mock CAS but the front door sees a request', reached.map((e) => `${e.server} ${e.method} ${e.path} user=${e.user ?? '-'}`).join('; '));
+  const sam = v.user.samAccountName;
+  const reached = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && (e.user === sam || e.user === null));
+  check(reached.length === 0, `no hop: no mock CAS but the front door sees a request of ${sam}`, reached.map((e) => `${e.server} ${e.method} ${e.path} user=${e.user ?? '-'}`).join('; '));
 }
 
 /** 07 rules that need the Hub or Europe CAS proxied to: n/a when the front door is older than them (VER-01 judges that pair). */
@@ -55,7 +60,7 @@ describe('OWA', () => {
     if (t.profile === 'exchange2013') {
       t.expect(`Red proxied to ${CAS2010_SITE1}: Red's mailbox on ${frontDoorHost(w)}, served by ${CAS2010_SITE1}`);
       const v = await visit(t, w, 'Red');
-      checkProxied(w, v, since, [CAS2010_SITE1]);
+      checkProxied(t, w, v, since, [CAS2010_SITE1]);
       return;
     }
     // 001 (first half): "determine that the mailbox is located within the local AD site and retrieve the necessary data";
@@ -63,7 +68,7 @@ describe('OWA', () => {
     const name = t.profile === 'exchange2007' ? 'User1' : 'Red';
     t.expect(`${name} served locally: ${name}'s mailbox on ${frontDoorHost(w)}, no other mock CAS sees a request`);
     const v = await visit(t, w, name);
-    checkServedLocally(w, v, since);
+    checkServedLocally(t, w, v, since);
   });
 
   rule('OWA-02', {}, async (t) => {
@@ -71,6 +76,7 @@ describe('OWA', () => {
     const since = w.mark();
     t.expect(`Purple: one sign-in, then Purple's mailbox at ${LEGACY}; no legacy CAS receives a proxied OWA request for Purple`);
     const v = await visit(t, w, 'Purple');
+    requireServedAt(t, w, v, since, LEGACY);
     checkSilentRedirect(v, LEGACY);
     // A request the browser sends to legacy carries Host legacy.contoso.lab; anything else reaching a CAS2007 came from the front door.
     const proxied = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && e.vdir === 'owa' && e.user === 'purple' && hostName(e.host) !== LEGACY);
@@ -86,7 +92,7 @@ describe('OWA', () => {
       // specified by the InternalURL property"; the Hub OWA InternalURL is https://computername/OWA (003's NLB table).
       t.expect(`User3 proxied to a Hub CAS (${HUB.join(', ')}) via its OWA InternalURL: Host is that CAS's own name`);
       const v = await visit(t, w, 'User3');
-      const e = checkProxied(w, v, since, HUB);
+      const e = checkProxied(t, w, v, since, HUB);
       t.observe(`served by ${e.server} with Host ${e.host}`);
       check(hostName(e.host) === e.server, `Host ${e.server} (the OWA InternalURL host)`, `Host ${e.host}`);
       return;
@@ -96,7 +102,7 @@ describe('OWA', () => {
     const byFqdn = t.profile === 'exchange2013';
     t.expect(`Blue proxied to a CAS2010 of Site3 (${CAS2010_SITE3.join(' or ')}), ${byFqdn ? 'by FQDN (Host and TLS SNI)' : 'via its OWA InternalURL'}`);
     const v = await visit(t, w, 'Blue');
-    const e = checkProxied(w, v, since, CAS2010_SITE3);
+    const e = checkProxied(t, w, v, since, CAS2010_SITE3);
     t.observe(`served by ${e.server} with Host ${e.host}, SNI ${e.sni ?? '(none)'}, ${e.scheme}`);
     check(hostName(e.host) === e.server, `Host ${e.server}`, `Host ${e.host}`);
     if (byFqdn) check(e.sni === e.server, `TLS SNI ${e.server}`, `SNI ${e.sni ?? '(none)'} over ${e.scheme}`);
@@ -105,8 +111,10 @@ describe('OWA', () => {
   rule('OWA-04', {}, async (t) => {
     // 001 (first half) 4c: only "configured to do a cross-site silent redirection" (RULES: R if crossSiteSilentRedirect).
     const w = await t.world(t.profile === 'exchange2010' ? { options: { crossSiteSilentRedirect: true } } : {});
+    const since = w.mark();
     t.expect(`Orange: one sign-in, then Orange's mailbox at ${MAIL_REGION}`);
     const v = await visit(t, w, 'Orange');
+    requireServedAt(t, w, v, since, MAIL_REGION);
     checkSilentRedirect(v, MAIL_REGION);
   });
 
@@ -118,7 +126,7 @@ describe('OWA', () => {
     const [name, host] = t.profile === 'exchange2007' ? ['User2', EUROPE] : ['Orange', MAIL_REGION];
     t.expect(`${name}: a manual redirect page naming https://${host}/owa; no hop`);
     const v = await visit(t, w, name);
-    checkManualRedirect(w, v, since, host);
+    checkManualRedirect(t, w, v, since, host);
   });
 
   rule('OWA-06', {}, async (t) => {
@@ -127,14 +135,16 @@ describe('OWA', () => {
     const since = w.mark();
     t.expect(`RedirectToOptimalOWAServer $false: User2 proxied to ${EUROPE_CAS}, the browser stays on ${frontDoorHost(w)}`);
     const v = await visit(t, w, 'User2');
-    checkProxied(w, v, since, [EUROPE_CAS]);
+    checkProxied(t, w, v, since, [EUROPE_CAS]);
   });
 
   rule('OWA-07', {}, async (t) => {
     const w = await t.world();
     // What CAS2007 Site1 does next ("authenticate the user and proxy the request to ... Site3") is the lab's business.
+    const since = w.mark();
     t.expect(`Grey: one sign-in, then Grey's mailbox at ${LEGACY}`);
     const v = await visit(t, w, 'Grey');
+    requireServedAt(t, w, v, since, LEGACY);
     checkSilentRedirect(v, LEGACY);
   });
 
@@ -152,11 +162,13 @@ describe('OWA', () => {
     for (const [name, servers] of cases) {
       const since = w.mark();
       const v = await visit(t, w, name);
-      checkProxied(w, v, since, servers);
+      // Preconditions: the page is a real proxied mailbox page (served by the target, through the front door
+      // itself), and it references versioned resources -- else "every resource loads" says nothing.
+      checkProxied(t, w, v, since, servers);
       const res = await v.browser.loadResources();
       t.client(v.browser.transcript.snapshot().slice(v.nav.transcript.length));
       t.observe(`${name}: ${res.map((r) => `${r.url} -> ${r.status}`).join(', ') || 'no versioned resource referenced'}`);
-      check(res.length > 0, `${name}: the proxied page references versioned resources`, 'none referenced');
+      t.require(`${name}: the proxied mailbox page references /owa/<folder>/ resources`, res.length > 0, 'none referenced');
       const bad = res.filter((r) => r.status !== 200 || new URL(r.url).hostname !== fd);
       check(bad.length === 0, `${name}: every resource 200 through ${fd}`, bad.map((r) => `${r.url} -> ${r.status}`).join(', '));
     }
@@ -172,6 +184,10 @@ describe('OWA', () => {
     t.expect(`front door ${b}: a target of the same build works; an older one is refused until the front door holds its highest folder, then works; a newer one is refused`);
     const cells: { cell: Cell; folder: boolean }[] = [];
     for (const target of targets) cells.push({ cell: await owaCell(w, target), folder: false });
+    // Precondition: the front door proxies OWA at all -- a target of its own build works and served the user
+    // (else every "refused" below would say nothing about the version rule).
+    const same = cells.filter(({ cell }) => relation(b, cell.target) === 'same');
+    t.require(`OWA proxied to a target of the front door's own build (${b}): it works and the target served the user`, same.length > 0 && same.every(({ cell }) => cell.kind === 'works' && cell.grounded), same.map(({ cell }) => describeCell(b, cell)).join('; ') || `no target of build ${b} in the matrix`);
     const older = targets.filter((x) => relation(b, x.build) === 'older');
     const folders: string[] = [];
     for (const x of older) {
@@ -202,7 +218,9 @@ describe('OWA', () => {
     t.expect('contoso-basic (Hub OWA vdirs with Basic only): User3 refused -- status >= 400 (not 451), at most one request reaching a Hub CAS, no http:// hop');
     const v = await visit(t, w, 'User3');
     t.observe(describeHits(w, since, 'user3'));
+    // The refusal must be of the proxying, not of the sign-in: the front door took User3's credentials.
+    requireSignedIn(t, v);
     check(v.mailbox === null, 'no mailbox page for User3', describeVisit(v));
-    checkRefused(w, v.nav.status, since, 'User3');
+    checkRefused(w, v.nav.status, since, 'User3', 'user3');
   });
 });

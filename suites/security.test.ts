@@ -7,9 +7,9 @@
  */
 import { describe } from 'vitest';
 import { request } from 'undici';
-import type { HttpEvent } from '../harness/journal/events.ts';
+import type { HttpEvent, JournalEvent } from '../harness/journal/events.ts';
 import { JournalTimeoutError } from '../harness/errors.ts';
-import { check, hostName, userRequests, waitForRequest } from '../harness/verify/check.ts';
+import { check, CheckFailure, describeHttp, hostName, userRequests, waitForRequest } from '../harness/verify/check.ts';
 import { rule, type RuleContext } from './support/rule.ts';
 import type { World } from './support/world.ts';
 import { rawExchange, RawHttps, transcriptOf, type RawAnswer } from './support/sec-raw-http.ts';
@@ -32,26 +32,62 @@ const refused = (s: number | null) => s !== null && s >= 400 && s !== 451;
 const clientError = (s: number | null) => s !== null && s >= 400 && s < 500;
 const show = (a: RawAnswer) => (a.status !== null ? `${a.status} (${a.elapsedMs} ms)` : `no answer (${a.error ?? '?'}${a.closed ? ', closed' : ''}, ${a.elapsedMs} ms)`);
 
+let minted = 0;
+/** A DeviceId no other request of this process carries (the rule's journal queries are keyed by it). */
+function deviceId(prefix: string): string {
+  minted += 1;
+  return `${prefix}${minted.toString(36)}${process.pid.toString(36)}`.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 32);
+}
+
+/** Whether a journal request carries `DeviceId=<id>` in its query. */
+const ofDevice = (e: HttpEvent, id: string) => new URLSearchParams(e.query.replace(/^\?/, '')).get('DeviceId') === id;
+
+/** The first non-probe request after `since` matching `pred`, waiting at most `timeoutMs` (scaled by --slow); undefined when none came. */
+async function arrived(w: World, since: number, pred: (e: HttpEvent) => boolean, timeoutMs = 3000): Promise<HttpEvent | undefined> {
+  try {
+    return await waitForRequest(w.lab.journal, since, pred, 'the request at a mock CAS', Math.round(timeoutMs * w.run.slow));
+  } catch (err) {
+    if (err instanceof CheckFailure) return undefined;
+    throw err;
+  }
+}
+
 /** Legacy-CAS requests of one user after `since` (the front-door mock of 2010/2007 is the client's side). */
 function atTargets(w: World, since: number, sam: string, extra: (e: HttpEvent) => boolean = () => true): HttpEvent[] {
   return userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && e.user === sam && extra(e));
 }
 
-/** The local user's EAS OPTIONS (200) and an IMAP SELECT session, each bounded: "other clients are served". */
-async function served(t: RuleContext, w: World, name: string, when: string): Promise<void> {
+/**
+ * The local user's EAS OPTIONS (200) and an IMAP SELECT session, each bounded: "other clients are served".
+ * Each is grounded in the journal (a mock CAS answered the device's request; a mock's IMAP session of the
+ * user logged in), so a front door that answers by itself is not "serving". With `precondition`, a miss is a
+ * precondition of the rule (the baseline before any hostile client), else a check.
+ */
+async function served(t: RuleContext, w: World, name: string, when: string, precondition = false): Promise<void> {
   const u = w.user(name);
+  const judge = (what: string, ok: boolean, detail: string) => (precondition ? t.require(what, ok, detail) : check(ok, what, detail));
   const started = Date.now();
-  const r = await request(w.url(`/Microsoft-Server-ActiveSync?User=${u.samAccountName}&DeviceId=SEC04${u.samAccountName}&DeviceType=SmartPhone`), {
-    method: 'OPTIONS', dispatcher: w.agent(), headers: { authorization: basicAuth(w, name), 'ms-asprotocolversion': '14.1' }, headersTimeout: 15_000, bodyTimeout: 15_000,
+  const since = w.mark();
+  const id = deviceId('SEC04');
+  const r = await request(w.url(`/Microsoft-Server-ActiveSync?User=${u.samAccountName}&DeviceId=${id}&DeviceType=SmartPhone`), {
+    method: 'OPTIONS', dispatcher: w.agent({ source: u.samAccountName }), headers: { authorization: basicAuth(w, name), 'ms-asprotocolversion': '14.1' }, headersTimeout: 15_000 * w.run.slow, bodyTimeout: 15_000 * w.run.slow, signal: t.signal,
   });
   await r.body.dump();
   t.observe(`${when}: ${name} EAS OPTIONS ${r.statusCode} in ${Date.now() - started} ms`);
-  check(r.statusCode === 200, `${when}: ${name}'s EAS served (200)`, `status ${r.statusCode}`);
+  const e = await arrived(w, since, (x) => ofDevice(x, id) && x.status === 200);
+  judge(`${when}: ${name}'s EAS served (200, answered by a mock CAS)`, r.statusCode === 200 && !!e, `status ${r.statusCode}; ${describeHttp(w.lab.journal.since(since).filter((x) => x.kind === 'http' && ofDevice(x, id)))}`);
   const t2 = Date.now();
-  const imap = await imapThroughFrontDoor(w, name, 'implicit', { actions: ['select'], timeoutMs: 15_000 });
+  const mark = w.mark();
+  const imap = await imapThroughFrontDoor(w, name, 'implicit', { actions: ['select'], timeoutMs: 15_000 * w.run.slow });
   t.client(imap.transcript);
   t.observe(`${when}: ${name} IMAP ${imap.ok ? 'ok' : `failed: ${imap.error}`} in ${Date.now() - t2} ms`);
-  check(imap.ok, `${when}: ${name}'s IMAP session served`, imap.error ?? '');
+  // The mock journals a mail session when it closes (the front door's relay may close it a little after the client).
+  const me = u.samAccountName.toLowerCase();
+  const loginOf = (x: string | null) => (x ?? '').toLowerCase().replace(/^.*\\/, '').replace(/@.*$/, '');
+  const session = await w.lab.journal
+    .waitFor((x) => x.kind === 'mail' && x.login === 'ok' && loginOf(x.user) === me, { timeoutMs: 5000 * w.run.slow, sinceSeq: mark, what: `${name}'s IMAP session at a mock CAS` })
+    .then(() => true, () => false);
+  judge(`${when}: ${name}'s IMAP session served (logged in at a mock CAS)`, imap.ok && session, `${imap.ok ? 'client ok' : imap.error ?? 'failed'}; ${session ? 'a mock CAS logged the user in' : 'no mock CAS logged the user in'}`);
 }
 
 describe('SEC', () => {
@@ -63,12 +99,15 @@ describe('SEC', () => {
     t.note('Keep-Alive, TE and X-Sec-Hop themselves are not in the mocks\' journal (it keeps selected headers); the Connection-named Via stands for them');
     for (const withXff of [true, false]) {
       const since = w.mark();
+      const id = deviceId(`SEC01${withXff ? 'X' : 'N'}`);
       const extra = ['Connection: keep-alive, Via, X-Sec-Hop', `Via: 1.1 ${HOP_MARK}`, 'X-Sec-Hop: 1', 'Keep-Alive: timeout=5, max=10', 'TE: trailers', ...(withXff ? [`X-Forwarded-For: ${XFF_IN}`] : [])];
-      const { answer, localAddress, transcript } = await rawExchange(w, (host) => easRequest(w, name, host, { headers: extra, deviceId: `SEC01${withXff ? 'X' : 'N'}` }));
+      const { answer, localAddress, transcript } = await rawExchange(w, (host) => easRequest(w, name, host, { headers: extra, deviceId: id }));
       t.client(transcript);
       t.observe(`EAS OPTIONS ${withXff ? 'with' : 'without'} X-Forwarded-For: ${show(answer)}`);
-      await waitForRequest(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && e.user === sam && e.vdir === 'eas', `${name}'s EAS request at a legacy CAS`);
-      for (const e of atTargets(w, since, sam, (x) => x.vdir === 'eas')) {
+      // Precondition: the request crossed the front door (its hop is what the header checks read).
+      const hop = await arrived(w, since, (e) => e.server !== w.frontDoorMock && e.user === sam && e.vdir === 'eas' && ofDevice(e, id));
+      t.require(`${name}'s EAS request (DeviceId ${id}) reached a legacy CAS through the front door`, !!hop, `${show(answer)}; ${describeHttp(w.lab.journal.since(since))}`);
+      for (const e of atTargets(w, since, sam, (x) => x.vdir === 'eas' && ofDevice(x, id))) {
         const conn = (e.headers.connection ?? '').toLowerCase();
         t.observe(`${e.server} saw Connection: ${e.headers.connection ?? '-'}; Via: ${e.headers.via ?? '-'}; X-Forwarded-For: ${e.headers['x-forwarded-for'] ?? '-'}`);
         check(!/x-sec-hop|(^|[\s,])via([\s,]|$)/.test(conn), `${e.server}: the client's Connection header not forwarded`, `Connection: ${e.headers.connection}`);
@@ -121,11 +160,23 @@ describe('SEC', () => {
       ['Content-Length with a Transfer-Encoding that does not end in chunked', (h) => ({ headers: [wbxml, `Content-Length: ${5 + smuggled(h).length}`, 'Transfer-Encoding: chunked, identity'], body: `0\r\n\r\n${smuggled(h)}` })],
     ];
     t.expect(`${name}'s EAS POST with conflicting framing: 400 from the front door, one answer only, the connection not reused for the smuggled GET /owa/sec02-smuggled, and no legacy CAS sees either request`);
+    // Precondition: the same user's well-framed EAS request is proxied, so "no legacy CAS sees the request" below
+    // says the framing stopped it, not that the front door never proxies EAS.
+    {
+      const since = w.mark();
+      const id = deviceId('SEC02OK');
+      const { answer, transcript } = await rawExchange(w, (host) => easRequest(w, name, host, { deviceId: id }));
+      t.client(transcript);
+      t.observe(`well-framed EAS OPTIONS: ${show(answer)}`);
+      const hop = await arrived(w, since, (e) => e.server !== w.frontDoorMock && ofDevice(e, id));
+      t.require(`${name}'s well-framed EAS request reaches a legacy CAS through the front door`, !!hop, `${show(answer)}; ${describeHttp(w.lab.journal.since(since))}`);
+    }
     for (const [i, [label, make]] of cases.entries()) {
       const since = w.mark();
       const c = await RawHttps.open(w);
       const { headers, body } = make(c.host);
-      const text = easRequest(w, name, c.host, { method: 'POST', cmd: 'Ping', deviceId: `SEC02${i}`, headers, body });
+      const id = deviceId(`SEC02${i}`);
+      const text = easRequest(w, name, c.host, { method: 'POST', cmd: 'Ping', deviceId: id, headers, body });
       try {
         await c.send(text);
         const answer = await c.answer(10_000);
@@ -138,7 +189,7 @@ describe('SEC', () => {
       } finally {
         c.close();
       }
-      const leaked = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && (e.path.includes('sec02-smuggled') || e.query.includes(`DeviceId=SEC02${i}`)));
+      const leaked = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && (e.path.includes('sec02-smuggled') || ofDevice(e, id)));
       check(!leaked.length, `${label}: no legacy CAS sees the request`, leaked.map((e) => `${e.server} ${e.method} ${e.path}`).join(', '));
     }
   });
@@ -146,33 +197,42 @@ describe('SEC', () => {
   rule('SEC-03', { timeoutMs: 60_000 }, async (t) => {
     const w = await t.world();
     const interval = w.run.realtime ? w.lab.topology.frontDoor.healthIntervalMs : w.lab.topology.frontDoor.fastHealthIntervalMs;
-    t.expect(`after users have signed in (EAS with Basic for ${LOCAL[t.profile]} and ${PROXIED[t.profile]}), no health probe (User-Agent ${PROBE_UA}) carries an Authorization header, a cookie or a user`);
+    // A probe is Exchange 2013's ping or a health check the candidate declares (HAProxy's httpchk, ...).
+    const agents = new Set([PROBE_UA, ...(w.candidate.healthCheckUserAgents ?? [])]);
+    const isProbe = (e: JournalEvent): e is HttpEvent => e.kind === 'http' && e.userAgent !== null && agents.has(e.userAgent);
+    t.expect(`after users have signed in (EAS with Basic for ${LOCAL[t.profile]} and ${PROXIED[t.profile]}), no health probe (User-Agent ${[...agents].join(' or ')}) carries an Authorization header, a cookie or a user`);
+    const start = w.mark();
     for (const name of [LOCAL[t.profile], PROXIED[t.profile]]) {
       const u = w.user(name);
-      const r = await request(w.url(`/Microsoft-Server-ActiveSync?User=${u.samAccountName}&DeviceId=SEC03${u.samAccountName}&DeviceType=SmartPhone`), {
-        method: 'OPTIONS', dispatcher: w.agent(), headers: { authorization: basicAuth(w, name), 'ms-asprotocolversion': '14.1', 'user-agent': 'cas-conformance-sec/1.0' },
+      const since = w.mark();
+      const id = deviceId(`SEC03${u.samAccountName}`);
+      const r = await request(w.url(`/Microsoft-Server-ActiveSync?User=${u.samAccountName}&DeviceId=${id}&DeviceType=SmartPhone`), {
+        method: 'OPTIONS', dispatcher: w.agent({ source: u.samAccountName }), headers: { authorization: basicAuth(w, name), 'ms-asprotocolversion': '14.1', 'user-agent': 'cas-conformance-sec/1.0' }, signal: t.signal,
       });
       await r.body.dump();
       t.observe(`${name} EAS OPTIONS (Basic): ${r.statusCode}`);
+      // Precondition: the sign-in went through the front door to a mock CAS (the credentials a probe could pick up were used).
+      const e = await arrived(w, since, (x) => ofDevice(x, id) && x.status === 200);
+      t.require(`${name}'s EAS (Basic) served by a mock CAS through the front door`, r.statusCode === 200 && !!e, `status ${r.statusCode}; ${describeHttp(w.lab.journal.since(since))}`);
     }
     const after = w.mark();
-    // A full round after the sign-ins: a probe at every server probed so far (or any probe, when none was).
+    // A full round after the sign-ins: a probe at every server this rule saw probed before them (or any probe, when none was).
     const waitMs = 3 * interval + 5_000;
     const deadline = Date.now() + waitMs;
-    const isProbe = (e: { kind: string; userAgent?: string | null }) => e.kind === 'http' && e.userAgent === PROBE_UA;
-    const before = new Set(w.lab.journal.all().filter((e): e is HttpEvent => isProbe(e as HttpEvent)).map((e) => e.server));
+    const before = new Set(w.lab.journal.since(start).filter(isProbe).map((e) => e.server));
     for (const server of before.size ? [...before] : [null]) {
       try {
-        await w.lab.journal.waitFor((e) => isProbe(e as HttpEvent) && (server === null || e.server === server), { sinceSeq: after, timeoutMs: Math.max(1, deadline - Date.now()), what: `a health probe${server ? ` at ${server}` : ''} after the sign-ins` });
+        await w.lab.journal.waitFor((e) => isProbe(e) && (server === null || e.server === server), { sinceSeq: after, timeoutMs: Math.max(1, deadline - Date.now()), what: `a health probe${server ? ` at ${server}` : ''} after the sign-ins` });
       } catch (err) {
         if (!(err instanceof JournalTimeoutError)) throw err;
       }
     }
-    const probes = w.lab.journal.all().filter((e): e is HttpEvent => e.kind === 'http' && e.userAgent === PROBE_UA);
-    if (!probes.length) t.notApplicable(`no health probe (User-Agent ${PROBE_UA}) reached a legacy CAS within ${waitMs} ms: nothing to judge`);
-    const late = probes.filter((e) => e.seq > after).length;
+    // Only this rule's window: probes from the sign-ins on (no verdict on what happened while other rules ran).
+    const probes = w.lab.journal.since(start).filter(isProbe);
+    const late = probes.filter((e) => e.seq > after);
+    if (!late.length) t.notApplicable(`no health probe reached a legacy CAS within ${waitMs} ms after the sign-ins: nothing to judge`);
     const bad = probes.filter((e) => e.authScheme !== null || e.cookies.length > 0 || e.user !== null);
-    t.observe(`${probes.length} probes seen (${late} after the sign-ins) at ${new Set(probes.map((e) => e.server)).size} servers; with credentials: ${bad.length}`);
+    t.observe(`${probes.length} probes seen (${late.length} after the sign-ins) at ${new Set(probes.map((e) => e.server)).size} servers; with credentials: ${bad.length}`);
     check(!bad.length, 'probes without Authorization, cookies or user', bad.slice(0, 5).map((e) => `${e.server} ${e.method} ${e.path} auth=${e.authScheme ?? '-'} user=${e.user ?? '-'} cookies=${e.cookies.map((c) => c.name).join(',') || '-'}`).join('\n'));
   });
 
@@ -180,6 +240,10 @@ describe('SEC', () => {
     // Its own world: slow and oversized clients load the candidate; nothing else should share that.
     const w = await t.world({ key: 'sec-04' });
     const local = LOCAL[t.profile];
+    // Precondition: before any hostile client, the front door serves the local user's EAS and IMAP (through a
+    // mock CAS). This round also warms the candidate up (directory, target connections), so the round during the
+    // slow clients measures their effect and not a cold start.
+    await served(t, w, local, 'before the hostile clients', true);
     // 1. Malformed heads: each gets a 4xx answer (a clear error), not a silent close.
     t.expect('malformed requests (garbage request line, a header line without a colon, a control character in a header, an invalid HTTP version) each get a 4xx answer');
     const malformed: [string, (host: string) => string][] = [
@@ -225,11 +289,8 @@ describe('SEC', () => {
       check(ok, `${protocol}: an error line`, r.answer ?? `no answer (${r.error})`);
     }
     // 5. Slow heads, and everyone else served meanwhile (EAS for the local user, an IMAP session).
-    //    A first round before the slow clients warms the candidate up (directory, target connections), so
-    //    the round during them measures the slow clients' effect and not a cold start.
     const slowBoundMs = 30_000;
-    t.expect(`20 clients sending their head one byte a second each get a 4xx (408) within ${slowBoundMs / 1000} s; meanwhile ${local}'s EAS OPTIONS gets 200 and ${local}'s IMAP session works, as they did just before`);
-    await served(t, w, local, 'before the slow clients');
+    t.expect(`20 clients sending their head one byte a second each get a 4xx (408) within ${slowBoundMs / 1000} s; meanwhile ${local}'s EAS OPTIONS gets 200 and ${local}'s IMAP session works, as they did before`);
     const slow = slowClients(w, { count: 20, boundMs: slowBoundMs });
     let meanwhile: unknown;
     try {

@@ -9,6 +9,8 @@ import { describe } from 'vitest';
 import { http, HttpResponse } from 'msw';
 import { LabError } from '../harness/errors.ts';
 import { check, hostName, userRequests } from '../harness/verify/check.ts';
+import { checkNoLegacyRelay } from '../harness/verify/no-relay.ts';
+import type { RuleContext } from './support/rule.ts';
 import { OwaBrowser, type OwaNavigation } from '../harness/clients/owa-browser.ts';
 import { rule } from './support/rule.ts';
 import type { World } from './support/world.ts';
@@ -52,9 +54,25 @@ function traffic07(w: World): [string, HopProtocol][] {
   return [['User3', 'owa'], ['User3', 'eas'], ['User3', 'ews'], [user, 'owa'], [user, 'eas']];
 }
 
-/** OWA sign-in as `name` through the front door: what the browser ended on. */
+/** OWA sign-in as `name` through the front door, from the user's own address: what the browser ended on. */
 function owaSignIn(w: World, name: string): Promise<OwaNavigation> {
-  return withAgent(w, (dispatcher) => new OwaBrowser({ dispatcher }).login(w.url('/owa/'), logonName(w, name), w.user(name).password));
+  return withAgent(w, (dispatcher) => new OwaBrowser({ dispatcher }).login(w.url('/owa/'), logonName(w, name), w.user(name).password), w.user(name).samAccountName);
+}
+
+/** Precondition of a refusal after a sign-in: the front door took the credentials (the refusal is about what comes next). */
+function requireSignedIn(t: RuleContext, name: string, nav: OwaNavigation): void {
+  t.require(`${name} typed the credentials into the front door's sign-in form and got an answer`, nav.credentialsTyped === 1 && !nav.logonPage, navSummary(nav));
+}
+
+/** Lab precondition: the topology publishes OWA of `targets` on `scheme` InternalUrls (what the rule's variant is for). */
+function requireOwaInternalScheme(t: RuleContext, w: World, targets: readonly string[], scheme: 'http' | 'https'): void {
+  const urls = targets.map((f) => `${f}: ${w.lab.topology.servers.find((s) => s.fqdn === f)?.vdirs.owa.internalUrl ?? '(none)'}`);
+  t.require(`the topology publishes ${targets.join(', ')} OWA on ${scheme}:// InternalUrls`, urls.every((u) => u.includes(` ${scheme}://`)), urls.join('; '), { blame: 'lab' });
+}
+
+/** A user's (2xx-answered) requests at `targets` after `since`, optionally of one vdir. */
+function servedAt(w: World, since: number, targets: readonly string[], sam: string, vdir?: string): ReturnType<typeof userRequests> {
+  return userRequests(w.lab.journal, since, (e) => targets.includes(e.server) && e.user === sam && (!vdir || e.vdir === vdir) && e.status >= 200 && e.status < 300);
 }
 
 const mailboxReached = (n: OwaNavigation) => n.status >= 200 && n.status < 300 && !n.logonPage;
@@ -81,8 +99,9 @@ describe('TLS', () => {
       // The candidate is outside the lab: every request it made on a mock CAS is a hop (health probes too).
       const leg = candidateHttp(w, since, { probes: true });
       const plain = leg.filter((e) => e.scheme !== 'https');
+      const users = new Set(traffic.map(([u]) => w.user(u).samAccountName));
       t.observe(`${leg.length} request(s) on legacy CAS, ${plain.length} not over HTTPS`);
-      check(leg.some((e) => e.userAgent !== 'HttpProxy.ClientAccessServer2010Ping'), 'the traffic made the front door hop to legacy CAS', describeLeg(leg));
+      t.require('the traffic made the front door hop to legacy CAS (a request of the traffic\'s users reached one)', leg.some((e) => e.user !== null && users.has(e.user)), describeLeg(leg));
       check(plain.length === 0, 'every request on a legacy CAS over HTTPS', describeLeg(plain));
       return;
     }
@@ -91,7 +110,7 @@ describe('TLS', () => {
     const targets = new Set(hopList.map((h) => h.targetServer));
     const atTargets = userRequests(w.lab.journal, since, (e) => targets.has(e.server));
     t.observe(describeHops(hopList));
-    check(hopList.length > 0, 'the traffic made the front door hop to legacy CAS', describeHops(hopList));
+    t.require('the traffic made the front door hop to legacy CAS', hopList.length > 0, describeHops(hopList));
     const plain = [...hopList.filter((h) => !h.url.startsWith('https:')).map((h) => `hop ${h.url}`), ...atTargets.filter((e) => e.scheme !== 'https').map((e) => `${e.server} ${e.method} ${e.path} over ${e.scheme}`)];
     check(plain.length === 0, 'every hop https:// and received over HTTPS', plain.join('\n'));
   });
@@ -102,11 +121,14 @@ describe('TLS', () => {
     const name = t.profile === 'exchange2007' ? 'User3' : 'Blue';
     const targets = t.profile === 'exchange2007' ? HUB : CAS2010_SITE3;
     t.expect(`${name}'s OWA, whose target CAS (${targets.join(', ')}) publishes an http:// InternalUrl, switch not set: refused (status >= 400, not 451), at most one request reaching any target, no http:// hop`);
+    requireOwaInternalScheme(t, w, targets, 'http');
+    const sam = w.user(name).samAccountName;
     const nav = await owaSignIn(w, name);
     t.client(nav.transcript);
-    const reached = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock);
+    const reached = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && (e.user === sam || e.user === null));
     t.observe(`${name}: ${navSummary(nav)}; requests on CAS behind the front door: ${reached.length}`);
     if (t.profile === 'exchange2007' && sameBuildUser(w).build !== HUB_BUILD) t.note(`the front door runs ${sameBuildUser(w).build}, older than the Hub's ${HUB_BUILD}: 003 refuses the newer target before any SSL question arises`);
+    requireSignedIn(t, name, nav);
     check(nav.status >= 400 && nav.status !== 451, 'refused: status >= 400 other than 451', navSummary(nav));
     check(reached.length <= 1, 'at most one request reaching any target', describeLeg(reached));
     const plain = plainHttpOnLeg(w, since);
@@ -124,11 +146,13 @@ describe('TLS', () => {
     let nav = await owaSignIn(wHttps, httpsCase.name);
     t.client(nav.transcript);
     t.observe(`${httpsCase.name}: ${navSummary(nav)}`);
-    check(mailboxReached(nav), `${httpsCase.name} reaches the mailbox`, navSummary(nav));
     const sam = (w: World, n: string) => w.user(n).samAccountName;
-    let hit = userRequests(wHttps.lab.journal, since, (e) => httpsCase.targets.includes(e.server) && e.vdir === 'owa' && e.user === sam(wHttps, httpsCase.name) && e.status === 200);
+    let hit = servedAt(wHttps, since, httpsCase.targets, sam(wHttps, httpsCase.name), 'owa');
     t.observe(describeLeg(hit));
-    check(hit.length > 0 && hit.every((e) => e.scheme === 'https'), `${httpsCase.name}'s OWA proxied to ${httpsCase.targets.join(' or ')} over HTTPS`, describeLeg(userRequests(wHttps.lab.journal, since, (e) => e.server !== wHttps.frontDoorMock)));
+    t.require(`${httpsCase.name}'s OWA answered (2xx) by ${httpsCase.targets.join(' or ')} through the front door`, hit.length > 0, describeLeg(userRequests(wHttps.lab.journal, since, (e) => e.server !== wHttps.frontDoorMock && e.user === sam(wHttps, httpsCase.name))));
+    check(mailboxReached(nav), `${httpsCase.name} reaches the mailbox`, navSummary(nav));
+    check(hit.every((e) => e.scheme === 'https'), `${httpsCase.name}'s OWA proxied to ${httpsCase.targets.join(' or ')} over HTTPS`, describeLeg(hit));
+    checkNoLegacyRelay(wHttps, since, { user: sam(wHttps, httpsCase.name), vdir: 'owa' });
     // HTTP half: 004 "set the InternalUrl ... accordingly": an http:// InternalUrl is proxied over HTTP.
     const wHttp = await t.world({ variant: is07 ? 'contoso-2007-nossl' : 'contoso-nossl', options });
     const name = is07 ? 'User3' : 'Blue';
@@ -137,14 +161,17 @@ describe('TLS', () => {
       t.notApplicable(`contoso-2007-nossl's http:// OWA targets are the Hub CAS (${HUB_BUILD}), newer than this front door (${sameBuildUser(wHttp).build}); 003 allows proxying only to "the same version of Exchange Server or an earlier version", so the HTTP half cannot be judged with this topology`);
     }
     t.expect(`allowProxyingWithoutSsl set: ${name} (target ${targets.join(' or ')}, http:// InternalUrl) proxied over HTTP; the client reaches the mailbox`);
+    requireOwaInternalScheme(t, wHttp, targets, 'http');
     since = wHttp.mark();
     nav = await owaSignIn(wHttp, name);
     t.client(nav.transcript);
     t.observe(`${name}: ${navSummary(nav)}`);
-    check(mailboxReached(nav), `${name} reaches the mailbox`, navSummary(nav));
-    hit = userRequests(wHttp.lab.journal, since, (e) => targets.includes(e.server) && e.vdir === 'owa' && e.user === sam(wHttp, name) && e.status === 200);
+    hit = servedAt(wHttp, since, targets, sam(wHttp, name), 'owa');
     t.observe(describeLeg(hit));
-    check(hit.length > 0 && hit.every((e) => e.scheme === 'http'), `${name}'s OWA proxied to ${targets.join(' or ')} over HTTP`, describeLeg(userRequests(wHttp.lab.journal, since, (e) => e.server !== wHttp.frontDoorMock)));
+    t.require(`${name}'s OWA answered (2xx) by ${targets.join(' or ')} through the front door`, hit.length > 0, describeLeg(userRequests(wHttp.lab.journal, since, (e) => e.server !== wHttp.frontDoorMock && e.user === sam(wHttp, name))));
+    check(mailboxReached(nav), `${name} reaches the mailbox`, navSummary(nav));
+    check(hit.every((e) => e.scheme === 'http'), `${name}'s OWA proxied to ${targets.join(' or ')} over HTTP`, describeLeg(hit));
+    checkNoLegacyRelay(wHttp, since, { user: sam(wHttp, name), vdir: 'owa' });
   });
 
   rule('TLS-04', { timeoutMs: 60_000 }, async (t) => {
@@ -164,9 +191,11 @@ describe('TLS', () => {
       for (const fqdn of targets) w.lab.mock(fqdn).handlers.reset();
     }
     t.client(nav.transcript);
-    const atTargets = userRequests(w.lab.journal, since, (e) => targets.includes(e.server) && e.vdir === 'owa');
+    const sam = w.user(name).samAccountName;
+    const atTargets = userRequests(w.lab.journal, since, (e) => targets.includes(e.server) && e.vdir === 'owa' && (e.user === sam || e.user === null));
     t.observe(`${name}: ${navSummary(nav)}; requests at the target: ${atTargets.length}`);
-    check(atTargets.length > 0, `the front door hops to ${targets.join(' or ')} (the 403 case is exercised)`, describeLeg(userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock)));
+    requireSignedIn(t, name, nav);
+    t.require(`the front door hops to ${targets.join(' or ')} (the 403 case is exercised)`, atTargets.length > 0, describeLeg(userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock)));
     check(nav.status >= 400 && nav.status !== 451, 'the client gets an error (status >= 400 other than 451)', navSummary(nav));
     check(atTargets.length <= 2, 'at most 2 requests reach the target', describeLeg(atTargets));
     const plain = plainHttpOnLeg(w, since);
@@ -183,7 +212,7 @@ describe('TLS', () => {
     // "the candidate is not given that certificate": the CA file of the front-door contract holds the lab CA only.
     const caFile = readFileSync(w.lab.state().caFile, 'utf8');
     const given = selfSigned.filter((f) => caFile.includes(w.lab.pki.server(f).certPem.trim()));
-    check(given.length === 0, 'the front door is given the lab CA only, none of the self-signed certificates', `the contract's CA file holds ${given.join(', ')}`);
+    t.require('the front door is given the lab CA only, none of the self-signed certificates', given.length === 0, `the contract's CA file holds ${given.join(', ') || 'none of them'}`, { blame: 'lab' });
     // 13/10: Grey's EAS goes to CAS2007 Site3 (001 EAS: "an Exchange 2007 Client Access server that exists within the mailbox's site"); Blue may land on cas2010b.
     const traffic: [string, HopProtocol][] = is07 ? [['User3', 'owa'], ['User3', 'eas'], ['User3', 'ews']] : [['Grey', 'eas'], ['Blue', 'eas'], ['Blue', 'ews'], ['Blue', 'owa']];
     const must = is07 ? HUB : [CAS2007_SITE3];
@@ -194,9 +223,12 @@ describe('TLS', () => {
       t.client(r.transcript);
       t.observe(r.result);
     }
-    const served = userRequests(w.lab.journal, since, (e) => selfSigned.includes(e.server) && e.status >= 200 && e.status < 300);
+    const users = [...new Set(traffic.map(([u]) => w.user(u).samAccountName))];
+    const served = userRequests(w.lab.journal, since, (e) => selfSigned.includes(e.server) && e.user !== null && users.includes(e.user) && e.status >= 200 && e.status < 300);
     t.observe(describeLeg(served));
-    check(served.some((e) => must.includes(e.server)), `a self-signed CAS (${must.join(' or ')}) answers a proxied request with 2xx`, describeLeg(userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock)));
+    t.require(`a self-signed CAS (${must.join(' or ')}) answers a proxied request of ${users.join(', ')} with 2xx`, served.some((e) => must.includes(e.server)), describeLeg(userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && e.user !== null && users.includes(e.user))));
+    // The self-signed CAS got the requests from the front door itself, not from a CA-signed CAS relaying them.
+    for (const [u, p] of traffic) checkNoLegacyRelay(w, since, { user: w.user(u).samAccountName, vdir: p });
     const failed = results.filter((r) => !r.ok);
     check(failed.length === 0, 'every client succeeds', failed.map((r) => r.result).join('\n'));
   });
@@ -210,16 +242,21 @@ describe('TLS', () => {
       t.observe(r.result);
     }
     // 001 (update of 3/25/2014): 2007 EAS goes to the CAS2007's InternalURL, the one exception.
-    const judged = candidateHttp(w, since, { probes: false }).filter((e) => !(isCas2007(e.server) && e.vdir === 'eas'));
-    const wrong = judged.filter((e) => hostName(e.host) !== e.server || (e.sni ?? '').toLowerCase() !== e.server);
+    const users = new Set(TRAFFIC_13.map(([u]) => w.user(u).samAccountName));
+    const judged = candidateHttp(w, since, { probes: false }).filter((e) => !(isCas2007(e.server) && e.vdir === 'eas') && e.user !== null && users.has(e.user));
     t.observe(describeLeg(judged));
+    t.require('the traffic made the front door hop to legacy CAS (a request of the traffic\'s users reached one)', judged.length > 0, describeLeg(candidateHttp(w, since, { probes: false })));
+    // One fault, one reason (issue 10 item 5): Host and SNI are judged on whatever hops exist first; hops that
+    // never happened are reported on their own after, so a front door that hops with the client's Host/SNI
+    // gets the Host/SNI reason even where some hops failed because of it.
+    const wrong = judged.filter((e) => hostName(e.host) !== e.server || (e.sni ?? '').toLowerCase() !== e.server);
+    check(wrong.length === 0, 'Host and SNI equal the target server FQDN', describeLeg(wrong));
     const seen = (pred: (fqdn: string) => boolean, vdir: string) => judged.some((e) => pred(e.server) && e.vdir === vdir);
     const missing = [
       ...['owa', 'eas', 'ews', 'autodiscover', 'oab', 'rpc'].filter((v) => !seen((f) => !isCas2007(f), v)).map((v) => `CAS2010 ${v}`),
       ...['ews', 'oab', 'rpc'].filter((v) => !seen(isCas2007, v)).map((v) => `CAS2007 ${v}`),
     ];
     check(missing.length === 0, 'hops to CAS2010 for owa, eas, ews, autodiscover, oab, rpc and to CAS2007 for ews, oab, rpc', `no hop seen for ${missing.join(', ')}`);
-    check(wrong.length === 0, 'Host and SNI equal the target server FQDN', describeLeg(wrong));
   });
 
   rule('TLS-07', { timeoutMs: 60_000 }, async (t) => {
@@ -240,6 +277,15 @@ describe('TLS', () => {
       ['a certificate for its name from another issuer', await foreignIssuerCertificate(plan.target, mock.opts.host)],
     ];
     t.expect(`${plan.target} (pinned to the lab CA by the topology) presents ${certs.map(([l]) => l).join(', then ')}: the front door refuses the certificate (no request reaches it) and ${plan.name}'s ${plan.protocol} fails`);
+    // Precondition: with the real CAS in place, the front door proxies the plan's request (so a failure with the
+    // impostor is the certificate's doing, not a front door that never hops).
+    const sam = w.user(plan.name).samAccountName;
+    const before = w.mark();
+    const base = await exercise(w, plan.name, plan.protocol);
+    t.client(base.transcript);
+    t.observe(`real certificate: ${base.result}`);
+    const baseHit = userRequests(w.lab.journal, before, (e) => e.server !== w.frontDoorMock && e.user === sam && e.status >= 200 && e.status < 300);
+    t.require(`${plan.name}'s ${plan.protocol} succeeds through the front door and reaches a legacy CAS while the real certificate is in place`, base.ok && baseHit.length > 0, `${base.result}; ${describeLeg(baseHit)}`);
     const fault = w.lab.faults.inject({ server: plan.target, endpoint: 'https', kind: 'refuse' });
     try {
       await mock.applySocketFaults();

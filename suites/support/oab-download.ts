@@ -26,7 +26,7 @@ export interface OabDownload {
 export async function oabAs(w: World, userName: string): Promise<OabDownload> {
   const u = w.user(userName);
   const since = w.mark();
-  const agent = w.agent();
+  const agent = w.agent({ source: u.samAccountName });
   const t = new Transcript();
   try {
     const r = await recordedRequest(agent, t, {

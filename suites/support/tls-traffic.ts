@@ -32,10 +32,19 @@ export interface Exercised {
 const OAB_MANIFEST = '/OAB/3d2c1b0a-9f8e-4d7c-6b5a-493827161504/oab.xml';
 // A device type on no 451 list of the default topologies, so EAS is proxied or served, never 451.
 const DEVICE_TYPE = 'SmartPhone';
+let devices = 0;
 
-/** One user, one protocol, good credentials. */
+/** A DeviceId of this exercise alone (MS-ASHTTP: letters and digits, at most 32): no affinity or state from another rule's device. */
+function deviceIdFor(sam: string): string {
+  devices += 1;
+  const tail = `TLS${devices.toString(36)}${process.pid.toString(36)}`.toUpperCase();
+  return `${sam.replace(/[^A-Za-z0-9]/g, '').slice(0, 32 - tail.length)}${tail}`;
+}
+
+/** One user, one protocol, good credentials; the client connects from the user's own address (world.agent `source`). */
 export async function exercise(w: World, name: string, protocol: HopProtocol): Promise<Exercised> {
   const u = w.user(name);
+  const source = u.samAccountName;
   const done = (ok: boolean, result: string, transcript: TranscriptLine[]): Exercised => ({ user: name, protocol, ok, result: `${name} ${protocol}: ${result}`, transcript });
   switch (protocol) {
     case 'owa':
@@ -43,19 +52,20 @@ export async function exercise(w: World, name: string, protocol: HopProtocol): P
         const b = new OwaBrowser({ dispatcher });
         const nav = await b.login(w.url('/owa/'), logonName(w, name), u.password);
         return done(nav.status === 200 && !nav.logonPage, `final ${nav.status} "${nav.title}"${nav.logonPage ? ' (sign-in page)' : ''}${nav.stopped ? ` (${nav.stopped})` : ''}`, nav.transcript);
-      });
-    case 'eas':
+      }, source);
+    case 'eas': {
+      const deviceId = deviceIdFor(u.samAccountName);
       return withAgent(w, async (dispatcher) => {
-        const deviceId = `${u.samAccountName.replace(/[^A-Za-z0-9]/g, '')}TLS${DEVICE_TYPE}`.slice(0, 32);
         const dev = new EasDevice({ dispatcher, baseUrl: w.url('/Microsoft-Server-ActiveSync'), user: u.samAccountName, password: u.password, deviceId, deviceType: DEVICE_TYPE, followLocation: false });
         const r = await dev.options();
         return done(r.status === 200, `OPTIONS ${r.status}`, r.transcript);
-      });
+      }, `${source}/${deviceId}`);
+    }
     case 'ews':
       return withAgent(w, async (agent) => {
         const r = await getFolder(agent, w.url('/EWS/Exchange.asmx'), u.samAccountName, u.password);
         return done(r.status === 200 && r.responseCodes.includes('NoError'), `GetFolder ${r.status} ${r.responseCodes.join(',') || '(no ResponseCode)'}`, r.transcript);
-      });
+      }, source);
     case 'autodiscover': {
       const a = await autodOutlook(w, name);
       return done(a.status === 200 && a.wellFormed && a.action === 'settings', `POX ${a.status} Action=${a.action ?? '(none)'}`, a.transcript);

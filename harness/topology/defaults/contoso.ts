@@ -4,7 +4,8 @@
  * Internet-facing (two CAS2010 SP2 RU1 and one CAS2007, as 001's Notes assume), and one small
  * non-Internet-facing site per remaining build for the version users (Site4-*).
  *
- * Users: Red 2010 Site1, Purple 2007 Site1, Blue 2010 Site3, Orange 2010 Site2, Grey 2007 Site3.
+ * Users: Red 2010 Site1, Purple 2007 Site1, Blue 2010 Site3, Orange 2010 Site2, Grey 2007 Site3; and Cyan,
+ * a second 2010 mailbox in Site3 (not in 001: COOK-04's two users of the Site3 pair, each on its own CAS).
  * The CAS2007 servers publish their InternalURLs on an alias (cas2007-int.*), so a hop by FQDN and
  * a hop by InternalURL can be told apart (TLS-06 vs EAS-05).
  */
@@ -75,6 +76,7 @@ export const contoso: TopologyInput = {
     user('Blue', 'blue', D, `mbx2010.site3.${D}`, [{ id: 'BLUE0001', type: 'iPhone' }]),
     user('Orange', 'orange', D, `mbx2010.site2.${D}`, [{ id: 'ORANGE0001', type: 'WindowsPhone' }, { id: 'ORANGE0002', type: 'SmartPhone' }]),
     user('Grey', 'grey', D, `mbx2007.site3.${D}`, [{ id: 'GREY0001', type: 'iPhone' }]),
+    user('Cyan', 'cyan', D, `mbx2010.site3.${D}`, [{ id: 'CYAN0001', type: 'iPhone' }]),
     ...versionSites.map((v) => user(`Version ${v.build}`, `v-${v.build}`, D, `mbx-${v.build}.site4.${D}`, [{ id: `V${v.n}0001`, type: 'iPhone' }])),
   ],
 };
