@@ -1,5 +1,5 @@
 /**
- * `--imap host:port[:SSL|TLS]` and `--pop3 …`, written as Exchange writes InternalConnectionSettings
+ * `--imap host:port[:SSL|TLS]` and `--pop3 ...`, written as Exchange writes InternalConnectionSettings
  * (PROTOCOL-FACTS: SSL = implicit TLS, TLS = STARTTLS/STLS). Without a suffix, 993 and 995 are
  * implicit TLS and any other port starts in plaintext (STARTTLS/STLS is used when offered).
  */

@@ -10,7 +10,7 @@ import { guardHost, type ConnectionNote, type ProbeTls } from './transport.ts';
 import type { MailFacts } from './schema.ts';
 import type { MailEndpointArg } from './mail-endpoint.ts';
 
-/** Tokens of a `* CAPABILITY …` line (the word CAPABILITY itself left out). */
+/** Tokens of a `* CAPABILITY ...` line (the word CAPABILITY itself left out). */
 export function capabilityTokens(line: string): string[] {
   return line.replace(/^\*\s+CAPABILITY\s*/i, '').split(/\s+/).filter(Boolean);
 }

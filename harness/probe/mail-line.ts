@@ -37,7 +37,8 @@ export class MailLine {
     plain.removeAllListeners('data');
     plain.removeAllListeners('close');
     this.#buf = '';
-    const { lookup: _unused, ...opts } = legacyTlsOptions(this.tlsOpts);
+    // The socket exists: no name to resolve.
+    const { lookup: _resolved, ...opts } = legacyTlsOptions(this.tlsOpts);
     const s = tlsConnect({ socket: plain, servername: this.#servername, ...opts });
     await this.#settle(s, 'secureConnect');
     this.#attach(s);

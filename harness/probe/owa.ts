@@ -9,9 +9,7 @@ import type { Dispatcher } from 'undici';
 import { parsePage } from '../clients/owa-browser-html.ts';
 import { step } from './http-step.ts';
 import { originToken } from './redact.ts';
-import type { HttpAnswer } from './schema.ts';
-import type { z } from 'zod';
-import type { OwaLogon } from './schema.ts';
+import type { HttpAnswer, OwaLogon } from './schema.ts';
 
 /** A browser OWA 2007/2010 serves its premium pages to (the suite's OWA browser uses the same), marked as the probe. */
 export const OWA_USER_AGENT = 'Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) like Gecko cas-conformance-probe/1';
@@ -39,7 +37,7 @@ function exchangeEncode(s: string): string {
 }
 
 /** Read `/owa/` and its logon page. */
-export async function probeOwa(d: Dispatcher, origin: string): Promise<{ root: HttpAnswer; logon: z.infer<typeof OwaLogon> | null }> {
+export async function probeOwa(d: Dispatcher, origin: string): Promise<{ root: HttpAnswer; logon: OwaLogon | null }> {
   const headers = { 'user-agent': OWA_USER_AGENT, accept: 'text/html, application/xhtml+xml, */*' };
   const first = await step(d, origin, { method: 'GET', path: '/owa/', headers });
   const root = first.answer;

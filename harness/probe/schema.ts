@@ -62,6 +62,7 @@ export const OwaLogon = z.strictObject({
   resources: z.array(z.strictObject({ path: z.string(), status: z.number().int().nullable() })),
   resourcesTotal: z.number().int(),
 });
+export type OwaLogon = z.infer<typeof OwaLogon>;
 
 export const TlsFacts = z.strictObject({
   protocol: z.string().nullable(),

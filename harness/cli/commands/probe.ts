@@ -1,7 +1,7 @@
 /**
  * `cas-conformance probe https://host[:port] [--imap host:port[:SSL|TLS]] [--pop3 host:port[:SSL|TLS]]
  *   [--user DOMAIN\user] [--out probe.json] [--no-redact] [--ca FILE] [--state LAB_STATE]`
- * `cas-conformance probe diff …` (probe-diff.ts), `probe fixtures …` (probe-fixtures.ts),
+ * `cas-conformance probe diff ...` (probe-diff.ts), `probe fixtures ...` (probe-fixtures.ts),
  * `probe schema` (the JSON Schema of the probe file).
  * Read-only: GET, HEAD, OPTIONS and one unauthenticated Autodiscover POST, to the host given only
  * (docs/fidelity.md). The password of --user comes from CAS_PROBE_PASSWORD or a prompt.
