@@ -16,6 +16,10 @@ const rows: ControlRow[] = [
     profile: 'exchange2013', defects: ['mail-wrong-site'], rules: ['MAIL-01', 'MAIL-02', 'MAIL-05'],
     why: 'POP/IMAP go to a CAS of the front door\'s own site, whatever the mailbox\'s site: Blue, Orange and Grey land on the wrong CAS, which refuses them',
   },
+  {
+    profile: 'exchange2013', defects: ['mail-plain-before-tls'], rules: ['MAIL-03'],
+    why: 'an encrypted session tries plaintext before TLS: invisible where every CAS offers SSL, caught on contoso-mailorder where Orange\'s site offers TLS and plaintext only',
+  },
   { profile: 'exchange2007', defects: ['mock-pop-imap-any-site'], rules: ['MAIL-06'], why: 'the 2007 front door serves POP/IMAP for User2 (Europe) and User3 (Hub)' },
   {
     profile: 'exchange2010', hardened: true, frontDoor: 'reference', rules: ['SEC-01', 'SEC-04'],
