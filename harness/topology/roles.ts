@@ -197,7 +197,7 @@ export function roleServers(t: Topology, role: SeedRole, opts: { vdir?: Exclude<
   const all = siteServers(t, a.place.site, d.product);
   const out = opts.vdir ? all.filter((s) => s.vdirs[opts.vdir!]?.internalUrl) : all;
   if (!out.length) {
-    const what = opts.vdir ? `a CAS${d.product} with an ${opts.vdir.toUpperCase()} InternalURL` : `a CAS${d.product}`;
+    const what = opts.vdir ? `CAS${d.product} with an ${opts.vdir.toUpperCase()} InternalURL` : `CAS${d.product}`;
     throw new RoleMissingError(role, `your topology has no ${what} in ${a.place.site}, the site of ${d.seedName}'s mailbox (${a.user.name})`);
   }
   return out;
