@@ -62,16 +62,22 @@ export const LAB_SPEC: CommandSpec = {
 
 export const COMPARE_SPEC: CommandSpec = {
   name: 'compare',
-  summary: 'The rules x candidates matrix (HTML and Markdown) from several report.json files.',
-  usage: ['compare REPORT.json [REPORT.json ...] [--out DIR]'],
-  options: { out: { type: 'string', value: 'DIR', help: 'where compare.html and compare.md go (default conformance-compare)' } },
+  summary: 'Compare candidates from their report.json files: scorecard by severity, then the rules by area (HTML and Markdown).',
+  usage: ['compare REPORT.json [REPORT.json ...] [--out DIR] [--findings DIR]'],
+  options: {
+    out: { type: 'string', value: 'DIR', help: 'where compare.html, compare.md and compare-differences.md go (default conformance-compare)' },
+    findings: { type: 'string', value: 'DIR', help: 'also write each candidate\'s findings page DIR/<product>.md (e.g. docs/frontdoors), keeping its hand-written notes' },
+  },
+  notes: ['exit codes: 0 every candidate conformant, 1 any not conformant, 2 any not judged (harness error) or bad input'],
 };
 
 export const FRONTDOOR_SPEC: CommandSpec = {
   name: 'frontdoor',
-  summary: 'Run the reference front door by hand against a lab started with `lab up --state`.',
-  usage: ['frontdoor reference --state FILE [--profile P] [--hardened] [--defect NAME ...]'],
+  summary: 'Run the reference front door by hand against a lab started with `lab up --state`; print a real proxy\'s config template.',
+  usage: ['frontdoor reference --state FILE [--profile P] [--hardened] [--defect NAME ...]', 'frontdoor nginx|haproxy|apache|caddy|dovecot --print-config [--topology NAME|FILE]'],
   options: {
+    'print-config': { type: 'boolean', help: 'print the config the adapter generates, with {{PLACEHOLDERS}} for the lab\'s values: a template for `run --config FILE`' },
+    topology: { type: 'string', value: 'NAME|FILE', help: 'with --print-config: the topology whose servers the config names (default contoso)' },
     state: { type: 'string', value: 'FILE', help: 'state file written by `lab up --state FILE` (required)' },
     profile: { type: 'string', value: 'P', help: 'exchange2013 (default), exchange2010 or exchange2007' },
     hardened: { type: 'boolean', help: 'add the hardened behaviour (SEC rules)' },

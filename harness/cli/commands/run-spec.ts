@@ -36,7 +36,8 @@ export function MERGE_SPEC(): CommandSpec {
 export function compareRunArgs() {
   return {
     ...runArgs,
-    'front-doors': { type: 'string', value: 'LIST', help: 'comma-separated candidates (default reference,nginx,haproxy,apache,caddy,dovecot)' },
+    'front-doors': { type: 'string', value: 'LIST', help: 'comma-separated candidates, a composite as http+mail (default reference,nginx+dovecot,haproxy+dovecot,apache,caddy)' },
+    findings: { type: 'string', value: 'DIR', help: 'also write each candidate\'s findings page DIR/<product>.md (docs/frontdoors), keeping its hand-written notes' },
   } as const;
 }
 
@@ -45,8 +46,8 @@ export function COMPARE_RUN_SPEC(): CommandSpec {
   return {
     name: 'compare-run',
     summary: 'Run several candidates one after the other with the same options, then write the comparison matrix.',
-    usage: ['compare-run --front-doors reference,nginx,haproxy,apache,caddy,dovecot [run options] [--out DIR]'],
+    usage: ['compare-run [--front-doors reference,nginx+dovecot,haproxy+dovecot,apache,caddy] [run options] [--out DIR] [--findings DIR]'],
     options: compareRunArgs() as unknown as OptionTable,
-    notes: [LEVELS],
+    notes: [LEVELS, 'exit codes: 0 every candidate conformant, 1 any not conformant, 2 a harness error (or bad input)'],
   };
 }
