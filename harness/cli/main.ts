@@ -29,6 +29,7 @@ const COMMANDS: Record<string, Entry> = {
   topology: { summary: TOPOLOGY_SPEC.summary, spec: () => TOPOLOGY_SPEC, run: async (a) => (await import('./commands/topology.ts')).topologyCommand(a) },
   pki: { summary: PKI_SPEC.summary, spec: () => PKI_SPEC, run: async (a) => (await import('./commands/pki.ts')).pkiCommand(a) },
   probe: { summary: 'Read-only fingerprint of a CAS, and its differences from the mock of its build (docs/fidelity.md).', spec: async () => (await import('./commands/probe.ts')).PROBE_SPEC, run: async (a) => (await import('./commands/probe.ts')).probeCommand(a) },
+  load: { summary: 'Load a front door in the lab: misroutes and cross-user answers under load, failover midway, latency and cost (docs/load.md).', spec: async () => (await import('./commands/load.ts')).LOAD_SPEC, run: async (a) => (await import('./commands/load.ts')).loadCommand(a) },
 };
 
 /** Register a command (later areas add theirs). */
