@@ -45,6 +45,7 @@ export const DEFECTS = [
   'relay-via-site1',
   'hop-client-host',
   'affinity-by-address',
+  'misroute-1pct',
 ] as const;
 export type Defect = (typeof DEFECTS)[number];
 
