@@ -90,10 +90,11 @@ The candidate's own checks reached it again ${f.probeReturnMs === null || f.prob
 
 function latency(r: LoadResult): string {
   const rows = r.latency.filter((l) => l.n || l.baselineN);
-  const table = rows.map((l) => `<tr><td>${e(l.kind)}</td>${num(l.n)}${num(l.p50)}${num(l.p95)}${num(l.p99)}${num(l.baselineN)}${num(l.baselineP50)}${num(l.baselineP99)}${num(l.addedP50)}${num(l.addedP95)}${num(l.addedP99)}</tr>`).join('');
+  const table = rows.map((l) => `<tr><td>${e(l.kind)}</td>${num(l.n)}${num(l.p50)}${num(l.p95)}${num(l.p99)}${num(l.baselineN)}${num(l.baselineP50)}${num(l.baselineP99)}${num(l.pairs)}${num(l.addedP50)}${num(l.addedP95)}${num(l.addedP99)}</tr>`).join('');
   const figs = rows.map((l) => `<figure>${histogramSvg(l)}<figcaption>${e(l.kind)}</figcaption></figure>`).join('');
   return `<h3>Latency (ms; ok answers outside the fault window)</h3>
-<table><thead><tr><th>Operation</th><th>n</th><th>p50</th><th>p95</th><th>p99</th><th>baseline n</th><th>baseline p50</th><th>baseline p99</th><th>added p50</th><th>added p95</th><th>added p99</th></tr></thead><tbody>${table}</tbody></table>
+<p class="small">Baseline: the same operation of the same user sent straight to the mock the oracle names, right after it went through the candidate. Added: percentiles over those pairs (both ok), candidate minus baseline.</p>
+<table><thead><tr><th>Operation</th><th>n</th><th>p50</th><th>p95</th><th>p99</th><th>baseline n</th><th>baseline p50</th><th>baseline p99</th><th>pairs</th><th>added p50</th><th>added p95</th><th>added p99</th></tr></thead><tbody>${table}</tbody></table>
 <div class="hists">${figs}</div>`;
 }
 

@@ -76,14 +76,19 @@ describe('latency', () => {
     expect(percentile([1, 2, 3, 4], 50)).toBe(2);
     expect(percentile([1, 2, 3, 4], 99)).toBe(4);
     expect(percentile([], 50)).toBeNull();
+    const fd = [10, 20, 30].map((d) => op(0, 'ews-getfolder', { start: 0, end: d }));
+    const failed = op(0, 'ews-getfolder', { start: 0, end: 999, outcome: 'error' });
     const ops = [
-      ...[10, 20, 30].map((d) => op(0, 'ews-getfolder', { start: 0, end: d })),
-      ...[4, 6, 8].map((d) => op(0, 'ews-getfolder', { via: 'direct', start: 0, end: d })),
-      op(0, 'ews-getfolder', { start: 0, end: 999, outcome: 'error' }),
+      ...fd,
+      ...[4, 6, 8].map((d, i) => op(0, 'ews-getfolder', { via: 'direct', start: 0, end: d, pairOf: fd[i]!.n })),
+      failed,
+      op(0, 'ews-getfolder', { via: 'direct', start: 0, end: 1, pairOf: failed.n }),
+      op(1, 'ews-getfolder', { start: 0, end: 500 }),
     ];
     const [row] = latencyRows(ops).filter((r) => r.kind === 'ews-getfolder');
-    expect(row).toMatchObject({ n: 3, baselineN: 3, p50: 20, baselineP50: 6, addedP50: 14, addedP99: 22 });
-    expect(row!.counts.reduce((a, b) => a + b, 0)).toBe(3);
+    // The candidate's distribution has every ok answer; the added figures only the ok pairs.
+    expect(row).toMatchObject({ n: 4, baselineN: 4, p50: 20, baselineP50: 4, pairs: 3, addedP50: 14, addedP99: 22 });
+    expect(row!.counts.reduce((a, b) => a + b, 0)).toBe(4);
   });
 });
 

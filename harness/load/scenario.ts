@@ -56,10 +56,10 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   let inFlight = 0;
   let peak = 0;
 
-  const runOp = async (sim: SimUser, kind: OpKind, via: Op['via']): Promise<Op> => {
+  const runOp = async (sim: SimUser, kind: OpKind, via: Op['via'], pairOf?: Op): Promise<Op> => {
     const op: Op = {
       n: ops.length + 1, sim: sim.spec.id, sam: sim.sam, kind, protocol: PROTOCOL_OF[kind], via,
-      start: performance.now() - o.t0, end: 0, outcome: 'error', detail: '', requests: 0, servedUsers: [], events: [],
+      start: performance.now() - o.t0, end: 0, outcome: 'error', detail: '', requests: 0, servedUsers: [], events: [], ...(pairOf ? { pairOf: pairOf.n } : {}),
     };
     ops.push(op);
     o.tap.current.set(sim.spec.id, op);
@@ -67,6 +67,9 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     try {
       const c = await sim.run(kind, via);
       Object.assign(op, { outcome: c.outcome, detail: c.detail, requests: c.requests, servedUsers: c.servedUsers }, c.sessionLost ? { sessionLost: true } : {});
+      // Another user's data is never an ok answer, whatever the status (the judge counts it as cross-user too).
+      const others = c.servedUsers.filter((u) => u !== sim.sam);
+      if (others.length && c.outcome === 'ok') Object.assign(op, { outcome: 'error', detail: `${c.detail}, with the data of ${others.join(', ')}` });
     } finally {
       op.end = performance.now() - o.t0;
       inFlight--;
@@ -88,12 +91,12 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       let kind = rotation[k++ % rotation.length]!;
       // A silent redirect leaves the front door: each OWA visit of such a user is a sign-in through it.
       if (kind === 'owa-page' && sim.spec.expect.owa.path !== 'proxied') kind = 'owa-signin';
-      await runOp(sim, kind, 'front-door');
+      const fd = await runOp(sim, kind, 'front-door');
       const now = performance.now() - o.t0;
       const nth = (seen.get(kind) ?? 0) + 1;
       seen.set(kind, nth);
       if (nth % BASELINE_EVERY === 1 && !o.failover?.inWindow(now) && performance.now() < endAt && sim.directHost(PROTOCOL_OF[kind]) !== null) {
-        await runOp(sim, kind, 'direct');
+        await runOp(sim, kind, 'direct', fd);
       }
       next = Math.max(next + intervalMs, performance.now());
     }

@@ -48,6 +48,8 @@ export interface Op {
   requests: number;
   /** Users the answer named: X-Lab-Served-User, body tokens, OWA's data-user, mail subjects' owners. */
   servedUsers: string[];
+  /** Baseline operations: the operation through the candidate it repeats (same user, same kind, just before). */
+  pairOf?: number;
   /** OWA: a signed-in session was answered with a sign-in page (the user had to sign in again). */
   sessionLost?: boolean;
   events: SeenEvent[];
@@ -84,7 +86,9 @@ export interface LatencyRow {
   baselineP50: number | null;
   baselineP95: number | null;
   baselineP99: number | null;
-  /** Candidate percentile minus baseline percentile, ms (null without both). */
+  /** Pairs (an operation through the candidate and its repetition straight to the mock, both ok) behind the added figures. */
+  pairs: number;
+  /** Over the pairs: candidate percentile minus baseline percentile, ms (null without pairs). */
   addedP50: number | null;
   addedP95: number | null;
   addedP99: number | null;

@@ -77,14 +77,14 @@ function runOptionsOf(args: string[]): string[] {
 }
 
 export async function compareRunCommand(args: string[]): Promise<number> {
-  const { values } = parseCommand(COMPARE_RUN_SPEC(), args, { positionals: false }) as { values: { 'front-doors'?: string; out?: string; findings?: string; name?: string; config?: string[] } };
+  const { values } = parseCommand(COMPARE_RUN_SPEC(), args, { positionals: false }) as { values: { 'front-doors'?: string; out?: string; findings?: string; name?: string; config?: string[]; load?: boolean } };
   if (values.name) throw new LabError('compare-run: --name would give every candidate the same name; name them by --front-doors');
   const names = (values['front-doors'] ?? DEFAULT_FRONT_DOORS).split(',').map((s) => s.trim()).filter(Boolean);
   if (!names.length) throw new LabError('compare-run: --front-doors names no candidate');
   if (new Set(names).size !== names.length) throw new LabError(`compare-run: a candidate is named twice in --front-doors ${names.join(',')}`);
   if (values.config?.length && names.length > 1) throw new LabError('compare-run: --config applies to one candidate; run that one with `run --config`, then `compare` the reports');
   const out = resolve(values.out ?? 'conformance-compare');
-  const rest = runOptionsOf(args);
+  const rest = runOptionsOf(args.filter((a) => a !== '--load'));
   // Every candidate's options are checked before the first run starts (bad input: exit 2 at once).
   const requests = names.map((name) => parseRunArgs([...rest, '--front-door', name, '--out', join(out, name.replace(/[^A-Za-z0-9._+-]/g, '_'))]));
   for (const r of requests) await checkFrontDoor(r.frontDoor, r.profile, r.defects);
@@ -92,6 +92,7 @@ export async function compareRunCommand(args: string[]): Promise<number> {
   for (const r of requests) candidateScope(r.frontDoor, r.scope);
   const reports: ConformanceReport[] = [];
   const files: string[] = [];
+  const loads: import('../../../reports/load-row.ts').LoadRow[] = [];
   for (const r of requests) {
     console.log(`\n== ${r.frontDoor} ==`);
     const report = await runSuites(r);
@@ -99,6 +100,10 @@ export async function compareRunCommand(args: string[]): Promise<number> {
     reports.push(report);
     files.push(written.json);
     console.log(`${report.candidate.name}: ${report.summary.pass} pass, ${report.summary.fail} fail, ${report.summary.warn} warn, ${report.summary.error} error, ${report.summary['n/a']} n/a`);
+    // --load: the load scenario's row next to the scorecard (harness/load/compare-load.ts, docs/load.md).
+    if (values.load) loads.push(await (await import('../../load/compare-load.ts')).loadRowFor(r, out));
   }
-  return finish(reports, writeMatrix(reports, files, out), values.findings);
+  const written = writeMatrix(reports, files, out);
+  if (loads.length) (await import('../../../reports/load-row.ts')).addLoadRows(written, loads);
+  return finish(reports, written, values.findings);
 }

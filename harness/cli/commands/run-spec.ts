@@ -38,6 +38,7 @@ export function compareRunArgs() {
     ...runArgs,
     'front-doors': { type: 'string', value: 'LIST', help: 'comma-separated candidates, a composite as http+mail (default reference,nginx+dovecot,haproxy+dovecot,apache,caddy)' },
     findings: { type: 'string', value: 'DIR', help: 'also write each candidate\'s findings page DIR/<product>.md (docs/frontdoors), keeping its hand-written notes' },
+    load: { type: 'boolean', help: 'also run `cas-conformance load` (20 users, 30 s, failover) against each candidate: a load row next to the scorecard' },
   } as const;
 }
 
