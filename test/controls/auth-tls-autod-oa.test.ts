@@ -22,6 +22,8 @@ const rows: ControlRow[] = [
     why: 'every hop goes over plain HTTP (TLS-01); the CAS2007 have no HTTP listener, so Grey\'s EAS to the self-signed CAS2007 Site3 (TLS-05) and Purple\'s Outlook Anywhere (OA-01) fail',
   },
   { profile: 'exchange2013', defects: ['verify-all-certs'], rules: ['TLS-05'], why: 'the hop verifies every CAS certificate against the lab CA, so the self-signed CAS are refused' },
+  { profile: 'exchange2013', defects: ['relay-via-site1'], rules: ['TLS-05'], why: 'every proxied request goes to CAS2010 Site1, which relays Grey\'s EAS to the self-signed CAS2007 Site3: served, but by a legacy relay (no-relay check)' },
+  { profile: 'exchange2013', defects: ['hop-client-host'], rules: ['TLS-06'], why: 'hops carry the client\'s namespace as Host and SNI: judged on the hops that exist (the self-signed CAS2007 Site3 serves them), the reason is Host/SNI, not missing hops' },
   { profile: 'exchange2013', hardened: true, defects: ['no-cert-check'], rules: ['TLS-07'], why: 'the hop accepts any certificate, so the impostor is trusted' },
   { profile: 'exchange2013', defects: ['autodiscover-local-2010'], rules: ['AUTOD-01', 'AUTOD-04', 'AUTOD-05'], why: 'the front door answers Autodiscover for 2010 mailboxes itself, naming mail for every URL' },
   { profile: 'exchange2013', defects: ['rpc-hop-basic'], rules: ['OA-02'], why: 'the Outlook Anywhere hop authenticates with Basic although the /rpc vdir offers NTLM' },

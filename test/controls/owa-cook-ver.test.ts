@@ -27,6 +27,30 @@ const rows: ControlRow[] = [
     why: 'every client cookie goes to the hop, so the RU1 user context reaches the SP2 CAS after failover',
   },
   {
+    profile: 'exchange2013',
+    defects: ['relay-via-site1'],
+    rules: ['OWA-03', 'OWA-08', 'COOK-04'],
+    why: "every proxied request goes to CAS2010 Site1, which relays it to Site3: Blue is served there, but not by the front door's own hop (no-relay check)",
+  },
+  {
+    profile: 'exchange2013',
+    defects: ['affinity-by-address'],
+    rules: ['COOK-04'],
+    why: "affinity keyed by the client's address: Blue and Cyan behind one address share one key, so Cyan's failover moves Blue off its first CAS (two-users case)",
+  },
+  {
+    profile: 'exchange2013',
+    defects: ['hop-client-host'],
+    rules: ['COOK-04'],
+    why: "hops name the client's namespace: the CA-verified CAS2010 of Site3 that Blue is sent to refuses the name, so Blue is never served there (precondition)",
+  },
+  {
+    profile: 'exchange2013',
+    defects: ['no-probes'],
+    rules: ['COOK-02'],
+    why: 'no health probes: the CAS taken down is never marked down, so Blue never moves to the SP2 RU1 CAS and no failover happens (precondition)',
+  },
+  {
     profile: 'exchange2010',
     defects: ['mock-owa-no-fba'],
     rules: ['OWA-01', 'OWA-03'],
