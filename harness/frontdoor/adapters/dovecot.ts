@@ -4,7 +4,7 @@
  * port accepts (it has no HTTPS listener): the handle says so in `httpUnsupported`, and HTTP rules
  * reach a closed port, an `error` outcome (docs/frontdoors/dovecot.md).
  */
-import { chmodSync, chownSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab } from '../../lab/lab.ts';
 import type { CandidateHandle, FrontDoorLauncher, LaunchOptions } from '../launcher.ts';
@@ -14,6 +14,7 @@ import { configTest, launchError, prepareLaunch, requireBinary, versionOf, type 
 import { ConfigSlots, contractSlots, readTemplate, templateHeader } from './config-slots.ts';
 import { productIdentity } from './product-identity.ts';
 import { startProxyProcess } from './proxy-process.ts';
+import { labTempRoot, ownTempDir } from '../../lab/temp-dir.ts';
 
 export interface DovecotFrontDoorOptions {
   /** dovecot binary (default: dovecot on PATH or in /usr/sbin). */
@@ -89,7 +90,20 @@ async function planDovecot(lab: Lab, o: LaunchOptions, opts: DovecotFrontDoorOpt
   return { bin, doveconf, launch, root, internal, login, caFile };
 }
 
-function renderDovecot(p: DovecotPlan, o: LaunchOptions, slots: ConfigSlots, extraConfig?: string): string {
+/**
+ * A folder for the passdb files that Dovecot's auth process (running as its own account) can reach:
+ * the lab's folders are private to the harness (0700), so files inside them cannot be read by the
+ * `dovecot` user. It sits in the run's temp root (CAS_LAB_TMP, traversable: `cas-conformance run`
+ * removes it whole at the end, even when a suite worker is killed), mode 0711: traversable, not
+ * listable; removed when the candidate stops, or at process exit.
+ */
+function passdbFolder(): { path: string; remove(): void } {
+  const t = ownTempDir(mkdtempSync(join(labTempRoot(), 'cas-dovecot-')), false);
+  chmodSync(t.path, 0o711);
+  return t;
+}
+
+function renderDovecot(p: DovecotPlan, o: LaunchOptions, slots: ConfigSlots, passdbDir: string, extraConfig?: string): string {
   const c = contractSlots(slots, { ...p.launch.contract, caFile: p.caFile, healthIntervalMs: o.healthIntervalMs }, { http: false, mail: true, health: false });
   let text: string;
   try {
@@ -108,6 +122,9 @@ function renderDovecot(p: DovecotPlan, o: LaunchOptions, slots: ConfigSlots, ext
   } catch (err) {
     throw launchError('dovecot', err);
   }
+  // The passdb files live outside the run dir (passdbFolder): their path is a slot of its own.
+  const dir = slots.str('PASSDB_DIR', passdbDir, 'the folder of the generated passdb-* files (user -> CAS of the mailbox\'s site), readable by Dovecot\'s auth process');
+  text = text.split(`${c.runDir}/passdb-`).join(`${dir}/passdb-`);
   // The instance name is derived from the run dir (two instances may not share one): a slot of its own.
   const instance = /^instance_name = (\S+)$/m.exec(text)?.[1];
   if (!instance) return slots.finish(text);
@@ -128,57 +145,73 @@ export function createDovecotFrontDoor(opts: DovecotFrontDoorOptions = {}): Fron
     scope: ['mail'],
     async printConfig(lab, o) {
       const slots = new ConfigSlots('template');
-      const text = renderDovecot(await planDovecot(lab, o, opts), o, slots, opts.extraConfig);
-      return `${templateHeader('dovecot', slots)}# The passdb-* files ({{RUN_DIR}}/passdb-...) are generated per run from the directory (user -> CAS of the mailbox's site).\n${text}`;
+      const text = renderDovecot(await planDovecot(lab, o, opts), o, slots, '/tmp/cas-dovecot-XXXXXX (made per run)', opts.extraConfig);
+      return `${templateHeader('dovecot', slots)}# The passdb-* files are generated per run from the directory (user -> CAS of the mailbox's site).\n${text}`;
     },
     async start(lab, o): Promise<MailOnlyCandidateHandle> {
       const p = await planDovecot(lab, o, opts);
-      const { bin, doveconf, root, internal } = p;
-      const { runDir, contract, dir } = p.launch;
-      const hosts = hostsMap(contract.hostsFile);
-      const slots = new ConfigSlots('real');
-      const generated = renderDovecot(p, o, slots, opts.extraConfig);
-      const text = opts.configTemplate ? slots.fill(readTemplate(opts.configTemplate), opts.configTemplate) : generated;
-      let passdbs: Record<string, string>;
+      const passdbDir = passdbFolder();
       try {
-        passdbs = renderPassdbFiles(dir.users, (site) => siteTargets(dir, hosts, site), opts.verifyPasswords ? { passwords: topologyPasswords(contract.topologyFile) } : {});
+        const handle = await startDovecot(p, o, opts, passdbDir.path);
+        const stop = handle.stop;
+        return Object.assign(handle, { stop: async () => {
+          await stop();
+          passdbDir.remove();
+        } });
       } catch (err) {
-        throw launchError('dovecot', err);
+        passdbDir.remove();
+        throw err;
       }
-      const conf = join(runDir, 'dovecot.conf');
-      writeFileSync(conf, text);
-      for (const [name, body] of Object.entries(passdbs)) {
-        const file = join(runDir, name);
-        // With passwords inside, only the auth process's account may read the file.
-        writeFileSync(file, body);
-        chmodSync(file, opts.verifyPasswords ? 0o600 : 0o644);
-        if (root) chownSync(file, opts.verifyPasswords ? internal.uid : 0, opts.verifyPasswords ? internal.gid : 0);
-      }
-      const { imap, imaps, pop3, pop3s } = contract.ports;
-      try {
-        await assertPortsFree(contract.listenAddress, { imap, imaps, pop3, pop3s });
-      } catch (err) {
-        throw launchError('dovecot', err);
-      }
-      await configTest('dovecot', doveconf, ['-n', '-c', conf]);
-      const version = await versionOf(bin, ['--version'], /^(\d+\.\d+\S*(?: \([0-9a-f]+\))?)/m);
-      const id = await productIdentity.dovecot(bin);
-      const handle = await startProxyProcess({
-        name: 'dovecot',
-        command: bin,
-        args: ['-F', '-c', conf],
-        contract,
-        readyPort: imaps,
-        logFiles: [join(runDir, 'dovecot.log')],
-        version: version ? `Dovecot ${version}` : null,
-        configDigest: configDigest(text, ...Object.values(passdbs)),
-        ...(o.startTimeoutMs ? { startTimeoutMs: o.startTimeoutMs } : {}),
-        notes: [`${DOVECOT_HTTP_REASON}: no HTTPS listener on ${contract.listenAddress}:${contract.ports.https}`, ...(opts.configTemplate ? [`running the user's config template ${opts.configTemplate}`] : [])],
-      });
-      const origin = opts.configTemplate ? `template ${opts.configTemplate}` : 'generated';
-      // Passdb files with passwords (verifyPasswords) stay out of the report: nothing secret in it.
-      const files = [{ name: 'dovecot.conf', origin, text }, ...Object.entries(passdbs).map(([name, body]) => ({ name, origin: 'generated', text: opts.verifyPasswords ? '(holds passwords: not shown)' : body }))];
-      return Object.assign(handle, { httpUnsupported: DOVECOT_HTTP_REASON, scope: ['mail' as const], tlsLibrary: id.tlsLibrary, modules: id.modules, config: files });
     },
   };
+}
+
+/** Write the config and passdb files (into `passdbDir`), check the config, start Dovecot. */
+async function startDovecot(p: DovecotPlan, o: LaunchOptions, opts: DovecotFrontDoorOptions, passdbDir: string): Promise<MailOnlyCandidateHandle> {
+  const { bin, doveconf, root, internal } = p;
+  const { runDir, contract, dir } = p.launch;
+  const hosts = hostsMap(contract.hostsFile);
+  const slots = new ConfigSlots('real');
+  const generated = renderDovecot(p, o, slots, passdbDir, opts.extraConfig);
+  const text = opts.configTemplate ? slots.fill(readTemplate(opts.configTemplate), opts.configTemplate) : generated;
+  let passdbs: Record<string, string>;
+  try {
+    passdbs = renderPassdbFiles(dir.users, (site) => siteTargets(dir, hosts, site), opts.verifyPasswords ? { passwords: topologyPasswords(contract.topologyFile) } : {});
+  } catch (err) {
+    throw launchError('dovecot', err);
+  }
+  const conf = join(runDir, 'dovecot.conf');
+  writeFileSync(conf, text);
+  for (const [name, body] of Object.entries(passdbs)) {
+    const file = join(passdbDir, name);
+    // With passwords inside, only the auth process's account may read the file.
+    writeFileSync(file, body);
+    chmodSync(file, opts.verifyPasswords ? 0o600 : 0o644);
+    if (root) chownSync(file, opts.verifyPasswords ? internal.uid : 0, opts.verifyPasswords ? internal.gid : 0);
+  }
+  const { imap, imaps, pop3, pop3s } = contract.ports;
+  try {
+    await assertPortsFree(contract.listenAddress, { imap, imaps, pop3, pop3s });
+  } catch (err) {
+    throw launchError('dovecot', err);
+  }
+  await configTest('dovecot', doveconf, ['-n', '-c', conf]);
+  const version = await versionOf(bin, ['--version'], /^(\d+\.\d+\S*(?: \([0-9a-f]+\))?)/m);
+  const id = await productIdentity.dovecot(bin);
+  const handle = await startProxyProcess({
+    name: 'dovecot',
+    command: bin,
+    args: ['-F', '-c', conf],
+    contract,
+    readyPort: imaps,
+    logFiles: [join(runDir, 'dovecot.log')],
+    version: version ? `Dovecot ${version}` : null,
+    configDigest: configDigest(text, ...Object.values(passdbs)),
+    ...(o.startTimeoutMs ? { startTimeoutMs: o.startTimeoutMs } : {}),
+    notes: [`${DOVECOT_HTTP_REASON}: no HTTPS listener on ${contract.listenAddress}:${contract.ports.https}`, ...(opts.configTemplate ? [`running the user's config template ${opts.configTemplate}`] : [])],
+  });
+  const origin = opts.configTemplate ? `template ${opts.configTemplate}` : 'generated';
+  // Passdb files with passwords (verifyPasswords) stay out of the report: nothing secret in it.
+  const files = [{ name: 'dovecot.conf', origin, text }, ...Object.entries(passdbs).map(([name, body]) => ({ name, origin: 'generated', text: opts.verifyPasswords ? '(holds passwords: not shown)' : body }))];
+  return Object.assign(handle, { httpUnsupported: DOVECOT_HTTP_REASON, scope: ['mail' as const], tlsLibrary: id.tlsLibrary, modules: id.modules, config: files });
 }
