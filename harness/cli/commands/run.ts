@@ -6,7 +6,7 @@
  * Exit: 0 conformant, 1 not conformant (or a regression against --baseline), 2 harness error.
  */
 import type { parseArgs } from 'node:util';
-import { existsSync, readFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -199,6 +199,9 @@ export async function runSuites(r: RunRequest): Promise<ConformanceReport> {
   // Labs made by the suite workers go under one folder of this run, removed at the end even when a
   // worker died before its own exit hook ran (--keep-lab keeps it). command: candidates run from here.
   const labTmp = ownTempDir(mkdtempSync(join(tmpdir(), 'cas-run-')), r.keepLab ?? false);
+  // Traversable, not listable: a candidate that drops to its own account (Dovecot's auth process) reaches
+  // the folder its adapter made for it here; each lab's own folder (keys, state) stays 0700.
+  chmodSync(labTmp.path, 0o711);
   process.env.CAS_LAB_TMP = labTmp.path;
   process.env.CAS_USER_CWD ??= process.cwd();
   if (r.keepLab) process.env.CAS_KEEP_LAB = '1';
