@@ -40,7 +40,7 @@ ${notes(report)}
 ${filters(report)}
 <p id="shown">${report.rules.length} rules</p>
 <table class="rules">
-<thead><tr><th>Rule</th><th>Level</th><th>Outcome</th><th>Rule and evidence</th><th>Time</th></tr></thead>
+<thead><tr><th>Rule</th><th>Level</th><th>Severity</th><th>Outcome</th><th>Rule and evidence</th><th>Time</th></tr></thead>
 <tbody>
 ${report.rules.map(row).join('\n')}
 </tbody>
@@ -60,13 +60,32 @@ function header(r: ConformanceReport): string {
   const items: [string, string][] = [
     ['Candidate', `${r.candidate.name} ${r.candidate.version ?? '(version unknown)'} via ${r.candidate.launcher}`],
     ['Config digest', r.candidate.configDigest ?? '(none)'],
+    ...identityItems(r),
     ['Candidate options', JSON.stringify(r.candidate.options)],
     ['Profile', `${r.profile.name}${r.profile.hardened ? ' + hardened' : ''}${r.profile.build ? `, build ${r.profile.build}` : ''}; fail on ${r.profile.failOn}`],
     ['Topology', `${r.topology.name} (${r.topology.digest})`],
     ['Run', `${r.run.id}: ${r.run.startedAt} to ${r.run.finishedAt} (${(r.run.durationMs / 1000).toFixed(1)} s)`],
     ['Tool', `${r.run.tool.name} ${r.run.tool.version} on Node ${r.run.node}${r.run.host ? `, host ${r.run.host}` : ''}`],
   ];
-  return `<dl class="meta">\n${items.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('\n')}\n</dl>`;
+  return `<dl class="meta">\n${items.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('\n')}\n</dl>${configText(r)}`;
+}
+
+/** Issue 12 identity: what it fronts, its TLS library, modules, a composite's products. */
+function identityItems(r: ConformanceReport): [string, string][] {
+  const c = r.candidate;
+  const items: [string, string][] = [];
+  if (c.scope) items.push(['Fronts', c.scope.map((f) => (f === 'http' ? 'HTTP' : 'mail (IMAP4/POP3)')).join(' and ')]);
+  if (c.tlsLibrary !== undefined) items.push(['TLS library', c.tlsLibrary ?? 'not reported by the product']);
+  if (c.components?.length) items.push(['Products', c.components.map((p) => `${p.name} ${p.version ?? '(version unknown)'} (${p.scope.join(', ')})`).join('; ')]);
+  if (c.modules?.length) items.push(['Modules', c.modules.join(', ')]);
+  return items;
+}
+
+/** The exact config text the candidate ran with, each file collapsed. */
+function configText(r: ConformanceReport): string {
+  const files = r.candidate.config ?? [];
+  if (!files.length) return '';
+  return `\n<section class="config"><h2>Config used</h2>\n${files.map((f) => `<details><summary>${e(f.name)} (${e(f.origin)}, ${f.text.split('\n').length} lines)</summary><pre>${e(f.text)}</pre></details>`).join('\n')}\n</section>`;
 }
 
 function notes(r: ConformanceReport): string {
@@ -95,6 +114,7 @@ function row(r: RuleResult): string {
   return `<tr class="rule" id="${e(id)}" data-outcome="${e(r.outcome)}" data-area="${e(r.area)}">
 <td class="id"><a href="#${e(id)}">${e(r.id)}</a></td>
 <td>${e(r.level)}</td>
+<td>${e(r.severity ?? '')}</td>
 <td><span class="badge ${outcomeClass(r.outcome)}">${e(r.outcome)}</span>${r.flaky ? ' <span class="flaky">flaky</span>' : ''}</td>
 <td><details><summary>${e(r.title)}</summary><div class="body">
 ${ruleBody(r)}

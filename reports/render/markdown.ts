@@ -21,13 +21,14 @@ export function renderMarkdown(report: ConformanceReport): string {
     '',
     `${countsLine(report)}  `,
     `Exit code ${summary.exitCode}, fail on ${code(profile.failOn)}; topology ${code(topology.name)} (${code(short(topology.digest))}); ` +
-      `config digest ${code(short(candidate.configDigest ?? 'none'))}; launcher ${code(candidate.launcher)}; run ${code(report.run.id)} at ${md(report.run.startedAt)}.`,
+      `config digest ${code(short(candidate.configDigest ?? 'none'))}; launcher ${code(candidate.launcher)}; run ${code(report.run.id)} at ${md(report.run.startedAt)}.` +
+      `${candidate.scope ? ` Fronts ${candidate.scope.join(' and ')}.` : ''}${candidate.tlsLibrary ? ` TLS library ${code(candidate.tlsLibrary)}.` : ''}`,
     '',
   ];
   const problems = report.rules.filter((r) => PROBLEMS.has(r.outcome) || r.flaky);
   if (problems.length) {
     lines.push(`### Rules not passing (${problems.length})`, '', '| Rule | Level | Outcome | Reason |', '|---|---|---|---|');
-    for (const r of problems) lines.push(`| ${r.id} | ${r.level} | ${outcomeCell(r)} | ${cell(r.reason ?? '', 300)} |`);
+    for (const r of problems) lines.push(`| ${r.id} | ${levelCell(r)} | ${outcomeCell(r)} | ${cell(r.reason ?? '', 300)} |`);
     lines.push('');
   } else {
     lines.push('Every judged rule passed.', '');
@@ -36,7 +37,7 @@ export function renderMarkdown(report: ConformanceReport): string {
     lines.push('### Notes', '', ...report.notes.map((n) => `- ${cell(n, 500)}`), '');
   }
   lines.push(`<details><summary>All ${report.rules.length} rules</summary>`, '', '| Rule | Level | Outcome | Rule text |', '|---|---|---|---|');
-  for (const r of report.rules) lines.push(`| ${r.id} | ${r.level} | ${outcomeCell(r)} | ${cell(r.title, 200)} |`);
+  for (const r of report.rules) lines.push(`| ${r.id} | ${levelCell(r)} | ${outcomeCell(r)} | ${cell(r.title, 200)} |`);
   lines.push('', '</details>', '');
   return lines.join('\n');
 }
@@ -48,6 +49,11 @@ function countsLine(r: ConformanceReport): string {
     return o === 'fail' || o === 'error' || (o === 'warn' && r.profile.failOn === 'warn') ? `**${s}**` : s;
   });
   return `${parts.join(', ') || 'no rules'} (of ${r.summary.total})`;
+}
+
+/** The level, and the severity beside it when the report has one (`R, critical`). */
+function levelCell(r: RuleResult): string {
+  return r.severity ? `${r.level}, ${r.severity}` : r.level;
 }
 
 function outcomeCell(r: RuleResult): string {
