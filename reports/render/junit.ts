@@ -47,6 +47,7 @@ function testcase(report: ConformanceReport, r: RuleResult): string {
   const children = [writeElement('properties', {}, [
     prop('rule.id', r.id),
     prop('rule.level', r.level),
+    r.severity ? prop('rule.severity', r.severity) : '',
     prop('rule.outcome', r.outcome),
     prop('seed', r.source.seed ?? 'none'),
     prop('seed.quote', r.source.quote),
