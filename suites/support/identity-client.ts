@@ -146,6 +146,7 @@ export class IdentityClient {
   readonly #sessions = new Map<string, NtlmSession>();
   /** How this client authenticates later requests: by the connection (after an NTLM handshake), Basic, or not at all. */
   #mode: 'none' | 'ntlm' | 'basic' = 'none';
+  #closedConnections = 0;
   readonly transcript: TranscriptLine[] = [];
   readonly name: string;
 
@@ -155,7 +156,7 @@ export class IdentityClient {
 
   /** TCP connections this client opened so far (1 per namespace when the front door kept them alive). */
   get connections(): number {
-    let n = 0;
+    let n = this.#closedConnections;
     for (const s of this.#sessions.values()) n += s.connections;
     return n;
   }
@@ -242,6 +243,7 @@ export class IdentityClient {
   }
 
   async close(): Promise<void> {
+    for (const s of this.#sessions.values()) this.#closedConnections += s.connections;
     await Promise.allSettled([...this.#sessions.values()].map((s) => s.close()));
     this.#sessions.clear();
   }
