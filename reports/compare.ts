@@ -225,9 +225,10 @@ export function compareExitCode(exitCodes: readonly (0 | 1 | 2)[]): 0 | 1 | 2 {
   return 0;
 }
 
-/** A candidate's column heading: name and version. */
+/** A candidate's column heading: name and version (the version alone when it already names the product: `nginx/1.22.1`). */
 export function candidateLabel(c: CompareCandidate): string {
-  return `${c.name}${c.version ? ` ${c.version}` : ''}`;
+  if (!c.version) return c.name;
+  return c.version.toLowerCase().startsWith(c.name.toLowerCase()) ? c.version : `${c.name} ${c.version}`;
 }
 
 /** `HTTP and mail`, `HTTP only`, `mail only`, or `not declared` for older reports. */

@@ -6,7 +6,7 @@
  * reason visible under it, and a totals row. "Differences only" hides the rows where every candidate
  * ended the same way: a checkbox and a CSS rule, no script (the page's policy allows none).
  */
-import { LEVEL_MEANING, SEVERITY_MEANING, candidateLabel, scopeLabel, type CompareCell, type CompareMatrix } from '../compare.ts';
+import { LEVEL_MEANING, SEVERITY_MEANING, scopeLabel, type CompareCell, type CompareMatrix } from '../compare.ts';
 import { SEVERITIES } from '../types.ts';
 import { BADGE_CSS, escapeHtml as e, outcomeClass } from './escape-html.ts';
 
@@ -80,8 +80,8 @@ function scorecardTable(m: CompareMatrix): string {
   const head = ['Candidate', 'Verdict', ...SEVERITIES.map((s) => `<span class="sev sev-${s}">${s}</span> failures`), 'Warnings', 'Errors', 'Pass', 'Out of scope', 'Other n/a', 'Fronts', 'TLS library', 'Config digest'];
   const rows = m.candidates.map((c, i) => {
     const card = m.scorecards[i]!;
-    const name = c.href ? `<a href="${e(c.href)}">${e(candidateLabel(c))}</a>` : e(candidateLabel(c));
-    return `<tr><th>${name}<div class="small">${e(c.profile)} via ${e(c.launcher)}; fail on ${e(c.failOn)}; exit ${c.exitCode}</div></th><td>${verdict(c.exitCode)}</td>${SEVERITIES.map((s) => num(card.failures[s], s === 'critical' || s === 'major')).join('')}${num(card.warn)}${num(card.error)}${num(card.pass)}${num(card.outOfScope)}${num(card.notApplicable)}<td>${e(scopeLabel(c.scope))}</td><td class="small">${e(c.tlsLibrary ?? 'not reported')}</td><td class="small">${e(c.configDigest ?? 'none')}</td></tr>`;
+    const name = c.href ? `<a href="${e(c.href)}">${e(c.name)}</a>` : e(c.name);
+    return `<tr><th>${name}<div class="small">${e(c.version ?? 'version not reported')}</div><div class="small">${e(c.profile)} via ${e(c.launcher)}; fail on ${e(c.failOn)}; exit ${c.exitCode}</div></th><td>${verdict(c.exitCode)}</td>${SEVERITIES.map((s) => num(card.failures[s], s === 'critical' || s === 'major')).join('')}${num(card.warn)}${num(card.error)}${num(card.pass)}${num(card.outOfScope)}${num(card.notApplicable)}<td>${e(scopeLabel(c.scope))}</td><td class="small">${e(c.tlsLibrary ?? 'not reported')}</td><td class="small">${e(c.configDigest ?? 'none')}</td></tr>`;
   });
   return `<table class="scorecard">\n<thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
 }
@@ -105,7 +105,7 @@ function cellHtml(c: CompareCell): string {
 }
 
 function matrixTable(m: CompareMatrix): string {
-  const head = m.candidates.map((c) => `<th>${e(candidateLabel(c))}<div class="small">fronts ${e(scopeLabel(c.scope))}</div></th>`).join('');
+  const head = m.candidates.map((c) => `<th>${e(c.name)}<div class="small">${e(c.version ?? 'version not reported')}; fronts ${e(scopeLabel(c.scope))}</div></th>`).join('');
   const body = m.groups.map((g) => {
     const allSame = g.rows.every((r) => r.same);
     const title = `<tr class="area${allSame ? ' all-same' : ''}"><th colspan="${3 + m.candidates.length}">${e(g.area)}: ${e(g.label)}</th></tr>`;
