@@ -79,12 +79,12 @@ ${examples('Misroutes', c.examples.misroutes)}${examples('Cross-user answers', c
 function failover(r: LoadResult): string {
   const f = r.failover;
   if (!f.exercised) return `<h3>Failover</h3><p>Not exercised: ${e(f.reason ?? '')}.${f.sessionLosses ? ` Session losses: ${f.sessionLosses}.` : ''}</p>`;
-  const rows = f.outage.map((o) => `<tr><td>${e(o.protocol)}</td>${num(o.ops)}${num(o.failed)}<td class="num">${ms(o.outageMs)}</td><td class="num">${o.returnMs === null ? 'not within the run' : ms(o.returnMs)}</td></tr>`).join('');
+  const rows = f.outage.map((o) => `<tr><td>${e(o.protocol)}</td>${num(o.ops)}${num(o.failed)}<td class="num">${ms(o.outageMs)}${o.resolutionMs === null || o.resolutionMs === undefined ? '' : ` <span class="small">(+/- ${o.resolutionMs} ms)</span>`}</td><td class="num">${o.returnMs === null ? 'not within the run' : ms(o.returnMs)}</td></tr>`).join('');
   const s = (v?: number) => (v === undefined ? '-' : `${(v / 1000).toFixed(1)} s`);
   return `<h3>Failover</h3>
 <p><code>${e(f.server ?? '')}</code> of the pool ${e((f.pool ?? []).join(', '))} (users ${e((f.users ?? []).join(', '))}): 503 to everything at ${s(f.failAt)}, port refused at ${s(f.refuseAt)}, recovered at ${s(f.recoverAt)}.
 The candidate's own checks reached it again ${f.probeReturnMs === null || f.probeReturnMs === undefined ? 'not within the run' : `${f.probeReturnMs} ms`} after recovery.</p>
-<table><thead><tr><th>Protocol</th><th>Operations in the fault window</th><th>Failed</th><th>Outage (failure to last failed request)</th><th>Recovery to user traffic back</th></tr></thead><tbody>${rows}</tbody></table>
+<table><thead><tr><th>Protocol</th><th>Operations in the fault window</th><th>Failed</th><th>Outage (failure to last failed request; resolution: the window over its requests)</th><th>Recovery to user traffic back</th></tr></thead><tbody>${rows}</tbody></table>
 <p>Affinity kept for users whose CAS stayed up: ${f.affinity.kept} of ${f.affinity.total}${f.affinity.broken.length ? ` (broken: ${e(f.affinity.broken.join('; '))})` : ''}. Moved off the failed CAS: ${f.moved.length ? e(f.moved.join('; ')) : 'none seen'}. Session losses (signed in again): ${f.sessionLosses}${f.sessionLossUsers.length ? ` (${e(f.sessionLossUsers.join(', '))})` : ''}.</p>`;
 }
 

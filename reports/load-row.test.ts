@@ -33,7 +33,7 @@ function sampleResult(over: Partial<LoadResult> = {}): LoadResult {
     failover: {
       exercised: true, server: 'cas2010a.site3.contoso.lab', pool: ['cas2010a.site3.contoso.lab', 'cas2010b.site3.contoso.lab'], users: ['u03 (blue)'],
       failAt: 1500, refuseAt: 2250, recoverAt: 3000,
-      outage: [{ protocol: 'ews', ops: 3, failed: 1, outageMs: 700, returnMs: null }, { protocol: 'eas', ops: 3, failed: 1, outageMs: 1200, returnMs: 400 }],
+      outage: [{ protocol: 'ews', ops: 3, failed: 1, outageMs: 700, returnMs: null, resolutionMs: 500 }, { protocol: 'eas', ops: 3, failed: 1, outageMs: 1200, returnMs: 400, resolutionMs: 500 }],
       affinity: { kept: 2, total: 2, broken: [] }, moved: [], sessionLosses: 0, sessionLossUsers: [], probeReturnMs: 150,
     },
     latency: [row('ews-getfolder', 20), row('owa-signin', 45)],

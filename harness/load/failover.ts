@@ -131,7 +131,8 @@ export function failoverReport(d: FailoverDriver, ops: readonly Op[], tap: Pick<
         returnAt = fd.filter((o) => o.protocol === p).flatMap((o) => o.events).filter((e) => e.server === victim && e.user && e.at >= recoverAt).map((e) => e.at).sort((a, b) => a - b)[0] ?? null;
       }
     }
-    outage.push({ protocol: p, ops: window.length, failed: failed.length, outageMs, returnMs: returnAt === null ? null : Math.round(returnAt - recoverAt) });
+    const windowMs = (Number.isFinite(recoverAt) ? recoverAt : Math.max(failAt, ...fd.map((o) => o.end))) - failAt;
+    outage.push({ protocol: p, ops: window.length, failed: failed.length, outageMs, returnMs: returnAt === null ? null : Math.round(returnAt - recoverAt), resolutionMs: window.length ? Math.round(windowMs / window.length) : null });
   }
   const probeBack = Number.isFinite(recoverAt) ? tap.own.filter((o) => o.server === victim && o.at >= recoverAt && o.status < 500).map((o) => o.at).sort((a, b) => a - b)[0] : undefined;
   // Affinity: per (user, protocol) of the pool, the CAS that served it last before the failure.

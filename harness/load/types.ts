@@ -107,6 +107,8 @@ export interface OutageRow {
   outageMs: number;
   /** ms from recovery to the first user request the recovered CAS served (null: not within the run). */
   returnMs: number | null;
+  /** The fault window divided by its operations: the outage is known to about this many ms (requests are paced). */
+  resolutionMs: number | null;
 }
 
 export interface FailoverReport {

@@ -66,7 +66,7 @@ export function summaryLines(r: LoadResult, files?: { json: string; html: string
   for (const ex of [...c.examples.misroutes.slice(0, 2), ...c.examples.crossUser.slice(0, 2)]) lines.push(`    e.g. ${ex.sim} ${ex.user} ${ex.kind}: ${ex.text}`);
   const f = r.failover;
   if (f.exercised) {
-    lines.push(`  failover ${f.server}: outage ${f.outage.map((o) => `${o.protocol} ${o.outageMs} ms`).join(', ')}`);
+    lines.push(`  failover ${f.server}: outage ${f.outage.map((o) => `${o.protocol} ${o.outageMs} ms${o.resolutionMs === null ? '' : ` (+/- ${o.resolutionMs})`}`).join(', ')}`);
     lines.push(`    traffic back after recovery: ${f.outage.map((o) => `${o.protocol} ${o.returnMs === null ? 'not seen' : `${o.returnMs} ms`}`).join(', ')}; checks back ${f.probeReturnMs ?? 'not seen'}${f.probeReturnMs === null || f.probeReturnMs === undefined ? '' : ' ms'}`);
     lines.push(`    affinity kept ${f.affinity.kept}/${f.affinity.total}, session losses ${f.sessionLosses}`);
   } else lines.push(`  failover: not exercised (${f.reason})`);
