@@ -129,7 +129,7 @@ describe('bad input: one line on stderr, exit 2, no stack trace', () => {
     [['run', '--front-door', 'url:nonsense'], /not a URL/],
     [['compare-run', '--front-doors', 'reference,bogus'], /unknown front door "bogus"/],
     [['run', '--profile', 'exchange2016'], /--profile must be exchange2013, exchange2010 or exchange2007/],
-    [['run', '--fail-on', 'never'], /--fail-on must be fail or warn/],
+    [['run', '--fail-on', 'never'], /--fail-on must be fail, warn, critical, major, minor/],
     [['run', '--repeat', '0'], /--repeat must be an integer from 1 to 50/],
     [['run', '--slow', 'fast'], /--slow must be a number from 1 to 20/],
     [['run', '--rule', 'NOPE-1'], /--rule NOPE-1: no such rule/],
