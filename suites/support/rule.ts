@@ -89,19 +89,13 @@ function journalEvidence(w: World | undefined, since: number): unknown[] {
 /** The last candidate that exited in this worker: later rules report it instead of running. */
 let exited: string | null = null;
 
-/** rule()'s options. */
+/** rule()'s options. The seed quote is not one: it lives in the catalogue only (suites/rules.ts). */
 export interface RuleOptions {
   timeoutMs?: number;
-  /**
-   * @deprecated Quotes live in the catalogue only (suites/rules.ts): a leftover option must say what the
-   * catalogue says, else rule() throws. To be removed once no suite file passes it.
-   */
-  quote?: string;
 }
 
 export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Promise<void>): void {
-  // The quote comes from the catalogue only (suites/rules.ts: one source for each quote).
-  if (opts.quote !== undefined && !sameQuote(opts.quote, ruleMeta(id).source.quote)) throw new RangeError(`rule(${id}): a quote option differs from the catalogue's; quotes live in suites/rules.ts only`);
+  // Identity, levels, severity, scope and the seed quote come from the catalogue only (suites/rules.ts).
   const meta: RuleMeta = ruleMeta(id);
   const run = runOptions();
   const caseTimeoutMs = Math.round((opts.timeoutMs ?? run.caseTimeoutMs) * run.slow);
@@ -209,12 +203,6 @@ export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Pr
       await Promise.allSettled(disposables.map((d) => d.stop()));
     }
   });
-}
-
-/** A leftover `quote` option may stay only while it says what the catalogue says (whitespace aside). */
-function sameQuote(given: string, catalogue: string): boolean {
-  const norm = (q: string) => q.replace(/\s+/g, ' ').trim();
-  return norm(given) === norm(catalogue);
 }
 
 /** The world as one rule sees it: agents it makes are tracked (destroyed when the rule ends); none after. */
