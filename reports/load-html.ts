@@ -104,7 +104,8 @@ function cost(r: LoadResult): string {
   const costLine = c.measured
     ? `CPU ${c.cpuSeconds} s (${c.cpuPercent}% of one core on average, ${c.processes} processes), peak RSS ${c.peakRssMiB} MiB, ${c.cpuMsPerRequest ?? '-'} ms CPU per request.`
     : `Not measured: ${e(c.reason ?? '')}.`;
-  return `<h3>Throughput and cost</h3><p>${t.ops} operations (${t.opsPerSecond}/s), ${t.requests} requests through the candidate (${t.requestsPerSecond}/s, of which ${t.mailSessions} mail sessions), ${t.baselineOps} baseline operations, at most ${t.peakInFlight} in flight. ${costLine}</p>`;
+  return `<h3>Throughput and cost</h3><p>${t.ops} operations (${t.opsPerSecond}/s), ${t.requests} requests through the candidate (${t.requestsPerSecond}/s, of which ${t.mailSessions} mail sessions), ${t.baselineOps} baseline operations, at most ${t.peakInFlight} in flight. ${costLine}</p>
+<p class="small">Harness (mocks and load generator) event-loop delay: p50 ${r.harnessLag?.p50 ?? '-'} ms, p99 ${r.harnessLag?.p99 ?? '-'} ms, max ${r.harnessLag?.max ?? '-'} ms.</p>`;
 }
 
 /**

@@ -30,6 +30,7 @@ function sampleResult(over: Partial<LoadResult> = {}): LoadResult {
       examples: { misroutes: [], crossUser: [{ sim: 'u02', user: 'purple', kind: 'ews-getfolder', at: 1200, text: 'the answer carried <red>\'s data' }], refusals: [], errors: [], unconfirmed: [] },
     },
     strayEvents: 0,
+    harnessLag: { p50: 10, p99: 20, max: 30 },
     failover: {
       exercised: true, server: 'cas2010a.site3.contoso.lab', pool: ['cas2010a.site3.contoso.lab', 'cas2010b.site3.contoso.lab'], users: ['u03 (blue)'],
       failAt: 1500, refuseAt: 2250, recoverAt: 3000,

@@ -1,5 +1,5 @@
 /**
- * The load scenario in a real lab, small (4 users, 5 s): the reference passes with zero misroutes and
+ * The load scenario in a real lab, small (6 users, 5 s): the reference passes with zero misroutes and
  * zero cross-user answers, every protocol served, the failover exercised on the Site3 pair and the
  * figures present; with the `misroute-1pct` defect (at a rate high enough to draw hundredth requests)
  * misroutes are counted. Starts a lab and a candidate: run it under the shared lock
@@ -14,7 +14,7 @@ import { runLoad } from './run-load.ts';
 import { writeLoadFiles } from '../cli/commands/load.ts';
 
 describe('load against the reference front door (lab)', () => {
-  it('4 users, 5 s, failover midway: pass, zero misroutes, zero cross-user, figures and files', async () => {
+  it('6 users, 5 s, failover midway: pass, zero misroutes, zero cross-user, figures and files', async () => {
     const r = await runLoad({ frontDoor: 'reference', defects: [], plan: checkLoadPlan({ users: '6', seconds: '5', rate: '8' }), failover: true });
     expect(r.verdict.reasons).toEqual([]);
     expect(r.verdict.exitCode).toBe(0);

@@ -8,6 +8,7 @@
  * r.verdict.outcome; // 'pass'
  */
 import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startLab, type Lab } from '../lab/lab.ts';
 import { topologyForProfile } from '../frontdoor/profile-topology.ts';
 import { resolveLauncher } from '../frontdoor/registry.ts';
@@ -98,6 +99,8 @@ export async function runLoad(o: LoadRunOptions): Promise<LoadResult> {
   let tap: JournalTap | null = null;
   try {
     log(`${candidate.name}: ${o.plan.users} users (${[...new Set(specs.map((s) => s.user.name))].join(', ')}) at ${o.plan.rate} operations/s for ${o.plan.seconds} s${o.failover ? ', failover midway' : ''}`);
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
     const t0 = performance.now();
     tap = new JournalTap(lab.journal, tag, new Set(specs.map((s) => s.user.samAccountName.toLowerCase())), t0);
     tap.start();
@@ -111,6 +114,8 @@ export async function runLoad(o: LoadRunOptions): Promise<LoadResult> {
     driver?.recover();
     const elapsed = (performance.now() - t0) / 1000;
     const cost = usage.stop();
+    lag.disable();
+    const harnessLag = { p50: round(lag.percentile(50) / 1e6), p99: round(lag.percentile(99) / 1e6), max: round(lag.max / 1e6) };
     tap.stop();
     const gone = candidate.exitReason();
     if (gone) throw new LoadHarnessError(`the candidate exited during the load: ${gone.split('\n')[0]}`);
@@ -125,6 +130,7 @@ export async function runLoad(o: LoadRunOptions): Promise<LoadResult> {
     const directBad = direct.filter((x) => x.outcome !== 'ok');
     if (directBad.length) notes.push(`baseline: ${directBad.length} of ${direct.length} operations straight to the mocks were not ok (e.g. ${directBad[0]!.kind} ${directBad[0]!.detail}); their latencies are left out`);
     if (portable) notes.push('portable lab: every simulated user connects from 127.0.0.1');
+    if (harnessLag.p99 > 100) notes.push(`harness event-loop delay p99 ${harnessLag.p99} ms (max ${harnessLag.max} ms): the mocks and clients were late too; read latencies with the baseline next to them`);
     if (!cost.measured) notes.push(`cost: ${cost.reason}`);
     const exitCode = reasons.length ? 1 : 0;
     return {
@@ -137,7 +143,7 @@ export async function runLoad(o: LoadRunOptions): Promise<LoadResult> {
         ops: fdOps.length, opsPerSecond: round(fdOps.length / elapsed), requests: requests['front-door'], requestsPerSecond: round(requests['front-door'] / elapsed),
         mailSessions, baselineOps: direct.length, peakInFlight: result.peakInFlight,
       },
-      correctness, strayEvents: tap.stray, failover, latency,
+      correctness, strayEvents: tap.stray, harnessLag, failover, latency,
       cost: { ...cost, cpuMsPerRequest: cost.measured && requests['front-door'] ? round((cost.cpuSeconds * 1000) / requests['front-door'], 3) : null },
       verdict: { outcome: exitCode ? 'fail' : 'pass', reasons, exitCode },
       notes: [...notes, `HTTP requests through the candidate: ${httpRequests}; mail sessions: ${mailSessions}`],

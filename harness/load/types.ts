@@ -167,6 +167,11 @@ export interface LoadResult {
   };
   /** Requests a mock journaled for a simulated user while none of its operations was in flight. */
   strayEvents: number;
+  /**
+   * Event-loop delay of the harness process (mocks and load generator) during the load, ms: when it is
+   * high, latencies measure the harness as much as the candidate (docs/validity.md "Harness lag").
+   */
+  harnessLag: { p50: number; p99: number; max: number };
   failover: FailoverReport;
   latency: LatencyRow[];
   cost: CostReport;
