@@ -33,10 +33,10 @@ export function pools(sims: readonly SimUserSpec[]): { pool: string[]; users: nu
   return [...count].map(([k, v]) => ({ pool: k.split(' '), users: v.size })).sort((a, b) => b.users - a.users || a.pool[0]!.localeCompare(b.pool[0]!));
 }
 
-/** The member of `pool` that served the most user requests so far (the busy one). */
+/** The member of `pool` that served the most user requests through the candidate so far (the busy one). */
 export function busiest(pool: readonly string[], ops: readonly Op[]): string {
   const n = new Map(pool.map((s) => [s, 0]));
-  for (const op of ops) for (const e of op.events) if (e.user && n.has(e.server)) n.set(e.server, n.get(e.server)! + 1);
+  for (const op of ops) if (op.via === 'front-door') for (const e of op.events) if (e.user && n.has(e.server)) n.set(e.server, n.get(e.server)! + 1);
   return [...n].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
 }
 
