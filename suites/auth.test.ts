@@ -7,7 +7,8 @@ import { describe } from 'vitest';
 import type { JournalEvent } from '../harness/journal/events.ts';
 import { check, describeHttp, userRequests } from '../harness/verify/check.ts';
 import { rule } from './support/rule.ts';
-import { attempt, type AuthProtocol, type Credentials } from './support/auth-attempts.ts';
+import { attempt, mailServed, type Attempt, type AuthProtocol, type Credentials } from './support/auth-attempts.ts';
+import { requireEasServed } from './support/eas.ts';
 
 // Every protocol is tried for a user whose mailbox is in a site the front door proxies to (001 Blue,
 // 003 User3): a front door that forwarded before authenticating would show it there. The other users of
@@ -28,38 +29,62 @@ const ATTEMPTS: [AuthProtocol, Credentials][] = [
   ['imap4', 'wrong'], ['pop3', 'wrong'],
 ];
 
-/** A mail session or a mail TLS handshake on a mock other than the front door. */
-function mailOnLegacy(e: JournalEvent, frontDoorMock: string | null): boolean {
-  if (e.server === frontDoorMock) return false;
-  return e.kind === 'mail' || (e.kind === 'tls' && e.service !== 'https');
+/**
+ * A mail session of one of the rule's users on a mock other than the front door: keyed by the login the
+ * client typed (issue 10 item 4), so a health check of a mail target (HC-09) is never taken for one.
+ */
+function mailOnLegacy(e: JournalEvent, frontDoorMock: string | null, sams: Set<string>): boolean {
+  return e.kind === 'mail' && e.server !== frontDoorMock && e.user !== null && sams.has(e.user.toLowerCase().replace(/^.*\\/, ''));
 }
+
+const MAIL_PROTOCOLS: readonly AuthProtocol[] = ['imap4', 'pop3'];
+
+// A user the front door must serve with the right password in every profile and build (a mailbox in the
+// front door's own site: 001 Red, 003 User1): a refusal means something only from a front door that serves.
+const SERVED_USER = { contoso: 'Red', 'contoso-2007': 'User1' } as const;
 
 describe('AUTH', () => {
   rule('AUTH-01', { timeoutMs: 60_000 }, async (t) => {
     const w = await t.world();
-    const since = w.mark();
     const org = t.profile === 'exchange2007' ? 'contoso-2007' : 'contoso';
+    // Precondition 1: the front door serves a user with the right password (a refuse-everything or
+    // answer-everything front door would otherwise "refuse" or fail for the wrong reason).
+    if (t.inScope('http')) await requireEasServed(t, w, SERVED_USER[org]);
+    else {
+      const [met, evidence, transcript] = await mailServed(w, SERVED_USER[org]);
+      t.client(transcript);
+      t.observe(evidence);
+      t.require(`${SERVED_USER[org]} is served through the front door with the right password (IMAP4 login accepted by a CAS)`, met, evidence);
+    }
+    const since = w.mark();
+    // Only the families the candidate fronts (an HTTP-only candidate has no IMAP/POP3 to judge).
+    const fronted = (p: AuthProtocol) => t.inScope(MAIL_PROTOCOLS.includes(p) ? 'mail' : 'http');
     const plan: [string, AuthProtocol, Credentials][] = [
       ...ATTEMPTS.map(([p, c]): [string, AuthProtocol, Credentials] => [MAIN_USER[org], p, c]),
       ...OTHER_USERS[org].flatMap((n) => OTHER_ATTEMPTS.map(([p, c]): [string, AuthProtocol, Credentials] => [n, p, c])),
-    ];
+    ].filter(([, p]) => fronted(p));
     const users = [...new Set(plan.map(([n]) => n))];
     const sams = new Set(users.map((n) => w.user(n).samAccountName.toLowerCase()));
-    t.expect(`${MAIN_USER[org]}: every protocol (${[...new Set(ATTEMPTS.map(([p]) => p))].join(', ')}), and ${OTHER_USERS[org].join(', ')}: ${OTHER_ATTEMPTS.map(([p, c]) => `${p} ${c}`).join(', ')}, with missing or wrong credentials, are refused by the front door (status >= 400 other than 451; OWA stays on the sign-in page; IMAP NO, POP3 -ERR)`);
-    t.expect('no mock CAS other than the front door receives a request for these users (or an unauthenticated one), and no legacy CAS sees a POP3/IMAP4 connection');
-    const accepted: string[] = [];
+    t.expect(`${plan.map(([n, p, c]) => `${n} ${p} (${c})`).join(', ')}: refused by the front door (status >= 400 other than 451; OWA stays on the sign-in page; IMAP NO, POP3 -ERR)`);
+    t.expect('no mock CAS other than the front door receives a request for these users (or an unauthenticated one), and no legacy CAS sees a POP3/IMAP4 login of theirs');
+    const attempts: Attempt[] = [];
     for (const [name, protocol, creds] of plan) {
       const a = await attempt(w, name, protocol, creds);
       t.client(a.transcript);
       t.observe(a.result);
-      if (!a.refused) accepted.push(a.result);
+      attempts.push(a);
     }
+    // Precondition 2: a refusal is an answer: every attempt must have got one from the front door (RULES.md "refused"; a
+    // connection the candidate closed is no refusal, and rule() already judges a closed HTTP connection so).
+    const unanswered = attempts.filter((a) => !a.answered);
+    t.require('the front door answered every attempt (an HTTP status; an IMAP/POP3 reply to the login)', unanswered.length === 0, unanswered.map((a) => a.result).join('\n'));
+    const accepted = attempts.filter((a) => !a.refused).map((a) => a.result);
     // "no mock CAS receives a user request for them": requests naming these users, or carrying no identity at all.
     const leaked = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && (e.user === null || sams.has(e.user.toLowerCase())));
-    const mail = w.lab.journal.since(since).filter((e) => mailOnLegacy(e, w.frontDoorMock));
-    t.observe(`requests on mock CAS behind the front door: ${leaked.length}; mail connections there: ${mail.length}`);
+    const mail = w.lab.journal.since(since).filter((e) => mailOnLegacy(e, w.frontDoorMock, sams));
+    t.observe(`requests on mock CAS behind the front door: ${leaked.length}; mail logins there: ${mail.length}`);
     check(accepted.length === 0, 'every attempt refused', accepted.join('\n'));
     check(leaked.length === 0, 'no request for these users reaches a mock CAS behind the front door', describeHttp(leaked));
-    check(mail.length === 0, 'no POP3/IMAP4 connection reaches a legacy CAS', mail.map((e) => `${e.server} ${e.kind}${e.kind === 'mail' ? ` ${e.protocol} user=${e.user ?? '-'} login=${e.login}` : ''}`).join('\n'));
+    check(mail.length === 0, 'no POP3/IMAP4 login of these users reaches a legacy CAS', mail.map((e) => `${e.server} ${e.kind}${e.kind === 'mail' ? ` ${e.protocol} user=${e.user ?? '-'} login=${e.login}` : ''}`).join('\n'));
   });
 });

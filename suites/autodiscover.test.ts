@@ -5,8 +5,10 @@
  */
 import { describe } from 'vitest';
 import { check, userRequests } from '../harness/verify/check.ts';
-import type { OutlookAutodiscover } from '../harness/clients/autodiscover-client.ts';
-import { rule } from './support/rule.ts';
+import type { MobileAutodiscover, OutlookAutodiscover } from '../harness/clients/autodiscover-client.ts';
+import { checkNoLegacyRelay } from '../harness/verify/no-relay.ts';
+import { rule, type RuleContext } from './support/rule.ts';
+import { arrived } from './support/proxied.ts';
 import type { World } from './support/world.ts';
 import { autodMobile, autodOutlook, hostOf } from './support/autod-client.ts';
 import { describeLeg } from './support/tls-hops.ts';
@@ -29,12 +31,18 @@ const REGION = 'mail-region.contoso.lab';
 const URL_HOSTS: Record<string, string> = { Red: MAIL, Blue: MAIL, Purple: LEGACY, Orange: REGION, Grey: LEGACY };
 
 const settings = (a: OutlookAutodiscover) => a.status === 200 && a.wellFormed && a.action === 'settings';
+const mobileSummary = (m: MobileAutodiscover) => `${m.status}${m.wellFormed ? '' : ' not well-formed'} Action=${m.action ?? '(none)'} Url=${m.url ?? '(none)'}${m.error ? ` Error ${m.error.code} ${m.error.message}` : ''}`;
 const summary = (name: string, a: OutlookAutodiscover) =>
   `${name}: ${a.status}${a.wellFormed ? '' : ` not well-formed (${a.xmlError})`} Action=${a.action ?? '(none)'} EwsUrl=${a.ewsUrl ?? '(none)'} OABUrl=${a.oabUrl ?? '(none)'}${a.error ? ` Error ${a.error.code} ${a.error.message}` : ''}`;
 
-/** Autodiscover requests of `sam` on mock CAS behind the front door since `since`. */
-function autodRequests(w: World, since: number, sam?: string) {
-  return userRequests(w.lab.journal, since, (e) => e.vdir === 'autodiscover' && e.server !== w.frontDoorMock && (sam === undefined || e.user === sam || e.user === null));
+/** Autodiscover requests of `sam` (and anonymous first legs) on mock CAS behind the front door since `since`: keyed by the rule's own user. */
+function autodRequests(w: World, since: number, sam: string) {
+  return userRequests(w.lab.journal, since, (e) => e.vdir === 'autodiscover' && e.server !== w.frontDoorMock && (e.user === sam || e.user === null));
+}
+
+/** The answer is a well-formed POX settings answer: an Autodiscover server answered (precondition of every AUTOD verdict). */
+function requireSettings(t: RuleContext, name: string, a: OutlookAutodiscover): void {
+  t.require(`${name}: the front door gave a well-formed Autodiscover settings answer (200, Action settings)`, settings(a), summary(name, a));
 }
 
 describe('AUTOD', () => {
@@ -43,16 +51,17 @@ describe('AUTOD', () => {
     for (const [name, cas] of Object.entries(CAS2010_OF)) {
       const since = w.mark();
       const sam = w.user(name).samAccountName;
-      t.expect(`${name}: Autodiscover proxied to ${cas.join(' or ')}, which answers (200, settings); no other CAS sees it`);
+      t.expect(`${name}: Autodiscover proxied to ${cas.join(' or ')} by the front door itself, and that CAS answers (200, settings); no other CAS sees it`);
       const a = await autodOutlook(w, name);
       t.client(a.transcript);
       t.observe(summary(name, a));
+      const answered = await arrived(w, since, (e) => e.vdir === 'autodiscover' && cas.includes(e.server) && e.user === sam && e.status === 200);
       const seen = autodRequests(w, since, sam);
-      const answered = seen.filter((e) => cas.includes(e.server) && e.user === sam && e.status === 200);
-      const elsewhere = seen.filter((e) => !cas.includes(e.server));
       t.observe(describeLeg(seen));
-      check(settings(a), `${name}: 200 with a well-formed settings answer`, summary(name, a));
-      check(answered.length > 0, `${name}: ${cas.join(' or ')} answered the Autodiscover request (the answer is that CAS's)`, describeLeg(seen));
+      t.require(`${name}: ${cas.join(' or ')} received ${name}'s Autodiscover request through the front door and answered it (200)`, answered !== undefined, `${summary(name, a)}; ${describeLeg(seen)}`);
+      checkNoLegacyRelay(w, since, { user: sam, vdir: 'autodiscover' });
+      check(settings(a), `${name}: 200 with a well-formed settings answer (the CAS's answer reaches the client)`, summary(name, a));
+      const elsewhere = seen.filter((e) => !cas.includes(e.server));
       check(elsewhere.length === 0, `${name}: no other CAS receives the request`, describeLeg(elsewhere));
     }
   });
@@ -61,12 +70,13 @@ describe('AUTOD', () => {
     const w = await t.world();
     for (const name of ['Purple', 'Grey']) {
       const since = w.mark();
+      const sam = w.user(name).samAccountName;
       t.expect(`${name} (2007 mailbox): the front door answers (200, settings); no legacy CAS receives an Autodiscover request`);
       const a = await autodOutlook(w, name);
       t.client(a.transcript);
       t.observe(summary(name, a));
-      const seen = autodRequests(w, since);
-      check(settings(a), `${name}: 200 with a well-formed settings answer`, summary(name, a));
+      requireSettings(t, name, a);
+      const seen = autodRequests(w, since, sam);
       check(seen.length === 0, `${name}: no legacy CAS receives an Autodiscover request`, describeLeg(seen));
     }
   });
@@ -75,12 +85,13 @@ describe('AUTOD', () => {
     const w = await t.world();
     for (const name of ['Red', 'Purple', 'Blue', 'Orange', 'Grey']) {
       const since = w.mark();
+      const sam = w.user(name).samAccountName;
       t.expect(`${name}: answered (200, settings) by the front door or a CAS of its own site (${SITE1_CAS.join(', ')})`);
       const a = await autodOutlook(w, name);
       t.client(a.transcript);
       t.observe(summary(name, a));
-      const outside = autodRequests(w, since).filter((e) => !SITE1_CAS.includes(e.server));
-      check(settings(a), `${name}: 200 with a well-formed settings answer`, summary(name, a));
+      requireSettings(t, name, a);
+      const outside = autodRequests(w, since, sam).filter((e) => !SITE1_CAS.includes(e.server));
       check(outside.length === 0, `${name}: no CAS outside the front door's site answers`, describeLeg(outside));
     }
   });
@@ -91,30 +102,38 @@ describe('AUTOD', () => {
     const is13 = t.profile === 'exchange2013';
     const users = is13 ? ['Red', 'Blue', 'Purple', 'Orange', 'Grey'] : ['Red', 'Blue', 'Purple', 'Orange'];
     t.expect(`well-formed POX answers whose EWS URL host${is13 ? ' and OAB URL host are' : ' is'}: ${users.map((n) => `${n} -> ${URL_HOSTS[n]}`).join(', ')}`);
-    const wrong: string[] = [];
+    const answers: [string, OutlookAutodiscover][] = [];
     for (const name of users) {
       const a = await autodOutlook(w, name);
       t.client(a.transcript);
       t.observe(summary(name, a));
-      if (!settings(a)) wrong.push(summary(name, a));
+      answers.push([name, a]);
+    }
+    // Every user's answer must be a settings answer before its URLs mean anything.
+    const missing = answers.filter(([, a]) => !settings(a));
+    t.require('every user got a well-formed Autodiscover settings answer (200, Action settings)', missing.length === 0, missing.map(([n, a]) => summary(n, a)).join('\n'));
+    const wrong: string[] = [];
+    for (const [name, a] of answers) {
       if (hostOf(a.ewsUrl) !== URL_HOSTS[name]) wrong.push(`${name}: EWS URL ${a.ewsUrl ?? '(none)'}, expected host ${URL_HOSTS[name]}`);
       if (is13 && hostOf(a.oabUrl) !== URL_HOSTS[name]) wrong.push(`${name}: OAB URL ${a.oabUrl ?? '(none)'}, expected host ${URL_HOSTS[name]}`);
     }
-    check(wrong.length === 0, 'every answer well-formed with the seed\'s URL hosts', wrong.join('\n'));
+    check(wrong.length === 0, 'every answer with the seed\'s URL hosts', wrong.join('\n'));
   });
 
   rule('AUTOD-05', {}, async (t) => {
     const w = await t.world();
     const expected: [string, string][] = [['Orange', REGION], ['Red', MAIL]];
     t.expect(`mobilesync Autodiscover: ${expected.map(([n, h]) => `${n} -> https://${h}/Microsoft-Server-ActiveSync`).join(', ')}`);
-    const wrong: string[] = [];
+    const answers: [string, string, MobileAutodiscover][] = [];
     for (const [name, host] of expected) {
       const m = await autodMobile(w, name);
       t.client(m.transcript);
-      t.observe(`${name}: ${m.status} Action=${m.action ?? '(none)'} Url=${m.url ?? '(none)'}${m.error ? ` Error ${m.error.code} ${m.error.message}` : ''}`);
-      if (m.status !== 200 || !m.wellFormed || m.action !== 'settings') wrong.push(`${name}: ${m.status}, Action ${m.action ?? '(none)'}`);
-      else if (hostOf(m.url) !== host) wrong.push(`${name}: MobileSync URL ${m.url ?? '(none)'}, expected host ${host}`);
+      t.observe(`${name}: ${mobileSummary(m)}`);
+      answers.push([name, host, m]);
     }
+    const missing = answers.filter(([, , m]) => m.status !== 200 || !m.wellFormed || m.action !== 'settings');
+    t.require('every device got a well-formed mobilesync settings answer (200, Action settings)', missing.length === 0, missing.map(([n, , m]) => `${n}: ${mobileSummary(m)}`).join('\n'));
+    const wrong = answers.filter(([, host, m]) => hostOf(m.url) !== host).map(([n, host, m]) => `${n}: MobileSync URL ${m.url ?? '(none)'}, expected host ${host}`);
     check(wrong.length === 0, 'Orange is given mail-region, Red mail', wrong.join('\n'));
   });
 });

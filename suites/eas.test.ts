@@ -4,58 +4,88 @@
  * status the device must get.
  */
 import { describe } from 'vitest';
-import { rule } from './support/rule.ts';
-import { easDevice } from './support/eas.ts';
-import { check, hops, userRequests, waitForRequest, hostName } from '../harness/verify/check.ts';
+import { rule, type RuleContext } from './support/rule.ts';
+import { easDevice, requireEasServed, type EasTestDevice } from './support/eas.ts';
+import { arrived } from './support/proxied.ts';
+import { frontDoorBuild, relation } from './support/ver-matrix.ts';
+import { checkNoLegacyRelay } from '../harness/verify/no-relay.ts';
+import { check, describeHttp, hops, userRequests, hostName } from '../harness/verify/check.ts';
+import type { HttpEvent } from '../harness/journal/events.ts';
+import type { EasResult } from '../harness/clients/eas-device.ts';
 import type { World } from './support/world.ts';
-
-/**
- * "proxied to X" means the front door proxied it: X must not have received it from another legacy CAS
- * relaying it (a front door that hands everything to one CAS of its site, which then proxies on, is not
- * proxying to the mailbox's site itself). Hops the front-door mock makes (2010/2007 profiles) are its own.
- */
-function checkNoLegacyRelay(w: World, since: number): void {
-  const relays = hops(w.lab.journal, since).filter((h) => h.server !== w.frontDoorMock);
-  check(relays.length === 0, 'the front door itself reaches the target CAS (no legacy CAS relays the request)', relays.map((h) => `${h.server} relayed to ${h.url}`).join('\n'));
-}
 
 // 001 Figure 1/2: the servers of each site, as the seed's users reach them.
 const CAS2010_SITE1 = 'cas2010.site1.contoso.lab';
 const CAS2010_SITE2 = 'cas2010.site2.contoso.lab';
 const CAS2010_SITE3 = ['cas2010a.site3.contoso.lab', 'cas2010b.site3.contoso.lab'];
+// 001 (update of 3/25/2014): the CAS2007 of the mailbox's site, reached at its EAS InternalURL host.
+const CAS2007_OF = { Purple: 'cas2007.site1.contoso.lab', Grey: 'cas2007.site3.contoso.lab' } as const;
 const CAS2007_EAS_INTERNAL = { Purple: 'cas2007-int.site1.contoso.lab', Grey: 'cas2007-int.site3.contoso.lab' } as const;
 // 003: the Hub site's CAS behind NLBname; 2007 profile front door at www.usa.
 const HUB = ['cas-03.hub.contoso.lab', 'cas-04.hub.contoso.lab', 'cas-05.hub.contoso.lab'];
+const HUB_BUILD = '2007-sp3';
 const MAIL_REGION_EAS = 'https://mail-region.contoso.lab/Microsoft-Server-ActiveSync';
+
+const answer = (r: EasResult) => `status ${r.status}${r.headers['x-ms-location'] ? `, X-MS-Location ${r.headers['x-ms-location']}` : ''}`;
+
+/** The device's requests at mock CAS behind the front door, for evidence. */
+function seenOf(w: World, since: number, dev: EasTestDevice): string {
+  return describeHttp(userRequests(w.lab.journal, since, (e) => dev.mine(e) && e.server !== w.frontDoorMock));
+}
+
+/**
+ * RULES "proxied to X" for one device: X received the device's own request (precondition), from the
+ * front door itself (no legacy CAS relayed it), and the device got 200 on the front door's namespace.
+ */
+async function expectProxied(t: RuleContext, w: World, since: number, dev: EasTestDevice, r: EasResult, label: string, to: readonly string[]): Promise<HttpEvent> {
+  const e = await arrived(w, since, (x) => dev.mine(x) && to.includes(x.server));
+  t.require(`${label}: the device's request reached ${to.join(' or ')} through the front door`, e !== undefined, e ? `${e.server} ${e.method} ${e.path} -> ${e.status}` : `${answer(r)}; ${seenOf(w, since, dev)}`);
+  checkNoLegacyRelay(w, since, { user: dev.user, vdir: 'eas' });
+  check(r.status === 200, `${label}: status 200`, `${label}: ${answer(r)}`);
+  return e!;
+}
+
+/** A refusal or a 451 is an answer: the front door must have answered the device at all (a closed connection is neither). */
+function requireAnswered(t: RuleContext, label: string, r: EasResult): void {
+  t.require(`${label}: the front door answered the device (an HTTP status)`, r.status >= 100, answer(r));
+}
 
 describe('EAS', () => {
   rule('EAS-01', {}, async (t) => {
     const w = await t.world();
+    // A 451 means something only from a front door that serves: Red (the front door's own site) first.
+    t.expect('Red, with the right password, is served (200)');
+    await requireEasServed(t, w, 'Red');
     const since = w.mark();
-    t.expect(`451 with X-MS-Location ${MAIL_REGION_EAS}, and no request for Orange reaching any other CAS`);
+    t.expect(`451 with X-MS-Location ${MAIL_REGION_EAS}, and no request of the device reaching any other CAS`);
     const dev = easDevice(w, 'Orange', 'WindowsPhone', { followLocation: false });
     const r = await dev.options();
     t.client(dev.transcript);
-    const loc = r.headers['x-ms-location'];
-    t.observe(`status ${r.status}, X-MS-Location ${loc ?? '(none)'}`);
-    check(r.status === 451, 'status 451', `status ${r.status}`);
-    const u = new URL(String(loc));
-    check(u.hostname === 'mail-region.contoso.lab' && u.pathname === '/Microsoft-Server-ActiveSync', `X-MS-Location ${MAIL_REGION_EAS}`, `X-MS-Location ${loc}`);
-    const leaked = userRequests(w.lab.journal, since, (e) => e.user === 'orange' && e.server !== w.frontDoorMock && e.vdir === 'eas');
-    check(leaked.length === 0 && hops(w.lab.journal, since).length === 0, 'no hop to another CAS', leaked.map((e) => e.server).join(', '));
+    t.observe(answer(r));
+    requireAnswered(t, 'Orange WindowsPhone', r);
+    check(r.status === 451, 'status 451', answer(r));
+    const loc = String(r.headers['x-ms-location'] ?? '');
+    let u: URL | undefined;
+    try {
+      u = new URL(loc);
+    } catch {
+      u = undefined;
+    }
+    check(u?.hostname === 'mail-region.contoso.lab' && u.pathname.replace(/\/$/, '') === '/Microsoft-Server-ActiveSync', `X-MS-Location ${MAIL_REGION_EAS}`, `X-MS-Location ${loc || '(none)'}`);
+    const leaked = userRequests(w.lab.journal, since, (e) => dev.mine(e) && e.server !== w.frontDoorMock);
+    const hopped = hops(w.lab.journal, since).filter(dev.hopOf);
+    check(leaked.length === 0 && hopped.length === 0, 'no hop to another CAS', [describeHttp(leaked), ...hopped.map((h) => `${h.server} hopped to ${h.url}`)].join('\n'));
   });
 
   rule('EAS-02', {}, async (t) => {
     const w = await t.world();
     const since = w.mark();
-    t.expect(`a device type off the 451 list is proxied: ${CAS2010_SITE2} receives Orange's request; the device gets 200`);
+    t.expect(`a device type off the 451 list is proxied: ${CAS2010_SITE2} receives Orange's request from the front door; the device gets 200`);
     const dev = easDevice(w, 'Orange', 'SmartPhone'); // stays on the front door's namespace: "proxied" (RULES.md)
     const r = await dev.options();
     t.client(dev.transcript);
-    t.observe(`status ${r.status}`);
-    check(r.status === 200, 'status 200', `status ${r.status}`);
-    await waitForRequest(w.lab.journal, since, (e) => e.server === CAS2010_SITE2 && e.vdir === 'eas' && e.user === 'orange', `Orange's EAS request at ${CAS2010_SITE2}`);
-    checkNoLegacyRelay(w, since);
+    t.observe(answer(r));
+    await expectProxied(t, w, since, dev, r, 'Orange SmartPhone', [CAS2010_SITE2]);
   });
 
   rule('EAS-03', {}, async (t) => {
@@ -66,11 +96,10 @@ describe('EAS', () => {
       const dev = easDevice(w, 'Orange', type, { followLocation: false });
       const r = await dev.options();
       t.client(dev.transcript);
-      t.observe(`${type}: status ${r.status}`);
+      t.observe(`${type}: ${answer(r)}`);
+      // A 451 is the fault this rule names (one fault, one reason): judged on the answer before anything else.
       check(r.status !== 451, `${type}: not 451`, `${type}: 451 X-MS-Location ${r.headers['x-ms-location']}`);
-      check(r.status === 200, `${type}: 200`, `${type}: ${r.status}`);
-      await waitForRequest(w.lab.journal, since, (e) => e.server === CAS2010_SITE2 && e.vdir === 'eas' && e.user === 'orange', `${type}: Orange's request at ${CAS2010_SITE2}`);
-      checkNoLegacyRelay(w, since);
+      await expectProxied(t, w, since, dev, r, `Orange ${type}`, [CAS2010_SITE2]);
     }
   });
 
@@ -78,25 +107,25 @@ describe('EAS', () => {
     const w = await t.world();
     const since = w.mark();
     if (t.profile === 'exchange2007') {
+      // 003: "Proxying is supported ... when the destination Client Access server is running the same version
+      // of Exchange Server or an earlier version": Hub's CAS run SP3, so an older front door refuses User3 (VER-01 judges that pair).
+      const b = frontDoorBuild(w);
+      if (relation(b, HUB_BUILD) === 'newer') t.notApplicable(`the Hub CAS run ${HUB_BUILD}, newer than the front door (${b}): no proxying to them (VER-01)`);
       // 003: "the user is proxied to the Client Access server specified by the InternalURL property" (User3's Hub site has no EAS ExternalURL).
-      t.expect(`User3 proxied to a Hub CAS (${HUB.join(', ')}) via its EAS InternalURL`);
+      t.expect(`User3 proxied to a Hub CAS (${HUB.join(', ')}) via its EAS InternalURL, by the front door itself`);
       const dev = easDevice(w, 'User3', 'SmartPhone');
       const r = await dev.options();
       t.client(dev.transcript);
-      t.observe(`status ${r.status}`);
-      check(r.status === 200, 'status 200', `status ${r.status}`);
-      await waitForRequest(w.lab.journal, since, (e) => HUB.includes(e.server) && e.vdir === 'eas' && e.user === 'user3', 'User3 at a Hub CAS');
-      checkNoLegacyRelay(w, since);
+      t.observe(answer(r));
+      await expectProxied(t, w, since, dev, r, 'User3', HUB);
       return;
     }
-    t.expect(`Blue proxied to a CAS2010 of Site3 (${CAS2010_SITE3.join(' or ')})`);
+    t.expect(`Blue proxied to a CAS2010 of Site3 (${CAS2010_SITE3.join(' or ')}) by the front door itself`);
     const dev = easDevice(w, 'Blue', 'iPhone');
     const r = await dev.options();
     t.client(dev.transcript);
-    t.observe(`status ${r.status}`);
-    check(r.status === 200, 'status 200', `status ${r.status}`);
-    await waitForRequest(w.lab.journal, since, (e) => CAS2010_SITE3.includes(e.server) && e.vdir === 'eas' && e.user === 'blue', 'Blue at a Site3 CAS2010');
-    checkNoLegacyRelay(w, since);
+    t.observe(answer(r));
+    await expectProxied(t, w, since, dev, r, 'Blue', CAS2010_SITE3);
   });
 
   rule('EAS-05', {}, async (t) => {
@@ -104,67 +133,81 @@ describe('EAS', () => {
     for (const name of ['Purple', 'Grey'] as const) {
       const since = w.mark();
       const host = CAS2007_EAS_INTERNAL[name];
-      t.expect(`${name}: the request reaches the CAS2007 EAS vdir with Host ${host} (its InternalURL host)`);
+      const cas = CAS2007_OF[name];
+      t.expect(`${name}: the request reaches the CAS2007 of the mailbox's site (${cas}) at its EAS vdir with Host ${host} (its InternalURL host), from the front door itself`);
       const dev = easDevice(w, name, 'iPhone');
       const r = await dev.options();
       t.client(dev.transcript);
-      t.observe(`${name}: status ${r.status}`);
-      const e = await waitForRequest(w.lab.journal, since, (x) => x.vdir === 'eas' && x.user === name.toLowerCase() && x.server.startsWith('cas2007.'), `${name} at a CAS2007`);
-      t.observe(`${name}: reached ${e.server} with Host ${e.host}`);
-      check(hostName(e.host) === host, `Host ${host}`, `Host ${e.host}`);
-      check(r.status === 200, 'status 200', `status ${r.status}`);
-      checkNoLegacyRelay(w, since);
+      t.observe(`${name}: ${answer(r)}`);
+      const e = await arrived(w, since, (x) => dev.mine(x) && x.server === cas);
+      t.require(`${name}: the device's request reached ${cas}`, e !== undefined, e ? `${e.server} Host ${e.host}` : `${answer(r)}; ${seenOf(w, since, dev)}`);
+      t.observe(`${name}: reached ${e!.server} with Host ${e!.host}`);
+      check(hostName(e!.host) === host, `${name}: Host ${host}`, `${name}: Host ${e!.host}`);
+      checkNoLegacyRelay(w, since, { user: dev.user, vdir: 'eas' });
+      check(r.status === 200, `${name}: status 200`, `${name}: ${answer(r)}`);
     }
   });
 
   rule('EAS-06', {}, async (t) => {
     const w = await t.world();
+    // A 451 means something only from a front door that serves: User1 (the front door's own site) first.
+    t.expect('User1, with the right password, is served (200)');
+    await requireEasServed(t, w, 'User1');
     const since = w.mark();
-    t.expect('User2 (mailbox in Europe, whose CAS has an EAS ExternalURL): 451');
+    t.expect('User2 (mailbox in Europe, whose CAS has an EAS ExternalURL): 451, no hop of the device\'s request');
     const dev = easDevice(w, 'User2', 'SmartPhone', { followLocation: false });
     const r = await dev.options();
     t.client(dev.transcript);
-    t.observe(`status ${r.status}, X-MS-Location ${r.headers['x-ms-location'] ?? '(none)'}`);
-    check(r.status === 451, 'status 451', `status ${r.status}`);
-    check(hops(w.lab.journal, since).length === 0, 'no hop', hops(w.lab.journal, since).map((h) => h.url).join(', '));
+    t.observe(answer(r));
+    requireAnswered(t, 'User2 SmartPhone', r);
+    check(r.status === 451, 'status 451', answer(r));
+    const hopped = hops(w.lab.journal, since).filter(dev.hopOf);
+    check(hopped.length === 0, 'no hop', hopped.map((h) => `${h.server} -> ${h.url}`).join(', '));
   });
 
   rule('EAS-07', {}, async (t) => {
     for (const variant of ['contoso-basic', 'contoso-nointernalurl']) {
       const w = await t.world({ variant });
+      // A refusal means something only from a front door that serves: User1 (the front door's own site) first.
+      t.expect(`${variant}: User1, with the right password, is served (200)`);
+      await requireEasServed(t, w, 'User1', `${variant}: User1`);
       const since = w.mark();
-      t.expect(`${variant}: User3 refused (status >= 400, not 451), no hop to a Hub CAS`);
+      t.expect(`${variant}: User3 refused (status >= 400, not 451; at most one request of the device reaching a Hub CAS; no http:// hop)`);
       const dev = easDevice(w, 'User3', 'SmartPhone', { followLocation: false });
       const r = await dev.options();
       t.client(dev.transcript);
-      t.observe(`${variant}: status ${r.status}`);
-      check(r.status >= 400 && r.status !== 451, 'refused', `status ${r.status}`);
-      const reached = userRequests(w.lab.journal, since, (e) => HUB.includes(e.server) && e.user === 'user3');
-      check(reached.length <= 1, 'at most one request reaching a Hub CAS', reached.map((e) => e.server).join(', '));
+      t.observe(`${variant}: ${answer(r)}`);
+      // A refusal rule: the verdict means something only if the front door answered (RULES "refused" is a status).
+      requireAnswered(t, `${variant}: User3 SmartPhone`, r);
+      check(r.status >= 400 && r.status !== 451, `${variant}: refused`, `${variant}: ${answer(r)}`);
+      const reached = userRequests(w.lab.journal, since, (e) => dev.mine(e) && e.server !== w.frontDoorMock);
+      check(reached.filter((e) => HUB.includes(e.server)).length <= 1, `${variant}: at most one request reaching a Hub CAS`, describeHttp(reached));
+      check(!reached.some((e) => e.scheme === 'http'), `${variant}: no http:// hop`, describeHttp(reached.filter((e) => e.scheme === 'http')));
     }
   });
 
   rule('EAS-08', {}, async (t) => {
     const w = await t.world();
     const since = w.mark();
-    const dev = easDevice(w, t.profile === 'exchange2007' ? 'User1' : 'Red', t.profile === 'exchange2007' ? 'SmartPhone' : 'iPhone');
+    const name = t.profile === 'exchange2007' ? 'User1' : 'Red';
+    const dev = easDevice(w, name, t.profile === 'exchange2007' ? 'SmartPhone' : 'iPhone');
     if (t.profile === 'exchange2013') {
-      t.expect(`Red proxied to ${CAS2010_SITE1}`);
+      t.expect(`Red proxied to ${CAS2010_SITE1} by the front door itself`);
       const r = await dev.options();
       t.client(dev.transcript);
-      t.observe(`status ${r.status}`);
-      check(r.status === 200, 'status 200', `status ${r.status}`);
-      await waitForRequest(w.lab.journal, since, (e) => e.server === CAS2010_SITE1 && e.vdir === 'eas' && e.user === 'red', `Red at ${CAS2010_SITE1}`);
-      checkNoLegacyRelay(w, since);
+      t.observe(answer(r));
+      await expectProxied(t, w, since, dev, r, 'Red', [CAS2010_SITE1]);
       return;
     }
     // 001 (first half) / 003: the mailbox is in the front door's own site: served locally.
-    t.expect('served locally: 200 and no other mock CAS sees the request');
+    t.expect(`${name} served locally: 200 with an ActiveSync OPTIONS answer (MS-ASProtocolVersions), and no other mock CAS sees the device's request`);
     const r = await dev.options();
     t.client(dev.transcript);
-    const others = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && e.vdir === 'eas');
-    t.observe(`status ${r.status}; other CAS: ${others.map((e) => e.server).join(', ') || 'none'}`);
-    check(r.status === 200, 'status 200', `status ${r.status}`);
-    check(others.length === 0, 'no other CAS sees the request', others.map((e) => e.server).join(', '));
+    const others = userRequests(w.lab.journal, since, (e) => dev.mine(e) && e.server !== w.frontDoorMock);
+    const versions = r.headers['ms-asprotocolversions'];
+    t.observe(`${answer(r)}, MS-ASProtocolVersions ${versions ?? '(none)'}; other CAS: ${others.map((e) => e.server).join(', ') || 'none'}`);
+    // The answer came from an ActiveSync server (the front door's own): an OPTIONS answer names the protocol versions.
+    t.require(`${name}: the front door answered the device's OPTIONS as an ActiveSync server (MS-ASProtocolVersions)`, r.status === 200 && versions !== undefined, `${answer(r)}, MS-ASProtocolVersions ${versions ?? '(none)'}`);
+    check(others.length === 0, 'no other CAS sees the request', describeHttp(others));
   });
 });

@@ -6,7 +6,8 @@
 import { describe } from 'vitest';
 import { rule, type RuleContext } from './support/rule.ts';
 import { describeEws, ewsAs, type EwsCall, type EwsOutcome } from './support/ews-calls.ts';
-import { check } from '../harness/verify/check.ts';
+import { check, userRequests } from '../harness/verify/check.ts';
+import { checkNoLegacyRelay } from '../harness/verify/no-relay.ts';
 import { defaultBuildFor } from '../harness/frontdoor/profile-topology.ts';
 import type { World } from './support/world.ts';
 
@@ -54,19 +55,44 @@ function family(w: World): Family {
   return m[1] as Family;
 }
 
-/** RULES "proxied to X": a 2xx on the front door's namespace, and X (one of `to`) received the request. */
-function expectProxied(t: RuleContext, label: string, o: EwsOutcome, to: readonly string[]): void {
+/**
+ * RULES "proxied to X": X (one of `to`) received the caller's request (precondition: the behaviour the
+ * verdict rests on), from the front door itself (no legacy CAS relayed it), with a 2xx on the front door's
+ * namespace, and no CAS outside `to` received it.
+ */
+function expectProxied(t: RuleContext, w: World, label: string, o: EwsOutcome, to: readonly string[]): void {
   t.observe(describeEws(label, o));
+  const at = o.servers.filter((s) => to.includes(s));
+  t.require(`${label}: the caller's EWS request reached ${to.join(' or ')} through the front door`, at.length > 0, `${label}: status ${o.result.status}; received by ${o.servers.join(', ') || 'no legacy CAS'}`);
+  checkNoLegacyRelay(w, o.since, { user: o.user, vdir: 'ews' });
   check(o.result.status >= 200 && o.result.status < 300, `${label}: a 2xx answer`, `${label}: status ${o.result.status} ${o.result.messageTexts.join(' ')}`);
-  check(o.servers.length > 0 && o.servers.every((s) => to.includes(s)), `${label}: received by ${to.join(' or ')}`, `${label}: received by ${o.servers.join(', ') || 'no legacy CAS'}`);
+  check(o.servers.every((s) => to.includes(s)), `${label}: received by ${to.join(' or ')} only`, `${label}: received by ${o.servers.join(', ')}`);
 }
 
-/** RULES "refused": status >= 400 other than 451, at most one request reaching a target, no http:// hop. */
+/**
+ * RULES "refused": status >= 400 other than 451, at most one request reaching a target, no http:// hop.
+ * A refusal is an answer: the precondition is that the front door answered at all (a closed connection
+ * is not a refusal; rule() judges a connection the candidate closed as a fail before this runs).
+ */
 function expectRefused(t: RuleContext, label: string, o: EwsOutcome): void {
   t.observe(describeEws(label, o));
+  t.require(`${label}: the front door answered (an HTTP status)`, o.result.status >= 100, `${label}: status ${o.result.status}`);
   check(o.result.status >= 400 && o.result.status !== 451, `${label}: refused (status >= 400, not 451)`, `${label}: status ${o.result.status}`);
   check(o.reached.length <= 1, `${label}: at most one request reaching a target`, `${label}: ${o.reached.map((e) => `${e.server} ${e.status}`).join(', ')}`);
   check(!o.reached.some((e) => e.scheme === 'http'), `${label}: no http:// hop`, `${label}: ${o.reached.filter((e) => e.scheme === 'http').map((e) => e.server).join(', ')}`);
+}
+
+/**
+ * A served user first (precondition of the refusal checks: a front door that refuses everyone proves
+ * nothing by refusing): `name`'s GetFolder gets 200 with ResponseCode NoError, and a mock CAS (a legacy
+ * one or the mock playing the front door) journals the user's request with a 2xx.
+ */
+async function requireEwsServed(t: RuleContext, w: World, name: string): Promise<void> {
+  const o = await call(t, w, name);
+  const served = userRequests(w.lab.journal, o.since, (e) => e.vdir === 'ews' && e.user === o.user && e.status >= 200 && e.status < 300);
+  const seen = `${describeEws(name, o)}; ${served.length ? `served by ${[...new Set(served.map((e) => e.server))].join(', ')}` : 'no CAS served the request'}`;
+  t.observe(seen);
+  t.require(`${name} is served through the front door (200, ResponseCode NoError, answered by a CAS)`, o.result.status === 200 && o.result.responseCodes.includes('NoError') && served.length > 0, seen);
 }
 
 async function call(t: RuleContext, w: World, user: string, c?: EwsCall): Promise<EwsOutcome> {
@@ -83,22 +109,26 @@ describe('EWS', () => {
       t.expect('Red served locally (200, no other mock CAS sees the request); Blue proxied to a CAS2010 of Site3');
       const red = await call(t, w, 'Red');
       t.observe(describeEws('Red', red));
-      check(red.result.status === 200, 'Red: status 200', `Red: status ${red.result.status}`);
+      // The answer came from an EWS server (the front door's own): a SOAP answer with ResponseCode NoError.
+      t.require('Red: the front door answered as an EWS server (200, SOAP ResponseCode NoError)', red.result.status === 200 && red.result.wellFormed && red.result.responseCodes.includes('NoError'), `Red: status ${red.result.status}, ${red.result.wellFormed ? `ResponseCode ${red.result.responseCodes.join(',') || '(none)'}` : 'not a SOAP answer'}`);
       check(red.reached.length === 0, 'Red: no other mock CAS sees the request', `Red: ${red.reached.map((e) => e.server).join(', ')}`);
     } else {
       // 001 (second half): "CAS2013 will then proxy the request to an Exchange 2010 Client Access server within the local site."
       t.expect(`Red proxied to ${CAS2010_SITE1}; Blue proxied to a CAS2010 of Site3 (${CAS2010_SITE3.join(' or ')})`);
-      expectProxied(t, 'Red', await call(t, w, 'Red'), [CAS2010_SITE1]);
+      expectProxied(t, w, 'Red', await call(t, w, 'Red'), [CAS2010_SITE1]);
     }
-    expectProxied(t, 'Blue', await call(t, w, 'Blue'), CAS2010_SITE3);
+    expectProxied(t, w, 'Blue', await call(t, w, 'Blue'), CAS2010_SITE3);
   });
 
   rule('EWS-02', {}, async (t) => {
     const w = await t.world();
     const f = family(w);
     const plan = EWS02[f];
+    // 003: User1's mailbox is in USA, the front door's own site: served locally whatever the build.
+    t.expect('User1 (the front door\'s own site) served first');
+    await requireEwsServed(t, w, 'User1');
     t.expect(`front door of Exchange 2007 ${f.toUpperCase()}: ${plan.proxied.length ? `proxied: ${plan.proxied.map(([u, to]) => `${u} -> ${to.join('|')}`).join('; ')}; ` : ''}refused: ${plan.refused.join(', ')}`);
-    for (const [user, to] of plan.proxied) expectProxied(t, user, await call(t, w, user), to);
+    for (const [user, to] of plan.proxied) expectProxied(t, w, user, await call(t, w, user), to);
     for (const user of plan.refused) expectRefused(t, user, await call(t, w, user));
   });
 
@@ -107,9 +137,10 @@ describe('EWS', () => {
     const [user, to] = AWAY[family(w)][0]!;
     // User1's mailbox is in USA (the front door's site): a different site from the caller's in every case.
     const mailboxes = [user, 'User1'];
-    t.expect(`${user} naming ${mailboxes.join(' and ')} (two sites): FindItem refused; GetUserAvailability proxied to ${to.join(' or ')}`);
+    t.expect(`${user} naming ${mailboxes.join(' and ')} (two sites): GetUserAvailability proxied to ${to.join(' or ')}; FindItem refused`);
+    // The Availability half first: the FindItem refusal means something only from a front door that proxies.
+    expectProxied(t, w, 'GetUserAvailability', await call(t, w, user, { op: 'GetUserAvailability', mailboxes }), to);
     expectRefused(t, 'FindItem', await call(t, w, user, { op: 'FindItem', mailboxes }));
-    expectProxied(t, 'GetUserAvailability', await call(t, w, user, { op: 'GetUserAvailability', mailboxes }), to);
   });
 
   rule('EWS-04', {}, async (t) => {
@@ -117,6 +148,6 @@ describe('EWS', () => {
     const cases = AWAY[family(w)];
     // 003 summary table, row "Availability service": proxying supported between Client Access servers "Yes".
     t.expect(`Availability (GetUserAvailability) proxied: ${cases.map(([u, to]) => `${u} -> ${to.join('|')}`).join('; ')}`);
-    for (const [user, to] of cases) expectProxied(t, `${user} GetUserAvailability`, await call(t, w, user, { op: 'GetUserAvailability', mailboxes: [user] }), to);
+    for (const [user, to] of cases) expectProxied(t, w, `${user} GetUserAvailability`, await call(t, w, user, { op: 'GetUserAvailability', mailboxes: [user] }), to);
   });
 });

@@ -19,6 +19,8 @@ export interface FrontDoorRequest {
   body?: string | Uint8Array;
   /** Basic credentials; none at all when absent. */
   basic?: { user: string; password: string };
+  /** The simulated user the connection comes from (its own loopback address). */
+  source?: string;
 }
 
 export interface FrontDoorAnswer {
@@ -33,9 +35,12 @@ export function logonName(w: World, name: string): string {
   return `${w.lab.topology.organisation.netbiosDomain}\\${w.user(name).samAccountName}`;
 }
 
-/** Run `fn` with a fresh lab agent and close it after (no sockets left behind between rules). */
-export async function withAgent<T>(w: World, fn: (agent: Agent) => Promise<T>): Promise<T> {
-  const agent = w.agent();
+/**
+ * Run `fn` with a fresh lab agent and close it after (no sockets left behind between rules). `source`
+ * names the simulated user the connections come from (its own loopback address: world.agent).
+ */
+export async function withAgent<T>(w: World, fn: (agent: Agent) => Promise<T>, source?: string): Promise<T> {
+  const agent = w.agent(source ? { source } : {});
   try {
     return await fn(agent);
   } finally {
@@ -51,7 +56,7 @@ export function frontDoorRequest(w: World, r: FrontDoorRequest): Promise<FrontDo
     const t = new Transcript();
     const res = await recordedRequest(agent, t, { url: w.url(r.path, r.namespace), method: r.method ?? 'GET', headers, ...(r.body !== undefined ? { body: r.body } : {}) });
     return { status: res.status, headers: res.headers, body: Buffer.from(res.body).toString('utf8'), transcript: t.snapshot() };
-  });
+  }, r.source);
 }
 
 /** The Autodiscover namespace of the front door when it has one (contoso), else its first namespace. */

@@ -10,6 +10,9 @@ import { autodiscoverMobile, autodiscoverOutlook, type MobileAutodiscover, type 
 import { autodiscoverNamespace, withAgent } from './auth-http.ts';
 import type { World } from './world.ts';
 
+/** The client's bound, scaled by --slow. */
+const timeouts = (w: World) => ({ timeoutMs: Math.round(10_000 * w.run.slow) });
+
 /** `https://autodiscover.<domain>:<port>/Autodiscover/Autodiscover.xml` on the front door. */
 export function autodiscoverUrl(w: World): string {
   return w.url('/Autodiscover/Autodiscover.xml', autodiscoverNamespace(w));
@@ -18,13 +21,13 @@ export function autodiscoverUrl(w: World): string {
 /** POX Autodiscover for Outlook as `name` (a wrong password when given). */
 export function autodOutlook(w: World, name: string, password?: string): Promise<OutlookAutodiscover> {
   const u = w.user(name);
-  return withAgent(w, (agent) => autodiscoverOutlook(agent, autodiscoverUrl(w), u.email, u.samAccountName, password ?? u.password));
+  return withAgent(w, (agent) => autodiscoverOutlook(agent, autodiscoverUrl(w), u.email, u.samAccountName, password ?? u.password, timeouts(w)), `user:${u.samAccountName}`);
 }
 
 /** Mobile (mobilesync) Autodiscover as `name`. */
 export function autodMobile(w: World, name: string): Promise<MobileAutodiscover> {
   const u = w.user(name);
-  return withAgent(w, (agent) => autodiscoverMobile(agent, autodiscoverUrl(w), u.email, u.samAccountName, u.password));
+  return withAgent(w, (agent) => autodiscoverMobile(agent, autodiscoverUrl(w), u.email, u.samAccountName, u.password, timeouts(w)), `user:${u.samAccountName}`);
 }
 
 /** The host name of a URL, or `(none)` / `(not a URL: ...)` for evidence. */

@@ -18,7 +18,11 @@ export type EwsCall = { op: 'GetFolder' } | { op: 'GetUserAvailability' | 'FindI
 
 export interface EwsOutcome {
   result: EwsResult;
-  /** Every non-probe EWS request that reached a mock CAS other than the front door during the call. */
+  /** The caller's samAccountName (the journal key of this call). */
+  user: string;
+  /** The journal mark taken just before the call (its window). */
+  since: number;
+  /** The caller's non-probe EWS requests (and anonymous first legs) at mock CAS other than the front door during the call. */
   reached: HttpEvent[];
   /** Servers where the caller's authenticated EWS request arrived (NTLM's anonymous first leg left out). */
   servers: string[];
@@ -29,18 +33,21 @@ export async function ewsAs(w: World, userName: string, call: EwsCall = { op: 'G
   const u = w.user(userName);
   const url = w.url('/EWS/Exchange.asmx');
   const since = w.mark();
-  const agent = w.agent();
+  // The caller's own connections, from its own loopback address (issue 10 item 6); timeouts follow --slow.
+  const agent = w.agent({ source: `user:${u.samAccountName}` });
+  const opts = { timeoutMs: Math.round(10_000 * w.run.slow) };
   try {
     const addresses = call.op === 'GetFolder' ? [] : call.mailboxes.map((m) => w.user(m).email);
     const result =
       call.op === 'GetFolder'
-        ? await getFolder(agent, url, u.samAccountName, u.password)
+        ? await getFolder(agent, url, u.samAccountName, u.password, opts)
         : call.op === 'FindItem'
-          ? await findItemsForMailboxes(agent, url, u.samAccountName, u.password, addresses)
-          : await getUserAvailability(agent, url, u.samAccountName, u.password, addresses);
-    const reached = userRequests(w.lab.journal, since, (e) => e.vdir === 'ews' && e.server !== w.frontDoorMock);
+          ? await findItemsForMailboxes(agent, url, u.samAccountName, u.password, addresses, opts)
+          : await getUserAvailability(agent, url, u.samAccountName, u.password, addresses, opts);
+    // Keyed by the caller (its own sign-in) and by the call's window: NTLM's anonymous first leg carries no user.
+    const reached = userRequests(w.lab.journal, since, (e) => e.vdir === 'ews' && e.server !== w.frontDoorMock && (e.user === u.samAccountName || e.user === null));
     const servers = [...new Set(reached.filter((e) => e.user === u.samAccountName).map((e) => e.server))];
-    return { result, reached, servers };
+    return { result, user: u.samAccountName, since, reached, servers };
   } finally {
     await agent.close().catch(() => undefined);
   }

@@ -24,17 +24,24 @@ export function outlookAnywhere(w: World, name: string, scheme: 'NTLM' | 'Basic'
     domain: w.lab.topology.organisation.netbiosDomain,
     scheme,
     mailboxServer: u.mailboxServer,
+    timeoutMs: Math.round(10_000 * w.run.slow),
   } as const;
   if (scheme === 'NTLM') {
     // NTLM binds the identity to one connection: the client opens its own per channel.
     return rpcConnect(w.url('/rpc/rpcproxy.dll'), { ...common, connect: { ca: w.lab.trustBundle(), lookup: labLookup(w.hosts()) } });
   }
-  return withAgent(w, (dispatcher) => rpcConnect(w.url('/rpc/rpcproxy.dll'), { ...common, dispatcher }));
+  return withAgent(w, (dispatcher) => rpcConnect(w.url('/rpc/rpcproxy.dll'), { ...common, dispatcher }), `user:${u.samAccountName}`);
 }
 
 /** Both channels accepted (RPC_IN_DATA and RPC_OUT_DATA answered 200). */
 export function channelsOpen(r: RpcConnectResult): boolean {
   return r.inData.status === 200 && r.outData?.status === 200;
+}
+
+/** Both channels answered as an RPC proxy answers (Content-Type application/rpc): what "served" looks like to Outlook. */
+export function answeredAsRpc(r: RpcConnectResult): boolean {
+  const rpc = (h: Record<string, unknown> | undefined) => /^application\/rpc\b/i.test(String(h?.['content-type'] ?? ''));
+  return channelsOpen(r) && rpc(r.inData.headers) && rpc(r.outData?.headers);
 }
 
 /** `IN 200, OUT 200` for evidence. */

@@ -12,8 +12,10 @@ import { defaultBuildFor } from '../../harness/frontdoor/profile-topology.ts';
 import { HttpClientError } from '../../harness/clients/transcript.ts';
 import type { TranscriptEntry } from '../../harness/clients/transcript.ts';
 import { userRequests } from '../../harness/verify/check.ts';
+import type { HttpEvent } from '../../harness/journal/events.ts';
+import { legacyRelays, type Relay } from '../../harness/verify/no-relay.ts';
 import { easDevice } from './eas.ts';
-import { describeVisit, frontDoorHost, signInOwa, targetRequests } from './owa-flow.ts';
+import { describeVisit, frontDoorHost, signInOwa } from './owa-flow.ts';
 import type { World } from './world.ts';
 
 /**
@@ -57,13 +59,20 @@ export interface Cell {
   detail: string;
   /** Whether the journal agrees with the kind (works: the target served the user; refused: at most one request reached a target). */
   grounded: boolean;
+  /** Legacy CAS that relayed the user's request during the cell (a "works" must be the front door's own hop). */
+  relays: Relay[];
   transcript: TranscriptEntry[];
 }
 
-function grounding(w: World, since: number, t: VerTarget, vdir: string, kind: CellKind, sam: string): boolean {
-  if (kind === 'works') return userRequests(w.lab.journal, since, (e) => t.servers.includes(e.server) && e.vdir === vdir && e.user === sam && e.status >= 200 && e.status < 300).length > 0;
+/**
+ * Whether the journal bears the kind out, keyed by the cell's own requests (`mine`: the user's sign-in or
+ * the device's DeviceId): works = a target CAS served them; refused = at most one reached a legacy CAS
+ * (NTLM's 401 first legs aside), none over http://.
+ */
+function grounding(w: World, since: number, t: VerTarget, kind: CellKind, mine: (e: HttpEvent) => boolean): boolean {
+  if (kind === 'works') return userRequests(w.lab.journal, since, (e) => t.servers.includes(e.server) && mine(e) && e.user !== null && e.status >= 200 && e.status < 300).length > 0;
   if (kind === 'refused') {
-    const reached = targetRequests(w, since);
+    const reached = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && mine(e) && !(e.status === 401 && /^(ntlm|negotiate)$/i.test(e.authScheme ?? '')));
     return reached.length <= 1 && reached.every((e) => e.scheme === 'https');
   }
   return true;
@@ -100,7 +109,8 @@ export async function owaCell(w: World, t: VerTarget): Promise<Cell> {
     detail = err.message;
     transcript = err.transcript;
   }
-  return { target: t.build, protocol: 'OWA', kind, detail, grounded: grounding(w, since, t, 'owa', kind, sam), transcript };
+  const mine = (e: HttpEvent) => e.vdir === 'owa' && (e.user === sam || e.user === null);
+  return { target: t.build, protocol: 'OWA', kind, detail, grounded: grounding(w, since, t, kind, mine), relays: legacyRelays(w, since, { user: sam, vdir: 'owa' }), transcript };
 }
 
 /** EAS OPTIONS for the target's user (a device type no 451 list names). */
@@ -121,8 +131,8 @@ export async function easCell(w: World, t: VerTarget): Promise<Cell> {
     kind = 'no-answer';
     detail = err.message;
   }
-  const grounded = grounding(w, since, t, 'eas', kind, sam);
-  return { target: t.build, protocol: 'EAS', kind, detail: `${detail}${kind === 'works' && !grounded ? ' (but no target CAS served the device)' : ''}`, grounded, transcript: dev.transcript };
+  const grounded = grounding(w, since, t, kind, dev.mine);
+  return { target: t.build, protocol: 'EAS', kind, detail: `${detail}${kind === 'works' && !grounded ? ' (but no target CAS served the device)' : ''}`, grounded, relays: legacyRelays(w, since, { user: sam, vdir: 'eas' }), transcript: dev.transcript };
 }
 
 /** 07 (contoso-2007.ts, after 003's figures): one small site `Ver-<build>` per 2007 build, user `v-<build>`. */
@@ -142,7 +152,7 @@ export const TARGETS_CONTOSO: readonly VerTarget[] = [
 
 /** One line per cell, for the report. */
 export function describeCell(frontDoor: string, c: Cell): string {
-  return `${frontDoor} -> ${c.target} ${c.protocol}: ${c.kind}${c.grounded ? '' : ' (the journal disagrees)'}: ${c.detail}`;
+  return `${frontDoor} -> ${c.target} ${c.protocol}: ${c.kind}${c.grounded ? '' : ' (the journal disagrees)'}${c.relays.length ? ` (relayed by ${[...new Set(c.relays.map((r) => r.server))].join(', ')})` : ''}: ${c.detail}`;
 }
 
 const FOLDER = /\/owa\/(\d+\.\d+\.\d+\.\d+)\//gi;

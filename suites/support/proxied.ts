@@ -1,0 +1,40 @@
+/**
+ * What RULES.md "proxied to X" needs from the journal besides harness/verify/no-relay.ts, for the EAS,
+ * EWS, AUTOD, OA and VER areas: X received the case's own request, found by something the rule
+ * controls (its device's DeviceId, its own user's sign-in), with a bounded wait, as a value the rule
+ * turns into a precondition (t.require) rather than a failure of its own.
+ * @example
+ * const e = await arrived(w, since, (x) => x.server === SITE2 && hasDevice(x, dev.deviceId));
+ * t.require(`Orange's device reached ${SITE2}`, e !== undefined, describeHttp(w.lab.journal.since(since)));
+ */
+import type { HttpEvent } from '../../harness/journal/events.ts';
+import { CheckFailure, waitForRequest } from '../../harness/verify/check.ts';
+import type { World } from './world.ts';
+
+/**
+ * The first non-probe request after `since` matching `pred`, waiting at most `timeoutMs` (a mock
+ * journals a request before its answer leaves, so after the client's answer this is short); undefined
+ * when none came: the caller turns that into a precondition.
+ */
+export async function arrived(w: World, since: number, pred: (e: HttpEvent) => boolean, timeoutMs = 2000): Promise<HttpEvent | undefined> {
+  try {
+    return await waitForRequest(w.lab.journal, since, pred, 'the case\'s request at its target', Math.round(timeoutMs * w.run.slow));
+  } catch (err) {
+    if (err instanceof CheckFailure) return undefined;
+    throw err;
+  }
+}
+
+/** The DeviceId of an EAS request (query `DeviceId=`), or null. */
+export function deviceIdOf(e: Pick<HttpEvent, 'query'>): string | null {
+  try {
+    return new URLSearchParams(e.query.replace(/^\?/, '')).get('DeviceId');
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the request is the device's own (its DeviceId). */
+export function hasDevice(e: Pick<HttpEvent, 'query'>, deviceId: string): boolean {
+  return deviceIdOf(e) === deviceId;
+}
