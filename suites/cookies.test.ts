@@ -120,7 +120,7 @@ describe('COOK', () => {
       const atRu1 = userRequests(w.lab.journal, since, (e) => e.server === MIDUP_RU1 && e.vdir === 'owa' && e.user === 'blue' && e.status >= 200 && e.status < 300);
       t.require(`Blue served (2xx) by ${MIDUP_RU1} before the failover`, atRu1.length > 0, fmt(userRequests(w.lab.journal, since, (e) => e.user === 'blue')));
       const issued = userRequests(w.lab.journal, since, (e) => e.server === MIDUP_RU1 && e.user === 'blue').flatMap((e) => e.setCookies).filter((c) => /^UserContext/i.test(c.name) && c.form === 'canary76');
-      t.require(`${MIDUP_RU1} issued Blue a UserContext cookie in the RU1 (canary76) form`, issued.length > 0, 'no canary76 UserContext set', { blame: 'lab' });
+      t.require(`${MIDUP_RU1} issued Blue a UserContext cookie in the RU1 (canary76) form`, issued.length > 0, issued.length ? `${MIDUP_RU1} set ${issued.map((c) => `${c.name} (${c.form})`).join(', ')}` : 'no canary76 UserContext set', { blame: 'lab' });
       const held = v.browser.cookies.all().filter((c) => /^UserContext/i.test(c.name)).map((c) => `${c.name} (${userContextFormOf(c.value)})`);
       t.observe(`the browser holds: ${held.join(', ') || 'no UserContext cookie'}`);
       failover = w.mark();
