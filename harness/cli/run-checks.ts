@@ -115,12 +115,13 @@ export async function checkFrontDoor(spec: string, profile: ProfileName, defects
     }
     if (u.protocol !== 'https:') throw new BadOptionError(`--front-door ${spec}: the URL must be https://`);
   } else {
-    const { knownLaunchers, resolveLauncher } = await import('../frontdoor/registry.ts');
+    const { resolveLauncher } = await import('../frontdoor/registry.ts');
     await import('../frontdoor/adapters.ts');
     try {
       resolveLauncher(spec);
-    } catch {
-      throw new BadOptionError(`--front-door: unknown front door ${JSON.stringify(spec)} (known: ${knownLaunchers().join(', ')})`);
+    } catch (err) {
+      // The registry's words: an unknown name with the known ones, or why a composite cannot be (dovecot+nginx).
+      throw new BadOptionError(`--front-door: ${(err as Error).message}`);
     }
   }
   if (spec === 'reference' && defects.length) {
