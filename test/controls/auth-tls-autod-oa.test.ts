@@ -27,6 +27,7 @@ const rows: ControlRow[] = [
   { profile: 'exchange2013', hardened: true, defects: ['no-cert-check'], rules: ['TLS-07'], why: 'the hop accepts any certificate, so the impostor is trusted' },
   { profile: 'exchange2013', defects: ['autodiscover-local-2010'], rules: ['AUTOD-01', 'AUTOD-04', 'AUTOD-05'], why: 'the front door answers Autodiscover for 2010 mailboxes itself, naming mail for every URL' },
   { profile: 'exchange2013', defects: ['rpc-hop-basic'], rules: ['OA-02'], why: 'the Outlook Anywhere hop authenticates with Basic although the /rpc vdir offers NTLM' },
+  { profile: 'exchange2013', defects: ['relay-via-site1'], rules: ['OA-01'], why: 'Blue\'s Outlook Anywhere channels go to CAS2010 Site1, which relays them to Site3: served, but by a legacy relay (no-relay check)' },
   // exchange2010 / exchange2007: the in-lab mock candidate with its topology edited around it.
   {
     profile: 'exchange2010',
