@@ -96,7 +96,7 @@ describe('COOK', () => {
   });
 
   rule('COOK-02', { timeoutMs: 60_000 }, async (t) => {
-    const w = await t.world({ variant: 'contoso-midupgrade', key: 'cook02' });
+    const w = await t.world({ variant: 'contoso-midupgrade', key: 'cook02', disposable: true });
     const since = w.mark();
     t.expect(`contoso-midupgrade (${MIDUP_SP2} SP2, ${MIDUP_RU1} SP2 RU1): Blue signs in, is served by ${MIDUP_RU1} (its UserContext in the RU1 form), then fails over to ${MIDUP_SP2}; no UserContext cookie in the RU1 (canary76) form ever reaches ${MIDUP_SP2}`);
     let v = await signInOwa(w, 'Blue');
@@ -179,7 +179,7 @@ describe('COOK', () => {
   });
 
   rule('COOK-04', { timeoutMs: 120_000 }, async (t) => {
-    const w = await t.world({ key: 'cook04' });
+    const w = await t.world({ key: 'cook04', disposable: true });
     const b = frontDoorBuild(w);
     if (t.profile === 'exchange2007' && relation(b, '2007-sp3') === 'newer') t.notApplicable(`the Hub CAS run 2007-sp3, newer than the front door (${b}): no proxying to them (VER-01)`);
     // 003: "a user who is proxied to CAS-01 the first time will always be proxied to CAS-01, even if CAS-02 has fewer
