@@ -10,7 +10,7 @@ function meta(id: string, level: 'R' | 'S' = 'R'): RuleMeta {
 
 /** Just what the reporter reads of a vitest TestCase. */
 function tc(m: RuleMeta | undefined, result: { state: string; note?: string; errors?: { message: string; code?: string; name?: string }[] }, ms = 1200): TestCase {
-  return { meta: () => ({ rule: m }), result: () => result, diagnostic: () => ({ duration: ms }) } as unknown as TestCase;
+  return { id: `${m?.id ?? 'none'}-${Math.random()}`, meta: () => ({ rule: m }), result: () => result, diagnostic: () => ({ duration: ms }), options: { mode: 'run' }, parent: { type: 'module', errors: () => [] } } as unknown as TestCase;
 }
 
 describe('ProgressReporter', () => {

@@ -6,7 +6,7 @@
  * `error` (the lab or the harness) and a waived rule never print FAIL. Colour only on a terminal,
  * and never when NO_COLOR is set (no-color.org).
  */
-import type { Reporter, TestCase } from 'vitest/node';
+import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { judgeRuleRun, type RuleRun } from '../../reports/judge.ts';
 import type { Outcome, ProfileName, RuleResult } from '../../reports/types.ts';
 import type { Waiver } from '../../reports/waivers.ts';
@@ -52,6 +52,7 @@ export class ProgressReporter implements Reporter {
   #n = 0;
   #started: number;
   #problems: RuleResult[] = [];
+  #seen = new Set<string>();
   readonly #o: Required<Pick<ProgressOptions, 'write' | 'colour' | 'now'>> & ProgressOptions;
 
   constructor(o: ProgressOptions) {
@@ -69,6 +70,8 @@ export class ProgressReporter implements Reporter {
   }
 
   onTestCaseResult(tc: TestCase): void {
+    if (this.#seen.has(tc.id)) return;
+    this.#seen.add(tc.id);
     const run = toRuleRun(tc);
     if (!run) return; // not selected (--rule), or not a rule
     const result = judgeRuleRun(run, { profile: this.#o.profile, hardened: this.#o.hardened, waivers: this.#o.waivers ?? [], candidate: this.#o.candidate, now: new Date() });
@@ -77,7 +80,9 @@ export class ProgressReporter implements Reporter {
     this.#o.write(this.line(result) + '\n');
   }
 
-  onTestRunEnd(): void {
+  onTestRunEnd(modules: ReadonlyArray<TestModule> = []): void {
+    // Tests that never reported (their suite's hook failed, the run was cut short) still get a line.
+    for (const m of modules) for (const tc of m.children.allTests()) this.onTestCaseResult(tc);
     const shown = this.#problems.filter((r) => r.outcome === 'fail' || r.outcome === 'error' || r.outcome === 'warn');
     if (!shown.length) return;
     const order: Outcome[] = ['fail', 'error', 'warn'];
@@ -108,9 +113,25 @@ function toRuleRun(tc: TestCase): RuleRun | null {
   const meta = tc.meta();
   const result = tc.result();
   if (!meta.rule) return null;
-  if (result.state === 'skipped' && !result.note) return null;
   const base = { meta: meta.rule, evidence: meta.evidence, durationMs: tc.diagnostic()?.duration ?? 0 };
+  if (result.state === 'skipped' && !result.note) {
+    // vitest skips the tests of a suite whose hook failed: that is the rule's error (as in the report).
+    const hook = tc.options?.mode === 'skip' || tc.options?.mode === 'todo' ? [] : hookErrors(tc);
+    return hook.length ? { ...base, state: 'failed', errors: hook.map((e) => ({ name: e.name, code: e.code, message: e.message })) } : null;
+  }
   if (result.state === 'skipped') return { ...base, state: 'skipped', errors: [], skipNote: result.note };
   if (result.state === 'pending') return { ...base, state: 'skipped', errors: [], skipNote: 'the test did not finish' };
   return { ...base, state: result.state, errors: (result.errors ?? []).map((e) => ({ name: e.name, code: e.code, message: e.message, cause: e.cause })) };
+}
+
+/** Errors of the nearest suite or module above the test that has any (a failed beforeAll). */
+function hookErrors(tc: TestCase): { name?: string; code?: unknown; message: string }[] {
+  let cur = tc.parent as { type?: string; errors?: () => readonly { name?: string; code?: unknown; message: string }[]; parent?: unknown } | undefined;
+  for (let depth = 0; cur && depth < 100; depth++) {
+    const errors = cur.errors?.() ?? [];
+    if (errors.length) return [...errors];
+    if (cur.type === 'module') return [];
+    cur = cur.parent as typeof cur;
+  }
+  return [];
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { request } from 'node:http';
 import { Journal } from '../journal/journal.ts';
 import { FaultTable, MAX_FAULTS } from './faults.ts';
-import { ControlClient, JOURNAL_READERS, startControlApi } from './control-api.ts';
+import { ControlClient, JOURNAL_READERS, PAGE_BYTES, startControlApi } from './control-api.ts';
 import { startDirectory } from '../directory/directory.ts';
 import { loadTopology } from '../topology/index.ts';
 
@@ -65,6 +65,22 @@ describe('journal pages', () => {
       const r = await raw(ctl.url, 'GET', `/journal?${q}`);
       expect(r.status, q).toBe(400);
       expect(r.json.error, q).toMatch(/^query (limit|since) must be an integer/);
+    }
+  });
+
+  test(`a page stops at ${PAGE_BYTES / 2 ** 20} MiB of JSON; its cursor names the last event written`, async () => {
+    const j = new Journal();
+    for (let i = 0; i < 3000; i++) j.record({ kind: 'fault', server: 'lab', action: 'inject', description: 'd'.repeat(4000) });
+    const api = await startControlApi({ token: TOKEN, journal: j, topology, faults: new FaultTable(), reset: () => {}, setOwaFolders: () => [] });
+    try {
+      const first = await raw(api.url, 'GET', '/journal?since=0&limit=10000');
+      const events = first.json.events as { seq: number }[];
+      expect(events.length).toBeLessThan(3000);
+      expect(first.json).toMatchObject({ count: events.length, next: events.at(-1)!.seq, more: true });
+      const all = await new ControlClient(api.url, TOKEN).journal({ since: 0, limit: 10_000 });
+      expect(all.events.map((e) => e.seq)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
+    } finally {
+      await api.close();
     }
   });
 

@@ -2,7 +2,7 @@
  * The control API: loopback HTTP JSON with a bearer token (refuses without it). Read the journal since
  * a sequence number, inject and clear faults, reset, read the topology and the event log.
  *
- * GET  /journal?since=N[&kind=http][&limit=L] -> { seq, next, more, events } (paged, see below)
+ * GET  /journal?since=N[&kind=http][&limit=L] -> { seq, events, count, next, more } (paged, see below)
  * GET  /events?since=N[&limit=L]        -> event-log entries (42, 46, 4999, …), paged the same way
  * GET  /topology                        -> the validated topology
  * GET  /faults | POST /faults {FaultSpec} | DELETE /faults | DELETE /faults/:id
@@ -11,7 +11,8 @@
  *
  * Memory stays bounded whoever calls (issue 15: `GET /journal?since=0` once answered 103 MB and
  * concurrent calls took the lab to 3.2 GB): journal reads are pages of at most `limit` events
- * (default 1000, at most 10000) streamed as they are written, with a `next` cursor to pass as `since`;
+ * (default 1000, at most 10000, and at most PAGE_BYTES of JSON) streamed as they are written, with a
+ * `next` cursor to pass as `since`;
  * at most JOURNAL_READERS reads run at once, more get 429 with Retry-After.
  */
 import { timingSafeEqual } from 'node:crypto';
@@ -38,6 +39,8 @@ export const JOURNAL_PAGE = { default: 1000, max: 10_000 } as const;
 export const JOURNAL_READERS = 4;
 /** Events serialised per chunk of a streamed page. */
 const CHUNK_EVENTS = 200;
+/** Characters of one page at most (the page ends early, with `more`, past it). */
+export const PAGE_BYTES = 4 * 1024 * 1024;
 
 function tokenOk(header: string | undefined, token: string): boolean {
   if (!header?.startsWith('Bearer ')) return false;
@@ -55,13 +58,29 @@ function intParam(url: URL, name: string, fallback: number, min: number, max: nu
   return n;
 }
 
-/** `{ "seq": …, "next": …, "more": …, "events": [ … ] }` written in chunks of CHUNK_EVENTS events. */
+/**
+ * `{ "seq": …, "events": [ … ], "count": …, "next": …, "more": … }` written in chunks of CHUNK_EVENTS
+ * events, and cut at PAGE_BYTES characters: a page of 10,000 events carrying 4 KB hostile paths
+ * would otherwise be 60 MB. The cursor comes last, so it names the last event actually written.
+ */
 function* pageChunks(seq: number, page: { events: JournalEvent[]; next: number; more: boolean }): Generator<string> {
-  yield `{"seq":${seq},"next":${page.next},"more":${page.more},"count":${page.events.length},"events":[`;
-  for (let i = 0; i < page.events.length; i += CHUNK_EVENTS) {
-    yield (i ? ',' : '') + page.events.slice(i, i + CHUNK_EVENTS).map((e) => JSON.stringify(e)).join(',');
+  yield `{"seq":${seq},"events":[`;
+  let bytes = 0;
+  let count = 0;
+  for (let i = 0; i < page.events.length && bytes < PAGE_BYTES; i += CHUNK_EVENTS) {
+    const parts: string[] = [];
+    for (const e of page.events.slice(i, i + CHUNK_EVENTS)) {
+      if (bytes >= PAGE_BYTES) break;
+      const text = JSON.stringify(e);
+      bytes += text.length;
+      parts.push(text);
+    }
+    yield (count ? ',' : '') + parts.join(',');
+    count += parts.length;
   }
-  yield ']}';
+  const cut = count < page.events.length;
+  const next = cut ? page.events[count - 1]!.seq : page.next;
+  yield `],"count":${count},"next":${next},"more":${cut || page.more}}`;
 }
 
 export async function startControlApi(deps: ControlApiDeps, host = '127.0.0.1', port = 0) {
@@ -73,7 +92,7 @@ export async function startControlApi(deps: ControlApiDeps, host = '127.0.0.1', 
     if (readers >= JOURNAL_READERS) throw new HttpJsonError(429, `${JOURNAL_READERS} journal reads are running: retry when one ends`, { 'Retry-After': '1' });
     readers++;
     // The page is chosen now (a consistent cut); only its serialisation is spread over the writes.
-    const page = deps.journal.page(since, limit, kind ? (e) => e.kind === kind : () => true);
+    const page = deps.journal.page(since, limit, kind ? { kind: kind as JournalEvent['kind'] } : () => true);
     const seq = deps.journal.seq;
     return new JsonStream(200, () => pageChunks(seq, page), () => readers--);
   };

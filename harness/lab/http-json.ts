@@ -62,7 +62,8 @@ async function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > limit) throw new HttpJsonError(413, `request body over ${limit} bytes`);
+    // The rest of the body is not read: answer and close (a client still sending gets the answer first).
+    if (size > limit) throw new HttpJsonError(413, `request body over ${limit} bytes`, { Connection: 'close' });
     chunks.push(c as Buffer);
   }
   if (!size) return undefined;
@@ -136,6 +137,7 @@ export async function startJsonService(opts: {
       }
       send(404, { error: `no route ${req.method} ${quote(url.pathname)}` });
     } catch (err) {
+      // `Connection: close` (413): Node closes the socket once the answer is written.
       if (err instanceof HttpJsonError) send(err.status, { error: err.message }, err.headers);
       else send(500, { error: (err as Error).message });
     }
