@@ -23,6 +23,12 @@ export interface ProfileOptions {
   extraResourceFolders?: string[];
   /** Named defects of the in-lab mock candidate (harness/frontdoor/mock-defects); unknown names are ignored here (the reference's own). */
   defects?: string[];
+  /**
+   * Place the front-door mock (default true): only when the reference is the candidate. Any other
+   * candidate plays the 2010/2007 CAS itself at the front door's address; with the mock there too, the
+   * mock would answer on the front door's ports and be judged instead of the candidate.
+   */
+  frontDoorMock?: boolean;
 }
 
 /** FQDN of the mock that plays the front door in the 2010/2007 profiles (the site name made a DNS label). */
@@ -47,6 +53,14 @@ export function topologyForProfile(base: string | TopologyInput, o: ProfileOptio
   const build = getBuild(o.build ?? defaultBuildFor(o.profile)!);
   const expected = o.profile === 'exchange2010' ? 2010 : 2007;
   if (build.product !== expected) throw new RangeError(`profile ${o.profile} needs an Exchange ${expected} build, not ${build.id}`);
+  if (o.frontDoorMock === false) {
+    doc.organisation = {
+      ...doc.organisation,
+      ...(o.crossSiteSilentRedirect !== undefined ? { crossSiteSilentRedirect: o.crossSiteSilentRedirect } : {}),
+      ...(o.allowProxyingWithoutSsl !== undefined ? { allowProxyingWithoutSsl: o.allowProxyingWithoutSsl } : {}),
+    };
+    return parseTopology(doc, `${doc.name} (${o.profile} ${build.id}, candidate at the front door)`);
+  }
   const ns = doc.frontDoor.namespaces;
   const fqdn = frontDoorMockFqdn(doc);
   const server = cas({ fqdn, site: doc.frontDoor.site, build: build.id, address: doc.frontDoor.address, external: ns[0]!, namespaces: ns });

@@ -104,7 +104,8 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
   const base = spec.variant ?? defaultTopology(run);
   let topology;
   try {
-    topology = topologyForProfile(base, { profile: run.profile, ...(run.build ? { build: run.build } : {}), ...spec.options, defects });
+    // The front-door mock stands in only for the reference: any other candidate must be the one answering.
+    topology = topologyForProfile(base, { profile: run.profile, ...(run.build ? { build: run.build } : {}), ...spec.options, defects, frontDoorMock: run.frontDoor === 'reference' });
   } catch (err) {
     throw new LabError(`topology ${base} for ${run.profile}: ${(err as Error).message}`, { cause: err });
   }

@@ -47,8 +47,12 @@ function fullRun(frontDoor: string, profile: string, extra: string[]): Promise<{
 }
 
 describe('vacuity: no pass under a do-nothing candidate', () => {
-  for (const [name, frontDoor] of Object.entries(CANDIDATES)) {
-    for (const profile of ['exchange2013'] as const) {
+  // ok200 in every profile (in 2010/2007 it plays the front door itself: no front-door mock stands in);
+  // close in exchange2013 (a closed connection is judged the same way in every profile).
+  const plan: [keyof typeof CANDIDATES, 'exchange2013' | 'exchange2010' | 'exchange2007'][] = [['ok200', 'exchange2013'], ['close', 'exchange2013'], ['ok200', 'exchange2010'], ['ok200', 'exchange2007']];
+  for (const [name, profile] of plan) {
+    const frontDoor = CANDIDATES[name];
+    {
       test(`${name} (${profile} + hardened): no rule passes`, { timeout: 660_000 }, async () => {
         const r = await fullRun(frontDoor, profile, ['--hardened']);
         expect(r.rules.length, r.output).toBeGreaterThan(0);
