@@ -135,7 +135,8 @@ export function createLabAgent(opts: LabAgentOptions): Agent {
   const connect: buildConnector.connector = (options, callback) => {
     const refused = refuseNonLoopbackLiteral(options.hostname);
     if (refused) return callback(refused, null);
-    base(options, callback);
+    // undici hands each connection its own options (localAddress unset), which override buildConnector's: set it here.
+    base(opts.localAddress ? { ...options, localAddress: opts.localAddress } : options, callback);
   };
   return new Agent({
     connect,
