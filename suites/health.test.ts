@@ -22,13 +22,22 @@ import { JournalTimeoutError } from '../harness/errors.ts';
 import { HarnessOverloadedError } from '../harness/verify/lag.ts';
 import type { HttpEvent, MailEvent, TlsEvent } from '../harness/journal/events.ts';
 import type { ServerSpec } from '../harness/topology/index.ts';
+import type { RuleContext } from './support/rule.ts';
+import type { World } from './support/world.ts';
+import { roleFqdns, roleName, roleServerSpecs, runsContoso, variantSpec } from './support/roles.ts';
 
-// 001 Figure 2: Site1's CAS2010 (Red) and the Site3 pair (Blue: "CAS2013 in Site1 will proxy the request to CAS2010 in Site3").
-const CAS2010_SITE1 = 'cas2010.site1.contoso.lab';
-const SITE3_2010 = ['cas2010a.site3.contoso.lab', 'cas2010b.site3.contoso.lab'];
-// contoso-outofservice (HC-06): "Set-ClientAccessServer <server> -IsOutofService $True" on cas2010b of Site3.
-const OUT_OF_SERVICE_CAS = 'cas2010b.site3.contoso.lab';
-const IN_SERVICE_SITE3 = 'cas2010a.site3.contoso.lab';
+// 001 Figure 2, by role: Red's CAS2010 in the front door's site (contoso: Site1) and Blue's CAS2010 in a
+// site without an OWA ExternalURL (contoso: the Site3 pair; "CAS2013 in Site1 will proxy the request to
+// CAS2010 in Site3"). The failover rules need two of them: a site with one CAS2010 has nowhere to fail over.
+/** Red's CAS2010 (the health rules watch its checks), or n/a. */
+const redCas = (t: RuleContext, w: World) => roleFqdns(t, w, 'red')[0]!;
+/** Blue and the CAS2010 pair of Blue's site, or n/a (no Blue, or Blue's site has one CAS2010). */
+function bluePair(t: RuleContext, w: World): { blue: string; pair: string[]; other: (s: string) => string } {
+  const blue = roleName(t, w, 'blue');
+  const pair = roleFqdns(t, w, 'blue');
+  if (pair.length < 2) t.notApplicable(`your topology has one CAS2010 (${pair[0]}) in the site of Blue's mailbox (${blue}): a failover between two CAS2010 of that site cannot be shown`);
+  return { blue, pair, other: (s) => pair.find((x) => x !== s)! };
+}
 const EWS = PROBE_OF.ews;
 // A case waits a few intervals: minutes when the run uses the real 50 s interval.
 const TIMEOUT = runOptions().realtime ? 900_000 : 45_000;
@@ -43,7 +52,6 @@ function endpointsOf(s: ServerSpec): ProbeEndpoint[] {
   return out;
 }
 
-const other = (s: string) => SITE3_2010.find((x) => x !== s)!;
 const twoXX = (l: Landing) => l.status >= 200 && l.status < 300;
 
 // HC-01 judges the candidate's own pacing: it runs alone, before the others, so the suite's own load does
@@ -52,14 +60,15 @@ describe('HC spacing', () => {
   rule('HC-01', { timeoutMs: TIMEOUT }, async (t) => {
     const w = await t.world(own('hc-01'));
     const I = healthInterval(w);
+    const RED_CAS = redCas(t, w);
     const servers = w.lab.topology.servers.filter((s) => s.fqdn !== w.frontDoorMock);
     const wanted = servers.flatMap((s) => endpointsOf(s).map((ep) => ({ server: s.fqdn, ep })));
     t.expect(`each of ${servers.length} legacy CAS probed with User-Agent ${PROBE_AGENT} on ${wanted.length} endpoints in all (HEAD /EWS, HEAD /Microsoft-Server-ActiveSync/default.eas, HEAD /OAB, GET /owa; CAS2010 also HEAD /ecp, HEAD /PowerShell); successive probes of one endpoint ${0.5 * I}..${1.5 * I} ms apart (I = ${I} ms), widened by the harness's measured lag`);
     // Start a round after the world's first one (a cold start's handshakes are not the candidate's pace).
-    const anyCheck = await waitForProbe(w, 0, (e) => e.server === CAS2010_SITE1, `a health check of ${CAS2010_SITE1}`, soon(I), 'any').catch(() => undefined);
-    t.require(`the candidate health-checks ${CAS2010_SITE1}`, anyCheck !== undefined, `no request that is not a user's reached ${CAS2010_SITE1} within ${soon(I)} ms`);
-    const warm = await waitForProbe(w, 0, (e) => e.server === CAS2010_SITE1 && isEndpoint(e, EWS), `a probe HEAD /EWS of ${CAS2010_SITE1} with User-Agent ${PROBE_AGENT}`, patient(I));
-    const next = await waitForProbe(w, warm.seq, (e) => e.server === CAS2010_SITE1 && isEndpoint(e, EWS), `the next probe HEAD /EWS of ${CAS2010_SITE1}`, patient(I));
+    const anyCheck = await waitForProbe(w, 0, (e) => e.server === RED_CAS, `a health check of ${RED_CAS}`, soon(I), 'any').catch(() => undefined);
+    t.require(`the candidate health-checks ${RED_CAS}`, anyCheck !== undefined, `no request that is not a user's reached ${RED_CAS} within ${soon(I)} ms`);
+    const warm = await waitForProbe(w, 0, (e) => e.server === RED_CAS && isEndpoint(e, EWS), `a probe HEAD /EWS of ${RED_CAS} with User-Agent ${PROBE_AGENT}`, patient(I));
+    const next = await waitForProbe(w, warm.seq, (e) => e.server === RED_CAS && isEndpoint(e, EWS), `the next probe HEAD /EWS of ${RED_CAS}`, patient(I));
     const since = next.seq;
     const from = performance.now();
     // Wait (bounded) until every endpoint has three probes: two gaps each.
@@ -112,12 +121,14 @@ describe.concurrent('HC', () => {
   rule('HC-02', { timeoutMs: TIMEOUT }, async (t) => {
     const w = await t.world(own('hc-02'));
     const I = healthInterval(w);
-    const pool = [CAS2010_SITE1, ...SITE3_2010];
+    const [red, blue] = [roleName(t, w, 'red'), roleName(t, w, 'blue')];
+    const [redPool, bluePool] = [roleFqdns(t, w, 'red'), roleFqdns(t, w, 'blue')];
+    const pool = [...redPool, ...bluePool];
     await checked(t, w, pool, I);
-    t.expect(`after two rounds of health checks answered 3xx/4xx (the mocks answer as IIS: 302 on /owa, 401 on the authenticated vdirs) by ${pool.join(', ')}, Red's and Blue's OWA and EWS land where they landed before`);
-    const traffic = [['Red', 'ews'], ['Red', 'owa'], ['Blue', 'ews'], ['Blue', 'owa']] as const;
+    t.expect(`after two rounds of health checks answered 3xx/4xx (the mocks answer as IIS: 302 on /owa, 401 on the authenticated vdirs) by ${pool.join(', ')}, Red's (${red}) and Blue's (${blue}) OWA and EWS land where they landed before`);
+    const traffic = [[red, 'ews'], [red, 'owa'], [blue, 'ews'], [blue, 'owa']] as const;
     const before: string[] = [];
-    for (const [u, p] of traffic) before.push(await servedBy(t, w, u, p, u === 'Red' ? [CAS2010_SITE1] : SITE3_2010, `before: ${u} ${p}`));
+    for (const [u, p] of traffic) before.push(await servedBy(t, w, u, p, u === red ? redPool : bluePool, `before: ${u} ${p}`));
     const since = w.mark();
     for (const server of pool) {
       const c1 = await waitForProbe(w, since, (e) => e.server === server, `a health check of ${server}`, patient(I), 'any');
@@ -140,12 +151,13 @@ describe.concurrent('HC', () => {
   rule('HC-03', { timeoutMs: TIMEOUT }, async (t) => {
     const w = await t.world(own('hc-03'));
     const I = healthInterval(w);
-    await checked(t, w, SITE3_2010, I);
+    const { blue: Blue, pair: BLUE_PAIR, other } = bluePair(t, w);
+    await checked(t, w, BLUE_PAIR, I);
     const repeatWithin = Math.min(1000, I / 2);
     // 001 names three failing answers; the first CAS fails with 502, the second with 504 (503: HC-04/05/07).
     const classes: [CheckFault, CheckFault] = [502, 504];
-    t.expect(`a ${classes[0]} answer to a health check of Blue's EWS CAS is repeated within ${repeatWithin} ms (+ harness lag); after the repeat fails, Blue's EWS lands on the other Site3 CAS2010; with the other failing too (${classes[1]}), Blue gets an error`);
-    const A = await servedBy(t, w, 'Blue', 'ews', SITE3_2010, 'before');
+    t.expect(`a ${classes[0]} answer to a health check of Blue's EWS CAS is repeated within ${repeatWithin} ms (+ harness lag); after the repeat fails, Blue's EWS lands on the other CAS2010 of Blue's site; with the other failing too (${classes[1]}), Blue gets an error`);
+    const A = await servedBy(t, w, Blue, 'ews', BLUE_PAIR, 'before');
     const B = other(A);
     let since = w.mark();
     failChecks(w, A, 'ews', classes[0]);
@@ -155,20 +167,21 @@ describe.concurrent('HC', () => {
     t.observe(`${A}: ${a.first.method} ${a.first.path} ${a.first.time} -> ${a.first.status}; repeat ${a.repeat.time} -> ${a.repeat.status} (${gap} ms later; harness lag ${Math.round(lag)} ms)`);
     if (gap > repeatWithin + lag && lag > repeatWithin) throw new HarnessOverloadedError(lag, `HC-03's repeat within ${repeatWithin} ms`);
     check(gap <= repeatWithin + lag, `the failed check repeated within ${repeatWithin} ms (+ harness lag ${Math.round(lag)} ms)`, `repeated ${gap} ms later`);
-    await landsOn(t, w, 'Blue', 'ews', [B], a.repeat, I / 2, `${A} failed twice (${classes[0]})`);
+    await landsOn(t, w, Blue, 'ews', [B], a.repeat, I / 2, `${A} failed twice (${classes[0]})`);
     since = w.mark();
     failChecks(w, B, 'ews', classes[1]);
     const b = await waitForFailedPair(w, since, B, 'ews', I);
     t.observe(`${B}: ${b.first.method} ${b.first.path} ${b.first.time} -> ${b.first.status}; repeat ${b.repeat.time} -> ${b.repeat.status}`);
-    await refusedAfter(t, w, 'Blue', 'ews', b.repeat, I / 2, `${B} failed twice too (${classes[1]})`);
+    await refusedAfter(t, w, Blue, 'ews', b.repeat, I / 2, `${B} failed twice too (${classes[1]})`);
   });
 
   rule('HC-04', { timeoutMs: TIMEOUT }, async (t) => {
     const w = await t.world(own('hc-04'));
     const I = healthInterval(w);
-    await checked(t, w, SITE3_2010, I);
+    const { blue: Blue, pair: BLUE_PAIR, other } = bluePair(t, w);
+    await checked(t, w, BLUE_PAIR, I);
     t.expect(`one 503 to a health check of Blue's EWS CAS, then good answers: Blue's EWS keeps landing there (4 requests over the next ${I} ms)`);
-    const A = await servedBy(t, w, 'Blue', 'ews', SITE3_2010, 'before');
+    const A = await servedBy(t, w, Blue, 'ews', BLUE_PAIR, 'before');
     const since = w.mark();
     const fault = failChecks(w, A, 'ews', 503);
     // Clear the fault the moment the first failed check is journaled, so the repeat finds A healthy.
@@ -177,7 +190,7 @@ describe.concurrent('HC', () => {
     });
     try {
       const f = await waitForProbe(w, since, (e) => e.server === A && e.vdir === 'ews' && e.status === 503, `a health check of ${A} /ews answered 503`, patient(I), 'any');
-      const samples = await sampleOver(() => trafficAs(w, 'Blue', 'ews'), 4, I);
+      const samples = await sampleOver(() => trafficAs(w, Blue, 'ews'), 4, I);
       const later = w.lab.journal.since(f.seq).filter(isHealthCheck).filter((e) => e.server === A && e.vdir === 'ews');
       t.observe(`${A}: ${f.method} ${f.path} ${f.time} -> 503, then ${later.map((e) => `${e.time} -> ${e.status}`).join(', ') || 'no check'}`);
       t.observe(`Blue's EWS after the failed check: ${samples.map(describeLanding).join('; ')}`);
@@ -191,20 +204,21 @@ describe.concurrent('HC', () => {
   rule('HC-05', { timeoutMs: TIMEOUT }, async (t) => {
     const w = await t.world(own('hc-05'));
     const I = healthInterval(w);
-    await checked(t, w, SITE3_2010, I);
+    const { blue: Blue, pair: BLUE_PAIR, other } = bluePair(t, w);
+    await checked(t, w, BLUE_PAIR, I);
     t.expect(`Blue's EWS CAS down (two failed 503 checks), Blue moves to its peer; then it answers checks well and its peer goes down: within ${2 * I} ms (+ harness lag) Blue's EWS lands on it again`);
-    const A = await servedBy(t, w, 'Blue', 'ews', SITE3_2010, 'before');
+    const A = await servedBy(t, w, Blue, 'ews', BLUE_PAIR, 'before');
     const B = other(A);
     let since = w.mark();
     const fa = failChecks(w, A, 'ews', 503);
     const a = await waitForFailedPair(w, since, A, 'ews', I);
-    await landsOn(t, w, 'Blue', 'ews', [B], a.repeat, I / 2, `${A} down`);
+    await landsOn(t, w, Blue, 'ews', [B], a.repeat, I / 2, `${A} down`);
     since = w.mark();
     const t0 = Date.now();
     w.lab.faults.clear(fa.id);
     failChecks(w, B, 'ews', 503);
     const back = (l: Landing) => twoXX(l) && l.servers.length === 1 && l.servers[0] === A;
-    const tries = await repeatUntil(() => trafficAs(w, 'Blue', 'ews'), back, { deadline: t0 + 2 * I + t.lag(), paceMs: I / 8 });
+    const tries = await repeatUntil(() => trafficAs(w, Blue, 'ews'), back, { deadline: t0 + 2 * I + t.lag(), paceMs: I / 8 });
     const deadline = t0 + 2 * I + t.lag();
     const checksOf = (s: string) => w.lab.journal.since(since).filter(isHealthCheck).filter((e) => e.server === s && e.vdir === 'ews').map((e) => `${e.time} -> ${e.status}`).join(', ') || 'none';
     const last = tries.at(-1)!;
@@ -216,21 +230,32 @@ describe.concurrent('HC', () => {
   });
 
   rule('HC-06', { timeoutMs: TIMEOUT }, async (t) => {
-    const w = await t.world(own('hc-06', 'contoso-outofservice'));
+    // 001: "Set-ClientAccessServer <server> -IsOutofService $True" on one CAS2010 of Blue's site. On contoso
+    // that is the contoso-outofservice variant (cas2010b of Site3). On another organisation the roles can
+    // derive the same situation when its own topology already marks a CAS2010 of Blue's site out of
+    // service (with an in-service peer): then its own world is judged; otherwise the variant is needed (n/a).
+    const derived = runsContoso() ? undefined : await t.world(own('hc-06'));
+    const outOf = (x: World) => roleServerSpecs(t, x, 'blue').find((s) => s.isOutOfService)?.fqdn;
+    if (derived && !outOf(derived)) t.notApplicable(`needs the contoso variant contoso-outofservice (a CAS2010 of Blue's site with IsOutOfService $true); your topology ${derived.lab.topology.name} marks no CAS2010 of Blue's site out of service`);
+    const w = derived ?? (await t.world(own('hc-06', variantSpec(t, 'contoso-outofservice', "a CAS2010 of Blue's site out of service").variant)));
+    const { blue: Blue, pair } = bluePair(t, w);
+    const OUT_OF_SERVICE_CAS = outOf(w);
+    t.require(`a CAS2010 of Blue's site is marked IsOutOfService in the world's topology`, OUT_OF_SERVICE_CAS !== undefined, pair.join(', '), { blame: 'lab' });
+    const IN_SERVICE_PEER = pair.find((x) => x !== OUT_OF_SERVICE_CAS)!;
     const I = healthInterval(w);
-    t.expect(`${OUT_OF_SERVICE_CAS} (IsOutOfService $true) receives nothing of Blue's: EWS, OWA and six EAS devices are served elsewhere; with ${IN_SERVICE_SITE3} failing its EWS checks, Blue's EWS still never reaches ${OUT_OF_SERVICE_CAS}. Only what reaches ${OUT_OF_SERVICE_CAS} is judged here (where else Blue lands is EWS-01's, EAS-04's and OWA-03's business)`);
+    t.expect(`${OUT_OF_SERVICE_CAS} (IsOutOfService $true) receives nothing of Blue's: EWS, OWA and six EAS devices are served elsewhere; with ${IN_SERVICE_PEER} failing its EWS checks, Blue's EWS still never reaches ${OUT_OF_SERVICE_CAS}. Only what reaches ${OUT_OF_SERVICE_CAS} is judged here (where else Blue lands is EWS-01's, EAS-04's and OWA-03's business)`);
     const since = w.mark();
     const served: Landing[] = [];
-    served.push(await trafficAs(w, 'Blue', 'ews'), await trafficAs(w, 'Blue', 'owa'));
+    served.push(await trafficAs(w, Blue, 'ews'), await trafficAs(w, Blue, 'owa'));
     // EAS affinity is per device: several devices spread over every CAS a candidate considers.
-    for (let i = 1; i <= 6; i++) served.push(await trafficAs(w, 'Blue', 'eas', `BLUEHC06DEV${i}`));
+    for (let i = 1; i <= 6; i++) served.push(await trafficAs(w, Blue, 'eas', `BLUEHC06DEV${i}`));
     for (const l of served) t.observe(`Blue ${describeLanding(l)}`);
     t.require(`Blue's requests were served (2xx) by a mock CAS through the front door`, served.some((l) => twoXX(l) && l.servers.length > 0), served.map(describeLanding).join('; '));
     const mark = w.mark();
-    failChecks(w, IN_SERVICE_SITE3, 'ews', 503);
-    const p = await waitForFailedPair(w, mark, IN_SERVICE_SITE3, 'ews', I).catch(() => undefined);
-    const samples = await sampleOver(() => trafficAs(w, 'Blue', 'ews'), 3, I / 2);
-    t.observe(`${IN_SERVICE_SITE3} failed EWS checks${p ? ` at ${p.first.time}, ${p.repeat.time}` : ' (no failed check seen)'}; Blue's EWS then: ${samples.map(describeLanding).join('; ')}`);
+    failChecks(w, IN_SERVICE_PEER, 'ews', 503);
+    const p = await waitForFailedPair(w, mark, IN_SERVICE_PEER, 'ews', I).catch(() => undefined);
+    const samples = await sampleOver(() => trafficAs(w, Blue, 'ews'), 3, I / 2);
+    t.observe(`${IN_SERVICE_PEER} failed EWS checks${p ? ` at ${p.first.time}, ${p.repeat.time}` : ' (no failed check seen)'}; Blue's EWS then: ${samples.map(describeLanding).join('; ')}`);
     const reached = userRequests(w.lab.journal, since, (e) => e.server === OUT_OF_SERVICE_CAS && !isHealthCheck(e));
     check(reached.length === 0, `no user request at ${OUT_OF_SERVICE_CAS}`, reached.map((e) => `${e.method} ${e.path} user=${e.user ?? '-'} -> ${e.status}`).join('\n'));
   });
@@ -238,22 +263,23 @@ describe.concurrent('HC', () => {
   rule('HC-07', { timeoutMs: TIMEOUT }, async (t) => {
     const w = await t.world(own('hc-07'));
     const I = healthInterval(w);
-    await checked(t, w, SITE3_2010, I);
-    t.expect(`the Site3 CAS2010 that serves Blue's OWA fails its EWS checks (503): Blue's EWS moves to the other Site3 CAS2010 (the failure took effect), while Blue's OWA still lands on the CAS that served it`);
-    const X = await servedBy(t, w, 'Blue', 'owa', SITE3_2010, 'OWA before');
+    const { blue: Blue, pair: BLUE_PAIR, other } = bluePair(t, w);
+    await checked(t, w, BLUE_PAIR, I);
+    t.expect(`the CAS2010 of Blue's site that serves Blue's OWA fails its EWS checks (503): Blue's EWS moves to the other CAS2010 of Blue's site (the failure took effect), while Blue's OWA still lands on the CAS that served it`);
+    const X = await servedBy(t, w, Blue, 'owa', BLUE_PAIR, 'OWA before');
     const since = w.mark();
     failChecks(w, X, 'ews', 503);
     const pair = await waitForFailedPair(w, since, X, 'ews', I);
     // Precondition: the EWS failure took effect. A candidate that ignores failed checks would leave OWA in place vacuously.
     let moved = true;
     try {
-      await landsOn(t, w, 'Blue', 'ews', [other(X)], pair.repeat, I / 2, `EWS checks failing on ${X}`);
+      await landsOn(t, w, Blue, 'ews', [other(X)], pair.repeat, I / 2, `EWS checks failing on ${X}`);
     } catch (err) {
       if (err instanceof HarnessOverloadedError) throw err;
       moved = false;
     }
     t.require(`${X}'s failed EWS checks took effect (Blue's EWS moved to ${other(X)})`, moved, 'Blue\'s EWS did not move: the candidate did not act on the failed checks (HC-03 judges that); per-protocol health cannot be shown');
-    const l = await trafficAs(w, 'Blue', 'owa');
+    const l = await trafficAs(w, Blue, 'owa');
     t.client(l.transcript);
     t.observe(`OWA after: ${describeLanding(l)}`);
     check(twoXX(l) && l.servers.length >= 1 && l.servers.every((s) => s === X), `Blue's OWA still 2xx from ${X} (its EWS checks failing does not take its OWA out)`, describeLanding(l));
@@ -262,10 +288,11 @@ describe.concurrent('HC', () => {
   rule('HC-08', { timeoutMs: TIMEOUT + 30_000 }, async (t) => {
     const w = await t.world(own('hc-08'));
     const I = healthInterval(w);
-    await checked(t, w, SITE3_2010, I);
-    t.expect(`Blue's EWS CAS resetting its EWS checks, letting them time out (no answer for 7 s), refusing connections, and failing TLS handshakes: each time, after a round of checks Blue's EWS lands on the other Site3 CAS2010`);
+    const { blue: Blue, pair: BLUE_PAIR, other } = bluePair(t, w);
+    await checked(t, w, BLUE_PAIR, I);
+    t.expect(`Blue's EWS CAS resetting its EWS checks, letting them time out (no answer for 7 s), refusing connections, and failing TLS handshakes: each time, after a round of checks Blue's EWS lands on the other CAS2010 of Blue's site`);
     for (const kind of ['reset', 'timeout', 'refuse', 'tls-failure'] as const) {
-      const A = await servedBy(t, w, 'Blue', 'ews', SITE3_2010, `${kind}: before`);
+      const A = await servedBy(t, w, Blue, 'ews', BLUE_PAIR, `${kind}: before`);
       const B = other(A);
       const since = w.mark();
       const f = kind === 'reset' || kind === 'timeout' ? failChecks(w, A, 'ews', kind) : w.lab.faults.inject({ server: A, endpoint: 'https', kind });
@@ -278,7 +305,7 @@ describe.concurrent('HC', () => {
         const after = kind === 'timeout' ? await waitForProbe(w, b2.seq, (e) => e.server === B && e.vdir === 'ews' && at(e) - at(b1) >= 10_000, `a health check of ${B} /ews 10 s after the fault`, 10_000 + patient(I), 'any') : b2;
         const tls = w.lab.journal.since(since).filter((e) => e.kind === 'tls' && e.server === A && e.outcome !== 'ok').length;
         t.observe(`${kind} at ${A} from seq ${since}; checks of ${B} by ${after.time}${kind === 'tls-failure' ? `; ${tls} failed handshakes at ${A}` : ''}`);
-        await landsOn(t, w, 'Blue', 'ews', [B], after, I / 2, `${kind} at ${A}`);
+        await landsOn(t, w, Blue, 'ews', [B], after, I / 2, `${kind} at ${A}`);
       } finally {
         w.lab.faults.clear(f.id);
       }
@@ -290,10 +317,11 @@ describe.concurrent('HC', () => {
   rule('HC-09', { timeoutMs: TIMEOUT }, async (t) => {
     const w = await t.world(own('hc-09'));
     const I = healthInterval(w);
+    const RED_CAS = redCas(t, w);
     t.expect('no IMAP4/POP3 session (nor TLS handshake on a mail listener) reaches any mock CAS from the front door in this world, where no mail client runs; two rounds of HTTP health checks at least');
-    const p1 = await waitForProbe(w, 0, (e) => e.server === CAS2010_SITE1, `a health check of ${CAS2010_SITE1}`, soon(I), 'any').catch(() => undefined);
-    const p2 = p1 && (await waitForProbe(w, p1.seq, (e) => e.server === CAS2010_SITE1 && at(e) - at(p1) >= I / 4, `another health check of ${CAS2010_SITE1}`, patient(I), 'any').catch(() => undefined));
-    t.require(`two rounds of HTTP health checks of ${CAS2010_SITE1} (the candidate checks its targets at all)`, p2 !== undefined, p1 ? 'one check, no second round' : 'no health check');
+    const p1 = await waitForProbe(w, 0, (e) => e.server === RED_CAS, `a health check of ${RED_CAS}`, soon(I), 'any').catch(() => undefined);
+    const p2 = p1 && (await waitForProbe(w, p1.seq, (e) => e.server === RED_CAS && at(e) - at(p1) >= I / 4, `another health check of ${RED_CAS}`, patient(I), 'any').catch(() => undefined));
+    t.require(`two rounds of HTTP health checks of ${RED_CAS} (the candidate checks its targets at all)`, p2 !== undefined, p1 ? 'one check, no second round' : 'no health check');
     // Since the lab began: the candidate's start-up included.
     const mail = w.lab.journal.since(0).filter((e): e is MailEvent | TlsEvent => e.kind === 'mail' || (e.kind === 'tls' && e.service !== 'https'));
     const http = w.lab.journal.since(0).filter(isHealthCheck);

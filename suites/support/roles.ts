@@ -1,0 +1,101 @@
+/**
+ * Roles for rules (issue 13 "roles, not names"): a rule picks its users, servers and namespaces by the
+ * seed role they play in the topology in use (harness/topology/roles.ts answers which), never by a
+ * contoso name. A role the organisation lacks makes the rule `n/a` with the role API's reason. What a
+ * rule expects to happen to them stays written in the rule, from the seeds (the oracle rule).
+ * @example
+ * const w = await t.world();
+ * const blue = roleName(t, w, 'blue');              // 'Blue' on contoso; n/a when the topology has no such mailbox
+ * const pair = roleFqdns(t, w, 'blue');             // 001's Site3 pair on contoso
+ * const w2 = await t.world(variantSpec(t, 'contoso-nossl', 'Blue\'s Site3 CAS publishing OWA on http://'));
+ */
+import {
+  frontDoorSiteServers, isBuiltInTopology, loadTopology, roleInternalHosts, roleNamespace, roleServers, roleSite, roleUser,
+  versionTargets, RoleMissingError, type SeedRole, type ServerSpec, type UserSpec, type VdirName, type VersionTarget,
+} from '../../harness/topology/index.ts';
+import type { Product } from '../../mocks/builds/catalogue.ts';
+import type { RuleContext } from './rule.ts';
+import type { World, WorldSpec } from './world.ts';
+import { runOptions } from './run-options.ts';
+
+type Vdir = Exclude<VdirName, 'rpc'>;
+
+/** Run a role question; a RoleMissingError is the rule's `n/a` with its reason (the sentence the role API wrote). */
+export function byRole<T>(t: RuleContext, ask: () => T): T {
+  try {
+    return ask();
+  } catch (err) {
+    if (err instanceof RoleMissingError) t.notApplicable(err.message);
+    throw err;
+  }
+}
+
+/** The user playing `role` in the world's topology, or n/a. */
+export function roleOf(t: RuleContext, w: World, role: SeedRole): UserSpec {
+  return byRole(t, () => roleUser(w.lab.topology, role));
+}
+
+/** The display name of the user playing `role` (what w.user() and the support clients take), or n/a. */
+export function roleName(t: RuleContext, w: World, role: SeedRole): string {
+  return roleOf(t, w, role).name;
+}
+
+/** FQDNs of the CAS that serve the role's mailbox (its site's CAS of its version), or n/a. */
+export function roleFqdns(t: RuleContext, w: World, role: SeedRole, opts: { vdir?: Vdir } = {}): string[] {
+  return byRole(t, () => roleServers(w.lab.topology, role, opts).map((s) => s.fqdn));
+}
+
+/** The CAS that serve the role's mailbox, as specs, or n/a. */
+export function roleServerSpecs(t: RuleContext, w: World, role: SeedRole, opts: { vdir?: Vdir } = {}): ServerSpec[] {
+  return byRole(t, () => roleServers(w.lab.topology, role, opts));
+}
+
+/** The role's site, or n/a. */
+export function roleSiteOf(t: RuleContext, w: World, role: SeedRole): string {
+  return byRole(t, () => roleSite(w.lab.topology, role));
+}
+
+/** The ExternalURL host of the role's site CAS for `vdir` (Purple: legacy, Orange: mail-region), or n/a. */
+export function roleHost(t: RuleContext, w: World, role: SeedRole, vdir: Vdir = 'owa'): string {
+  return byRole(t, () => roleNamespace(w.lab.topology, role, vdir));
+}
+
+/** The InternalURL hosts of `vdir` on the role's CAS, or n/a. */
+export function roleInternal(t: RuleContext, w: World, role: SeedRole, vdir: Vdir): string[] {
+  return byRole(t, () => roleInternalHosts(w.lab.topology, role, vdir));
+}
+
+/** FQDNs of the front door's site CAS of a product (never the front-door mock); n/a when there is none. */
+export function frontDoorSite(t: RuleContext, w: World, product?: Product): string[] {
+  const out = frontDoorSiteServers(w.lab.topology, product).map((s) => s.fqdn);
+  if (!out.length) t.notApplicable(`your topology has no ${product ? `CAS${product}` : 'legacy CAS'} in the front door's site (${w.lab.topology.frontDoor.site})`);
+  return out;
+}
+
+/** The version targets of the world's topology (VER-01/02, OWA-09). */
+export function versionsOf(w: World): VersionTarget[] {
+  return versionTargets(w.lab.topology);
+}
+
+/** The name of the run's topology (the file `run` resolved, or the profile's default). */
+function runTopologyName(): string {
+  const run = runOptions();
+  if (!run.topology) return run.profile === 'exchange2007' ? 'contoso-2007' : 'contoso';
+  return isBuiltInTopology(run.topology) ? run.topology : loadTopology(run.topology).name;
+}
+
+/** Whether the run uses the built-in contoso organisation (built in, or an export of it under its name). */
+export function runsContoso(): boolean {
+  const name = runTopologyName();
+  return isBuiltInTopology(name) && name.startsWith('contoso');
+}
+
+/**
+ * A world spec for a named contoso variant (contoso-nossl, contoso-midupgrade, ...). Variants are
+ * contoso with one change: on a user's own topology the rule is `n/a` (the variant would judge contoso,
+ * not their organisation) with `situation` saying what the variant sets up.
+ */
+export function variantSpec(t: RuleContext, variant: string, situation: string, rest: Omit<WorldSpec, 'variant'> = {}): WorldSpec {
+  if (!runsContoso()) t.notApplicable(`needs the contoso variant ${variant} (${situation}); your topology ${runTopologyName()} is not contoso and the roles do not derive that situation`);
+  return { ...rest, variant };
+}
