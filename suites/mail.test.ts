@@ -13,99 +13,133 @@ import type { World } from './support/world.ts';
 import { encrypted, mailThroughFrontDoor, type ClientMode, type MailRun } from './support/mail-client.ts';
 import { describeMail, mailBackOn, mailOff, realMailPort, sessionConnections, sessionEvents, type MailMethodName, type MailProtocolName } from './support/mail-journal.ts';
 import { HarnessOverloadedError } from '../harness/verify/lag.ts';
-import { loginTypeOf, offeredMethods, sentCredentials } from './support/mail-config.ts';
+import { loginTypeOf, offeredMethods, sentCredentials, settingMethod } from './support/mail-config.ts';
+import { isBuiltInTopology, roleMissingReason, roleServers, roleUser, RoleMissingError, type SeedRole } from '../harness/topology/index.ts';
+import { presentRoles, roleFqdns, roleName, variantSpec } from './support/roles.ts';
 
 const PROTOCOLS: readonly MailProtocolName[] = ['imap4', 'pop3'];
 /** Rules here run up to 36 sequential sessions (each bounded at 10 s); a loaded CI host needs the room. */
 const LONG = 120_000;
 
-// 001 Figure 1 (RULES.md `contoso`): the Client Access servers of each user's mailbox site.
-const CAS2010_SITE1 = 'cas2010.site1.contoso.lab';
-const CAS2010_SITE2 = 'cas2010.site2.contoso.lab';
-const CAS2010A_SITE3 = 'cas2010a.site3.contoso.lab';
-const CAS2010B_SITE3 = 'cas2010b.site3.contoso.lab';
-const CAS2007_SITE1 = 'cas2007.site1.contoso.lab';
-const CAS2007_SITE3 = 'cas2007.site3.contoso.lab';
-/** 001: "If the target mailbox is E2010, CAS2013 will enumerate ... each Exchange 2010 Client Access server within the mailbox's site." */
-const CAS2010_OF: Record<string, readonly string[]> = { Red: [CAS2010_SITE1], Orange: [CAS2010_SITE2], Blue: [CAS2010A_SITE3, CAS2010B_SITE3] };
-/** 001: "If the target mailbox is E2007, CAS2013 will enumerate each Exchange 2007 Client Access server's server FQDN within the mailbox's site." */
-const CAS2007_OF: Record<string, string> = { Purple: CAS2007_SITE1, Grey: CAS2007_SITE3 };
+// 001 Figure 1, by role: the Client Access servers of each user role's mailbox site. Server roles name
+// the CAS a seed case is about (contoso: red = cas2010.site1, orange = cas2010.site2, blueA / blueB =
+// cas2010a / cas2010b of Site3, purple = cas2007.site1, grey = cas2007.site3); the role API says which
+// server of the topology in use plays each (harness/topology/roles.ts), the cases below stay the seeds'.
+type ServerRole = 'red' | 'orange' | 'blueA' | 'blueB' | 'purple' | 'grey';
+
+/** The server playing each server role in the world's topology (absent roles left out). */
+function serverRoles(w: World): Partial<Record<ServerRole, string>> {
+  const nth = (role: SeedRole, i: number) => {
+    try {
+      return roleServers(w.lab.topology, role)[i]?.fqdn;
+    } catch (err) {
+      if (err instanceof RoleMissingError) return undefined;
+      throw err;
+    }
+  };
+  const out: Partial<Record<ServerRole, string>> = {};
+  for (const [k, v] of [['red', nth('red', 0)], ['orange', nth('orange', 0)], ['blueA', nth('blue', 0)], ['blueB', nth('blue', 1)], ['purple', nth('purple', 0)], ['grey', nth('grey', 0)]] as const) if (v) out[k] = v;
+  return out;
+}
+
+/** The server role a server plays, if any. */
+function serverRoleOf(w: World, fqdn: string): ServerRole | undefined {
+  return (Object.entries(serverRoles(w)) as [ServerRole, string][]).find(([, v]) => v === fqdn)?.[0];
+}
 
 /**
  * The endpoints each CAS lists. PROTOCOL-FACTS: Exchange's defaults `<fqdn>:993:SSL`, `<fqdn>:143:TLS`
  * (IMAP4) and `<fqdn>:995:SSL`, `<fqdn>:110:TLS` (POP3). RULES.md: one CAS2010 of Site3 and the CAS2007
- * of Site3 also list a plaintext endpoint with LoginType PlainTextLogin (contoso writes it `<fqdn>:1143` /
- * `<fqdn>:1110`).
+ * of Site3 (server roles blueA and grey) also list a plaintext endpoint with LoginType PlainTextLogin
+ * (contoso writes it `<fqdn>:1143` / `<fqdn>:1110`).
  */
 const DEFAULT_ENDPOINTS: Record<MailProtocolName, { port: number; method: MailMethodName }[]> = {
   imap4: [{ port: 993, method: 'ssl' }, { port: 143, method: 'tls' }],
   pop3: [{ port: 995, method: 'ssl' }, { port: 110, method: 'tls' }],
 };
 const PLAIN_ENDPOINT: Record<MailProtocolName, { port: number; method: MailMethodName }> = { imap4: { port: 1143, method: 'plain' }, pop3: { port: 1110, method: 'plain' } };
-const WITH_PLAIN = new Set([CAS2010A_SITE3, CAS2007_SITE3]);
+const WITH_PLAIN = new Set<ServerRole>(['blueA', 'grey']);
 
 /**
  * contoso-mailorder (RULES.md MAIL-03/04, issue 10): endpoints that leave a method out, written here
- * from the variant's description so the whole of 001's order is judged, not only its first step.
+ * from the variant's description (by server role) so the whole of 001's order is judged, not only its first step.
  */
-const MAILORDER_ENDPOINTS: Record<string, MailMethodName[]> = {
-  [CAS2010_SITE2]: ['tls', 'plain'],
-  [CAS2010A_SITE3]: ['tls'],
-  [CAS2010B_SITE3]: ['ssl', 'plain'],
-  [CAS2007_SITE3]: ['tls'],
+const MAILORDER_ENDPOINTS: Partial<Record<ServerRole, MailMethodName[]>> = {
+  orange: ['tls', 'plain'],
+  blueA: ['tls'],
+  blueB: ['ssl', 'plain'],
+  grey: ['tls'],
 };
 const PORT_OF: Record<MailProtocolName, Record<MailMethodName, number>> = { imap4: { ssl: 993, tls: 143, plain: 1143 }, pop3: { ssl: 995, tls: 110, plain: 1110 } };
 
-function listedEndpoints(server: string, protocol: MailProtocolName, topology = 'contoso') {
-  if (topology === 'contoso-mailorder' && MAILORDER_ENDPOINTS[server]) return MAILORDER_ENDPOINTS[server]!.map((method) => ({ port: PORT_OF[protocol][method], method }));
-  return [...DEFAULT_ENDPOINTS[protocol], ...(WITH_PLAIN.has(server) ? [PLAIN_ENDPOINT[protocol]] : [])];
+/**
+ * The endpoints a server lists. On contoso (and its variants) the table above, written from the seeds;
+ * on another organisation its own InternalConnectionSettings (input data, RULES.md "a target offers a
+ * method when its InternalConnectionSettings list an endpoint with that encryption").
+ */
+function listedEndpoints(w: World, server: string, protocol: MailProtocolName): { port: number; method: MailMethodName }[] {
+  const topology = w.lab.topology.name;
+  if (!isBuiltInTopology(topology)) {
+    const settings = w.lab.topology.servers.find((s) => s.fqdn === server)?.[protocol].internalConnectionSettings ?? [];
+    if (!settings.length) return DEFAULT_ENDPOINTS[protocol];
+    return settings.map((x) => ({ port: Number(x.split(':')[1]), method: settingMethod(x) }));
+  }
+  const role = serverRoleOf(w, server);
+  if (topology === 'contoso-mailorder' && role && MAILORDER_ENDPOINTS[role]) return MAILORDER_ENDPOINTS[role]!.map((method) => ({ port: PORT_OF[protocol][method], method }));
+  return [...DEFAULT_ENDPOINTS[protocol], ...(role && WITH_PLAIN.has(role) ? [PLAIN_ENDPOINT[protocol]] : [])];
 }
 
+type FirstHop = { method: MailMethodName; servers: readonly ServerRole[] };
 /**
  * 001: "If the incoming connection is over an encrypted channel, CAS2013 will try to locate an SSL proxy
  * target first" - every CAS lists SSL, so SSL for everyone. "If the incoming connection is over a
  * plaintext channel, CAS2013 will try to locate a plaintext proxy target first, SSL next" - plaintext
- * where the site offers it (Blue: only cas2010a.site3; Grey: cas2007.site3), SSL elsewhere.
+ * where the site offers it (Blue: only blueA; Grey: grey), SSL elsewhere.
  */
-const FIRST_ENCRYPTED: Record<string, { method: MailMethodName; servers: readonly string[] }> = {
-  Red: { method: 'ssl', servers: [CAS2010_SITE1] },
-  Orange: { method: 'ssl', servers: [CAS2010_SITE2] },
-  Blue: { method: 'ssl', servers: [CAS2010A_SITE3, CAS2010B_SITE3] },
-  Purple: { method: 'ssl', servers: [CAS2007_SITE1] },
-  Grey: { method: 'ssl', servers: [CAS2007_SITE3] },
+const FIRST_ENCRYPTED: Record<string, FirstHop> = {
+  red: { method: 'ssl', servers: ['red'] },
+  orange: { method: 'ssl', servers: ['orange'] },
+  blue: { method: 'ssl', servers: ['blueA', 'blueB'] },
+  purple: { method: 'ssl', servers: ['purple'] },
+  grey: { method: 'ssl', servers: ['grey'] },
 };
-const FIRST_PLAINTEXT: Record<string, { method: MailMethodName; servers: readonly string[] }> = {
-  Red: { method: 'ssl', servers: [CAS2010_SITE1] },
-  Orange: { method: 'ssl', servers: [CAS2010_SITE2] },
-  Blue: { method: 'plain', servers: [CAS2010A_SITE3] },
-  Purple: { method: 'ssl', servers: [CAS2007_SITE1] },
-  Grey: { method: 'plain', servers: [CAS2007_SITE3] },
+const FIRST_PLAINTEXT: Record<string, FirstHop> = {
+  red: { method: 'ssl', servers: ['red'] },
+  orange: { method: 'ssl', servers: ['orange'] },
+  blue: { method: 'plain', servers: ['blueA'] },
+  purple: { method: 'ssl', servers: ['purple'] },
+  grey: { method: 'plain', servers: ['grey'] },
 };
 
 /**
  * The same two orders in contoso-mailorder, case by case. Encrypted ("SSL first, TLS next, plaintext
- * lastly"): Orange's site offers TLS and plaintext -> TLS; Blue's site offers SSL only on cas2010b -> SSL
- * there, not cas2010a's TLS; Grey's CAS offers TLS only -> TLS. Plaintext ("plaintext first, SSL next, TLS
- * lastly"): Orange -> plaintext; Blue -> plaintext on cas2010b; Grey -> TLS, its only method; Red -> SSL
+ * lastly"): Orange's site offers TLS and plaintext -> TLS; Blue's site offers SSL only on blueB -> SSL
+ * there, not blueA's TLS; Grey's CAS offers TLS only -> TLS. Plaintext ("plaintext first, SSL next, TLS
+ * lastly"): Orange -> plaintext; Blue -> plaintext on blueB; Grey -> TLS, its only method; Red -> SSL
  * before TLS.
  */
-const MAILORDER_ENCRYPTED: Record<string, { method: MailMethodName; servers: readonly string[] }> = {
+const MAILORDER_ENCRYPTED: Record<string, FirstHop> = {
   ...FIRST_ENCRYPTED,
-  Orange: { method: 'tls', servers: [CAS2010_SITE2] },
-  Blue: { method: 'ssl', servers: [CAS2010B_SITE3] },
-  Grey: { method: 'tls', servers: [CAS2007_SITE3] },
+  orange: { method: 'tls', servers: ['orange'] },
+  blue: { method: 'ssl', servers: ['blueB'] },
+  grey: { method: 'tls', servers: ['grey'] },
 };
-const MAILORDER_PLAINTEXT: Record<string, { method: MailMethodName; servers: readonly string[] }> = {
+const MAILORDER_PLAINTEXT: Record<string, FirstHop> = {
   ...FIRST_PLAINTEXT,
-  Orange: { method: 'plain', servers: [CAS2010_SITE2] },
-  Blue: { method: 'plain', servers: [CAS2010B_SITE3] },
-  Grey: { method: 'tls', servers: [CAS2007_SITE3] },
+  orange: { method: 'plain', servers: ['orange'] },
+  blue: { method: 'plain', servers: ['blueB'] },
+  grey: { method: 'tls', servers: ['grey'] },
 };
-const MAILORDER = { variant: 'contoso-mailorder', key: 'mail-order' } as const;
+/** contoso-mailorder: contoso with endpoints that leave a method out; the roles cannot derive it on another organisation (n/a there). */
+const mailorder = (t: RuleContext) => variantSpec(t, 'contoso-mailorder', 'POP3/IMAP4 endpoints that leave a method out', { key: 'mail-order' });
+/** The servers of a first-hop case, resolved in the world's topology. */
+const hopServers = (w: World, hop: FirstHop) => hop.servers.map((r) => serverRoles(w)[r]).filter((x): x is string => !!x);
 
-// The users each default topology names (RULES.md): contoso for 2013/2010, contoso-2007 (003) for 2007.
-const CONTOSO_USERS = ['Red', 'Purple', 'Blue', 'Orange', 'Grey'];
-const CONTOSO_2007_USERS = ['User1', 'User2', 'User3'];
+// The user roles of each default topology (RULES.md): 001's for 2013/2010, 003's (User1..3) for 2007.
+const SEED_001_ROLES: readonly SeedRole[] = ['red', 'purple', 'blue', 'orange', 'grey'];
+const SEED_003_ROLES: readonly SeedRole[] = ['user1', 'user2', 'user3'];
+
+const present = presentRoles;
 
 /**
  * Why a connection is not at a listed endpoint of one of `servers`: the right server, the listener of
@@ -117,7 +151,7 @@ function endpointProblems(w: World, e: MailEvent, servers: readonly string[], me
   if (!servers.includes(e.server)) return [`reached ${e.server}, expected ${servers.join(' or ')}`];
   if (method && e.method !== method) p.push(`method ${e.method}, expected ${method}`);
   if (e.listener !== e.method) p.push(`a ${e.method} session on the ${e.listener} listener (port ${e.localPort}), not on the port of its method`);
-  const listed = listedEndpoints(e.server, e.protocol, w.lab.topology.name).find((x) => x.method === e.method);
+  const listed = listedEndpoints(w, e.server, e.protocol).find((x) => x.method === e.method);
   if (!listed) p.push(`${e.server} lists no ${e.method} endpoint for ${e.protocol}`);
   else {
     const port = realMailPort(w, e.server, e.protocol, listed.port);
@@ -158,15 +192,17 @@ function loggedIn(events: MailEvent[], name: string, w: World): MailEvent | unde
 describe('MAIL', () => {
   rule('MAIL-01', { timeoutMs: LONG }, async (t) => {
     const w = await t.world();
-    for (const name of Object.keys(CAS2010_OF)) {
-      t.expect(`${name}: IMAP4 and POP3 sessions (implicit TLS and plaintext) reach ${CAS2010_OF[name]!.join(' or ')} at an endpoint its InternalConnectionSettings list`);
+    // 001: "If the target mailbox is E2010, CAS2013 will enumerate ... each Exchange 2010 Client Access server within the mailbox's site."
+    for (const { role, name } of present(t, w, ['red', 'orange', 'blue'])) {
+      const cas = roleFqdns(t, w, role);
+      t.expect(`${name} (${role}): IMAP4 and POP3 sessions (implicit TLS and plaintext) reach ${cas.join(' or ')} at an endpoint its InternalConnectionSettings list`);
       for (const protocol of PROTOCOLS) {
         for (const mode of ['implicit', 'plain'] as const) {
           const { run, events } = await session(t, w, protocol, name, mode);
           const e = loggedIn(events, name, w);
           t.require(`${name} ${protocol} (${mode}): the session logged in at a mock CAS through the front door`, run.ok && !!e, run.ok ? `the client logged in, but no mock CAS logged ${name} in: ${describeMail(events)}` : `client: ${run.error}\n${describeMail(events)}`);
-          const problems = endpointProblems(w, e!, CAS2010_OF[name]!);
-          check(!problems.length, `${name} ${protocol} (${mode}): a listed endpoint of ${CAS2010_OF[name]!.join(' or ')}`, problems.join('; '));
+          const problems = endpointProblems(w, e!, cas);
+          check(!problems.length, `${name} ${protocol} (${mode}): a listed endpoint of ${cas.join(' or ')}`, problems.join('; '));
         }
       }
     }
@@ -174,15 +210,16 @@ describe('MAIL', () => {
 
   rule('MAIL-02', { timeoutMs: LONG }, async (t) => {
     const w = await t.world();
-    for (const name of Object.keys(CAS2007_OF)) {
-      const cas = CAS2007_OF[name]!;
-      t.expect(`${name}: IMAP4 and POP3 sessions (implicit TLS and plaintext) reach ${cas} by FQDN (SNI ${cas} when TLS), on the port of the method used`);
+    // 001: "If the target mailbox is E2007, CAS2013 will enumerate each Exchange 2007 Client Access server's server FQDN within the mailbox's site."
+    for (const { role, name } of present(t, w, ['purple', 'grey'])) {
+      const cas = roleFqdns(t, w, role).join(' or ');
+      t.expect(`${name} (${role}): IMAP4 and POP3 sessions (implicit TLS and plaintext) reach ${cas} by FQDN (SNI the CAS's FQDN when TLS), on the port of the method used`);
       for (const protocol of PROTOCOLS) {
         for (const mode of ['implicit', 'plain'] as const) {
           const { run, events } = await session(t, w, protocol, name, mode);
           const e = loggedIn(events, name, w);
           t.require(`${name} ${protocol} (${mode}): the session logged in at a mock CAS through the front door`, run.ok && !!e, run.ok ? `the client logged in, but no mock CAS logged ${name} in: ${describeMail(events)}` : `client: ${run.error}\n${describeMail(events)}`);
-          const problems = endpointProblems(w, e!, [cas]);
+          const problems = endpointProblems(w, e!, roleFqdns(t, w, role));
           check(!problems.length, `${name} ${protocol} (${mode}): ${cas} by FQDN on the port of the chosen method`, problems.join('; '));
         }
       }
@@ -190,9 +227,9 @@ describe('MAIL', () => {
   });
 
   rule('MAIL-03', { timeoutMs: LONG }, async (t) => {
-    const w = await t.world(MAILORDER);
-    for (const name of CONTOSO_USERS) {
-      const want = MAILORDER_ENCRYPTED[name]!;
+    const w = await t.world(mailorder(t));
+    for (const { role, name } of present(t, w, SEED_001_ROLES)) {
+      const want = { method: MAILORDER_ENCRYPTED[role]!.method, servers: hopServers(w, MAILORDER_ENCRYPTED[role]!) };
       t.expect(`${name}, encrypted client sessions (implicit TLS and STARTTLS/STLS): the first connection is ${want.method.toUpperCase()} to ${want.servers.join(' or ')}`);
       for (const protocol of PROTOCOLS) {
         for (const mode of ['implicit', 'starttls'] as const) {
@@ -207,9 +244,9 @@ describe('MAIL', () => {
   });
 
   rule('MAIL-04', { timeoutMs: LONG }, async (t) => {
-    const w = await t.world(MAILORDER);
-    for (const name of CONTOSO_USERS) {
-      const want = MAILORDER_PLAINTEXT[name]!;
+    const w = await t.world(mailorder(t));
+    for (const { role, name } of present(t, w, SEED_001_ROLES)) {
+      const want = { method: MAILORDER_PLAINTEXT[role]!.method, servers: hopServers(w, MAILORDER_PLAINTEXT[role]!) };
       t.expect(`${name}, plaintext client session: the first connection is ${want.method === 'plain' ? 'plaintext' : want.method.toUpperCase()} to ${want.servers.join(' or ')}`);
       for (const protocol of PROTOCOLS) {
         const { events } = await session(t, w, protocol, name, 'plain');
@@ -223,7 +260,7 @@ describe('MAIL', () => {
 
   rule('MAIL-05', { timeoutMs: LONG }, async (t) => {
     const w = await t.world();
-    for (const name of CONTOSO_USERS) {
+    for (const { name } of present(t, w, SEED_001_ROLES)) {
       const subjects = w.user(name).messages.map((m) => m.subject);
       t.expect(`${name}: IMAP (login, LIST, SELECT INBOX, FETCH) sees INBOX with ${subjects.length} messages (${subjects.join(' | ')}); POP3 (STAT, LIST, RETR 1) the same count and a message of ${name}'s`);
       const bound = { timeoutMs: SESSION_MS * t.slow };
@@ -254,14 +291,17 @@ describe('MAIL', () => {
 
   rule('MAIL-06', { timeoutMs: LONG }, async (t) => {
     const w = await t.world();
-    // 003: User1's mailbox is in the front door's own site (USA): served. User2 (Europe) and User3 (Hub): refused.
-    t.expect('User1 (USA, the front door\'s site): IMAP4 and POP3 logins succeed; User2 (Europe) and User3 (Hub): the login is refused (NO / -ERR) and no CAS lets them in');
+    // 003: User1's mailbox is in the front door's own site (contoso-2007: USA): served. User2 (another
+    // Internet-facing site, contoso-2007: Europe) and User3 (a site without ExternalURL, contoso-2007: Hub): refused.
+    const user1 = roleName(t, w, 'user1');
+    const refused = present(t, w, ['user2', 'user3']);
+    t.expect(`User1 (${user1}, the front door's site): IMAP4 and POP3 logins succeed; ${refused.map((r) => `${r.role} (${r.name})`).join(' and ')}: the login is refused (NO / -ERR) and no CAS lets them in`);
     for (const protocol of PROTOCOLS) {
-      const { run, events } = await session(t, w, protocol, 'User1', 'implicit');
+      const { run, events } = await session(t, w, protocol, user1, 'implicit');
       // The refusals below mean something only if the front door serves its own site's mailbox.
-      t.require(`User1 ${protocol}: served by a mock CAS (mailbox in the front door's site)`, run.ok && !!loggedIn(events, 'User1', w), run.ok ? `no mock CAS logged User1 in: ${describeMail(events)}` : run.error ?? '');
+      t.require(`${user1} ${protocol}: served by a mock CAS (mailbox in the front door's site)`, run.ok && !!loggedIn(events, user1, w), run.ok ? `no mock CAS logged ${user1} in: ${describeMail(events)}` : run.error ?? '');
     }
-    for (const name of ['User2', 'User3']) {
+    for (const { name } of refused) {
       for (const protocol of PROTOCOLS) {
         const { run, events } = await session(t, w, protocol, name, 'implicit');
         check(!run.ok && run.loginRefused, `${name} ${protocol}: login refused (${protocol === 'imap4' ? 'NO' : '-ERR'})`, run.ok ? 'the session logged in' : `not a refusal: ${run.error}`);
@@ -273,7 +313,7 @@ describe('MAIL', () => {
 
   rule('MAIL-07', { timeoutMs: LONG }, async (t) => {
     const w = await t.world({ key: 'mail-faults' });
-    const users = t.profile === 'exchange2007' ? CONTOSO_2007_USERS : CONTOSO_USERS;
+    const users = present(t, w, t.profile === 'exchange2007' ? SEED_003_ROLES : SEED_001_ROLES).map((r) => r.name);
     t.expect('no target CAS under SecureLogin receives credentials on a plaintext connection, and no encrypted client session is carried to a CAS on plaintext while that CAS offers SSL or TLS');
     for (const name of users) {
       for (const protocol of PROTOCOLS) {
@@ -285,19 +325,23 @@ describe('MAIL', () => {
         }
       }
     }
-    if (t.profile === 'exchange2007') return t.note('contoso-2007 lists no plaintext endpoint: the fallback-to-plaintext case needs contoso (13/10)');
-    // Site3's SSL and TLS endpoints down, its plaintext endpoints (cas2010a, cas2007.site3) up: an
-    // encrypted session for Blue or Grey must fail rather than be carried on plaintext.
-    const site3 = [CAS2010A_SITE3, CAS2010B_SITE3, CAS2007_SITE3];
-    t.expect('with the SSL and TLS endpoints of Site3 switched off: Blue and Grey in encrypted sessions are not carried on Site3\'s plaintext endpoints');
+    // The SSL and TLS endpoints of Blue's and Grey's CAS down (contoso: the Site3 CAS), their plaintext
+    // endpoints (contoso: cas2010a, cas2007.site3) up: an encrypted session for Blue or Grey must fail
+    // rather than be carried on plaintext. Only where such a plaintext endpoint is listed is there a case
+    // (the 2007 topology lists none: 13/10).
+    const inner = ['blue', 'grey'].filter((r) => !roleMissingReason(w.lab.topology, r as SeedRole)) as SeedRole[];
+    const site3 = inner.flatMap((r) => roleServers(w.lab.topology, r).map((s) => s.fqdn));
+    if (!site3.some((s) => PROTOCOLS.some((p) => offeredMethods(w, s, p).has('plain')))) return t.note(`no CAS of Blue's or Grey's site lists a plaintext endpoint in ${w.lab.topology.name}: the fallback-to-plaintext case has nothing to judge`);
+    const innerNames = inner.map((r) => roleUser(w.lab.topology, r).name);
+    t.expect(`with the SSL and TLS endpoints of ${site3.join(', ')} switched off: ${innerNames.join(' and ')} in encrypted sessions are not carried on their plaintext endpoints`);
     try {
       for (const s of site3) for (const p of PROTOCOLS) for (const m of ['ssl', 'tls'] as const) await mailOff(w, s, p, m);
       t.note(`faults: ${site3.join(', ')} imap4/pop3 ssl+tls switched off (connection refused)`);
-      for (const name of ['Blue', 'Grey']) {
+      for (const name of innerNames) {
         for (const protocol of PROTOCOLS) {
           const { events } = await session(t, w, protocol, name, 'implicit');
           const problems = cleartextProblems(w, events, true);
-          check(!problems.length, `${name} ${protocol} (implicit TLS, Site3 SSL/TLS down): not carried on plaintext`, problems.join('; '));
+          check(!problems.length, `${name} ${protocol} (implicit TLS, SSL/TLS of the site's CAS down): not carried on plaintext`, problems.join('; '));
         }
       }
     } finally {
@@ -307,7 +351,7 @@ describe('MAIL', () => {
 
   rule('MAIL-08', { timeoutMs: LONG }, async (t) => {
     const w = await t.world({ key: 'mail-faults' });
-    const name = t.profile === 'exchange2007' ? 'User1' : 'Red';
+    const name = roleName(t, w, t.profile === 'exchange2007' ? 'user1' : 'red');
     for (const protocol of PROTOCOLS) {
       t.expect(`${name} ${protocol}: with the method and endpoint the front door chose switched off on that CAS, the next session still works through another method or endpoint`);
       const base = await session(t, w, protocol, name, 'implicit');

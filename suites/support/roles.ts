@@ -10,7 +10,7 @@
  * const w2 = await t.world(variantSpec(t, 'contoso-nossl', 'Blue\'s Site3 CAS publishing OWA on http://'));
  */
 import {
-  frontDoorSiteServers, isBuiltInTopology, loadTopology, roleInternalHosts, roleNamespace, roleServers, roleSite, roleUser,
+  frontDoorSiteServers, isBuiltInTopology, loadTopology, roleInternalHosts, roleMissingReason, roleNamespace, roleServers, roleSite, roleUser,
   versionTargets, RoleMissingError, type SeedRole, type ServerSpec, type UserSpec, type VdirName, type VersionTarget,
 } from '../../harness/topology/index.ts';
 import type { Product } from '../../mocks/builds/catalogue.ts';
@@ -98,4 +98,21 @@ export function runsContoso(): boolean {
 export function variantSpec(t: RuleContext, variant: string, situation: string, rest: Omit<WorldSpec, 'variant'> = {}): WorldSpec {
   if (!runsContoso()) t.notApplicable(`needs the contoso variant ${variant} (${situation}); your topology ${runTopologyName()} is not contoso and the roles do not derive that situation`);
   return { ...rest, variant };
+}
+
+/**
+ * The roles of `roles` the world's topology has, with their users' names (for rules that judge several
+ * users); the missing ones are noted with their reasons. None at all: the rule is n/a with the first reason.
+ */
+export function presentRoles(t: RuleContext, w: World, roles: readonly SeedRole[]): { role: SeedRole; name: string }[] {
+  const out: { role: SeedRole; name: string }[] = [];
+  const missing: string[] = [];
+  for (const role of roles) {
+    const why = roleMissingReason(w.lab.topology, role);
+    if (why) missing.push(why);
+    else out.push({ role, name: roleUser(w.lab.topology, role).name });
+  }
+  if (!out.length) t.notApplicable(missing[0]!);
+  for (const m of missing) t.note(`not judged: ${m}`);
+  return out;
 }
