@@ -13,18 +13,14 @@ import { check, describeHttp, hops, userRequests, hostName } from '../harness/ve
 import type { HttpEvent } from '../harness/journal/events.ts';
 import type { EasResult } from '../harness/clients/eas-device.ts';
 import type { World } from './support/world.ts';
+import { presentRoles, roleFqdns, roleHost, roleInternal, roleName, roleServerSpecs, variantSpec } from './support/roles.ts';
 
-// 001 Figure 1/2: the servers of each site, as the seed's users reach them.
-const CAS2010_SITE1 = 'cas2010.site1.contoso.lab';
-const CAS2010_SITE2 = 'cas2010.site2.contoso.lab';
-const CAS2010_SITE3 = ['cas2010a.site3.contoso.lab', 'cas2010b.site3.contoso.lab'];
-// 001 (update of 3/25/2014): the CAS2007 of the mailbox's site, reached at its EAS InternalURL host.
-const CAS2007_OF = { Purple: 'cas2007.site1.contoso.lab', Grey: 'cas2007.site3.contoso.lab' } as const;
-const CAS2007_EAS_INTERNAL = { Purple: 'cas2007-int.site1.contoso.lab', Grey: 'cas2007-int.site3.contoso.lab' } as const;
-// 003: the Hub site's CAS behind NLBname; 2007 profile front door at www.usa.
-const HUB = ['cas-03.hub.contoso.lab', 'cas-04.hub.contoso.lab', 'cas-05.hub.contoso.lab'];
-const HUB_BUILD = '2007-sp3';
-const MAIL_REGION_EAS = 'https://mail-region.contoso.lab/Microsoft-Server-ActiveSync';
+// Users, servers and namespaces by seed role (suites/support/roles.ts; a role the topology lacks is n/a):
+// 001 Figure 1/2: Red's CAS2010 (contoso: cas2010.site1), Orange's (cas2010.site2), Blue's site pair
+// (cas2010a/b.site3); 001 (update of 3/25/2014): the CAS2007 of Purple's and Grey's site, reached at its
+// EAS InternalURL host (cas2007-int.site1 / .site3); 003: User3's site CAS (the Hub behind NLBname);
+// 001: Orange's EAS ExternalURL (mail-region).
+const EAS_PATH = '/Microsoft-Server-ActiveSync';
 
 const answer = (r: EasResult) => `status ${r.status}${r.headers['x-ms-location'] ? `, X-MS-Location ${r.headers['x-ms-location']}` : ''}`;
 
@@ -53,16 +49,19 @@ function requireAnswered(t: RuleContext, label: string, r: EasResult): void {
 describe('EAS', () => {
   rule('EAS-01', {}, async (t) => {
     const w = await t.world();
+    const [red, orange] = [roleName(t, w, 'red'), roleName(t, w, 'orange')];
+    const region = roleHost(t, w, 'orange', 'eas');
+    const MAIL_REGION_EAS = `https://${region}${EAS_PATH}`;
     // A 451 means something only from a front door that serves: Red (the front door's own site) first.
-    t.expect('Red, with the right password, is served (200)');
-    await requireEasServed(t, w, 'Red');
+    t.expect(`Red (${red}), with the right password, is served (200)`);
+    await requireEasServed(t, w, red);
     const since = w.mark();
-    t.expect(`451 with X-MS-Location ${MAIL_REGION_EAS}, and no request of the device reaching any other CAS`);
-    const dev = easDevice(w, 'Orange', 'WindowsPhone', { followLocation: false });
+    t.expect(`Orange (${orange}): 451 with X-MS-Location ${MAIL_REGION_EAS}, and no request of the device reaching any other CAS`);
+    const dev = easDevice(w, orange, 'WindowsPhone', { followLocation: false });
     const r = await dev.options();
     t.client(dev.transcript);
     t.observe(answer(r));
-    requireAnswered(t, 'Orange WindowsPhone', r);
+    requireAnswered(t, `${orange} WindowsPhone`, r);
     check(r.status === 451, 'status 451', answer(r));
     const loc = String(r.headers['x-ms-location'] ?? '');
     let u: URL | undefined;
@@ -71,7 +70,7 @@ describe('EAS', () => {
     } catch {
       u = undefined;
     }
-    check(u?.hostname === 'mail-region.contoso.lab' && u.pathname.replace(/\/$/, '') === '/Microsoft-Server-ActiveSync', `X-MS-Location ${MAIL_REGION_EAS}`, `X-MS-Location ${loc || '(none)'}`);
+    check(u?.hostname === region && u.pathname.replace(/\/$/, '') === '/Microsoft-Server-ActiveSync', `X-MS-Location ${MAIL_REGION_EAS}`, `X-MS-Location ${loc || '(none)'}`);
     const leaked = userRequests(w.lab.journal, since, (e) => dev.mine(e) && e.server !== w.frontDoorMock);
     const hopped = hops(w.lab.journal, since).filter(dev.hopOf);
     check(leaked.length === 0 && hopped.length === 0, 'no hop to another CAS', [describeHttp(leaked), ...hopped.map((h) => `${h.server} hopped to ${h.url}`)].join('\n'));
@@ -79,27 +78,29 @@ describe('EAS', () => {
 
   rule('EAS-02', {}, async (t) => {
     const w = await t.world();
+    const [orange, CAS2010_SITE2] = [roleName(t, w, 'orange'), roleFqdns(t, w, 'orange')];
     const since = w.mark();
-    t.expect(`a device type off the 451 list is proxied: ${CAS2010_SITE2} receives Orange's request from the front door; the device gets 200`);
-    const dev = easDevice(w, 'Orange', 'SmartPhone'); // stays on the front door's namespace: "proxied" (RULES.md)
+    t.expect(`a device type off the 451 list is proxied: ${CAS2010_SITE2.join(' or ')} receives Orange's (${orange}) request from the front door; the device gets 200`);
+    const dev = easDevice(w, orange, 'SmartPhone'); // stays on the front door's namespace: "proxied" (RULES.md)
     const r = await dev.options();
     t.client(dev.transcript);
     t.observe(answer(r));
-    await expectProxied(t, w, since, dev, r, 'Orange SmartPhone', [CAS2010_SITE2]);
+    await expectProxied(t, w, since, dev, r, `${orange} SmartPhone`, CAS2010_SITE2);
   });
 
   rule('EAS-03', {}, async (t) => {
     const w = await t.world();
-    t.expect(`Orange with a listed (WindowsPhone) and an unlisted (SmartPhone) device: never 451, both proxied to ${CAS2010_SITE2}`);
+    const [orange, CAS2010_SITE2] = [roleName(t, w, 'orange'), roleFqdns(t, w, 'orange')];
+    t.expect(`Orange (${orange}) with a listed (WindowsPhone) and an unlisted (SmartPhone) device: never 451, both proxied to ${CAS2010_SITE2.join(' or ')}`);
     for (const type of ['WindowsPhone', 'SmartPhone']) {
       const since = w.mark();
-      const dev = easDevice(w, 'Orange', type, { followLocation: false });
+      const dev = easDevice(w, orange, type, { followLocation: false });
       const r = await dev.options();
       t.client(dev.transcript);
       t.observe(`${type}: ${answer(r)}`);
       // A 451 is the fault this rule names (one fault, one reason): judged on the answer before anything else.
       check(r.status !== 451, `${type}: not 451`, `${type}: 451 X-MS-Location ${r.headers['x-ms-location']}`);
-      await expectProxied(t, w, since, dev, r, `Orange ${type}`, [CAS2010_SITE2]);
+      await expectProxied(t, w, since, dev, r, `${orange} ${type}`, CAS2010_SITE2);
     }
   });
 
@@ -108,41 +109,48 @@ describe('EAS', () => {
     const since = w.mark();
     if (t.profile === 'exchange2007') {
       // 003: "Proxying is supported ... when the destination Client Access server is running the same version
-      // of Exchange Server or an earlier version": Hub's CAS run SP3, so an older front door refuses User3 (VER-01 judges that pair).
+      // of Exchange Server or an earlier version": contoso-2007's Hub CAS run SP3, so an older front door
+      // refuses User3 (VER-01 judges that pair). By role: User3's site CAS, at their own builds.
+      const user3 = roleName(t, w, 'user3');
+      const hub = roleServerSpecs(t, w, 'user3');
+      const HUB = hub.map((s) => s.fqdn);
       const b = frontDoorBuild(w);
-      if (relation(b, HUB_BUILD) === 'newer') t.notApplicable(`the Hub CAS run ${HUB_BUILD}, newer than the front door (${b}): no proxying to them (VER-01)`);
-      // 003: "the user is proxied to the Client Access server specified by the InternalURL property" (User3's Hub site has no EAS ExternalURL).
-      t.expect(`User3 proxied to a Hub CAS (${HUB.join(', ')}) via its EAS InternalURL, by the front door itself`);
-      const dev = easDevice(w, 'User3', 'SmartPhone');
+      if (hub.every((s) => relation(b, s.build) === 'newer')) t.notApplicable(`User3's site CAS run ${[...new Set(hub.map((s) => s.build))].join(', ')}, newer than the front door (${b}): no proxying to them (VER-01)`);
+      // 003: "the user is proxied to the Client Access server specified by the InternalURL property" (User3's site has no EAS ExternalURL).
+      t.expect(`User3 (${user3}) proxied to a CAS of its site (${HUB.join(', ')}) via its EAS InternalURL, by the front door itself`);
+      const dev = easDevice(w, user3, 'SmartPhone');
       const r = await dev.options();
       t.client(dev.transcript);
       t.observe(answer(r));
-      await expectProxied(t, w, since, dev, r, 'User3', HUB);
+      await expectProxied(t, w, since, dev, r, user3, HUB);
       return;
     }
-    t.expect(`Blue proxied to a CAS2010 of Site3 (${CAS2010_SITE3.join(' or ')}) by the front door itself`);
-    const dev = easDevice(w, 'Blue', 'iPhone');
+    const [blue, CAS2010_SITE3] = [roleName(t, w, 'blue'), roleFqdns(t, w, 'blue')];
+    t.expect(`Blue (${blue}) proxied to a CAS2010 of its site (${CAS2010_SITE3.join(' or ')}) by the front door itself`);
+    const dev = easDevice(w, blue, 'iPhone');
     const r = await dev.options();
     t.client(dev.transcript);
     t.observe(answer(r));
-    await expectProxied(t, w, since, dev, r, 'Blue', CAS2010_SITE3);
+    await expectProxied(t, w, since, dev, r, blue, CAS2010_SITE3);
   });
 
   rule('EAS-05', {}, async (t) => {
     const w = await t.world();
-    for (const name of ['Purple', 'Grey'] as const) {
+    for (const { role, name } of presentRoles(t, w, ['purple', 'grey'])) {
       const since = w.mark();
-      const host = CAS2007_EAS_INTERNAL[name];
-      const cas = CAS2007_OF[name];
-      t.expect(`${name}: the request reaches the CAS2007 of the mailbox's site (${cas}) at its EAS vdir with Host ${host} (its InternalURL host), from the front door itself`);
+      const hosts = roleInternal(t, w, role, 'eas');
+      const host = hosts.join(' or ');
+      const CAS = roleFqdns(t, w, role, { vdir: 'eas' });
+      const cas = CAS.join(' or ');
+      t.expect(`${name} (${role}): the request reaches the CAS2007 of the mailbox's site (${cas}) at its EAS vdir with Host ${host} (its InternalURL host), from the front door itself`);
       const dev = easDevice(w, name, 'iPhone');
       const r = await dev.options();
       t.client(dev.transcript);
       t.observe(`${name}: ${answer(r)}`);
-      const e = await arrived(w, since, (x) => dev.mine(x) && x.server === cas);
+      const e = await arrived(w, since, (x) => dev.mine(x) && CAS.includes(x.server));
       t.require(`${name}: the device's request reached ${cas}`, e !== undefined, e ? `${e.server} Host ${e.host}` : `${answer(r)}; ${seenOf(w, since, dev)}`);
       t.observe(`${name}: reached ${e!.server} with Host ${e!.host}`);
-      check(hostName(e!.host) === host, `${name}: Host ${host}`, `${name}: Host ${e!.host}`);
+      check(hosts.includes(hostName(e!.host) ?? ''), `${name}: Host ${host}`, `${name}: Host ${e!.host}`);
       checkNoLegacyRelay(w, since, { user: dev.user, vdir: 'eas' });
       check(r.status === 200, `${name}: status 200`, `${name}: ${answer(r)}`);
     }
@@ -150,38 +158,44 @@ describe('EAS', () => {
 
   rule('EAS-06', {}, async (t) => {
     const w = await t.world();
+    const [user1, user2] = [roleName(t, w, 'user1'), roleName(t, w, 'user2')];
     // A 451 means something only from a front door that serves: User1 (the front door's own site) first.
-    t.expect('User1, with the right password, is served (200)');
-    await requireEasServed(t, w, 'User1');
+    t.expect(`User1 (${user1}), with the right password, is served (200)`);
+    await requireEasServed(t, w, user1);
     const since = w.mark();
-    t.expect('User2 (mailbox in Europe, whose CAS has an EAS ExternalURL): 451, no hop of the device\'s request');
-    const dev = easDevice(w, 'User2', 'SmartPhone', { followLocation: false });
+    t.expect(`User2 (${user2}; mailbox in another site, contoso-2007: Europe, whose CAS has an EAS ExternalURL): 451, no hop of the device's request`);
+    const dev = easDevice(w, user2, 'SmartPhone', { followLocation: false });
     const r = await dev.options();
     t.client(dev.transcript);
     t.observe(answer(r));
-    requireAnswered(t, 'User2 SmartPhone', r);
+    requireAnswered(t, `${user2} SmartPhone`, r);
     check(r.status === 451, 'status 451', answer(r));
     const hopped = hops(w.lab.journal, since).filter(dev.hopOf);
     check(hopped.length === 0, 'no hop', hopped.map((h) => `${h.server} -> ${h.url}`).join(', '));
   });
 
   rule('EAS-07', {}, async (t) => {
-    for (const variant of ['contoso-basic', 'contoso-nointernalurl']) {
-      const w = await t.world({ variant });
+    // 003's two refusals need contoso's variants (User3's site CAS with Basic-only vdirs; without an EAS
+    // InternalURL): the roles do not derive them on another organisation (n/a there).
+    const situations: Record<string, string> = { 'contoso-basic': "User3's site CAS with Basic-only OWA and EAS vdirs", 'contoso-nointernalurl': "User3's site CAS without an EAS InternalURL" };
+    for (const variant of Object.keys(situations)) {
+      const w = await t.world(variantSpec(t, variant, situations[variant]!));
+      const [user1, user3] = [roleName(t, w, 'user1'), roleName(t, w, 'user3')];
+      const HUB = roleFqdns(t, w, 'user3');
       // A refusal means something only from a front door that serves: User1 (the front door's own site) first.
-      t.expect(`${variant}: User1, with the right password, is served (200)`);
-      await requireEasServed(t, w, 'User1', `${variant}: User1`);
+      t.expect(`${variant}: User1 (${user1}), with the right password, is served (200)`);
+      await requireEasServed(t, w, user1, `${variant}: ${user1}`);
       const since = w.mark();
-      t.expect(`${variant}: User3 refused (status >= 400, not 451; at most one request of the device reaching a Hub CAS; no http:// hop)`);
-      const dev = easDevice(w, 'User3', 'SmartPhone', { followLocation: false });
+      t.expect(`${variant}: User3 (${user3}) refused (status >= 400, not 451; at most one request of the device reaching a CAS of its site; no http:// hop)`);
+      const dev = easDevice(w, user3, 'SmartPhone', { followLocation: false });
       const r = await dev.options();
       t.client(dev.transcript);
       t.observe(`${variant}: ${answer(r)}`);
       // A refusal rule: the verdict means something only if the front door answered (RULES "refused" is a status).
-      requireAnswered(t, `${variant}: User3 SmartPhone`, r);
+      requireAnswered(t, `${variant}: ${user3} SmartPhone`, r);
       check(r.status >= 400 && r.status !== 451, `${variant}: refused`, `${variant}: ${answer(r)}`);
       const reached = userRequests(w.lab.journal, since, (e) => dev.mine(e) && e.server !== w.frontDoorMock);
-      check(reached.filter((e) => HUB.includes(e.server)).length <= 1, `${variant}: at most one request reaching a Hub CAS`, describeHttp(reached));
+      check(reached.filter((e) => HUB.includes(e.server)).length <= 1, `${variant}: at most one request reaching a CAS of User3's site`, describeHttp(reached));
       check(!reached.some((e) => e.scheme === 'http'), `${variant}: no http:// hop`, describeHttp(reached.filter((e) => e.scheme === 'http')));
     }
   });
@@ -189,14 +203,15 @@ describe('EAS', () => {
   rule('EAS-08', {}, async (t) => {
     const w = await t.world();
     const since = w.mark();
-    const name = t.profile === 'exchange2007' ? 'User1' : 'Red';
+    const name = roleName(t, w, t.profile === 'exchange2007' ? 'user1' : 'red');
     const dev = easDevice(w, name, t.profile === 'exchange2007' ? 'SmartPhone' : 'iPhone');
     if (t.profile === 'exchange2013') {
-      t.expect(`Red proxied to ${CAS2010_SITE1} by the front door itself`);
+      const CAS2010_SITE1 = roleFqdns(t, w, 'red');
+      t.expect(`Red (${name}) proxied to ${CAS2010_SITE1.join(' or ')} by the front door itself`);
       const r = await dev.options();
       t.client(dev.transcript);
       t.observe(answer(r));
-      await expectProxied(t, w, since, dev, r, 'Red', [CAS2010_SITE1]);
+      await expectProxied(t, w, since, dev, r, name, CAS2010_SITE1);
       return;
     }
     // 001 (first half) / 003: the mailbox is in the front door's own site: served locally.
