@@ -1,5 +1,6 @@
 /**
  * The inline CSS and script of report.html. The page is self-contained: no network, no framework;
+ * reasons and expected/observed keep their line breaks (white-space: pre-wrap);
  * the script only filters rows and opens the rule named in the URL fragment (#rule-EAS-03), so a
  * link from a compare matrix lands on the rule with its evidence open.
  */
@@ -31,7 +32,27 @@ td.time{text-align:right;white-space:nowrap;color:#57606a}
 details summary{cursor:pointer}
 details .body{margin:.5rem 0 .5rem 1rem}
 blockquote{margin:.3rem 0;padding:.2rem .8rem;border-left:.25rem solid #d0d7de;color:#57606a}
-.reason{font-weight:600}
+.reason{font-weight:600;white-space:pre-wrap;overflow-wrap:anywhere}
+code{font-family:ui-monospace,monospace;font-size:.9em;background:#eff1f3;border-radius:.2rem;padding:0 .2em}
+.legend details{border:1px solid #d0d7de;border-radius:.4rem;padding:.3rem .7rem;display:inline-block}
+.legend-body{display:flex;flex-wrap:wrap;gap:.5rem 2rem}
+.legend dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .6rem;margin:.4rem 0}
+.legend dt{font-weight:700}.legend dd{margin:0}
+.rests-on h4,.body h4{margin:.8rem 0 .3rem}
+ul.preconditions{list-style:none;padding-left:0;margin:.2rem 0}
+ul.preconditions li{margin:.2rem 0;padding-left:.2rem}
+.pre-mark{display:inline-block;min-width:4.5em;font-weight:700}
+li.met .pre-mark{color:#116329}li.unmet .pre-mark{color:#a40e26}
+.pre-detail{margin-left:4.7em;color:#57606a;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.9em}
+.blame{color:#6e2bb3;font-size:.9em}
+.lag{color:#57606a;font-size:.9em}
+ol.journal{padding-left:1.6rem;margin:.2rem 0}
+ol.journal li{margin:.15rem 0}
+code.ev{background:none;padding:0;white-space:pre-wrap;overflow-wrap:anywhere}
+details.json{display:inline;margin-left:.4rem}
+details.json summary{display:inline;color:#0969da;font-size:.8em}
+details.json[open]{display:block}
+details.json pre{max-height:20rem}
 .eo{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem}
 .eo dt{font-weight:600}.eo dd{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
 pre{background:#f6f8fa;border:1px solid #d8dee4;border-radius:.3rem;padding:.5rem;overflow:auto;max-height:30rem;font-size:.85rem;white-space:pre-wrap;overflow-wrap:anywhere}

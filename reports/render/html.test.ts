@@ -69,7 +69,8 @@ describe('renderHtml', () => {
       expect(html).toContain(`<tr class="rule" id="rule-${r.id}" data-outcome="${r.outcome}" data-area="${r.area}">`);
       expect(html).toContain(`<a href="#rule-${r.id}">${r.id}</a>`);
     }
-    expect(html.match(/<details>/g)).toHaveLength(report.rules.length);
+    // One per rule, and the legend's.
+    expect(html.match(/<details>/g)).toHaveLength(report.rules.length + 1);
   });
 
   it('shows the header, verdict and counts', () => {
@@ -100,9 +101,10 @@ describe('renderHtml', () => {
     expect(dom.shown.textContent).toBe('6 of 7 rules shown');
     dom.boxes.find((b) => b.value === 'EAS')!.checked = false;
     dom.fire('form:change', {});
-    expect(dom.rows.filter((r) => !r.hidden).map((r) => r.id)).toEqual(['rule-OA-02', 'rule-HC-09', 'rule-OWA-08', 'rule-TLS-05']);
+    // Failures first: error, warn, waived, info (EAS-03's fail is filtered out with its area).
+    expect(dom.rows.filter((r) => !r.hidden).map((r) => r.id)).toEqual(['rule-TLS-05', 'rule-OA-02', 'rule-OWA-08', 'rule-HC-09']);
     dom.fire('form:click', { target: { getAttribute: () => 'problems' }, preventDefault() {} });
-    expect(dom.rows.filter((r) => !r.hidden).map((r) => r.id)).toEqual(['rule-OA-02', 'rule-OWA-08', 'rule-TLS-05']);
+    expect(dom.rows.filter((r) => !r.hidden).map((r) => r.id)).toEqual(['rule-TLS-05', 'rule-OA-02', 'rule-OWA-08']);
     dom.fire('form:click', { target: { getAttribute: () => 'all' }, preventDefault() {} });
     expect(dom.shown.textContent).toBe('7 of 7 rules shown');
     dom.window.location.hash = '#rule-TLS-05';

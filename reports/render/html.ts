@@ -5,9 +5,11 @@
  * the client transcript and the journal events. Every value from the report is escaped: evidence
  * holds raw protocol text (`<`, `&`, quotes, even `</script>`).
  */
-import { OUTCOMES, type ConformanceReport, type RuleResult } from '../types.ts';
+import { LEVELS, OUTCOMES, type ConformanceReport, type Evidence, type RuleResult } from '../types.ts';
 import { escapeHtml as e, outcomeClass } from './escape-html.ts';
 import { REPORT_CSS, REPORT_SCRIPT } from './html-assets.ts';
+import { eventLine } from './event-line.ts';
+import { LEVEL_MEANING, OUTCOME_MEANING, sortForReading, withoutRepeatedLines } from './presentation.ts';
 
 /**
  * Render a report as one HTML page. Each rule row has the id `rule-<ID>` (compare pages link there).
@@ -37,12 +39,13 @@ ${OUTCOMES.map((o) => `<span class="badge ${outcomeClass(o)}">${e(o)}: ${summary
 <span class="badge o-info">total: ${summary.total}</span>
 </section>
 ${notes(report)}
+${legend()}
 ${filters(report)}
 <p id="shown">${report.rules.length} rules</p>
 <table class="rules">
 <thead><tr><th>Rule</th><th>Level</th><th>Severity</th><th>Outcome</th><th>Rule and evidence</th><th>Time</th></tr></thead>
 <tbody>
-${report.rules.map(row).join('\n')}
+${sortForReading(report.rules).map(row).join('\n')}
 </tbody>
 </table>
 <script>${REPORT_SCRIPT}</script>
@@ -116,16 +119,28 @@ function row(r: RuleResult): string {
 <td>${e(r.level)}</td>
 <td>${e(r.severity ?? '')}</td>
 <td><span class="badge ${outcomeClass(r.outcome)}">${e(r.outcome)}</span>${r.flaky ? ' <span class="flaky">flaky</span>' : ''}</td>
-<td><details><summary>${e(r.title)}</summary><div class="body">
+<td><details><summary>${code(r.title)}</summary><div class="body">
 ${ruleBody(r)}
 </div></details></td>
 <td class="time">${(r.durationMs / 1000).toFixed(2)} s</td>
 </tr>`;
 }
 
+/** Escaped text with `backtick spans` (rule titles and reasons use them) shown as code. */
+export function code(text: string): string {
+  return e(text).replace(/`([^`\n]+)`/g, '<code>$1</code>');
+}
+
+/** What R, S, I and - mean, and each outcome (issue 15: they were explained nowhere). */
+function legend(): string {
+  const levels = LEVELS.map((l) => `<dt>${e(l)}</dt><dd>${e(LEVEL_MEANING[l])}</dd>`).join('');
+  const outcomes = OUTCOMES.map((o) => `<dt><span class="badge ${outcomeClass(o)}">${e(o)}</span></dt><dd>${e(OUTCOME_MEANING[o])}</dd>`).join('');
+  return `<section class="legend" id="legend" aria-label="legend"><details><summary>Levels and outcomes</summary><div class="legend-body"><dl>${levels}</dl><dl>${outcomes}</dl></div></details></section>`;
+}
+
 function ruleBody(r: RuleResult): string {
   const parts: string[] = [];
-  if (r.reason) parts.push(`<p class="reason">${e(r.reason)}</p>`);
+  if (r.reason) parts.push(`<p class="reason">${code(r.reason)}</p>`);
   parts.push(`<p>Source: ${r.source.seed ? `seed ${e(r.source.seed)}` : 'no seed (hardened rule)'}</p>`);
   if (r.source.quote) parts.push(`<blockquote>${e(r.source.quote)}</blockquote>`);
   if (r.attempts?.length) parts.push(`<p>Attempts: ${r.attempts.map((a) => `<span class="badge ${outcomeClass(a.outcome)}">${e(a.outcome)}</span> ${Math.round(a.durationMs)} ms`).join(', ')}</p>`);
@@ -134,13 +149,29 @@ function ruleBody(r: RuleResult): string {
     parts.push('<p>No evidence recorded.</p>');
     return parts.join('\n');
   }
-  parts.push(`<dl class="eo"><dt>Expected</dt><dd>${e(ev.expected)}</dd><dt>Observed</dt><dd>${e(ev.observed)}</dd></dl>`);
+  parts.push(`<dl class="eo"><dt>Expected</dt><dd>${code(withoutRepeatedLines(ev.expected))}</dd><dt>Observed</dt><dd>${code(ev.observed)}</dd></dl>`);
+  parts.push(restsOn(ev));
   const transcript = ev.client
     .map((l) => `<span class="t-${l.dir}">${l.at !== undefined ? `+${l.at}ms ` : ''}${l.dir === 'C' ? 'C&gt;' : l.dir === 'S' ? 'S&lt;' : '--'} ${e(l.line)}</span>`)
     .join('\n');
-  parts.push(`<h4>Client leg (${ev.client.length} lines)</h4><pre>${transcript || '(nothing recorded)'}</pre>`);
-  const journal = ev.journal.map((j) => e(JSON.stringify(j, null, 2) ?? String(j))).join('\n');
-  parts.push(`<h4>Front door to CAS: journal (${ev.journal.length} events)</h4><pre>${journal || '(no events)'}</pre>`);
-  if (ev.notes?.length) parts.push(`<ul>${ev.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>`);
+  parts.push(ev.client.length ? `<h4>Client leg (${ev.client.length} lines)</h4><pre class="transcript">${transcript}</pre>` : '<h4>Client leg: no lines recorded</h4>');
+  parts.push(journal(ev));
+  if (ev.notes?.length) parts.push(`<ul class="ev-notes">${ev.notes.map((n) => `<li>${code(n)}</li>`).join('')}</ul>`);
   return parts.join('\n');
+}
+
+/** The preconditions the verdict rests on (met or not, with what was seen) and the harness lag. */
+function restsOn(ev: Evidence): string {
+  const pre = ev.preconditions ?? [];
+  const items = pre.map((p) => `<li class="${p.met ? 'met' : 'unmet'}"><span class="pre-mark">${p.met ? 'met' : 'NOT met'}</span> ${code(p.what)}${p.detail ? `<div class="pre-detail">${code(p.detail)}</div>` : ''}${!p.met && p.blame === 'lab' ? ' <span class="blame">(the lab\'s, not the candidate\'s)</span>' : ''}</li>`);
+  const lag = ev.lag ? `<p class="lag">Harness lag while the rule ran: worst ${ev.lag.maxMs} ms${ev.lag.loopDelayP99Ms !== undefined ? `, event-loop delay p99 ${ev.lag.loopDelayP99Ms} ms` : ''}</p>` : '';
+  if (!items.length && !lag) return '';
+  return `<div class="rests-on"><h4>What the verdict rests on${pre.length ? ` (${pre.filter((p) => p.met).length} of ${pre.length} preconditions met)` : ''}</h4>${items.length ? `<ul class="preconditions">${items.join('')}</ul>` : ''}${lag}</div>`;
+}
+
+/** One readable line per journal event, its JSON behind a toggle. */
+function journal(ev: Evidence): string {
+  if (!ev.journal.length) return `<h4>Front door to CAS: no events${ev.preconditions?.length ? ' (user requests only; what the verdict rests on is listed above)' : ''}</h4>`;
+  const items = ev.journal.map((j) => `<li><code class="ev">${e(eventLine(j))}</code><details class="json"><summary>JSON</summary><pre>${e(JSON.stringify(j, null, 2) ?? String(j))}</pre></details></li>`);
+  return `<h4>Front door to CAS: journal (${ev.journal.length} events)</h4><ol class="journal">${items.join('')}</ol>`;
 }

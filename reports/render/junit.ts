@@ -61,7 +61,7 @@ function testcase(report: ConformanceReport, r: RuleResult): string {
   } else if (r.outcome === 'n/a' || r.outcome === 'waived') {
     children.push(writeElement('skipped', { message: `${r.outcome}: ${reason}` }));
   }
-  children.push(writeElement('system-out', {}, text(evidenceText(r))));
+  children.push(writeElement('system-out', {}, text(evidenceText(r, { json: true }))));
   return writeElement('testcase', { name: `${r.id} ${r.title}`, classname: r.area, time: seconds(r.durationMs) }, children);
 }
 

@@ -1,9 +1,12 @@
 /**
  * summary.md for CI job summaries (GitHub `$GITHUB_STEP_SUMMARY`): a headline with the verdict and
- * counts, a table of the rules that did not pass with their reasons, and the full list collapsed.
+ * counts, what the levels mean, a table of the rules that did not pass with their reasons (failures
+ * first), what those verdicts rest on (collapsed), and the full list collapsed.
  */
-import { OUTCOMES, type ConformanceReport, type RuleResult } from '../types.ts';
+import { LEVELS, OUTCOMES, type ConformanceReport, type RuleResult } from '../types.ts';
 import { verdictText } from './html.ts';
+import { eventLine } from './event-line.ts';
+import { LEVEL_MEANING, sortForReading, withoutRepeatedLines } from './presentation.ts';
 
 /** Outcomes listed in the "not passing" table. */
 const PROBLEMS = new Set(['fail', 'warn', 'error', 'waived']);
@@ -24,12 +27,20 @@ export function renderMarkdown(report: ConformanceReport): string {
       `config digest ${code(short(candidate.configDigest ?? 'none'))}; launcher ${code(candidate.launcher)}; run ${code(report.run.id)} at ${md(report.run.startedAt)}.` +
       `${candidate.scope ? ` Fronts ${candidate.scope.join(' and ')}.` : ''}${candidate.tlsLibrary ? ` TLS library ${code(candidate.tlsLibrary)}.` : ''}`,
     '',
+    `Levels: ${LEVELS.map((l) => `**${l}** ${LEVEL_MEANING[l]}`).join('; ')}.`,
+    '',
   ];
-  const problems = report.rules.filter((r) => PROBLEMS.has(r.outcome) || r.flaky);
+  const problems = sortForReading(report.rules.filter((r) => PROBLEMS.has(r.outcome) || r.flaky));
   if (problems.length) {
     lines.push(`### Rules not passing (${problems.length})`, '', '| Rule | Level | Outcome | Reason |', '|---|---|---|---|');
     for (const r of problems) lines.push(`| ${r.id} | ${levelCell(r)} | ${outcomeCell(r)} | ${cell(r.reason ?? '', 300)} |`);
     lines.push('');
+    const withEvidence = problems.filter((r) => r.evidence);
+    if (withEvidence.length) {
+      lines.push('<details><summary>What these verdicts rest on</summary>', '');
+      for (const r of withEvidence) lines.push(...restsOn(r), '');
+      lines.push('</details>', '');
+    }
   } else {
     lines.push('Every judged rule passed.', '');
   }
@@ -37,9 +48,23 @@ export function renderMarkdown(report: ConformanceReport): string {
     lines.push('### Notes', '', ...report.notes.map((n) => `- ${cell(n, 500)}`), '');
   }
   lines.push(`<details><summary>All ${report.rules.length} rules</summary>`, '', '| Rule | Level | Outcome | Rule text |', '|---|---|---|---|');
-  for (const r of report.rules) lines.push(`| ${r.id} | ${levelCell(r)} | ${outcomeCell(r)} | ${cell(r.title, 200)} |`);
+  for (const r of sortForReading(report.rules)) lines.push(`| ${r.id} | ${levelCell(r)} | ${outcomeCell(r)} | ${cell(r.title, 200)} |`);
   lines.push('', '</details>', '');
   return lines.join('\n');
+}
+
+/** One rule's evidence as a short list: expected, observed, each precondition, the first journal events. */
+function restsOn(r: RuleResult): string[] {
+  const ev = r.evidence!;
+  const out = [`**${r.id}** (${r.outcome})`, ''];
+  if (ev.expected) out.push(`- expected: ${cell(withoutRepeatedLines(ev.expected), 400)}`);
+  if (ev.observed) out.push(`- observed: ${cell(ev.observed, 400)}`);
+  for (const p of ev.preconditions ?? []) out.push(`- ${p.met ? 'met' : '**NOT met**'}: ${cell(p.what, 200)}${p.detail ? ` (${cell(p.detail, 200)})` : ''}${!p.met && p.blame === 'lab' ? ' (the lab\'s)' : ''}`);
+  if (ev.lag) out.push(`- harness lag: worst ${ev.lag.maxMs} ms`);
+  const shown = ev.journal.slice(0, 5);
+  for (const j of shown) out.push(`- journal: ${cell(eventLine(j, 200), 220)}`);
+  if (ev.journal.length > shown.length) out.push(`- journal: ... ${ev.journal.length - shown.length} more events in report.html`);
+  return out;
 }
 
 /** `1 pass, **1 fail**, ...` with the outcomes that occurred, the failing ones in bold. */
