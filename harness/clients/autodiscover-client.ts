@@ -7,7 +7,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { recordedRequest, Transcript, type ResponseHeaders, type TranscriptEntry } from './transcript.ts';
-import { child, childText, parseXml, type XmlElement } from './tiny-xml.ts';
+import { child, childText, parseXml, type XmlElement } from './xml.ts';
 
 export { HttpClientError } from './transcript.ts';
 
