@@ -10,18 +10,18 @@ import { check, userRequests } from '../harness/verify/check.ts';
 import { checkNoLegacyRelay } from '../harness/verify/no-relay.ts';
 import { defaultBuildFor } from '../harness/frontdoor/profile-topology.ts';
 import type { World } from './support/world.ts';
+import { mailboxPlace, roleMissingReason, roleServers, roleSite, roleUser, versionTargets, type SeedRole } from '../harness/topology/index.ts';
+import { roleFqdns, roleName } from './support/roles.ts';
 
-// 001 Figures 1/2: the CAS2010 of Site1 and the pair of Site3.
-const CAS2010_SITE1 = 'cas2010.site1.contoso.lab';
-const CAS2010_SITE3 = ['cas2010a.site3.contoso.lab', 'cas2010b.site3.contoso.lab'];
-// 003 (Contoso figures): the Hub site's CAS-03..05, the Europe CAS, and one small site per 2007 build
-// whose CAS runs that build (contoso-2007: "Version <build>" users live there, "Mailbox <build>" users in Hub).
-const HUB = ['cas-03.hub.contoso.lab', 'cas-04.hub.contoso.lab', 'cas-05.hub.contoso.lab'];
-const EUROPE = ['cas-02.europe.contoso.lab'];
-const VER = { rtm: ['cas-2007-rtm.ver.contoso.lab'], sp1: ['cas-2007-sp1.ver.contoso.lab'], sp2: ['cas-2007-sp2.ver.contoso.lab'], sp3: ['cas-2007-sp3.ver.contoso.lab'] };
-
+// Users and servers by role (suites/support/roles.ts), the cases as the seeds write them. 001 Figures 1/2:
+// Red's CAS2010 (contoso: cas2010.site1) and Blue's site pair (cas2010a/b.site3). 003 (Contoso figures):
+// User3's site CAS (the Hub's CAS-03..05), User2's (Europe's CAS-02), and one version target per 2007
+// build, a user behind a CAS of that build (contoso-2007: "Version <build>" users); "mailbox <build>" is a
+// user of User3's site whose mailbox server runs that build (contoso-2007: "Mailbox <build>" in Hub).
+type Who = SeedRole | `version ${string}` | `mailbox ${string}`;
 type Family = 'rtm' | 'sp1' | 'sp2' | 'sp3';
-type Proxied = readonly [user: string, to: readonly string[]];
+/** A caller, and whose site's CAS must receive its request (itself, or User3's for a "mailbox" user). */
+type Proxied = readonly [user: Who, to: Who];
 
 /**
  * EWS-02 by the front door's service pack B (003: "Proxying is supported ... when the destination Client
@@ -29,23 +29,48 @@ type Proxied = readonly [user: string, to: readonly string[]];
  * Exchange 2007 did not support proxying for Exchange Web Services"; "If the user's mailbox is located on a
  * server that is running the RTM version of Exchange 2007, the request will fail").
  */
-const EWS02: Record<Family, { proxied: Proxied[]; refused: string[] }> = {
-  rtm: { proxied: [], refused: ['User3', 'User2', 'Version 2007-rtm'] },
-  sp1: { proxied: [['Version 2007-sp1', VER.sp1]], refused: ['Mailbox 2007-rtm', 'Version 2007-rtm'] },
-  sp2: { proxied: [['Version 2007-sp1', VER.sp1], ['Version 2007-sp2', VER.sp2]], refused: ['Mailbox 2007-rtm', 'Version 2007-rtm'] },
+const EWS02: Record<Family, { proxied: Proxied[]; refused: Who[] }> = {
+  rtm: { proxied: [], refused: ['user3', 'user2', 'version 2007-rtm'] },
+  sp1: { proxied: [['version 2007-sp1', 'version 2007-sp1']], refused: ['mailbox 2007-rtm', 'version 2007-rtm'] },
+  sp2: { proxied: [['version 2007-sp1', 'version 2007-sp1'], ['version 2007-sp2', 'version 2007-sp2']], refused: ['mailbox 2007-rtm', 'version 2007-rtm'] },
   sp3: {
-    proxied: [['User3', HUB], ['Mailbox 2007-sp1', HUB], ['Version 2007-sp1', VER.sp1], ['Version 2007-sp2', VER.sp2], ['Version 2007-sp3', VER.sp3]],
-    refused: ['Mailbox 2007-rtm', 'Version 2007-rtm'],
+    proxied: [['user3', 'user3'], ['mailbox 2007-sp1', 'user3'], ['version 2007-sp1', 'version 2007-sp1'], ['version 2007-sp2', 'version 2007-sp2'], ['version 2007-sp3', 'version 2007-sp3']],
+    refused: ['mailbox 2007-rtm', 'version 2007-rtm'],
   },
 };
 
 /** EWS-03/EWS-04: a caller in another site whose CAS is not newer than B, and where its request must go. */
 const AWAY: Record<Family, Proxied[]> = {
-  rtm: [['Version 2007-rtm', VER.rtm]],
-  sp1: [['Version 2007-sp1', VER.sp1]],
-  sp2: [['Version 2007-sp2', VER.sp2]],
-  sp3: [['User3', HUB], ['User2', EUROPE]],
+  rtm: [['version 2007-rtm', 'version 2007-rtm']],
+  sp1: [['version 2007-sp1', 'version 2007-sp1']],
+  sp2: [['version 2007-sp2', 'version 2007-sp2']],
+  sp3: [['user3', 'user3'], ['user2', 'user2']],
 };
+
+/** Who plays `who` in the world's topology: the user's name and the CAS of its site (of its build for a version target); null (noted) when absent. */
+function resolve(t: RuleContext, w: World, who: Who): { name: string; servers: string[] } | null {
+  const topo = w.lab.topology;
+  let out: { name: string; servers: string[] } | null = null;
+  let why = '';
+  if (who.startsWith('version ')) {
+    const v = versionTargets(topo).find((x) => x.build === who.slice(8));
+    if (v) out = { name: v.user.name, servers: v.servers.map((s) => s.fqdn) };
+    else why = `your topology has no user behind a CAS of build ${who.slice(8)} (outside the front door's and Internet-facing sites)`;
+  } else if (who.startsWith('mailbox ')) {
+    const build = who.slice(8);
+    why = roleMissingReason(topo, 'user3') ?? `your topology has no user in User3's site whose mailbox server runs ${build}`;
+    if (!roleMissingReason(topo, 'user3')) {
+      const site = roleSite(topo, 'user3');
+      const u = topo.users.find((x) => mailboxPlace(topo, x)?.site === site && mailboxPlace(topo, x)?.build === build && x !== roleUser(topo, 'user3'));
+      if (u) out = { name: u.name, servers: roleServers(topo, 'user3').map((s) => s.fqdn) };
+    }
+  } else {
+    why = roleMissingReason(topo, who as SeedRole) ?? '';
+    if (!why) out = { name: roleUser(topo, who as SeedRole).name, servers: roleServers(topo, who as SeedRole).map((s) => s.fqdn) };
+  }
+  if (!out) t.note(`not judged (${who}): ${why}`);
+  return out;
+}
 
 /** The exchange2007 front door's service-pack family (RUs count with their service pack). */
 function family(w: World): Family {
@@ -104,39 +129,50 @@ async function call(t: RuleContext, w: World, user: string, c?: EwsCall): Promis
 describe('EWS', () => {
   rule('EWS-01', {}, async (t) => {
     const w = await t.world();
+    const [Red, Blue] = [roleName(t, w, 'red'), roleName(t, w, 'blue')];
+    const CAS2010_SITE3 = roleFqdns(t, w, 'blue');
     if (t.profile === 'exchange2010') {
       // 001 (first half): "For the Red User ... CAS2010 in Site1 will service the request."
-      t.expect('Red served locally (200, no other mock CAS sees the request); Blue proxied to a CAS2010 of Site3');
-      const red = await call(t, w, 'Red');
-      t.observe(describeEws('Red', red));
+      t.expect(`Red (${Red}) served locally (200, no other mock CAS sees the request); Blue (${Blue}) proxied to a CAS2010 of its site`);
+      const red = await call(t, w, Red);
+      t.observe(describeEws(Red, red));
       // The answer came from an EWS server (the front door's own): a SOAP answer with ResponseCode NoError.
       t.require('Red: the front door answered as an EWS server (200, SOAP ResponseCode NoError)', red.result.status === 200 && red.result.wellFormed && red.result.responseCodes.includes('NoError'), `Red: status ${red.result.status}, ${red.result.wellFormed ? `ResponseCode ${red.result.responseCodes.join(',') || '(none)'}` : 'not a SOAP answer'}`);
       check(red.reached.length === 0, 'Red: no other mock CAS sees the request', `Red: ${red.reached.map((e) => e.server).join(', ')}`);
     } else {
       // 001 (second half): "CAS2013 will then proxy the request to an Exchange 2010 Client Access server within the local site."
-      t.expect(`Red proxied to ${CAS2010_SITE1}; Blue proxied to a CAS2010 of Site3 (${CAS2010_SITE3.join(' or ')})`);
-      expectProxied(t, w, 'Red', await call(t, w, 'Red'), [CAS2010_SITE1]);
+      const CAS2010_SITE1 = roleFqdns(t, w, 'red');
+      t.expect(`Red (${Red}) proxied to ${CAS2010_SITE1.join(' or ')}; Blue (${Blue}) proxied to a CAS2010 of its site (${CAS2010_SITE3.join(' or ')})`);
+      expectProxied(t, w, Red, await call(t, w, Red), CAS2010_SITE1);
     }
-    expectProxied(t, w, 'Blue', await call(t, w, 'Blue'), CAS2010_SITE3);
+    expectProxied(t, w, Blue, await call(t, w, Blue), CAS2010_SITE3);
   });
 
   rule('EWS-02', {}, async (t) => {
     const w = await t.world();
     const f = family(w);
     const plan = EWS02[f];
-    // 003: User1's mailbox is in USA, the front door's own site: served locally whatever the build.
-    t.expect('User1 (the front door\'s own site) served first');
-    await requireEwsServed(t, w, 'User1');
-    t.expect(`front door of Exchange 2007 ${f.toUpperCase()}: ${plan.proxied.length ? `proxied: ${plan.proxied.map(([u, to]) => `${u} -> ${to.join('|')}`).join('; ')}; ` : ''}refused: ${plan.refused.join(', ')}`);
-    for (const [user, to] of plan.proxied) expectProxied(t, w, user, await call(t, w, user), to);
-    for (const user of plan.refused) expectRefused(t, user, await call(t, w, user));
+    // 003: User1's mailbox is in the front door's own site (contoso-2007: USA): served locally whatever the build.
+    const user1 = roleName(t, w, 'user1');
+    t.expect(`User1 (${user1}, the front door's own site) served first`);
+    await requireEwsServed(t, w, user1);
+    const proxied = plan.proxied.map(([u, to]) => [resolve(t, w, u), resolve(t, w, to)] as const).filter((x): x is readonly [NonNullable<typeof x[0]>, NonNullable<typeof x[1]>] => !!x[0] && !!x[1]);
+    const refused = plan.refused.map((u) => resolve(t, w, u)).filter((x) => x !== null);
+    if (!proxied.length && !refused.length) t.notApplicable(`none of the callers of a front door of Exchange 2007 ${f.toUpperCase()} is in your topology`);
+    t.expect(`front door of Exchange 2007 ${f.toUpperCase()}: ${proxied.length ? `proxied: ${proxied.map(([u, to]) => `${u.name} -> ${to.servers.join('|')}`).join('; ')}; ` : ''}refused: ${refused.map((u) => u.name).join(', ')}`);
+    for (const [user, to] of proxied) expectProxied(t, w, user.name, await call(t, w, user.name), to.servers);
+    for (const user of refused) expectRefused(t, user.name, await call(t, w, user.name));
   });
 
   rule('EWS-03', {}, async (t) => {
     const w = await t.world();
-    const [user, to] = AWAY[family(w)][0]!;
-    // User1's mailbox is in USA (the front door's site): a different site from the caller's in every case.
-    const mailboxes = [user, 'User1'];
+    const [who, toWho] = AWAY[family(w)][0]!;
+    const caller = resolve(t, w, who);
+    if (!caller) return t.notApplicable(`the caller (${who}) is not in your topology`);
+    const user = caller.name;
+    const to = resolve(t, w, toWho)!.servers;
+    // User1's mailbox is in the front door's site (contoso-2007: USA): a different site from the caller's in every case.
+    const mailboxes = [user, roleName(t, w, 'user1')];
     t.expect(`${user} naming ${mailboxes.join(' and ')} (two sites): GetUserAvailability proxied to ${to.join(' or ')}; FindItem refused`);
     // The Availability half first: the FindItem refusal means something only from a front door that proxies.
     expectProxied(t, w, 'GetUserAvailability', await call(t, w, user, { op: 'GetUserAvailability', mailboxes }), to);
@@ -145,7 +181,8 @@ describe('EWS', () => {
 
   rule('EWS-04', {}, async (t) => {
     const w = await t.world();
-    const cases = AWAY[family(w)];
+    const cases = AWAY[family(w)].map(([u, to]) => [resolve(t, w, u), resolve(t, w, to)] as const).filter((x) => x[0] && x[1]).map(([u, to]) => [u!.name, to!.servers] as const);
+    if (!cases.length) t.notApplicable(`none of the callers of EWS-04 is in your topology`);
     // 003 summary table, row "Availability service": proxying supported between Client Access servers "Yes".
     t.expect(`Availability (GetUserAvailability) proxied: ${cases.map(([u, to]) => `${u} -> ${to.join('|')}`).join('; ')}`);
     for (const [user, to] of cases) expectProxied(t, w, `${user} GetUserAvailability`, await call(t, w, user, { op: 'GetUserAvailability', mailboxes: [user] }), to);
