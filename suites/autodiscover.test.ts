@@ -12,23 +12,24 @@ import { arrived } from './support/proxied.ts';
 import type { World } from './support/world.ts';
 import { autodMobile, autodOutlook, hostOf } from './support/autod-client.ts';
 import { describeLeg } from './support/tls-hops.ts';
+import { frontDoorSite, presentRoles, roleFqdns, roleHost } from './support/roles.ts';
+import type { SeedRole } from '../harness/topology/index.ts';
 
+// Users, servers and namespaces by seed role (suites/support/roles.ts); the cases are 001's.
 // 001 Figure 2: the CAS2010 of each user's site ("For Blue User and Orange User, this will be a cross-site
-// proxy to a CAS2010 located in the user's respective site").
-const CAS2010_OF: Record<string, string[]> = {
-  Red: ['cas2010.site1.contoso.lab'],
-  Blue: ['cas2010a.site3.contoso.lab', 'cas2010b.site3.contoso.lab'],
-  Orange: ['cas2010.site2.contoso.lab'],
-};
-// 001 Figure 1: Site1, the front door's own site (AUTOD-03 "served locally or via its own site").
-const SITE1_CAS = ['cas2010.site1.contoso.lab', 'cas2007.site1.contoso.lab'];
+// proxy to a CAS2010 located in the user's respective site"): roleFqdns(red | blue | orange).
+// 001 Figure 1: the front door's own site (contoso: Site1's CAS2010 and CAS2007; AUTOD-03 "served locally or via its own site").
 
 // 001 "Exchange Web Services" and "Offline Address Book" (both halves) and their Notes: the namespace
-// Autodiscover returns per user (Grey: "the Autodiscover response will provide back the legacy.contoso.com namespace").
-const MAIL = 'mail.contoso.lab';
-const LEGACY = 'legacy.contoso.lab';
-const REGION = 'mail-region.contoso.lab';
-const URL_HOSTS: Record<string, string> = { Red: MAIL, Blue: MAIL, Purple: LEGACY, Orange: REGION, Grey: LEGACY };
+// Autodiscover returns per user. Red and Blue: the front door's namespace (contoso: mail); Purple: the
+// namespace of its site's CAS2007 (legacy); Orange: its site's (mail-region); Grey: "the Autodiscover
+// response will provide back the legacy.contoso.com namespace", Purple's.
+const URL_HOST_OF: Record<string, 'front door' | SeedRole> = { red: 'front door', blue: 'front door', purple: 'purple', orange: 'orange', grey: 'purple' };
+/** The host `role`'s Autodiscover URLs must carry in the world's topology (n/a when it has no such namespace). */
+function urlHost(t: RuleContext, w: World, role: SeedRole): string {
+  const of = URL_HOST_OF[role]!;
+  return of === 'front door' ? w.lab.topology.frontDoor.namespaces[0]! : roleHost(t, w, of, 'ews');
+}
 
 const settings = (a: OutlookAutodiscover) => a.status === 200 && a.wellFormed && a.action === 'settings';
 const mobileSummary = (m: MobileAutodiscover) => `${m.status}${m.wellFormed ? '' : ' not well-formed'} Action=${m.action ?? '(none)'} Url=${m.url ?? '(none)'}${m.error ? ` Error ${m.error.code} ${m.error.message}` : ''}`;
@@ -48,7 +49,8 @@ function requireSettings(t: RuleContext, name: string, a: OutlookAutodiscover): 
 describe('AUTOD', () => {
   rule('AUTOD-01', {}, async (t) => {
     const w = await t.world();
-    for (const [name, cas] of Object.entries(CAS2010_OF)) {
+    for (const { role, name } of presentRoles(t, w, ['red', 'blue', 'orange'])) {
+      const cas = roleFqdns(t, w, role);
       const since = w.mark();
       const sam = w.user(name).samAccountName;
       t.expect(`${name}: Autodiscover proxied to ${cas.join(' or ')} by the front door itself, and that CAS answers (200, settings); no other CAS sees it`);
@@ -68,7 +70,7 @@ describe('AUTOD', () => {
 
   rule('AUTOD-02', {}, async (t) => {
     const w = await t.world();
-    for (const name of ['Purple', 'Grey']) {
+    for (const { name } of presentRoles(t, w, ['purple', 'grey'])) {
       const since = w.mark();
       const sam = w.user(name).samAccountName;
       t.expect(`${name} (2007 mailbox): the front door answers (200, settings); no legacy CAS receives an Autodiscover request`);
@@ -83,7 +85,8 @@ describe('AUTOD', () => {
 
   rule('AUTOD-03', {}, async (t) => {
     const w = await t.world();
-    for (const name of ['Red', 'Purple', 'Blue', 'Orange', 'Grey']) {
+    const SITE1_CAS = frontDoorSite(t, w);
+    for (const { name } of presentRoles(t, w, ['red', 'purple', 'blue', 'orange', 'grey'])) {
       const since = w.mark();
       const sam = w.user(name).samAccountName;
       t.expect(`${name}: answered (200, settings) by the front door or a CAS of its own site (${SITE1_CAS.join(', ')})`);
@@ -100,7 +103,9 @@ describe('AUTOD', () => {
     const w = await t.world();
     // RULES.md AUTOD-04: Grey and the OAB URLs are judged in exchange2013 (001's second half, its Notes).
     const is13 = t.profile === 'exchange2013';
-    const users = is13 ? ['Red', 'Blue', 'Purple', 'Orange', 'Grey'] : ['Red', 'Blue', 'Purple', 'Orange'];
+    const roles = presentRoles(t, w, is13 ? ['red', 'blue', 'purple', 'orange', 'grey'] : ['red', 'blue', 'purple', 'orange']);
+    const URL_HOSTS: Record<string, string> = Object.fromEntries(roles.map((r) => [r.name, urlHost(t, w, r.role)]));
+    const users = roles.map((r) => r.name);
     t.expect(`well-formed POX answers whose EWS URL host${is13 ? ' and OAB URL host are' : ' is'}: ${users.map((n) => `${n} -> ${URL_HOSTS[n]}`).join(', ')}`);
     const answers: [string, OutlookAutodiscover][] = [];
     for (const name of users) {
@@ -122,7 +127,8 @@ describe('AUTOD', () => {
 
   rule('AUTOD-05', {}, async (t) => {
     const w = await t.world();
-    const expected: [string, string][] = [['Orange', REGION], ['Red', MAIL]];
+    // 001: Orange is given its region's namespace (contoso: mail-region), Red the front door's (mail).
+    const expected: [string, string][] = presentRoles(t, w, ['orange', 'red']).map((r) => [r.name, r.role === 'red' ? w.lab.topology.frontDoor.namespaces[0]! : roleHost(t, w, 'orange', 'eas')]);
     t.expect(`mobilesync Autodiscover: ${expected.map(([n, h]) => `${n} -> https://${h}/Microsoft-Server-ActiveSync`).join(', ')}`);
     const answers: [string, string, MobileAutodiscover][] = [];
     for (const [name, host] of expected) {
@@ -134,6 +140,6 @@ describe('AUTOD', () => {
     const missing = answers.filter(([, , m]) => m.status !== 200 || !m.wellFormed || m.action !== 'settings');
     t.require('every device got a well-formed mobilesync settings answer (200, Action settings)', missing.length === 0, missing.map(([n, , m]) => `${n}: ${mobileSummary(m)}`).join('\n'));
     const wrong = answers.filter(([, host, m]) => hostOf(m.url) !== host).map(([n, host, m]) => `${n}: MobileSync URL ${m.url ?? '(none)'}, expected host ${host}`);
-    check(wrong.length === 0, 'Orange is given mail-region, Red mail', wrong.join('\n'));
+    check(wrong.length === 0, 'Orange is given its region\'s namespace, Red the front door\'s', wrong.join('\n'));
   });
 });
