@@ -6,20 +6,21 @@
 import { describe } from 'vitest';
 import type { HttpEvent } from '../harness/journal/events.ts';
 import { check, userRequests } from '../harness/verify/check.ts';
-import { rule } from './support/rule.ts';
+import { rule, type RuleContext } from './support/rule.ts';
 import type { World } from './support/world.ts';
 import { answeredAsRpc, channelsOpen, channelSummary, outlookAnywhere } from './support/oa-client.ts';
 import { checkNoLegacyRelay } from '../harness/verify/no-relay.ts';
 import { describeLeg } from './support/tls-hops.ts';
+import { presentRoles, roleFqdns, roleName } from './support/roles.ts';
+import type { SeedRole } from '../harness/topology/index.ts';
 
 // 001 "External Outlook Connectivity": "CAS2013 will proxy the request to CAS2010 in Site1" (Red), "to CAS2010
 // in Site3" (Blue), "to CAS2007 in Site1" (Purple). Blue before Purple: the cross-site hop (where a relay
 // through Site1 would show) is judged before the 2007 mailbox.
-const TARGETS_13: [string, string[]][] = [
-  ['Red', ['cas2010.site1.contoso.lab']],
-  ['Blue', ['cas2010a.site3.contoso.lab', 'cas2010b.site3.contoso.lab']],
-  ['Purple', ['cas2007.site1.contoso.lab']],
-];
+// By seed role (suites/support/roles.ts): each role's site CAS of its version (contoso: cas2010.site1,
+// the cas2010a/b.site3 pair, cas2007.site1); missing roles noted, none at all n/a.
+const ROLES_13: readonly SeedRole[] = ['red', 'blue', 'purple'];
+const targets13 = (t: RuleContext, w: World): [string, string[]][] => presentRoles(t, w, ROLES_13).map((r) => [r.name, roleFqdns(t, w, r.role)]);
 const SCHEMES = ['NTLM', 'Basic'] as const;
 
 /** Outlook Anywhere requests of `sam` on mock CAS behind the front door since `since`. */
@@ -30,7 +31,7 @@ function rpcRequests(w: World, since: number, sam: string): HttpEvent[] {
 describe('OA', () => {
   rule('OA-01', {}, async (t) => {
     const w = await t.world();
-    for (const [name, targets] of TARGETS_13) {
+    for (const [name, targets] of targets13(t, w)) {
       const sam = w.user(name).samAccountName;
       for (const scheme of SCHEMES) {
         const since = w.mark();
@@ -55,7 +56,7 @@ describe('OA', () => {
     const offers = (fqdn: string) => w.lab.topology.servers.find((s) => s.fqdn === fqdn)?.vdirs.rpc.auth ?? [];
     const wrong: string[] = [];
     const judged = new Map<string, number>(SCHEMES.map((s) => [s, 0]));
-    for (const [name, targets] of TARGETS_13) {
+    for (const [name, targets] of targets13(t, w)) {
       const sam = w.user(name).samAccountName;
       for (const scheme of SCHEMES) {
         const since = w.mark();
@@ -77,21 +78,22 @@ describe('OA', () => {
 
   rule('OA-03', {}, async (t) => {
     const w = await t.world();
-    const site3 = TARGETS_13[1]![1];
+    const [Red, Blue] = [roleName(t, w, 'red'), roleName(t, w, 'blue')];
+    const site3 = roleFqdns(t, w, 'blue');
     for (const scheme of SCHEMES) {
       // 001 first half, Red: "since the target mailbox database is located within the local site, will retrieve the necessary data": served locally.
       let since = w.mark();
-      t.expect(`Red over ${scheme}: served locally (IN 200, OUT 200 as an RPC proxy answers, application/rpc; no mock CAS behind the front door sees the channels)`);
-      let r = await outlookAnywhere(w, 'Red', scheme);
+      t.expect(`Red (${Red}) over ${scheme}: served locally (IN 200, OUT 200 as an RPC proxy answers, application/rpc; no mock CAS behind the front door sees the channels)`);
+      let r = await outlookAnywhere(w, Red, scheme);
       t.client(r.transcript);
-      const others = rpcRequests(w, since, w.user('Red').samAccountName);
+      const others = rpcRequests(w, since, w.user(Red).samAccountName);
       t.observe(`Red ${scheme}: ${channelSummary(r)}; other CAS: ${others.map((e) => e.server).join(', ') || 'none'}`);
       t.require(`Red ${scheme}: the front door answered both channels as an RPC proxy (200, application/rpc)`, answeredAsRpc(r), `${channelSummary(r)}, Content-Type IN ${r.inData.headers['content-type'] ?? '(none)'}, OUT ${r.outData?.headers['content-type'] ?? '(none)'}`);
       check(others.length === 0, `Red ${scheme}: no other CAS receives the channels`, describeLeg(others));
       since = w.mark();
-      const blue = w.user('Blue').samAccountName;
-      t.expect(`Blue over ${scheme}: proxied to ${site3.join(' or ')} by the front door itself (IN 200, OUT 200)`);
-      r = await outlookAnywhere(w, 'Blue', scheme);
+      const blue = w.user(Blue).samAccountName;
+      t.expect(`Blue (${Blue}) over ${scheme}: proxied to ${site3.join(' or ')} by the front door itself (IN 200, OUT 200)`);
+      r = await outlookAnywhere(w, Blue, scheme);
       t.client(r.transcript);
       const seen = rpcRequests(w, since, blue);
       t.observe(`Blue ${scheme}: ${channelSummary(r)}`);
