@@ -9,12 +9,15 @@ import { check, describeHttp, userRequests } from '../harness/verify/check.ts';
 import { rule } from './support/rule.ts';
 import { attempt, mailServed, type Attempt, type AuthProtocol, type Credentials } from './support/auth-attempts.ts';
 import { requireEasServed } from './support/eas.ts';
+import { presentRoles, roleName } from './support/roles.ts';
+import type { SeedRole } from '../harness/topology/index.ts';
 
 // Every protocol is tried for a user whose mailbox is in a site the front door proxies to (001 Blue,
 // 003 User3): a front door that forwarded before authenticating would show it there. The other users of
 // the seeds (a mailbox in the front door's own site; 001's 2007 mailbox) try the sign-in paths too.
-const MAIN_USER = { contoso: 'Blue', 'contoso-2007': 'User3' } as const;
-const OTHER_USERS = { contoso: ['Red', 'Purple'], 'contoso-2007': ['User1'] } as const;
+// By seed role (suites/support/roles.ts), per profile: 001's roles for 2013/2010, 003's for 2007.
+const MAIN_ROLE = { seed001: 'blue', seed003: 'user3' } as const satisfies Record<string, SeedRole>;
+const OTHER_ROLES = { seed001: ['red', 'purple'], seed003: ['user1'] } as const satisfies Record<string, readonly SeedRole[]>;
 const OTHER_ATTEMPTS: [AuthProtocol, Credentials][] = [['owa', 'wrong'], ['eas', 'wrong'], ['ews', 'missing']];
 
 // Every protocol the front door carries (001: OWA, EAS, EWS, Autodiscover, OAB, Outlook Anywhere; and
@@ -41,27 +44,30 @@ const MAIL_PROTOCOLS: readonly AuthProtocol[] = ['imap4', 'pop3'];
 
 // A user the front door must serve with the right password in every profile and build (a mailbox in the
 // front door's own site: 001 Red, 003 User1): a refusal means something only from a front door that serves.
-const SERVED_USER = { contoso: 'Red', 'contoso-2007': 'User1' } as const;
+const SERVED_ROLE = { seed001: 'red', seed003: 'user1' } as const satisfies Record<string, SeedRole>;
 
 describe('AUTH', () => {
   rule('AUTH-01', { timeoutMs: 60_000 }, async (t) => {
     const w = await t.world();
-    const org = t.profile === 'exchange2007' ? 'contoso-2007' : 'contoso';
+    const org = t.profile === 'exchange2007' ? 'seed003' : 'seed001';
+    const served = roleName(t, w, SERVED_ROLE[org]);
+    const main = roleName(t, w, MAIN_ROLE[org]);
+    const others = presentRoles(t, w, OTHER_ROLES[org]).map((r) => r.name);
     // Precondition 1: the front door serves a user with the right password (a refuse-everything or
     // answer-everything front door would otherwise "refuse" or fail for the wrong reason).
-    if (t.inScope('http')) await requireEasServed(t, w, SERVED_USER[org]);
+    if (t.inScope('http')) await requireEasServed(t, w, served);
     else {
-      const [met, evidence, transcript] = await mailServed(w, SERVED_USER[org]);
+      const [met, evidence, transcript] = await mailServed(w, served);
       t.client(transcript);
       t.observe(evidence);
-      t.require(`${SERVED_USER[org]} is served through the front door with the right password (IMAP4 login accepted by a CAS)`, met, evidence);
+      t.require(`${served} is served through the front door with the right password (IMAP4 login accepted by a CAS)`, met, evidence);
     }
     const since = w.mark();
     // Only the families the candidate fronts (an HTTP-only candidate has no IMAP/POP3 to judge).
     const fronted = (p: AuthProtocol) => t.inScope(MAIL_PROTOCOLS.includes(p) ? 'mail' : 'http');
     const plan: [string, AuthProtocol, Credentials][] = [
-      ...ATTEMPTS.map(([p, c]): [string, AuthProtocol, Credentials] => [MAIN_USER[org], p, c]),
-      ...OTHER_USERS[org].flatMap((n) => OTHER_ATTEMPTS.map(([p, c]): [string, AuthProtocol, Credentials] => [n, p, c])),
+      ...ATTEMPTS.map(([p, c]): [string, AuthProtocol, Credentials] => [main, p, c]),
+      ...others.flatMap((n) => OTHER_ATTEMPTS.map(([p, c]): [string, AuthProtocol, Credentials] => [n, p, c])),
     ].filter(([, p]) => fronted(p));
     const users = [...new Set(plan.map(([n]) => n))];
     const sams = new Set(users.map((n) => w.user(n).samAccountName.toLowerCase()));

@@ -1,14 +1,23 @@
 /**
  * VER -- version compatibility of a front door of build B with targets of each build (RULES.md "VER").
- * The targets are the version users of the default topologies (one small site per build); what each
+ * The targets are the topology's version targets by role (contoso: one small site per build); what each
  * pair must do is written here from 002 and 003 (the oracle rule), the pair itself is observed through
  * the front door and tied to the journal (support/ver-matrix.ts).
  */
 import { describe } from 'vitest';
-import { rule } from './support/rule.ts';
+import { rule, type RuleContext } from './support/rule.ts';
+import type { World } from './support/world.ts';
 import { check } from '../harness/verify/check.ts';
 import { describeRelays } from '../harness/verify/no-relay.ts';
-import { CONCRETE, describeCell, easCell, frontDoorBuild, highestFolderOn, owaCell, relation, TARGETS_2007, TARGETS_CONTOSO, type Cell } from './support/ver-matrix.ts';
+import { CONCRETE, describeCell, easCell, frontDoorBuild, highestFolderOn, owaCell, relation, versionTargetsOf, type Cell, type VerTarget } from './support/ver-matrix.ts';
+import { findBuild } from '../mocks/builds/catalogue.ts';
+
+/** The topology's version targets (roles.ts: one user behind each CAS build), optionally of one product; none: n/a. */
+function targetsOf(t: RuleContext, w: World, product?: 2007 | 2010): VerTarget[] {
+  const out = versionTargetsOf(w).filter((x) => product === undefined || findBuild(x.build)?.product === product);
+  if (!out.length) t.notApplicable(`your topology has no user behind a ${product ? `CAS${product}` : 'legacy CAS'} outside the front door's and Internet-facing sites (a version target)`);
+  return out;
+}
 
 describe('VER', () => {
   rule('VER-01', { timeoutMs: 60_000 }, async (t) => {
@@ -18,6 +27,7 @@ describe('VER', () => {
     // Access server is running the same version of Exchange Server or an earlier version"; 002: for OWA an earlier one only once the front door
     // holds "the highest control directory that is present on the destination CAS" (copied: extra resource folders).
     t.expect(`front door ${b}: OWA and EAS to a target of the same build work; to an older one EAS works and OWA works once the front door holds its highest folder (refused before); to a newer one both are refused`);
+    const TARGETS_2007 = targetsOf(t, w, 2007);
     const cells: { cell: Cell; folder: boolean }[] = [];
     for (const target of TARGETS_2007) {
       cells.push({ cell: await owaCell(w, target), folder: false });
@@ -58,7 +68,7 @@ describe('VER', () => {
   rule('VER-02', { timeoutMs: 60_000 }, async (t) => {
     const w = await t.world();
     const b = frontDoorBuild(w);
-    const targets = t.profile === 'exchange2007' ? TARGETS_2007 : TARGETS_CONTOSO;
+    const targets = t.profile === 'exchange2007' ? targetsOf(t, w, 2007) : targetsOf(t, w);
     t.expect(`the matrix front door ${b} x target build (${targets.map((x) => x.build).join(', ')}) x protocol (OWA, EAS): every pair observed, each a concrete outcome that the journal bears out`);
     const cells: Cell[] = [];
     for (const target of targets) {

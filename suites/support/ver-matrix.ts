@@ -4,7 +4,7 @@
  * named with RULES.md's words and tied to the journal. The expected outcome of a pair is written in
  * the area files; this only observes and names.
  * @example
- * const cell = await owaCell(w, { build: '2007-sp1', user: 'v-2007-sp1', servers: ['cas-2007-sp1.ver.contoso.lab'] });
+ * const cell = await owaCell(w, versionTargetsOf(w).find((x) => x.build === '2007-sp1')!);
  * cell.kind; // 'works' | 'refused' | ...
  */
 import { request } from 'undici';
@@ -17,6 +17,7 @@ import { legacyRelays, type Relay } from '../../harness/verify/no-relay.ts';
 import { easDevice } from './eas.ts';
 import { describeVisit, frontDoorHost, signInOwa } from './owa-flow.ts';
 import type { World } from './world.ts';
+import { loadTopology, profileDefaultTopology, versionTargets, type VersionTarget } from '../../harness/topology/index.ts';
 
 /**
  * Builds oldest first (PROTOCOL-FACTS build table; 002's table lists 2007 RTM before its rollups and
@@ -135,20 +136,27 @@ export async function easCell(w: World, t: VerTarget): Promise<Cell> {
   return { target: t.build, protocol: 'EAS', kind, detail: `${detail}${kind === 'works' && !grounded ? ' (but no target CAS served the device)' : ''}`, grounded, relays: legacyRelays(w, since, { user: sam, vdir: 'eas' }), transcript: dev.transcript };
 }
 
-/** 07 (contoso-2007.ts, after 003's figures): one small site `Ver-<build>` per 2007 build, user `v-<build>`. */
-export const TARGETS_2007: readonly VerTarget[] = ['2007-rtm', '2007-sp1', '2007-sp2', '2007-sp3'].map((b) => ({ build: b, user: `v-${b}`, servers: [`cas-${b}.ver.contoso.lab`] }));
+/** The version targets of a topology (harness/topology/roles.ts: one user behind each CAS build), as matrix targets. */
+export function asVerTargets(list: readonly VersionTarget[]): VerTarget[] {
+  return list.map((v) => ({ build: v.build, user: v.user.samAccountName, servers: v.servers.map((s) => s.fqdn) }));
+}
+
+/** The version targets of the world's topology (the one in use: built-in, variant or the user's own). */
+export function versionTargetsOf(w: World): VerTarget[] {
+  return asVerTargets(versionTargets(w.lab.topology));
+}
 
 /**
- * 13/10 (contoso.ts, after 001's figure): the Site4 version users, plus Grey (CAS2007 SP3 in Site3) and
- * Blue (the SP2 RU1 pair of Site3) for the builds Site4 does not hold.
+ * 07: the default 2007 topology's targets (after 003's figures: one small site `Ver-<build>` per 2007
+ * build, user `v-<build>`), by role from the topology itself.
  */
-export const TARGETS_CONTOSO: readonly VerTarget[] = [
-  ...['2007-rtm', '2007-sp1', '2007-sp2'].map((b) => ({ build: b, user: `v-${b}`, servers: [`cas-${b}.site4.contoso.lab`] })),
-  { build: '2007-sp3', user: 'Grey', servers: ['cas2007.site3.contoso.lab'] },
-  { build: '2010-sp2', user: 'v-2010-sp2', servers: ['cas-2010-sp2.site4.contoso.lab'] },
-  { build: '2010-sp2-ru1', user: 'Blue', servers: ['cas2010a.site3.contoso.lab', 'cas2010b.site3.contoso.lab'] },
-  { build: '2010-sp2-ru2', user: 'v-2010-sp2-ru2', servers: ['cas-2010-sp2-ru2.site4.contoso.lab'] },
-];
+export const TARGETS_2007: readonly VerTarget[] = asVerTargets(versionTargets(loadTopology(profileDefaultTopology('exchange2007'))));
+
+/**
+ * 13/10: the default topology's targets (after 001's figure: the Site4 version users, plus Grey for
+ * CAS2007 SP3 and Blue for the SP2 RU1 pair of Site3, the builds Site4 does not hold), by role.
+ */
+export const TARGETS_CONTOSO: readonly VerTarget[] = asVerTargets(versionTargets(loadTopology(profileDefaultTopology('exchange2013'))));
 
 /** One line per cell, for the report. */
 export function describeCell(frontDoor: string, c: Cell): string {
