@@ -68,6 +68,15 @@ describe('CookieJar (RFC 6265 section 5)', () => {
     expect(jar.all()).toEqual([]);
   });
 
+  it('is bounded: at most 50 cookies per domain (the oldest go first); ports do not separate cookies', () => {
+    const jar = new CookieJar();
+    for (let i = 0; i < 60; i++) jar.setFromHeader(`${A}/`, `c${i}=${i}; path=/`, 1_000_000 + i);
+    const names = jar.all(1_000_100).map((c) => c.name);
+    expect(names).toHaveLength(50);
+    expect(names[0]).toBe('c10');
+    expect(jar.cookieHeader('https://cas2010.site1.contoso.lab:1/', 1_000_100)).toContain('c59=59');
+  });
+
   it('matches domains and paths as 5.1.3 and 5.1.4 say', () => {
     expect(domainMatch('a.contoso.lab', 'contoso.lab')).toBe(true);
     expect(domainMatch('acontoso.lab', 'contoso.lab')).toBe(false);

@@ -1,11 +1,16 @@
 /**
- * The OWA browser's cookie jar, as RFC 6265 section 5 has a user agent keep one: host-only cookies
- * go back only to the host that set them, a `Domain` cookie to that domain and its subdomains (and
- * only if the setting host is inside it), `Path` scopes by path prefix, `Max-Age` wins over
- * `Expires`, `Secure` cookies travel over https only. Ports do not separate cookies (RFC 6265 8.5).
- * There is no public-suffix list: the lab has none, and a `Domain` equal to a bare TLD is refused.
+ * The OWA browser's cookie jar: tough-cookie's RFC 6265 jar (host-only and Domain cookies, Path
+ * scoping, Max-Age over Expires, Secure over https only, public suffixes refused; ports do not
+ * separate cookies, RFC 6265 8.5), wrapped in the small synchronous API the OWA browser and the COOK
+ * rules use, with the bounds RFC 6265 6.1 allows a user agent (50 per domain, 3000 in all, 4096 bytes
+ * each) so a hostile server cannot grow it.
+ *
+ * No rule needs raw behaviour the jar hides: what a server *sets* is judged from the wire (the
+ * transcript and the mocks' journal record every Set-Cookie as sent); the jar only plays the browser
+ * that sends cookies back, which is exactly what RFC 6265 specifies and tough-cookie implements.
  */
 import { isIP } from 'node:net';
+import { Cookie, CookieJar as ToughJar } from 'tough-cookie';
 
 export interface StoredCookie {
   name: string;
@@ -32,13 +37,6 @@ export function domainMatch(host: string, domain: string): boolean {
   return !isIP(host) && host.endsWith(`.${domain}`);
 }
 
-/** RFC 6265 5.1.4: the default path of a request URI. */
-function defaultPath(u: URL): string {
-  const p = u.pathname;
-  if (!p.startsWith('/') || p.lastIndexOf('/') === 0) return '/';
-  return p.slice(0, p.lastIndexOf('/'));
-}
-
 /** RFC 6265 5.1.4: does the request path fall under the cookie path? */
 export function pathMatch(requestPath: string, cookiePath: string): boolean {
   if (requestPath === cookiePath) return true;
@@ -47,7 +45,26 @@ export function pathMatch(requestPath: string, cookiePath: string): boolean {
 }
 
 /**
- * A cookie jar keyed by (name, domain, path), bounded in count and size.
+ * RFC 6265 5.3 step 3: Max-Age counts from when the cookie was set (tough-cookie's expiryTime(now)
+ * counts it from `now`, i.e. "if it were set now"), then Expires; undefined = a session cookie.
+ */
+function expiryOf(c: Cookie): number | undefined {
+  if (typeof c.maxAge === 'number') return c.maxAge <= 0 ? -Infinity : (c.creation instanceof Date ? c.creation.getTime() : Date.now()) + c.maxAge * 1000;
+  if (c.maxAge === 'Infinity' || c.expires === 'Infinity' || !c.expires) return undefined;
+  return c.expires.getTime();
+}
+
+function stored(c: Cookie, now: number): StoredCookie {
+  const expiry = expiryOf(c);
+  return {
+    name: c.key, value: c.value, domain: (c.domain ?? '').toLowerCase(), hostOnly: c.hostOnly ?? false, path: c.path ?? '/',
+    secure: c.secure, httpOnly: c.httpOnly, created: c.creation instanceof Date ? c.creation.getTime() : now,
+    ...(expiry !== undefined ? { expires: expiry } : {}),
+  };
+}
+
+/**
+ * A cookie jar for one browser, bounded in count and size.
  * @example
  * const jar = new CookieJar();
  * jar.setFromHeader('https://a.contoso.lab/owa/auth.owa', 'sessionid=1; path=/');
@@ -55,58 +72,19 @@ export function pathMatch(requestPath: string, cookiePath: string): boolean {
  * jar.cookieHeader('https://b.contoso.lab/owa/'); // '' (host-only)
  */
 export class CookieJar {
-  #cookies: StoredCookie[] = [];
+  #jar = new ToughJar(undefined, { rejectPublicSuffixes: true, looseMode: false });
 
   /** Store one Set-Cookie line received from `url`; returns false when the cookie is ignored. */
   setFromHeader(url: string, line: string, now = Date.now()): boolean {
-    const u = new URL(url);
-    const host = u.hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
     if (line.length > MAX_COOKIE_BYTES) return false;
-    const [pair = '', ...attrs] = line.split(';');
-    const eq = pair.indexOf('=');
-    if (eq < 1) return false; // RFC 6265 5.2: no '=' or an empty name: ignore
-    const name = pair.slice(0, eq).trim();
-    const value = pair.slice(eq + 1).trim();
-    if (!name) return false;
-    let domainAttr = '';
-    let path: string | undefined;
-    let maxAge: number | undefined;
-    let expires: number | undefined;
-    let secure = false;
-    let httpOnly = false;
-    for (const a of attrs) {
-      const i = a.indexOf('=');
-      const key = (i < 0 ? a : a.slice(0, i)).trim().toLowerCase();
-      const val = i < 0 ? '' : a.slice(i + 1).trim();
-      if (key === 'domain' && val) domainAttr = val.replace(/^\./, '').toLowerCase();
-      else if (key === 'path') path = val.startsWith('/') ? val : undefined;
-      else if (key === 'max-age' && /^-?\d+$/.test(val)) maxAge = Number(val);
-      else if (key === 'expires') {
-        const t = Date.parse(val.replace(/-/g, ' '));
-        if (!Number.isNaN(t)) expires = t;
-      } else if (key === 'secure') secure = true;
-      else if (key === 'httponly') httpOnly = true;
+    try {
+      // ignoreError: false: a cookie the jar refuses (bad Domain, Secure from http...) throws, and is ignored here.
+      const c = this.#jar.setCookieSync(line, url, { now: new Date(now), ignoreError: false });
+      if (!c) return false;
+    } catch {
+      return false;
     }
-    let hostOnly = true;
-    let domain = host;
-    if (domainAttr) {
-      // 5.3 step 6: the setting host must be inside the Domain, else the whole cookie is ignored.
-      if (!domainMatch(host, domainAttr) || !domainAttr.includes('.')) return false;
-      hostOnly = false;
-      domain = domainAttr;
-    }
-    // 5.3 step 3: Max-Age has precedence over Expires.
-    const expiry = maxAge !== undefined ? now + maxAge * 1000 : expires;
-    const cookie: StoredCookie = { name, value, domain, hostOnly, path: path ?? defaultPath(u), secure, httpOnly, created: now, ...(expiry !== undefined ? { expires: expiry } : {}) };
-    if (secure && u.protocol !== 'https:') return false; // RFC 6265bis: only a secure origin sets Secure
-    const i = this.#cookies.findIndex((c) => c.name === name && c.domain === domain && c.path === cookie.path);
-    if (i >= 0) {
-      cookie.created = this.#cookies[i]!.created; // 5.3 step 11.3: keep the old creation time
-      this.#cookies.splice(i, 1);
-    }
-    if (expiry !== undefined && expiry <= now) return true; // an expiry in the past deletes
-    this.#cookies.push(cookie);
-    this.#evict(domain, now);
+    this.#evict(now);
     return true;
   }
 
@@ -117,29 +95,48 @@ export class CookieJar {
 
   /** The cookies a request to `url` carries, in RFC 6265 5.4 order (longer paths first, then older). */
   cookiesFor(url: string, now = Date.now()): StoredCookie[] {
-    const u = new URL(url);
-    const host = u.hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
-    this.#cookies = this.#cookies.filter((c) => c.expires === undefined || c.expires > now);
-    return this.#cookies
-      .filter((c) => (c.hostOnly ? c.domain === host : domainMatch(host, c.domain)))
-      .filter((c) => pathMatch(u.pathname || '/', c.path))
-      .filter((c) => !c.secure || u.protocol === 'https:')
-      .sort((a, b) => b.path.length - a.path.length || a.created - b.created);
+    // Expiry is judged against `now` here (tough-cookie's own check reads the wall clock).
+    return this.#jar
+      .getCookiesSync(url, { expire: false, allPaths: false, sort: true })
+      .map((c) => stored(c, now))
+      .filter((c) => c.expires === undefined || c.expires > now);
   }
 
   /** Every live cookie (for evidence: which host holds what). */
   all(now = Date.now()): StoredCookie[] {
-    return this.#cookies.filter((c) => c.expires === undefined || c.expires > now).map((c) => ({ ...c }));
+    return this.#live(now).map((c) => stored(c, now));
   }
 
   clear(): void {
-    this.#cookies = [];
+    this.#jar.removeAllCookiesSync();
   }
 
-  #evict(domain: string, now: number): void {
-    this.#cookies = this.#cookies.filter((c) => c.expires === undefined || c.expires > now);
-    const same = this.#cookies.filter((c) => c.domain === domain);
-    if (same.length > MAX_PER_DOMAIN) this.#cookies.splice(this.#cookies.indexOf(same[0]!), 1);
-    if (this.#cookies.length > MAX_COOKIES) this.#cookies.splice(0, this.#cookies.length - MAX_COOKIES);
+  /** Live cookies in creation order (expired ones removed from the store). */
+  #live(now: number): Cookie[] {
+    const out: Cookie[] = [];
+    for (const c of this.#jar.serializeSync()?.cookies ?? []) {
+      const cookie = Cookie.fromJSON(c);
+      if (!cookie) continue;
+      const expiry = expiryOf(cookie);
+      if (expiry !== undefined && expiry <= now) continue;
+      out.push(cookie);
+    }
+    return out.sort((a, b) => (a.creation instanceof Date ? a.creation.getTime() : 0) - (b.creation instanceof Date ? b.creation.getTime() : 0));
+  }
+
+  /** Oldest first out: past MAX_PER_DOMAIN for one domain, past MAX_COOKIES in all. */
+  #evict(now: number): void {
+    const live = this.#live(now);
+    if (live.length <= MAX_PER_DOMAIN) return;
+    const byDomain = new Map<string, Cookie[]>();
+    for (const c of live) byDomain.set(c.domain ?? '', [...(byDomain.get(c.domain ?? '') ?? []), c]);
+    const drop = new Set<Cookie>();
+    for (const list of byDomain.values()) for (const c of list.slice(0, Math.max(0, list.length - MAX_PER_DOMAIN))) drop.add(c);
+    const rest = live.filter((c) => !drop.has(c));
+    for (const c of rest.slice(0, Math.max(0, rest.length - MAX_COOKIES))) drop.add(c);
+    if (!drop.size) return;
+    const keep = live.filter((c) => !drop.has(c));
+    this.#jar.removeAllCookiesSync();
+    for (const c of keep) this.#jar.store.putCookie(c, () => {});
   }
 }
