@@ -9,20 +9,15 @@ import { check, hostName, userRequests } from '../harness/verify/check.ts';
 import {
   checkProxied, checkRefused, checkServedLocally, checkSilentRedirect, describeHits, describeVisit, frontDoorHost, requireProxied, requireServedAt, requireSignedIn, signInOwa, type OwaVisit,
 } from './support/owa-flow.ts';
-import { describeCell, frontDoorBuild, highestFolderOn, owaCell, relation, TARGETS_2007, TARGETS_CONTOSO, type Cell } from './support/ver-matrix.ts';
+import { describeCell, frontDoorBuild, highestFolderOn, owaCell, relation, versionTargetsOf, type Cell } from './support/ver-matrix.ts';
+import { findBuild } from '../mocks/builds/catalogue.ts';
 import type { World } from './support/world.ts';
+import { roleFqdns, roleHost, roleName, roleOf, roleServerSpecs, variantSpec } from './support/roles.ts';
 
-// 001 Figure 1/2: the servers and namespaces of Contoso, as the seed's users reach them.
-const CAS2010_SITE1 = 'cas2010.site1.contoso.lab';
-const CAS2010_SITE3 = ['cas2010a.site3.contoso.lab', 'cas2010b.site3.contoso.lab'];
-const LEGACY = 'legacy.contoso.lab';
-const MAIL_REGION = 'mail-region.contoso.lab';
-// 003: the Hub site's CAS (OWA InternalURL "https://computername/OWA", not the NLB name), Europe's CAS and namespace.
-const HUB = ['cas-03.hub.contoso.lab', 'cas-04.hub.contoso.lab', 'cas-05.hub.contoso.lab'];
-const EUROPE_CAS = 'cas-02.europe.contoso.lab';
-const EUROPE = 'www.europe.contoso.lab';
-/** 003's Hub and Europe CAS run 2007 SP3 in contoso-2007: a front door of an older build may not proxy to them (VER-01). */
-const HUB_BUILD = '2007-sp3';
+// Users, servers and namespaces by seed role (suites/support/roles.ts; a missing role is n/a). 001 Figure 1/2:
+// Red's CAS2010 (contoso: cas2010.site1), Blue's site pair (cas2010a/b.site3), Purple's site namespace
+// (legacy, also Grey's), Orange's (mail-region). 003: User3's site CAS (the Hub's, OWA InternalURL
+// "https://computername/OWA", not the NLB name), User2's CAS and namespace (Europe's cas-02, www.europe).
 
 /**
  * RULES "manual redirect to U": (precondition) the front door took the user's credentials; then a 2xx page on
@@ -40,10 +35,18 @@ function checkManualRedirect(t: RuleContext, w: World, v: OwaVisit, since: numbe
   check(reached.length === 0, `no hop: no mock CAS but the front door sees a request of ${sam}`, reached.map((e) => `${e.server} ${e.method} ${e.path} user=${e.user ?? '-'}`).join('; '));
 }
 
-/** 07 rules that need the Hub or Europe CAS proxied to: n/a when the front door is older than them (VER-01 judges that pair). */
-function needsSp3FrontDoor(t: RuleContext, w: World): void {
+// Whether every CAS of User3's site is newer than the front door (003: the Hub runs 2007 SP3).
+function user3SiteNewer(t: RuleContext, w: World): boolean {
   const b = frontDoorBuild(w);
-  if (t.profile === 'exchange2007' && relation(b, HUB_BUILD) === 'newer') t.notApplicable(`the Hub and Europe CAS run ${HUB_BUILD}, newer than the front door (${b}): 003 allows no proxying to them; VER-01 judges that pair`);
+  return roleServerSpecs(t, w, 'user3').every((s) => relation(b, s.build) === 'newer');
+}
+
+// 07 rules that need User3's or User2's site CAS (003: Hub, Europe) proxied to: n/a when the front door is older than them (VER-01 judges that pair).
+function needsSp3FrontDoor(t: RuleContext, w: World, role: 'user2' | 'user3'): void {
+  if (t.profile !== 'exchange2007') return;
+  const b = frontDoorBuild(w);
+  const cas = roleServerSpecs(t, w, role);
+  if (cas.every((s) => relation(b, s.build) === 'newer')) t.notApplicable(`the CAS of ${role === 'user3' ? 'User3' : 'User2'}'s site run ${[...new Set(cas.map((s) => s.build))].join(', ')}, newer than the front door (${b}): 003 allows no proxying to them; VER-01 judges that pair`);
 }
 
 async function visit(t: RuleContext, w: World, name: string): Promise<OwaVisit> {
@@ -58,14 +61,15 @@ describe('OWA', () => {
     const w = await t.world();
     const since = w.mark();
     if (t.profile === 'exchange2013') {
-      t.expect(`Red proxied to ${CAS2010_SITE1}: Red's mailbox on ${frontDoorHost(w)}, served by ${CAS2010_SITE1}`);
-      const v = await visit(t, w, 'Red');
-      checkProxied(t, w, v, since, [CAS2010_SITE1]);
+      const [red, CAS2010_SITE1] = [roleName(t, w, 'red'), roleFqdns(t, w, 'red')];
+      t.expect(`Red (${red}) proxied to ${CAS2010_SITE1.join(' or ')}: Red's mailbox on ${frontDoorHost(w)}, served by ${CAS2010_SITE1.join(' or ')}`);
+      const v = await visit(t, w, red);
+      checkProxied(t, w, v, since, CAS2010_SITE1);
       return;
     }
     // 001 (first half): "determine that the mailbox is located within the local AD site and retrieve the necessary data";
     // 003: "User 1 can access their mailbox through Client Access server 01 without using proxying."
-    const name = t.profile === 'exchange2007' ? 'User1' : 'Red';
+    const name = roleName(t, w, t.profile === 'exchange2007' ? 'user1' : 'red');
     t.expect(`${name} served locally: ${name}'s mailbox on ${frontDoorHost(w)}, no other mock CAS sees a request`);
     const v = await visit(t, w, name);
     checkServedLocally(t, w, v, since);
@@ -74,24 +78,27 @@ describe('OWA', () => {
   rule('OWA-02', {}, async (t) => {
     const w = await t.world();
     const since = w.mark();
-    t.expect(`Purple: one sign-in, then Purple's mailbox at ${LEGACY}; no legacy CAS receives a proxied OWA request for Purple`);
-    const v = await visit(t, w, 'Purple');
+    const purple = roleOf(t, w, 'purple');
+    const LEGACY = roleHost(t, w, 'purple');
+    t.expect(`Purple (${purple.name}): one sign-in, then Purple's mailbox at ${LEGACY}; no legacy CAS receives a proxied OWA request for Purple`);
+    const v = await visit(t, w, purple.name);
     requireServedAt(t, w, v, since, LEGACY);
     checkSilentRedirect(v, LEGACY);
     // A request the browser sends to legacy carries Host legacy.contoso.lab; anything else reaching a CAS2007 came from the front door.
-    const proxied = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && e.vdir === 'owa' && e.user === 'purple' && hostName(e.host) !== LEGACY);
+    const proxied = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && e.vdir === 'owa' && e.user === purple.samAccountName && hostName(e.host) !== LEGACY);
     check(proxied.length === 0, 'no proxied OWA request for Purple at a legacy CAS', proxied.map((e) => `${e.server} ${e.method} ${e.path} Host=${e.host}`).join('; '));
   });
 
   rule('OWA-03', {}, async (t) => {
     const w = await t.world();
-    needsSp3FrontDoor(t, w);
+    needsSp3FrontDoor(t, w, 'user3');
     const since = w.mark();
     if (t.profile === 'exchange2007') {
+      const [user3, HUB] = [roleName(t, w, 'user3'), roleFqdns(t, w, 'user3')];
       // 003: "If an external URL is not specified, CAS-01 will proxy the user's request to the Client Access server that is
       // specified by the InternalURL property"; the Hub OWA InternalURL is https://computername/OWA (003's NLB table).
-      t.expect(`User3 proxied to a Hub CAS (${HUB.join(', ')}) via its OWA InternalURL: Host is that CAS's own name`);
-      const v = await visit(t, w, 'User3');
+      t.expect(`User3 (${user3}) proxied to a CAS of its site (${HUB.join(', ')}) via its OWA InternalURL: Host is that CAS's own name`);
+      const v = await visit(t, w, user3);
       const e = checkProxied(t, w, v, since, HUB);
       t.observe(`served by ${e.server} with Host ${e.host}`);
       check(hostName(e.host) === e.server, `Host ${e.server} (the OWA InternalURL host)`, `Host ${e.host}`);
@@ -100,8 +107,9 @@ describe('OWA', () => {
     // 003: "Proxying is not visible to the user."; 10: the Site3 CAS's InternalURL (the server's name in contoso);
     // 13: "it constructs a URL based on the server FQDN, not a load balanced namespace or the InternalURL value" (by FQDN: Host and SNI).
     const byFqdn = t.profile === 'exchange2013';
-    t.expect(`Blue proxied to a CAS2010 of Site3 (${CAS2010_SITE3.join(' or ')}), ${byFqdn ? 'by FQDN (Host and TLS SNI)' : 'via its OWA InternalURL'}`);
-    const v = await visit(t, w, 'Blue');
+    const [blue, CAS2010_SITE3] = [roleName(t, w, 'blue'), roleFqdns(t, w, 'blue')];
+    t.expect(`Blue (${blue}) proxied to a CAS2010 of its site (${CAS2010_SITE3.join(' or ')}), ${byFqdn ? 'by FQDN (Host and TLS SNI)' : 'via its OWA InternalURL'}`);
+    const v = await visit(t, w, blue);
     const e = checkProxied(t, w, v, since, CAS2010_SITE3);
     t.observe(`served by ${e.server} with Host ${e.host}, SNI ${e.sni ?? '(none)'}, ${e.scheme}`);
     check(hostName(e.host) === e.server, `Host ${e.server}`, `Host ${e.host}`);
@@ -112,8 +120,9 @@ describe('OWA', () => {
     // 001 (first half) 4c: only "configured to do a cross-site silent redirection" (RULES: R if crossSiteSilentRedirect).
     const w = await t.world(t.profile === 'exchange2010' ? { options: { crossSiteSilentRedirect: true } } : {});
     const since = w.mark();
-    t.expect(`Orange: one sign-in, then Orange's mailbox at ${MAIL_REGION}`);
-    const v = await visit(t, w, 'Orange');
+    const [orange, MAIL_REGION] = [roleName(t, w, 'orange'), roleHost(t, w, 'orange')];
+    t.expect(`Orange (${orange}): one sign-in, then Orange's mailbox at ${MAIL_REGION}`);
+    const v = await visit(t, w, orange);
     requireServedAt(t, w, v, since, MAIL_REGION);
     checkSilentRedirect(v, MAIL_REGION);
   });
@@ -123,7 +132,8 @@ describe('OWA', () => {
     const since = w.mark();
     // 003: "their browser will display a message that includes the correct URL for their Client Access server. ... They will
     // not be redirected automatically" -- the full ExternalURL ("https://www.europe.contoso.com/OWA").
-    const [name, host] = t.profile === 'exchange2007' ? ['User2', EUROPE] : ['Orange', MAIL_REGION];
+    const role = t.profile === 'exchange2007' ? 'user2' : 'orange';
+    const [name, host] = [roleName(t, w, role), roleHost(t, w, role)];
     t.expect(`${name}: a manual redirect page naming https://${host}/owa; no hop`);
     const v = await visit(t, w, name);
     checkManualRedirect(t, w, v, since, host);
@@ -131,19 +141,22 @@ describe('OWA', () => {
 
   rule('OWA-06', {}, async (t) => {
     const w = await t.world({ options: { redirectToOptimalOwaServer: false } });
-    needsSp3FrontDoor(t, w);
+    needsSp3FrontDoor(t, w, 'user2');
     const since = w.mark();
-    t.expect(`RedirectToOptimalOWAServer $false: User2 proxied to ${EUROPE_CAS}, the browser stays on ${frontDoorHost(w)}`);
-    const v = await visit(t, w, 'User2');
-    checkProxied(t, w, v, since, [EUROPE_CAS]);
+    const [user2, EUROPE_CAS] = [roleName(t, w, 'user2'), roleFqdns(t, w, 'user2')];
+    t.expect(`RedirectToOptimalOWAServer $false: User2 (${user2}) proxied to ${EUROPE_CAS.join(' or ')}, the browser stays on ${frontDoorHost(w)}`);
+    const v = await visit(t, w, user2);
+    checkProxied(t, w, v, since, EUROPE_CAS);
   });
 
   rule('OWA-07', {}, async (t) => {
     const w = await t.world();
     // What CAS2007 Site1 does next ("authenticate the user and proxy the request to ... Site3") is the lab's business.
     const since = w.mark();
-    t.expect(`Grey: one sign-in, then Grey's mailbox at ${LEGACY}`);
-    const v = await visit(t, w, 'Grey');
+    // 001: Grey is redirected to the namespace of the front door's site CAS2007 (Purple's: legacy).
+    const [grey, LEGACY] = [roleName(t, w, 'grey'), roleHost(t, w, 'purple')];
+    t.expect(`Grey (${grey}): one sign-in, then Grey's mailbox at ${LEGACY}`);
+    const v = await visit(t, w, grey);
     requireServedAt(t, w, v, since, LEGACY);
     checkSilentRedirect(v, LEGACY);
   });
@@ -153,10 +166,15 @@ describe('OWA', () => {
     // The proxied pages of each profile: 13 Red and Blue (001), 10 Blue (001), 07 User3 (003) or, for a front door older
     // than the Hub, the version user behind a CAS of its own build (002: same build, same folders).
     const b = frontDoorBuild(w);
+    const own = (): [string, string[]] => {
+      const v = versionTargetsOf(w).find((x) => x.build === b);
+      if (!v) return t.notApplicable(`your topology has no user behind a CAS of the front door's build ${b} (a version target)`);
+      return [v.user, v.servers];
+    };
     const cases: [string, string[]][] =
-      t.profile === 'exchange2013' ? [['Red', [CAS2010_SITE1]], ['Blue', CAS2010_SITE3]]
-      : t.profile === 'exchange2010' ? [['Blue', CAS2010_SITE3]]
-      : relation(b, HUB_BUILD) === 'newer' ? [[`v-${b}`, [`cas-${b}.ver.contoso.lab`]]] : [['User3', HUB]];
+      t.profile === 'exchange2013' ? [[roleName(t, w, 'red'), roleFqdns(t, w, 'red')], [roleName(t, w, 'blue'), roleFqdns(t, w, 'blue')]]
+      : t.profile === 'exchange2010' ? [[roleName(t, w, 'blue'), roleFqdns(t, w, 'blue')]]
+      : user3SiteNewer(t, w) ? [own()] : [[roleName(t, w, 'user3'), roleFqdns(t, w, 'user3')]];
     const fd = frontDoorHost(w);
     t.expect(`${cases.map(([n]) => n).join(', ')}: the proxied mailbox page references /owa/<folder>/ resources, each loads through ${fd} with 200`);
     for (const [name, servers] of cases) {
@@ -177,7 +195,8 @@ describe('OWA', () => {
   rule('OWA-09', {}, async (t) => {
     const w = await t.world();
     const b = frontDoorBuild(w);
-    const targets = t.profile === 'exchange2007' ? TARGETS_2007 : TARGETS_CONTOSO;
+    const targets = versionTargetsOf(w).filter((x) => t.profile !== 'exchange2007' || findBuild(x.build)?.product === 2007);
+    if (!targets.length) t.notApplicable('your topology has no user behind a legacy CAS outside the front door\'s and Internet-facing sites (a version target)');
     // 003: "Proxying is supported ... when the destination Client Access server is running the same version of Exchange
     // Server or an earlier version"; 002: an older target only "if the Internet-facing CAS ... [has] the highest control
     // directory that is present on the destination CAS", copied by hand (the front door's extra resource folders).
@@ -213,14 +232,16 @@ describe('OWA', () => {
   });
 
   rule('OWA-10', {}, async (t) => {
-    const w = await t.world({ variant: 'contoso-basic' });
+    // 003's Basic-only case needs contoso's variant: the roles do not derive it on another organisation (n/a there).
+    const w = await t.world(variantSpec(t, 'contoso-basic', "User3's site CAS with Basic-only OWA vdirs"));
     const since = w.mark();
-    t.expect('contoso-basic (Hub OWA vdirs with Basic only): User3 refused -- status >= 400 (not 451), at most one request reaching a Hub CAS, no http:// hop');
-    const v = await visit(t, w, 'User3');
-    t.observe(describeHits(w, since, 'user3'));
+    const user3 = roleOf(t, w, 'user3');
+    t.expect(`contoso-basic (User3's site OWA vdirs with Basic only): User3 (${user3.name}) refused -- status >= 400 (not 451), at most one request reaching a CAS of its site, no http:// hop`);
+    const v = await visit(t, w, user3.name);
+    t.observe(describeHits(w, since, user3.samAccountName));
     // The refusal must be of the proxying, not of the sign-in: the front door took User3's credentials.
     requireSignedIn(t, v);
     check(v.mailbox === null, 'no mailbox page for User3', describeVisit(v));
-    checkRefused(w, v.nav.status, since, 'User3', 'user3');
+    checkRefused(w, v.nav.status, since, user3.name, user3.samAccountName);
   });
 });
