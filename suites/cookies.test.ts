@@ -4,7 +4,7 @@
  * RFC 6265 for what "unchanged" means); the journal says what each mock CAS received and sent.
  */
 import { describe } from 'vitest';
-import { rule } from './support/rule.ts';
+import { rule, type RuleContext } from './support/rule.ts';
 import { check, userRequests } from '../harness/verify/check.ts';
 import { checkNoLegacyRelay } from '../harness/verify/no-relay.ts';
 import { OwaBrowser } from '../harness/clients/owa-browser.ts';
@@ -13,18 +13,30 @@ import { attributeKey, captureSetCookies, domainAttribute, foreignAttributes, pa
 import { down, fmt, servedBy, untilServedElsewhere } from './support/cook-failover.ts';
 import { affinityEws, affinityOwa, affinityPair } from './support/cook-affinity.ts';
 import { easDevice } from './support/eas.ts';
-import { describeCell, frontDoorBuild, owaCell, relation, TARGETS_CONTOSO } from './support/ver-matrix.ts';
+import { describeCell, frontDoorBuild, owaCell, relation, versionTargetsOf } from './support/ver-matrix.ts';
 import type { World } from './support/world.ts';
+import { mailboxPlace, type SeedRole } from '../harness/topology/index.ts';
+import { roleFqdns, roleHost, roleOf, roleServerSpecs, runsContoso, variantSpec, presentRoles } from './support/roles.ts';
 
-// 001 Figure 1/2 (contoso): the CAS2010 of Site1 and the Site3 pair; the namespaces users are redirected to.
-const CAS2010_SITE1 = 'cas2010.site1.contoso.lab';
-const CAS2010_SITE3 = ['cas2010a.site3.contoso.lab', 'cas2010b.site3.contoso.lab'];
-// contoso-midupgrade (RULES "Variants"): the Site3 pair is one SP2 and one SP2 RU1 CAS2010.
-const MIDUP_SP2 = 'cas2010a.site3.contoso.lab';
-const MIDUP_RU1 = 'cas2010b.site3.contoso.lab';
-// 003: the Hub site's CAS-03, CAS-04, CAS-05.
-const HUB = ['cas-03.hub.contoso.lab', 'cas-04.hub.contoso.lab', 'cas-05.hub.contoso.lab'];
-const OTHER_NAMESPACES = ['legacy.contoso.lab', 'mail-region.contoso.lab', 'www.europe.contoso.lab'];
+// Users, servers and namespaces by seed role (suites/support/roles.ts; a missing role is n/a). 001 Figure
+// 1/2: Red's CAS2010 (contoso: cas2010.site1) and Blue's site pair (cas2010a/b.site3); 003: User3's site
+// CAS (the Hub's CAS-03..05). The namespaces users are redirected to: every ExternalURL host of the
+// topology other than the front door's (contoso: legacy, mail-region; contoso-2007: www.europe).
+function otherNamespaces(w: World): string[] {
+  const own = new Set(w.lab.topology.frontDoor.namespaces);
+  const hosts = w.lab.topology.servers.flatMap((s) => Object.values(s.vdirs).map((v) => (v && 'externalUrl' in v && v.externalUrl ? new URL(v.externalUrl).hostname : null)));
+  return [...new Set(hosts.filter((h): h is string => !!h && !own.has(h)))];
+}
+
+// A second user of `role`'s site whose mailbox is of the same build (001/003: Cyan beside Blue; the SP3 mailbox user beside User3), or n/a.
+function siteMate(t: RuleContext, w: World, role: SeedRole): string {
+  const topo = w.lab.topology;
+  const main = roleOf(t, w, role);
+  const at = mailboxPlace(topo, main);
+  const mate = topo.users.find((u) => u !== main && mailboxPlace(topo, u)?.site === at?.site && mailboxPlace(topo, u)?.build === at?.build);
+  if (!mate) return t.notApplicable(`your topology has no second user in the site of ${role}'s mailbox (${main.name}, ${at?.site}) on the same mailbox build`);
+  return mate.name;
+}
 
 const originOf = (url: string) => new URL(url).origin;
 
@@ -42,7 +54,9 @@ async function signInCaptured(w: World, name: string, origin: string): Promise<{
 describe('COOK', () => {
   rule('COOK-01', {}, async (t) => {
     const w = await t.world();
-    const red = w.user('Red');
+    const red = roleOf(t, w, 'red');
+    const RED_CAS = roleFqdns(t, w, 'red');
+    const CAS2010_SITE1 = RED_CAS[0]!;
     // What CAS2010 Site1 itself sends Red (direct, no front door): the attributes "unchanged" is measured against (RFC 6265 5.2).
     const direct = w.lab.origin(CAS2010_SITE1);
     const baseCap = captureSetCookies((o) => o === direct);
@@ -61,14 +75,14 @@ describe('COOK', () => {
     t.require(`${CAS2010_SITE1} sets cookies when Red signs in to it directly (the baseline)`, baseline.size > 0, 'no Set-Cookie from the direct sign-in', { blame: 'lab' });
     const since = w.mark();
     t.expect(`Red proxied to ${CAS2010_SITE1}: every Set-Cookie it sends (session, user context) reaches the browser as its own header line, same name, same value form, same attributes as ${CAS2010_SITE1} sends them`);
-    const { v, lines } = await signInCaptured(w, 'Red', originOf(w.url('/')));
+    const { v, lines } = await signInCaptured(w, red.name, originOf(w.url('/')));
     t.client(v.nav.transcript);
     t.observe(describeVisit(v));
-    const sent = userRequests(w.lab.journal, since, (e) => e.server === CAS2010_SITE1 && e.user === red.samAccountName).flatMap((e) => e.setCookies);
+    const sent = userRequests(w.lab.journal, since, (e) => RED_CAS.includes(e.server) && e.user === red.samAccountName).flatMap((e) => e.setCookies);
     t.observe(`${CAS2010_SITE1} set: ${sent.map((c) => `${c.name}${c.form ? ` (${c.form})` : ''}`).join(', ') || 'nothing'}`);
     t.observe(`browser got from the front door: ${lines.map((l) => `${l.method} ${l.path.split('?')[0]} ${l.status}: ${parseSetCookie(l.line).name} [${attributeKey(parseSetCookie(l.line))}]`).join('; ') || 'no Set-Cookie'}`);
     // Preconditions: Red proxied to CAS2010 Site1 by the front door itself, and that CAS set cookies to relay.
-    checkProxied(t, w, v, since, [CAS2010_SITE1]);
+    checkProxied(t, w, v, since, RED_CAS);
     t.require(`${CAS2010_SITE1} sets cookies for Red through the front door`, sent.length > 0, 'it set none');
     const got = lines.map((l) => ({ l, c: parseSetCookie(l.line) }));
     const problems: string[] = [];
@@ -89,22 +103,33 @@ describe('COOK', () => {
     // The values: when the CAS gets its own cookies back (next request), it must know them (an altered value is an unknown session).
     const again = w.mark();
     await reloadOwa(w, v);
-    const back = userRequests(w.lab.journal, again, (e) => e.server === CAS2010_SITE1 && e.vdir === 'owa' && e.cookies.some((c) => c.name === 'sessionid'));
+    const back = userRequests(w.lab.journal, again, (e) => RED_CAS.includes(e.server) && e.vdir === 'owa' && e.cookies.some((c) => c.name === 'sessionid'));
     const unknown = back.filter((e) => e.status !== 200);
     t.observe(`next request: ${CAS2010_SITE1} got its session cookies back ${back.length} time(s): ${fmt(back)}`);
     check(unknown.length === 0, `${CAS2010_SITE1} recognises the session cookie values it issued`, fmt(unknown));
   });
 
   rule('COOK-02', { timeoutMs: 60_000 }, async (t) => {
-    const w = await t.world({ variant: 'contoso-midupgrade', key: 'cook02', disposable: true });
+    // contoso-midupgrade (RULES "Variants"): Blue's site pair is one SP2 and one SP2 RU1 CAS2010. On another
+    // organisation the roles derive the same situation when Blue's site there already holds both builds:
+    // its own world is judged; otherwise the variant is needed (n/a).
+    const pairOf = (x: World) => ({ sp2: roleServerSpecs(t, x, 'blue').find((s) => s.build === '2010-sp2')?.fqdn, ru1: roleServerSpecs(t, x, 'blue').find((s) => s.build === '2010-sp2-ru1')?.fqdn });
+    const own = runsContoso() ? undefined : await t.world({ key: 'cook02', disposable: true });
+    if (own && !(pairOf(own).sp2 && pairOf(own).ru1)) t.notApplicable(`needs the contoso variant contoso-midupgrade (Blue's site CAS2010 one SP2, one SP2 RU1); your topology ${own.lab.topology.name} has no such pair in Blue's site`);
+    const w = own ?? (await t.world(variantSpec(t, 'contoso-midupgrade', "Blue's site CAS2010 one SP2, one SP2 RU1", { key: 'cook02', disposable: true })));
+    const { sp2, ru1 } = pairOf(w);
+    t.require(`Blue's site holds an SP2 and an SP2 RU1 CAS2010 in the world's topology`, !!sp2 && !!ru1, roleFqdns(t, w, 'blue').join(', '), { blame: 'lab' });
+    const [MIDUP_SP2, MIDUP_RU1] = [sp2!, ru1!];
+    const CAS2010_SITE3 = roleFqdns(t, w, 'blue');
+    const blue = roleOf(t, w, 'blue');
     const since = w.mark();
-    t.expect(`contoso-midupgrade (${MIDUP_SP2} SP2, ${MIDUP_RU1} SP2 RU1): Blue signs in, is served by ${MIDUP_RU1} (its UserContext in the RU1 form), then fails over to ${MIDUP_SP2}; no UserContext cookie in the RU1 (canary76) form ever reaches ${MIDUP_SP2}`);
-    let v = await signInOwa(w, 'Blue');
+    t.expect(`${w.lab.topology.name} (${MIDUP_SP2} SP2, ${MIDUP_RU1} SP2 RU1): Blue (${blue.name}) signs in, is served by ${MIDUP_RU1} (its UserContext in the RU1 form), then fails over to ${MIDUP_SP2}; no UserContext cookie in the RU1 (canary76) form ever reaches ${MIDUP_SP2}`);
+    let v = await signInOwa(w, blue.name);
     t.client(v.nav.transcript);
     t.observe(describeVisit(v));
-    const first = servedBy(w, since, CAS2010_SITE3, 'owa', 'blue')?.server;
+    const first = servedBy(w, since, CAS2010_SITE3, 'owa', blue.samAccountName)?.server;
     t.observe(`first served by ${first ?? 'no Site3 CAS'}`);
-    t.require(`Blue's OWA served (2xx) by a CAS of the Site3 pair through the front door`, !!first, describeVisit(v));
+    t.require(`Blue's OWA served (2xx) by a CAS of its site's pair through the front door`, !!first, describeVisit(v));
     let failover = since;
     const clear: (() => void)[] = [];
     try {
@@ -112,36 +137,36 @@ describe('COOK', () => {
       // (000: "proxying from SP2 RU1 to an earlier version of Exchange will fail").
       if (first !== MIDUP_RU1) {
         clear.push(down(w, MIDUP_SP2, 'owa'));
-        const m = await untilServedElsewhere(w, { from: MIDUP_SP2, servers: CAS2010_SITE3, vdir: 'owa', sam: 'blue' }, () => reloadOwa(w, v));
+        const m = await untilServedElsewhere(w, { from: MIDUP_SP2, servers: CAS2010_SITE3, vdir: 'owa', sam: blue.samAccountName }, () => reloadOwa(w, v));
         v = m.result;
         t.observe(`${MIDUP_SP2} down: ${m.event ? `served by ${m.event.server}` : 'no other CAS served Blue'} after ${m.attempts} request(s); ${describeVisit(v)}`);
         clear.pop()!();
       }
-      const atRu1 = userRequests(w.lab.journal, since, (e) => e.server === MIDUP_RU1 && e.vdir === 'owa' && e.user === 'blue' && e.status >= 200 && e.status < 300);
-      t.require(`Blue served (2xx) by ${MIDUP_RU1} before the failover`, atRu1.length > 0, fmt(userRequests(w.lab.journal, since, (e) => e.user === 'blue')));
-      const issued = userRequests(w.lab.journal, since, (e) => e.server === MIDUP_RU1 && e.user === 'blue').flatMap((e) => e.setCookies).filter((c) => /^UserContext/i.test(c.name) && c.form === 'canary76');
+      const atRu1 = userRequests(w.lab.journal, since, (e) => e.server === MIDUP_RU1 && e.vdir === 'owa' && e.user === blue.samAccountName && e.status >= 200 && e.status < 300);
+      t.require(`Blue served (2xx) by ${MIDUP_RU1} before the failover`, atRu1.length > 0, fmt(userRequests(w.lab.journal, since, (e) => e.user === blue.samAccountName)));
+      const issued = userRequests(w.lab.journal, since, (e) => e.server === MIDUP_RU1 && e.user === blue.samAccountName).flatMap((e) => e.setCookies).filter((c) => /^UserContext/i.test(c.name) && c.form === 'canary76');
       t.require(`${MIDUP_RU1} issued Blue a UserContext cookie in the RU1 (canary76) form`, issued.length > 0, issued.length ? `${MIDUP_RU1} set ${issued.map((c) => `${c.name} (${c.form})`).join(', ')}` : 'no canary76 UserContext set', { blame: 'lab' });
       const held = v.browser.cookies.all().filter((c) => /^UserContext/i.test(c.name)).map((c) => `${c.name} (${userContextFormOf(c.value)})`);
       t.observe(`the browser holds: ${held.join(', ') || 'no UserContext cookie'}`);
       failover = w.mark();
       clear.push(down(w, MIDUP_RU1, 'owa'));
-      const m = await untilServedElsewhere(w, { from: MIDUP_RU1, servers: CAS2010_SITE3, vdir: 'owa', sam: 'blue' }, () => reloadOwa(w, v));
+      const m = await untilServedElsewhere(w, { from: MIDUP_RU1, servers: CAS2010_SITE3, vdir: 'owa', sam: blue.samAccountName }, () => reloadOwa(w, v));
       t.client(m.result.nav.transcript.slice(v.nav.transcript.length));
       t.observe(`${MIDUP_RU1} down: ${m.event ? `served by ${m.event.server}` : `no other CAS served Blue`} after ${m.attempts} request(s); ${describeVisit(m.result)}`);
     } finally {
       for (const c of clear) c();
     }
-    const atSp2 = userRequests(w.lab.journal, since, (e) => e.server === MIDUP_SP2 && e.user === 'blue');
+    const atSp2 = userRequests(w.lab.journal, since, (e) => e.server === MIDUP_SP2 && e.user === blue.samAccountName);
     const leaked = atSp2.filter((e) => e.cookies.some((c) => /^UserContext/i.test(c.name) && c.form === 'canary76'));
     const refusals = w.lab.journal.since(since).filter((e) => e.kind === 'eventlog');
     if (refusals.length) t.observe(`event log: ${refusals.map((e) => (e.kind === 'eventlog' ? `${e.server} Event ${e.eventId}` : '')).join(', ')}`);
     t.observe(`${MIDUP_SP2} received ${atSp2.length} request(s) of Blue; user-context cookies: ${atSp2.flatMap((e) => e.cookies.filter((c) => /^UserContext/i.test(c.name)).map((c) => c.form ?? '?')).join(', ') || 'none'}`);
     // Precondition: the failover happened -- Blue's OWA request reached the SP2 CAS after the RU1 CAS went down
     // (whatever it answered: a leaked cookie may make it refuse).
-    const moved = userRequests(w.lab.journal, failover, (e) => e.server === MIDUP_SP2 && e.vdir === 'owa' && e.user === 'blue');
-    t.require(`the failover happened: Blue's OWA request reached ${MIDUP_SP2} after ${MIDUP_RU1} went down`, moved.length > 0, fmt(userRequests(w.lab.journal, failover, (e) => e.user === 'blue')));
+    const moved = userRequests(w.lab.journal, failover, (e) => e.server === MIDUP_SP2 && e.vdir === 'owa' && e.user === blue.samAccountName);
+    t.require(`the failover happened: Blue's OWA request reached ${MIDUP_SP2} after ${MIDUP_RU1} went down`, moved.length > 0, fmt(userRequests(w.lab.journal, failover, (e) => e.user === blue.samAccountName)));
     check(leaked.length === 0, `no RU1 (canary76) UserContext cookie at ${MIDUP_SP2}`, fmt(leaked));
-    checkNoLegacyRelay(w, since, { user: 'blue', vdir: 'owa' });
+    checkNoLegacyRelay(w, since, { user: blue.samAccountName, vdir: 'owa' });
   });
 
   rule('COOK-03', {}, async (t) => {
@@ -161,8 +186,10 @@ describe('COOK', () => {
     t.expect('the topology\'s CAS that an SP2 RU1 front door may not proxy to are listed with 000\'s action; proxying to such a CAS2010 fails in action, to an SP2 RU1 CAS works');
     t.observe(`incompatible with an Exchange 2010 SP2 RU1 front door that proxies to them (000; "redirection ... is not affected by the change"):\n${rows.map((r) => `  ${r.fqdn} (${r.build}): ${r.action}`).join('\n') || '  none'}`);
     // The table in action: OWA proxied to the older CAS2010 and to an SP2 RU1 CAS of Site3.
-    const older = TARGETS_CONTOSO.find((x) => x.build === '2010-sp2')!;
-    const same = TARGETS_CONTOSO.find((x) => x.build === '2010-sp2-ru1')!;
+    const targets = versionTargetsOf(w);
+    const older = targets.find((x) => x.build === '2010-sp2');
+    const same = targets.find((x) => x.build === '2010-sp2-ru1');
+    if (!older || !same) return t.notApplicable(`your topology has no user behind ${older ? 'an SP2 RU1' : 'an SP2'} CAS2010 (a version target): 000's table cannot be shown in action`);
     const since = w.mark();
     const bad = await owaCell(w, older);
     const good = await owaCell(w, same);
@@ -181,11 +208,13 @@ describe('COOK', () => {
   rule('COOK-04', { timeoutMs: 120_000 }, async (t) => {
     const w = await t.world({ key: 'cook04', disposable: true });
     const b = frontDoorBuild(w);
-    if (t.profile === 'exchange2007' && relation(b, '2007-sp3') === 'newer') t.notApplicable(`the Hub CAS run 2007-sp3, newer than the front door (${b}): no proxying to them (VER-01)`);
+    if (t.profile === 'exchange2007' && roleServerSpecs(t, w, 'user3').every((s) => relation(b, s.build) === 'newer')) t.notApplicable(`the CAS of User3's site run ${roleServerSpecs(t, w, 'user3')[0]!.build}, newer than the front door (${b}): no proxying to them (VER-01)`);
     // 003: "a user who is proxied to CAS-01 the first time will always be proxied to CAS-01, even if CAS-02 has fewer
     // concurrent connections"; 13/10: Blue's Site3 pair (001), 07: User3's Hub CAS. The pair case: a second user of
     // the same site (Cyan in contoso, the SP3 mailbox user in Hub) keeps a CAS of its own.
-    const [name, second, site] = t.profile === 'exchange2007' ? ['User3', 'Mailbox 2007-sp3', HUB] : ['Blue', 'Cyan', CAS2010_SITE3];
+    const role = t.profile === 'exchange2007' ? 'user3' : 'blue';
+    const [name, site] = [roleOf(t, w, role).name, roleFqdns(t, w, role)];
+    const second = siteMate(t, w, role);
     t.expect(`${name}, OWA and EWS: every request served by the first CAS of ${site.join(', ')} that served ${name}; with that CAS down (503), by another CAS of the site`);
     await affinityOwa(t, w, name, site);
     await affinityEws(t, w, name, site);
@@ -196,10 +225,13 @@ describe('COOK', () => {
   rule('COOK-05', {}, async (t) => {
     const w = await t.world();
     const b = frontDoorBuild(w);
-    if (relation(b, '2007-sp3') === 'newer') t.notApplicable(`the Hub CAS run 2007-sp3, newer than the front door (${b}): no proxying to them (VER-01)`);
+    const user3 = roleOf(t, w, 'user3');
+    const hub = roleServerSpecs(t, w, 'user3');
+    const HUB = hub.map((s) => s.fqdn);
+    if (hub.every((s) => relation(b, s.build) === 'newer')) t.notApplicable(`the CAS of User3's site run ${hub[0]!.build}, newer than the front door (${b}): no proxying to them (VER-01)`);
     const since = w.mark();
-    t.expect('User3\'s device: every EAS request served by the Hub CAS that served it first');
-    const dev = easDevice(w, 'User3', 'SmartPhone');
+    t.expect(`User3's (${user3.name}) device: every EAS request served by the CAS of its site (${HUB.join(', ')}) that served it first`);
+    const dev = easDevice(w, user3.name, 'SmartPhone');
     const served: string[] = [];
     for (let i = 0; i < 6; i++) {
       const mark = w.mark();
@@ -221,7 +253,9 @@ describe('COOK', () => {
     const fd = frontDoorHost(w);
     const origin = originOf(w.url('/'));
     // Users who are proxied, silently redirected or shown a redirect page in each profile (001, 003).
-    const names = t.profile === 'exchange2013' ? ['Red', 'Purple', 'Orange'] : t.profile === 'exchange2010' ? ['Red', 'Blue', 'Purple', 'Orange'] : ['User1', 'User3', 'User2'];
+    const roles: SeedRole[] = t.profile === 'exchange2013' ? ['red', 'purple', 'orange'] : t.profile === 'exchange2010' ? ['red', 'blue', 'purple', 'orange'] : ['user1', 'user3', 'user2'];
+    const names = presentRoles(t, w, roles).map((r) => r.name);
+    const OTHER_NAMESPACES = otherNamespaces(w);
     t.expect(`${names.join(', ')}: every Set-Cookie from ${fd} has no Domain or Domain=${fd}; no value of a cookie ${fd} set travels to ${OTHER_NAMESPACES.join(', ')}`);
     const problems: string[] = [];
     let fromFrontDoor = 0;
@@ -261,17 +295,20 @@ describe('COOK', () => {
     if (b !== '2010-sp2-ru1') t.notApplicable(`the front door is ${b}, not Exchange 2010 SP2 RU1`);
     // 000: redirection "is not affected by the change"; "simply deploy SP2 RU1 on the relevant Exchange 2010 servers and
     // the issue no longer exists" (Blue's Site3 pair runs SP2 RU1 in contoso).
-    t.expect('Purple: silent redirect to legacy.contoso.lab reaches Purple\'s mailbox; Blue: proxied to an SP2 RU1 CAS of Site3, Blue\'s mailbox');
+    const [purple, blue] = [roleOf(t, w, 'purple'), roleOf(t, w, 'blue')];
+    const LEGACY = roleHost(t, w, 'purple');
+    const CAS2010_SITE3 = roleFqdns(t, w, 'blue');
+    t.expect(`Purple (${purple.name}): silent redirect to ${LEGACY} reaches Purple's mailbox; Blue (${blue.name}): proxied to an SP2 RU1 CAS of its site, Blue's mailbox`);
     let since = w.mark();
-    const p = await signInOwa(w, 'Purple');
+    const p = await signInOwa(w, purple.name);
     t.client(p.nav.transcript);
     t.observe(describeVisit(p));
-    requireServedAt(t, w, p, since, 'legacy.contoso.lab');
-    checkSilentRedirect(p, 'legacy.contoso.lab');
-    const proxied = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && e.user === 'purple' && !/^legacy\.contoso\.lab(:\d+)?$/i.test(e.host));
+    requireServedAt(t, w, p, since, LEGACY);
+    checkSilentRedirect(p, LEGACY);
+    const proxied = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && e.user === purple.samAccountName && e.host.replace(/:\d+$/, '').toLowerCase() !== LEGACY);
     check(proxied.length === 0, 'Purple redirected, not proxied', fmt(proxied));
     since = w.mark();
-    const bl = await signInOwa(w, 'Blue');
+    const bl = await signInOwa(w, blue.name);
     t.client(bl.nav.transcript);
     t.observe(describeVisit(bl));
     checkProxied(t, w, bl, since, CAS2010_SITE3);
