@@ -17,12 +17,15 @@ import { startCanary } from './support/sec-canary.ts';
 import { basicAuth, easRequest } from './support/sec-requests.ts';
 import { slowClients, oversizedBody, oversizedMailLine } from './support/sec-stress.ts';
 import { imapThroughFrontDoor } from './support/mail-client.ts';
+import { roleName } from './support/roles.ts';
+import type { SeedRole } from '../harness/topology/index.ts';
 
 type Profile = 'exchange2013' | 'exchange2010' | 'exchange2007';
-/** EAS-04: Blue's EAS is proxied to a CAS2010 of Site3 (13 and 10); 003: User3's to a Hub CAS (07). */
-const PROXIED: Record<Profile, string> = { exchange2013: 'Blue', exchange2010: 'Blue', exchange2007: 'User3' };
-/** EAS-08: a mailbox in the front door's own site (Red in contoso, User1 in contoso-2007). */
-const LOCAL: Record<Profile, string> = { exchange2013: 'Red', exchange2010: 'Red', exchange2007: 'User1' };
+// By seed role (suites/support/roles.ts; a missing role is n/a):
+// EAS-04: Blue's EAS is proxied to a CAS2010 of its site (13 and 10); 003: User3's to a CAS of its site (07).
+const PROXIED: Record<Profile, SeedRole> = { exchange2013: 'blue', exchange2010: 'blue', exchange2007: 'user3' };
+// EAS-08: a mailbox in the front door's own site (001 Red, 003 User1).
+const LOCAL: Record<Profile, SeedRole> = { exchange2013: 'red', exchange2010: 'red', exchange2007: 'user1' };
 const PROBE_UA = 'HttpProxy.ClientAccessServer2010Ping';
 /** RFC 5737 TEST-NET-1: an address no lab client has, so "appended" is visible. */
 const XFF_IN = '192.0.2.7';
@@ -93,7 +96,7 @@ async function served(t: RuleContext, w: World, name: string, when: string, prec
 describe('SEC', () => {
   rule('SEC-01', { timeoutMs: 60_000 }, async (t) => {
     const w = await t.world();
-    const name = PROXIED[t.profile];
+    const name = roleName(t, w, PROXIED[t.profile]);
     const sam = w.user(name).samAccountName;
     t.expect(`${name}'s EAS request carries Connection: keep-alive, Via, X-Sec-Hop / Via: 1.1 ${HOP_MARK} / Keep-Alive / TE: on the hop to the legacy CAS neither the client's Connection tokens nor the Via it named appear; X-Forwarded-For is "${XFF_IN}, <client address>" (appended), or "<client address>" when the client sent none`);
     t.note('Keep-Alive, TE and X-Sec-Hop themselves are not in the mocks\' journal (it keeps selected headers); the Connection-named Via stands for them');
@@ -149,7 +152,7 @@ describe('SEC', () => {
 
   rule('SEC-02', { timeoutMs: 60_000 }, async (t) => {
     const w = await t.world();
-    const name = PROXIED[t.profile];
+    const name = roleName(t, w, PROXIED[t.profile]);
     const smuggled = (host: string) => `GET /owa/sec02-smuggled HTTP/1.1\r\nHost: ${host}\r\n\r\n`;
     const wbxml = 'Content-Type: application/vnd.ms-sync.wbxml';
     // RFC 9112 6.1 and 6.3: a request with both framings, or with two lengths, cannot be framed reliably.
@@ -200,9 +203,10 @@ describe('SEC', () => {
     // A probe is Exchange 2013's ping or a health check the candidate declares (HAProxy's httpchk, ...).
     const agents = new Set([PROBE_UA, ...(w.candidate.healthCheckUserAgents ?? [])]);
     const isProbe = (e: JournalEvent): e is HttpEvent => e.kind === 'http' && e.userAgent !== null && agents.has(e.userAgent);
-    t.expect(`after users have signed in (EAS with Basic for ${LOCAL[t.profile]} and ${PROXIED[t.profile]}), no health probe (User-Agent ${[...agents].join(' or ')}) carries an Authorization header, a cookie or a user`);
+    const [localName, proxiedName] = [roleName(t, w, LOCAL[t.profile]), roleName(t, w, PROXIED[t.profile])];
+    t.expect(`after users have signed in (EAS with Basic for ${localName} and ${proxiedName}), no health probe (User-Agent ${[...agents].join(' or ')}) carries an Authorization header, a cookie or a user`);
     const start = w.mark();
-    for (const name of [LOCAL[t.profile], PROXIED[t.profile]]) {
+    for (const name of [localName, proxiedName]) {
       const u = w.user(name);
       const since = w.mark();
       const id = deviceId(`SEC03${u.samAccountName}`);
@@ -239,7 +243,7 @@ describe('SEC', () => {
   rule('SEC-04', { timeoutMs: 150_000 }, async (t) => {
     // Its own world: slow and oversized clients load the candidate; nothing else should share that.
     const w = await t.world({ key: 'sec-04' });
-    const local = LOCAL[t.profile];
+    const local = roleName(t, w, LOCAL[t.profile]);
     // Precondition: before any hostile client, the front door serves the local user's EAS and IMAP (through a
     // mock CAS). This round also warms the candidate up (directory, target connections), so the round during the
     // slow clients measures their effect and not a cold start.

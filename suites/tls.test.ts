@@ -14,44 +14,54 @@ import type { RuleContext } from './support/rule.ts';
 import { OwaBrowser, type OwaNavigation } from '../harness/clients/owa-browser.ts';
 import { rule } from './support/rule.ts';
 import type { World } from './support/world.ts';
+import type { SeedRole } from '../harness/topology/index.ts';
+import { presentRoles, roleFqdns, roleName, roleServerSpecs, variantSpec } from './support/roles.ts';
+import { versionTargetsOf } from './support/ver-matrix.ts';
 import { logonName, withAgent } from './support/auth-http.ts';
 import { exercise, exerciseAll, type HopProtocol } from './support/tls-traffic.ts';
 import { candidateHttp, describeHops, describeLeg, frontDoorHops, isCas2007 } from './support/tls-hops.ts';
 import { foreignIssuerCertificate, TlsImpostor } from './support/tls-impostor.ts';
 
-// 001 Figure 1/2 (contoso): the CAS of each site.
-const CAS2010_SITE1 = 'cas2010.site1.contoso.lab';
-const CAS2010_SITE3 = ['cas2010a.site3.contoso.lab', 'cas2010b.site3.contoso.lab'];
-const CAS2007_SITE3 = 'cas2007.site3.contoso.lab';
+// Users and servers by seed role (suites/support/roles.ts; a missing role is n/a or, in a traffic list,
+// noted and left out). 001 Figure 1/2: Red's CAS2010 (contoso: cas2010.site1), Blue's site pair
+// (cas2010a/b.site3), Grey's CAS2007 (cas2007.site3); 003: User3's site CAS (the Hub's).
 // 003 Note ("They can use the self-signed certificate that is installed by default"): the topologies keep
-// Exchange's self-signed certificate on non-Internet-facing CAS: cas2010b and cas2007 of Site3 (contoso),
-// every Hub CAS (contoso-2007).
-const SELF_SIGNED_CONTOSO = ['cas2010b.site3.contoso.lab', CAS2007_SITE3];
-const HUB = ['cas-03.hub.contoso.lab', 'cas-04.hub.contoso.lab', 'cas-05.hub.contoso.lab'];
+// Exchange's self-signed certificate on non-Internet-facing CAS (contoso: cas2010b and cas2007 of Site3;
+// contoso-2007: every Hub CAS): read from the topology's `certificate: 'self-signed'`.
+const selfSigned = (w: World) => w.lab.topology.servers.filter((s) => s.certificate === 'self-signed' && s.fqdn !== w.frontDoorMock).map((s) => s.fqdn);
 
 // Traffic that makes the front door hop to legacy CAS (TLS-01, TLS-06), per profile: every protocol, users
 // of every kind (001: Red Site1, Blue Site3, Purple 2007 Site1, Orange Site2, Grey 2007 Site3).
-const TRAFFIC_13: [string, HopProtocol][] = [
-  ['Red', 'owa'], ['Red', 'eas'], ['Red', 'ews'], ['Red', 'autodiscover'], ['Red', 'oab'], ['Red', 'rpc'],
-  ['Blue', 'owa'], ['Blue', 'ews'], ['Blue', 'rpc'],
-  ['Purple', 'eas'], ['Purple', 'ews'], ['Purple', 'oab'], ['Purple', 'rpc'],
-  ['Orange', 'eas'], ['Orange', 'autodiscover'], ['Grey', 'eas'], ['Grey', 'ews'],
+const TRAFFIC_13: [SeedRole, HopProtocol][] = [
+  ['red', 'owa'], ['red', 'eas'], ['red', 'ews'], ['red', 'autodiscover'], ['red', 'oab'], ['red', 'rpc'],
+  ['blue', 'owa'], ['blue', 'ews'], ['blue', 'rpc'],
+  ['purple', 'eas'], ['purple', 'ews'], ['purple', 'oab'], ['purple', 'rpc'],
+  ['orange', 'eas'], ['orange', 'autodiscover'], ['grey', 'eas'], ['grey', 'ews'],
 ];
 // 001 first half: what an Exchange 2010 front door proxies (Blue to Site3, Purple/Grey EAS to CAS2007, Orange EAS off the 451 list).
-const TRAFFIC_10: [string, HopProtocol][] = [['Blue', 'owa'], ['Blue', 'eas'], ['Blue', 'ews'], ['Blue', 'rpc'], ['Purple', 'eas'], ['Orange', 'eas'], ['Grey', 'eas']];
+const TRAFFIC_10: [SeedRole, HopProtocol][] = [['blue', 'owa'], ['blue', 'eas'], ['blue', 'ews'], ['blue', 'rpc'], ['purple', 'eas'], ['orange', 'eas'], ['grey', 'eas']];
 
-/** exchange2007: the front door's build, and 003's Contoso user behind a CAS of that same build (proxying is allowed to the same version). */
-function sameBuildUser(w: World): { build: string; user: string; cas: string } {
-  const build = w.lab.topology.servers.find((s) => s.fqdn === w.frontDoorMock)?.build ?? '2007-sp3';
-  return { build, user: `Version ${build}`, cas: `cas-${build}.ver.contoso.lab` };
+/** A role-keyed traffic list resolved to the topology's users: roles it lacks are noted and left out (none at all: n/a). */
+function trafficOf(t: RuleContext, w: World, list: readonly [SeedRole, HopProtocol][]): [string, HopProtocol][] {
+  const have = new Map(presentRoles(t, w, [...new Set(list.map(([r]) => r))]).map((r) => [r.role, r.name]));
+  return list.filter(([r]) => have.has(r)).map(([r, p]) => [have.get(r)!, p]);
 }
 
-/** 003: Hub runs 2007 SP3; a front door of an older build may not proxy to it ("same version ... or an earlier version"). */
-const HUB_BUILD = '2007-sp3';
+/** exchange2007: the front door's build, and the user behind a CAS of that same build (003: proxying is allowed to the same version), or n/a. */
+function sameBuildUser(t: RuleContext, w: World): { build: string; user: string; cas: string } {
+  const build = w.lab.topology.servers.find((s) => s.fqdn === w.frontDoorMock)?.build ?? '2007-sp3';
+  const v = versionTargetsOf(w).find((x) => x.build === build);
+  if (!v) return t.notApplicable(`your topology has no user behind a CAS of the front door's build ${build} (a version target)`);
+  return { build, user: v.user, cas: v.servers[0]! };
+}
 
-function traffic07(w: World): [string, HopProtocol][] {
-  const { user } = sameBuildUser(w);
-  return [['User3', 'owa'], ['User3', 'eas'], ['User3', 'ews'], [user, 'owa'], [user, 'eas']];
+// 003: User3's site (the Hub) runs 2007 SP3; a front door of an older build may not proxy to it ("same version ... or an earlier version").
+const user3Build = (t: RuleContext, w: World) => roleServerSpecs(t, w, 'user3')[0]!.build;
+
+function traffic07(t: RuleContext, w: World): [string, HopProtocol][] {
+  const { user } = sameBuildUser(t, w);
+  const user3 = roleName(t, w, 'user3');
+  return [[user3, 'owa'], [user3, 'eas'], [user3, 'ews'], [user, 'owa'], [user, 'eas']];
 }
 
 /** OWA sign-in as `name` through the front door, from the user's own address: what the browser ended on. */
@@ -89,7 +99,7 @@ describe('TLS', () => {
   rule('TLS-01', { timeoutMs: 90_000 }, async (t) => {
     const w = await t.world();
     const since = w.mark();
-    const traffic = t.profile === 'exchange2013' ? TRAFFIC_13 : t.profile === 'exchange2010' ? TRAFFIC_10 : traffic07(w);
+    const traffic = t.profile === 'exchange2013' ? trafficOf(t, w, TRAFFIC_13) : t.profile === 'exchange2010' ? trafficOf(t, w, TRAFFIC_10) : traffic07(t, w);
     t.expect(`traffic of ${traffic.map(([u, p]) => `${u} ${p}`).join(', ')}: every hop the front door makes to a legacy CAS is HTTPS (004: "HTTPS is the default setting"; allowProxyingWithoutSsl is not set)`);
     for (const r of await exerciseAll(w, traffic)) {
       t.client(r.transcript);
@@ -116,10 +126,12 @@ describe('TLS', () => {
   });
 
   rule('TLS-02', { timeoutMs: 60_000 }, async (t) => {
-    const w = await t.world({ variant: t.profile === 'exchange2007' ? 'contoso-2007-nossl' : 'contoso-nossl' });
+    // 004 item 1 needs an http:// InternalUrl on the target: contoso's nossl variants; the roles do not derive it elsewhere (n/a).
+    const is07 = t.profile === 'exchange2007';
+    const w = await t.world(variantSpec(t, is07 ? 'contoso-2007-nossl' : 'contoso-nossl', `the OWA InternalUrl of ${is07 ? "User3's" : "Blue's"} site CAS on http://`));
     const since = w.mark();
-    const name = t.profile === 'exchange2007' ? 'User3' : 'Blue';
-    const targets = t.profile === 'exchange2007' ? HUB : CAS2010_SITE3;
+    const role = is07 ? 'user3' : 'blue';
+    const [name, targets] = [roleName(t, w, role), roleFqdns(t, w, role)];
     t.expect(`${name}'s OWA, whose target CAS (${targets.join(', ')}) publishes an http:// InternalUrl, switch not set: refused (status >= 400, not 451), at most one request reaching any target, no http:// hop`);
     requireOwaInternalScheme(t, w, targets, 'http');
     const sam = w.user(name).samAccountName;
@@ -127,7 +139,7 @@ describe('TLS', () => {
     t.client(nav.transcript);
     const reached = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && (e.user === sam || e.user === null));
     t.observe(`${name}: ${navSummary(nav)}; requests on CAS behind the front door: ${reached.length}`);
-    if (t.profile === 'exchange2007' && sameBuildUser(w).build !== HUB_BUILD) t.note(`the front door runs ${sameBuildUser(w).build}, older than the Hub's ${HUB_BUILD}: 003 refuses the newer target before any SSL question arises`);
+    if (is07 && sameBuildUser(t, w).build !== user3Build(t, w)) t.note(`the front door runs ${sameBuildUser(t, w).build}, older than User3's site's ${user3Build(t, w)}: 003 refuses the newer target before any SSL question arises`);
     requireSignedIn(t, name, nav);
     check(nav.status >= 400 && nav.status !== 451, 'refused: status >= 400 other than 451', navSummary(nav));
     check(reached.length <= 1, 'at most one request reaching any target', describeLeg(reached));
@@ -138,9 +150,11 @@ describe('TLS', () => {
   rule('TLS-03', { timeoutMs: 90_000 }, async (t) => {
     const options = { allowProxyingWithoutSsl: true };
     const is07 = t.profile === 'exchange2007';
+    // The HTTP half needs contoso's nossl variant (an http:// OWA InternalUrl); the roles do not derive it elsewhere (n/a).
+    const nossl = variantSpec(t, is07 ? 'contoso-2007-nossl' : 'contoso-nossl', `the OWA InternalUrl of ${is07 ? "User3's" : "Blue's"} site CAS on http://`, { options });
     // HTTPS half first: a target whose InternalUrl is https:// is still reached over HTTPS with the switch set.
-    const wHttps = is07 ? await t.world({ variant: 'contoso-2007-nossl', options }) : await t.world({ options });
-    const httpsCase = is07 ? { name: sameBuildUser(wHttps).user, targets: [sameBuildUser(wHttps).cas] } : { name: 'Blue', targets: CAS2010_SITE3 };
+    const wHttps = is07 ? await t.world(nossl) : await t.world({ options });
+    const httpsCase = is07 ? { name: sameBuildUser(t, wHttps).user, targets: [sameBuildUser(t, wHttps).cas] } : { name: roleName(t, wHttps, 'blue'), targets: roleFqdns(t, wHttps, 'blue') };
     t.expect(`allowProxyingWithoutSsl set: ${httpsCase.name} (target ${httpsCase.targets.join(' or ')}, https:// InternalUrl) proxied over HTTPS`);
     let since = wHttps.mark();
     let nav = await owaSignIn(wHttps, httpsCase.name);
@@ -154,11 +168,11 @@ describe('TLS', () => {
     check(hit.every((e) => e.scheme === 'https'), `${httpsCase.name}'s OWA proxied to ${httpsCase.targets.join(' or ')} over HTTPS`, describeLeg(hit));
     checkNoLegacyRelay(wHttps, since, { user: sam(wHttps, httpsCase.name), vdir: 'owa' });
     // HTTP half: 004 "set the InternalUrl ... accordingly": an http:// InternalUrl is proxied over HTTP.
-    const wHttp = await t.world({ variant: is07 ? 'contoso-2007-nossl' : 'contoso-nossl', options });
-    const name = is07 ? 'User3' : 'Blue';
-    const targets = is07 ? HUB : CAS2010_SITE3;
-    if (is07 && sameBuildUser(wHttp).build !== HUB_BUILD) {
-      t.notApplicable(`contoso-2007-nossl's http:// OWA targets are the Hub CAS (${HUB_BUILD}), newer than this front door (${sameBuildUser(wHttp).build}); 003 allows proxying only to "the same version of Exchange Server or an earlier version", so the HTTP half cannot be judged with this topology`);
+    const wHttp = await t.world(nossl);
+    const role = is07 ? 'user3' : 'blue';
+    const [name, targets] = [roleName(t, wHttp, role), roleFqdns(t, wHttp, role)];
+    if (is07 && sameBuildUser(t, wHttp).build !== user3Build(t, wHttp)) {
+      t.notApplicable(`the http:// OWA targets of the nossl variant are User3's site CAS (${user3Build(t, wHttp)}), newer than this front door (${sameBuildUser(t, wHttp).build}); 003 allows proxying only to "the same version of Exchange Server or an earlier version", so the HTTP half cannot be judged with this topology`);
     }
     t.expect(`allowProxyingWithoutSsl set: ${name} (target ${targets.join(' or ')}, http:// InternalUrl) proxied over HTTP; the client reaches the mailbox`);
     requireOwaInternalScheme(t, wHttp, targets, 'http');
@@ -178,8 +192,8 @@ describe('TLS', () => {
     // A private world: the targets are made to answer 403 (msw `use`), undone in `finally`.
     const w = await t.world({ key: 'tls-04' });
     const is07 = t.profile === 'exchange2007';
-    const name = is07 ? sameBuildUser(w).user : 'Blue';
-    const targets = is07 ? [sameBuildUser(w).cas] : CAS2010_SITE3;
+    const name = is07 ? sameBuildUser(t, w).user : roleName(t, w, 'blue');
+    const targets = is07 ? [sameBuildUser(t, w).cas] : roleFqdns(t, w, 'blue');
     t.expect(`${name}'s OWA target (${targets.join(' or ')}) answers 403 to the hop: the client gets an error (status >= 400), at most 2 requests reach the target, no http:// retry`);
     const forbidden = () => new HttpResponse('<html><body><h2>403 - Forbidden: Access is denied.</h2></body></html>', { status: 403, headers: { 'Content-Type': 'text/html' } });
     const since = w.mark();
@@ -205,17 +219,20 @@ describe('TLS', () => {
   rule('TLS-05', {}, async (t) => {
     const w = await t.world();
     const is07 = t.profile === 'exchange2007';
-    if (is07 && sameBuildUser(w).build !== HUB_BUILD) {
-      t.notApplicable(`the self-signed CAS of contoso-2007 are the Hub CAS (${HUB_BUILD}), newer than this front door (${sameBuildUser(w).build}); 003 allows proxying only to "the same version of Exchange Server or an earlier version"`);
+    if (is07 && sameBuildUser(t, w).build !== user3Build(t, w)) {
+      t.notApplicable(`the self-signed CAS of the 2007 topology are User3's site CAS (${user3Build(t, w)}), newer than this front door (${sameBuildUser(t, w).build}); 003 allows proxying only to "the same version of Exchange Server or an earlier version"`);
     }
-    const selfSigned = is07 ? HUB : SELF_SIGNED_CONTOSO;
+    const SELF_SIGNED = selfSigned(w);
+    if (!SELF_SIGNED.length) t.notApplicable(`your topology ${w.lab.topology.name} keeps no CAS on Exchange's self-signed certificate`);
     // "the candidate is not given that certificate": the CA file of the front-door contract holds the lab CA only.
     const caFile = readFileSync(w.lab.state().caFile, 'utf8');
-    const given = selfSigned.filter((f) => caFile.includes(w.lab.pki.server(f).certPem.trim()));
+    const given = SELF_SIGNED.filter((f) => caFile.includes(w.lab.pki.server(f).certPem.trim()));
     t.require('the front door is given the lab CA only, none of the self-signed certificates', given.length === 0, `the contract's CA file holds ${given.join(', ') || 'none of them'}`, { blame: 'lab' });
     // 13/10: Grey's EAS goes to CAS2007 Site3 (001 EAS: "an Exchange 2007 Client Access server that exists within the mailbox's site"); Blue may land on cas2010b.
-    const traffic: [string, HopProtocol][] = is07 ? [['User3', 'owa'], ['User3', 'eas'], ['User3', 'ews']] : [['Grey', 'eas'], ['Blue', 'eas'], ['Blue', 'ews'], ['Blue', 'owa']];
-    const must = is07 ? HUB : [CAS2007_SITE3];
+    const traffic = trafficOf(t, w, is07 ? [['user3', 'owa'], ['user3', 'eas'], ['user3', 'ews']] : [['grey', 'eas'], ['blue', 'eas'], ['blue', 'ews'], ['blue', 'owa']]);
+    // The self-signed CAS that must serve: 07 User3's site CAS; 13/10 Grey's CAS2007 (contoso: cas2007.site3) when it is self-signed, else any.
+    const mustOf = is07 ? roleFqdns(t, w, 'user3') : roleServerSpecs(t, w, 'grey').map((s) => s.fqdn);
+    const must = mustOf.filter((f) => SELF_SIGNED.includes(f)).length ? mustOf.filter((f) => SELF_SIGNED.includes(f)) : SELF_SIGNED;
     t.expect(`${traffic.map(([u, p]) => `${u} ${p}`).join(', ')} succeed through the front door; ${must.join(' or ')} (self-signed) serve(s) them; the front door holds no copy of those certificates`);
     const since = w.mark();
     const results = await exerciseAll(w, traffic);
@@ -224,7 +241,7 @@ describe('TLS', () => {
       t.observe(r.result);
     }
     const users = [...new Set(traffic.map(([u]) => w.user(u).samAccountName))];
-    const served = userRequests(w.lab.journal, since, (e) => selfSigned.includes(e.server) && e.user !== null && users.includes(e.user) && e.status >= 200 && e.status < 300);
+    const served = userRequests(w.lab.journal, since, (e) => SELF_SIGNED.includes(e.server) && e.user !== null && users.includes(e.user) && e.status >= 200 && e.status < 300);
     t.observe(describeLeg(served));
     t.require(`a self-signed CAS (${must.join(' or ')}) answers a proxied request of ${users.join(', ')} with 2xx`, served.some((e) => must.includes(e.server)), describeLeg(userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && e.user !== null && users.includes(e.user))));
     // The self-signed CAS got the requests from the front door itself, not from a CA-signed CAS relaying them.
@@ -237,12 +254,13 @@ describe('TLS', () => {
     const w = await t.world();
     const since = w.mark();
     t.expect('every hop to a CAS2010 (every protocol) and to a CAS2007 (every protocol but EAS) carries Host and TLS SNI = that server\'s FQDN');
-    for (const r of await exerciseAll(w, TRAFFIC_13)) {
+    const traffic = trafficOf(t, w, TRAFFIC_13);
+    for (const r of await exerciseAll(w, traffic)) {
       t.client(r.transcript);
       t.observe(r.result);
     }
     // 001 (update of 3/25/2014): 2007 EAS goes to the CAS2007's InternalURL, the one exception.
-    const users = new Set(TRAFFIC_13.map(([u]) => w.user(u).samAccountName));
+    const users = new Set(traffic.map(([u]) => w.user(u).samAccountName));
     const judged = candidateHttp(w, since, { probes: false }).filter((e) => !(isCas2007(e.server) && e.vdir === 'eas') && e.user !== null && users.has(e.user));
     t.observe(describeLeg(judged));
     t.require('the traffic made the front door hop to legacy CAS (a request of the traffic\'s users reached one)', judged.length > 0, describeLeg(candidateHttp(w, since, { probes: false })));
@@ -263,9 +281,9 @@ describe('TLS', () => {
     // A private world: the target CAS is taken off its socket and an impostor listens in its place.
     const w = await t.world({ key: 'tls-07' });
     const is07 = t.profile === 'exchange2007';
-    const plan = t.profile === 'exchange2013' ? { name: 'Red', protocol: 'ews' as const, target: CAS2010_SITE1 }
-      : is07 ? { name: sameBuildUser(w).user, protocol: 'eas' as const, target: sameBuildUser(w).cas }
-      : { name: 'Blue', protocol: 'ews' as const, target: CAS2010_SITE3[0]! };
+    const plan = t.profile === 'exchange2013' ? { name: roleName(t, w, 'red'), protocol: 'ews' as const, target: roleFqdns(t, w, 'red')[0]! }
+      : is07 ? { name: sameBuildUser(t, w).user, protocol: 'eas' as const, target: sameBuildUser(t, w).cas }
+      : { name: roleName(t, w, 'blue'), protocol: 'ews' as const, target: roleFqdns(t, w, 'blue')[0]! };
     const mock = w.lab.mock(plan.target);
     const pinned = w.lab.topology.servers.find((s) => s.fqdn === plan.target)?.certificate === 'lab-ca';
     if (!pinned) throw new LabError(`TLS-07: ${plan.target} is not a lab-CA CAS in ${w.lab.topology.name}`);
