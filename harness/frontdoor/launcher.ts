@@ -51,6 +51,8 @@ export interface CandidateHandle {
   output(): string;
   /** Why it is gone, if it exited. */
   exitReason(): string | null;
+  /** Process group of a spawned candidate (its run-queue wait is read from /proc: harness/verify/lag.ts). */
+  processGroup?: number;
   stop(): Promise<void>;
 }
 
@@ -149,6 +151,7 @@ export async function spawnCandidate(name: string, launcher: string, command: st
     ports: contract.ports,
     output: () => output,
     exitReason: () => exit,
+    ...(child.pid !== undefined ? { processGroup: child.pid } : {}),
     stop: () => (stopping ??= exit ? Promise.resolve(g.kill()) : stopGroup(g, 3000)),
   };
 }

@@ -15,6 +15,7 @@
  * if (late > budget) throw new HarnessOverloadedError(late, 'HC-01 spacing');
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { readdirSync, readFileSync } from 'node:fs';
 import { LabError } from '../errors.ts';
 
 const TICK_MS = 50;
@@ -81,6 +82,46 @@ export class LagMonitor {
   stop(): void {
     clearInterval(this.#timer);
     this.#hist.disable();
+  }
+}
+
+/**
+ * Milliseconds the threads of the processes in process group `pgid` (or of this process, with none)
+ * spent runnable but waiting for a CPU, from /proc/<pid>/task/<tid>/schedstat (second field, ns). The
+ * candidate is a separate process: when the machine is overloaded its timers and answers are late
+ * however correct it is, and the harness's own ticker does not see that. Null where /proc lacks it.
+ */
+export function runQueueWaitMs(pgid?: number): number | null {
+  try {
+    const pids = pgid === undefined ? [String(process.pid)] : readdirSync('/proc').filter((d) => /^\d+$/.test(d) && groupOf(d) === pgid);
+    let ns = 0;
+    for (const pid of pids) {
+      let tasks: string[] = [];
+      try {
+        tasks = readdirSync(`/proc/${pid}/task`);
+      } catch {
+        continue; // exited meanwhile
+      }
+      for (const tid of tasks) {
+        try {
+          ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1] ?? 0);
+        } catch {
+          // thread gone
+        }
+      }
+    }
+    return ns / 1e6;
+  } catch {
+    return null;
+  }
+}
+
+function groupOf(pid: string): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+  } catch {
+    return null;
   }
 }
 

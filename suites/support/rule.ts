@@ -36,7 +36,7 @@ import { runOptions } from './run-options.ts';
 import { outOfScopeReason, ruleInScope } from '../../harness/frontdoor/scope.ts';
 import { levelFor as levelOf } from '../../reports/judge.ts';
 import { CheckFailure } from '../../harness/verify/check.ts';
-import { HarnessOverloadedError, lagMonitor } from '../../harness/verify/lag.ts';
+import { HarnessOverloadedError, lagMonitor, runQueueWaitMs } from '../../harness/verify/lag.ts';
 import type { JournalEvent } from '../../harness/journal/events.ts';
 
 export interface RuleContext {
@@ -77,6 +77,14 @@ export interface RuleContext {
 }
 
 const KEEP_KINDS = new Set(['http', 'hop', 'mail', 'eventlog', 'tls']);
+/**
+ * Overload that voids a failure: the harness's timers late by more than this (ms, times --slow), or the
+ * candidate's processes waiting for a CPU more than OVERLOAD_SHARE of the rule's time. On such a machine
+ * a correct candidate times out, marks healthy CAS down and answers late: its failure says nothing.
+ */
+const OVERLOAD_LAG_MS = 1000;
+const OVERLOAD_SHARE = 0.25;
+
 /** How long a cancelled body may take to notice before the next rule starts anyway. */
 const CANCEL_GRACE_MS = 5000;
 
@@ -112,6 +120,7 @@ export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Pr
     const abort = new AbortController();
     const agents = new Set<Agent>();
     const disposables: World[] = [];
+    let waitAtStart: { harness: number | null; candidate: number | null; at: number; pgid?: number } | undefined;
     let w: World | undefined;
     let since = 0;
     const t: RuleContext = {
@@ -125,6 +134,7 @@ export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Pr
         if (!w) {
           since = shared.mark();
           started = lag.now();
+          waitAtStart = { harness: runQueueWaitMs(), candidate: runQueueWaitMs(shared.candidate.processGroup), at: Date.now(), pgid: shared.candidate.processGroup };
         }
         w = scoped(shared, agents, abort.signal, id);
         const gone = shared.candidateGone();
@@ -175,6 +185,10 @@ export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Pr
         exited = gone;
         throw new CandidateExitedError(`the candidate exited while ${id} ran (${gone.split('\n')[0]})${tail(gone)}`, { cause: err });
       }
+      const overload = overloaded(lag.maxSince(started), waitAtStart, run.slow);
+      if (overload && !(err instanceof HarnessOverloadedError) && !(err instanceof CandidateExitedError)) {
+        throw new HarnessOverloadedError(overload.lagMs, `${id} (${overload.why}); the verdict would have been: ${String((err as Error).message ?? err).split('\n').slice(0, 2).join(' / ').slice(0, 300)}`);
+      }
       const transport = transportFailure(err);
       if (transport === 'closed') {
         const why = w?.candidate.httpUnsupported ? `${w.candidate.httpUnsupported}: ` : '';
@@ -203,6 +217,23 @@ export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Pr
       await Promise.allSettled(disposables.map((d) => d.stop()));
     }
   });
+}
+
+/**
+ * Whether the machine was too loaded for a failure to mean anything: the harness's own lag, or the
+ * share of the rule's time the candidate (its process group; the harness itself for an in-lab mock)
+ * spent waiting for a CPU. Null when neither passes its bound.
+ */
+function overloaded(lagMs: number, start: { harness: number | null; candidate: number | null; at: number; pgid?: number } | undefined, slow: number): { lagMs: number; why: string } | null {
+  if (lagMs > OVERLOAD_LAG_MS * slow) return { lagMs, why: `harness timers ${Math.round(lagMs)} ms late` };
+  if (!start || start.candidate === null) return null;
+  const now = runQueueWaitMs(start.pgid);
+  const wall = Date.now() - start.at;
+  if (now === null || wall <= 0) return null;
+  const waited = now - start.candidate;
+  // Several processes wait in parallel: the share is of the group's summed waits over wall time.
+  if (waited / wall > OVERLOAD_SHARE * slow) return { lagMs: Math.max(lagMs, waited), why: `the candidate waited ${Math.round(waited)} ms for a CPU in ${wall} ms` };
+  return null;
 }
 
 /** The world as one rule sees it: agents it makes are tracked (destroyed when the rule ends); none after. */
