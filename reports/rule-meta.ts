@@ -55,7 +55,7 @@ export function normaliseEvidence(ev: unknown): Evidence | undefined {
   }
   const lag = e.lag as Record<string, unknown> | undefined;
   if (lag && typeof lag.maxMs === 'number' && Number.isFinite(lag.maxMs)) {
-    out.lag = { maxMs: lag.maxMs, ...(typeof lag.loopDelayP99Ms === 'number' && Number.isFinite(lag.loopDelayP99Ms) ? { loopDelayP99Ms: lag.loopDelayP99Ms } : {}) };
+    out.lag = { maxMs: lag.maxMs, ...(typeof lag.loopDelayP99Ms === 'number' && Number.isFinite(lag.loopDelayP99Ms) ? { loopDelayP99Ms: lag.loopDelayP99Ms } : {}), ...(typeof lag.candidateCpuWaitShare === 'number' && Number.isFinite(lag.candidateCpuWaitShare) ? { candidateCpuWaitShare: lag.candidateCpuWaitShare } : {}) };
   }
   return out;
 }

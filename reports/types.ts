@@ -81,7 +81,7 @@ export interface Evidence {
    */
   preconditions?: Precondition[];
   /** The harness's own worst lateness while the rule ran (ms), for timing-window rules. */
-  lag?: { maxMs: number; loopDelayP99Ms?: number };
+  lag?: { maxMs: number; loopDelayP99Ms?: number; candidateCpuWaitShare?: number };
 }
 
 export interface Precondition {

@@ -212,7 +212,8 @@ export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Pr
       ev.journal = journalEvidence(w, since);
       if (preconditions.length) ev.preconditions = preconditions;
       const late = lag.maxSince(started);
-      ev.lag = { maxMs: Math.round(late), loopDelayP99Ms: Math.round(lag.loopDelay().p99) };
+      const share = cpuWaitShare(waitAtStart);
+      ev.lag = { maxMs: Math.round(late), loopDelayP99Ms: Math.round(lag.loopDelay().p99), ...(share !== null ? { candidateCpuWaitShare: Math.round(share * 100) / 100 } : {}) };
       ctx.task.meta.evidence = ev;
       await Promise.allSettled(disposables.map((d) => d.stop()));
     }
@@ -224,16 +225,22 @@ export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Pr
  * share of the rule's time the candidate (its process group; the harness itself for an in-lab mock)
  * spent waiting for a CPU. Null when neither passes its bound.
  */
-function overloaded(lagMs: number, start: { harness: number | null; candidate: number | null; at: number; pgid?: number } | undefined, slow: number): { lagMs: number; why: string } | null {
+type WaitStart = { harness: number | null; candidate: number | null; at: number; pgid?: number };
+
+function overloaded(lagMs: number, start: WaitStart | undefined, slow: number): { lagMs: number; why: string } | null {
   if (lagMs > OVERLOAD_LAG_MS * slow) return { lagMs, why: `harness timers ${Math.round(lagMs)} ms late` };
+  const share = cpuWaitShare(start);
+  if (share !== null && share > OVERLOAD_SHARE * slow) return { lagMs, why: `the candidate waited for a CPU ${Math.round(share * 100)}% of the rule's time` };
+  return null;
+}
+
+/** Share of the rule's wall time the candidate's processes (summed) spent runnable but waiting for a CPU. */
+function cpuWaitShare(start: WaitStart | undefined): number | null {
   if (!start || start.candidate === null) return null;
   const now = runQueueWaitMs(start.pgid);
   const wall = Date.now() - start.at;
   if (now === null || wall <= 0) return null;
-  const waited = now - start.candidate;
-  // Several processes wait in parallel: the share is of the group's summed waits over wall time.
-  if (waited / wall > OVERLOAD_SHARE * slow) return { lagMs: Math.max(lagMs, waited), why: `the candidate waited ${Math.round(waited)} ms for a CPU in ${wall} ms` };
-  return null;
+  return (now - start.candidate) / wall;
 }
 
 /** The world as one rule sees it: agents it makes are tracked (destroyed when the rule ends); none after. */
