@@ -163,7 +163,7 @@ describe('EAS', () => {
     t.expect(`User1 (${user1}), with the right password, is served (200)`);
     await requireEasServed(t, w, user1);
     const since = w.mark();
-    t.expect(`User2 (${user2}; mailbox in another site, contoso-2007: Europe, whose CAS has an EAS ExternalURL): 451, no hop of the device's request`);
+    t.expect(`User2 (${user2}; mailbox in another site whose CAS has an EAS ExternalURL): 451, no hop of the device's request`);
     const dev = easDevice(w, user2, 'SmartPhone', { followLocation: false });
     const r = await dev.options();
     t.client(dev.transcript);

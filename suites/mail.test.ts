@@ -130,7 +130,7 @@ const MAILORDER_PLAINTEXT: Record<string, FirstHop> = {
   blue: { method: 'plain', servers: ['blueB'] },
   grey: { method: 'tls', servers: ['grey'] },
 };
-/** contoso-mailorder: contoso with endpoints that leave a method out; the roles cannot derive it on another organisation (n/a there). */
+// The mail-order variant: contoso with endpoints that leave a method out; the roles cannot derive it on another organisation (n/a there).
 const mailorder = (t: RuleContext) => variantSpec(t, 'contoso-mailorder', 'POP3/IMAP4 endpoints that leave a method out', { key: 'mail-order' });
 /** The servers of a first-hop case, resolved in the world's topology. */
 const hopServers = (w: World, hop: FirstHop) => hop.servers.map((r) => serverRoles(w)[r]).filter((x): x is string => !!x);

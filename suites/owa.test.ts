@@ -12,7 +12,7 @@ import {
 import { describeCell, frontDoorBuild, highestFolderOn, owaCell, relation, versionTargetsOf, type Cell } from './support/ver-matrix.ts';
 import { findBuild } from '../mocks/builds/catalogue.ts';
 import type { World } from './support/world.ts';
-import { roleFqdns, roleHost, roleName, roleOf, roleServerSpecs, variantSpec } from './support/roles.ts';
+import { presentRoles, roleFqdns, roleHost, roleName, roleOf, roleServerSpecs, variantSpec } from './support/roles.ts';
 
 // Users, servers and namespaces by seed role (suites/support/roles.ts; a missing role is n/a). 001 Figure 1/2:
 // Red's CAS2010 (contoso: cas2010.site1), Blue's site pair (cas2010a/b.site3), Purple's site namespace
@@ -172,7 +172,7 @@ describe('OWA', () => {
       return [v.user, v.servers];
     };
     const cases: [string, string[]][] =
-      t.profile === 'exchange2013' ? [[roleName(t, w, 'red'), roleFqdns(t, w, 'red')], [roleName(t, w, 'blue'), roleFqdns(t, w, 'blue')]]
+      t.profile === 'exchange2013' ? presentRoles(t, w, ['red', 'blue']).map((r): [string, string[]] => [r.name, roleFqdns(t, w, r.role)])
       : t.profile === 'exchange2010' ? [[roleName(t, w, 'blue'), roleFqdns(t, w, 'blue')]]
       : user3SiteNewer(t, w) ? [own()] : [[roleName(t, w, 'user3'), roleFqdns(t, w, 'user3')]];
     const fd = frontDoorHost(w);

@@ -59,7 +59,7 @@ export async function trafficAs(w: World, userName: string, protocol: TrafficPro
   }
 }
 
-/** `eas 200 -> cas2010a.site3.contoso.lab` */
+/** `eas 200 -> <fqdn of the CAS that served>` */
 export function describeLanding(l: Landing): string {
   return `${l.protocol} ${l.status} -> ${l.servers.join(', ') || 'no legacy CAS'}`;
 }

@@ -10,7 +10,7 @@
  * const w2 = await t.world(variantSpec(t, 'contoso-nossl', 'Blue\'s Site3 CAS publishing OWA on http://'));
  */
 import {
-  frontDoorSiteServers, isBuiltInTopology, loadTopology, roleInternalHosts, roleMissingReason, roleNamespace, roleServers, roleSite, roleUser,
+  frontDoorSiteServers, isBuiltInTopology, loadTopology, profileDefaultTopology, roleInternalHosts, roleMissingReason, roleNamespace, roleServers, roleSite, roleUser,
   versionTargets, RoleMissingError, type SeedRole, type ServerSpec, type UserSpec, type VdirName, type VersionTarget,
 } from '../../harness/topology/index.ts';
 import type { Product } from '../../mocks/builds/catalogue.ts';
@@ -80,14 +80,14 @@ export function versionsOf(w: World): VersionTarget[] {
 /** The name of the run's topology (the file `run` resolved, or the profile's default). */
 function runTopologyName(): string {
   const run = runOptions();
-  if (!run.topology) return run.profile === 'exchange2007' ? 'contoso-2007' : 'contoso';
+  if (!run.topology) return profileDefaultTopology(run.profile);
   return isBuiltInTopology(run.topology) ? run.topology : loadTopology(run.topology).name;
 }
 
 /** Whether the run uses the built-in contoso organisation (built in, or an export of it under its name). */
 export function runsContoso(): boolean {
   const name = runTopologyName();
-  return isBuiltInTopology(name) && name.startsWith('contoso');
+  return isBuiltInTopology(name);
 }
 
 /**
