@@ -86,8 +86,8 @@ export class LagMonitor {
 }
 
 /**
- * Milliseconds the threads of the processes in process group `pgid` (or of this process, with none)
- * spent runnable but waiting for a CPU, from /proc/<pid>/task/<tid>/schedstat (second field, ns). The
+ * Milliseconds the main threads of the processes in process group `pgid` (or this process, with none)
+ * spent runnable but waiting for a CPU, from /proc/<pid>/schedstat (second field, ns). The
  * candidate is a separate process: when the machine is overloaded its timers and answers are late
  * however correct it is, and the harness's own ticker does not see that. Null where /proc lacks it.
  */
@@ -96,18 +96,12 @@ export function runQueueWaitMs(pgid?: number): number | null {
     const pids = pgid === undefined ? [String(process.pid)] : readdirSync('/proc').filter((d) => /^\d+$/.test(d) && groupOf(d) === pgid);
     let ns = 0;
     for (const pid of pids) {
-      let tasks: string[] = [];
+      // The main thread only: it runs the event loop, whose lateness is what makes answers late
+      // (helper threads waiting in parallel would inflate the sum).
       try {
-        tasks = readdirSync(`/proc/${pid}/task`);
+        ns += Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1] ?? 0);
       } catch {
-        continue; // exited meanwhile
-      }
-      for (const tid of tasks) {
-        try {
-          ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1] ?? 0);
-        } catch {
-          // thread gone
-        }
+        // exited meanwhile
       }
     }
     return ns / 1e6;

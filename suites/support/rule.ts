@@ -78,9 +78,9 @@ export interface RuleContext {
 
 const KEEP_KINDS = new Set(['http', 'hop', 'mail', 'eventlog', 'tls']);
 /**
- * Overload that voids a failure: the harness's timers late by more than this (ms, times --slow), or the
- * candidate's processes waiting for a CPU more than OVERLOAD_SHARE of the rule's time. On such a machine
- * a correct candidate times out, marks healthy CAS down and answers late: its failure says nothing.
+ * Overload that voids a failure: the harness's timers late by more than this (ms, times --slow). On such
+ * a machine a correct candidate times out, marks healthy CAS down and answers late: its failure says
+ * nothing. OVERLOAD_SHARE (the candidate's CPU-wait share) is measured but not yet used: see overloaded().
  */
 const OVERLOAD_LAG_MS = 1000;
 const OVERLOAD_SHARE = 0.25;
@@ -229,8 +229,10 @@ type WaitStart = { harness: number | null; candidate: number | null; at: number;
 
 function overloaded(lagMs: number, start: WaitStart | undefined, slow: number): { lagMs: number; why: string } | null {
   if (lagMs > OVERLOAD_LAG_MS * slow) return { lagMs, why: `harness timers ${Math.round(lagMs)} ms late` };
-  const share = cpuWaitShare(start);
-  if (share !== null && share > OVERLOAD_SHARE * slow) return { lagMs, why: `the candidate waited for a CPU ${Math.round(share * 100)}% of the rule's time` };
+  // The candidate's CPU-wait share is recorded (evidence.lag) but does not void a verdict yet: on a busy
+  // but sane 2-core run it already reads 0.4-0.9, so no bound tells overload from normal sharing.
+  void start;
+  void OVERLOAD_SHARE;
   return null;
 }
 
