@@ -14,6 +14,7 @@ import {
   versionTargets, RoleMissingError, type SeedRole, type ServerSpec, type UserSpec, type VdirName, type VersionTarget,
 } from '../../harness/topology/index.ts';
 import type { Product } from '../../mocks/builds/catalogue.ts';
+import { topologyEssence } from '../../harness/topology/import/essence.ts';
 import type { RuleContext } from './rule.ts';
 import type { World, WorldSpec } from './world.ts';
 import { runOptions } from './run-options.ts';
@@ -84,10 +85,19 @@ function runTopologyName(): string {
   return isBuiltInTopology(run.topology) ? run.topology : loadTopology(run.topology).name;
 }
 
-/** Whether the run uses the built-in contoso organisation (built in, or an export of it under its name). */
+let contosoRun: boolean | undefined;
+/**
+ * Whether the run uses the built-in contoso organisation: a built-in topology, or a file that means the
+ * same to the rules (topologyEssence: an import of contoso's exports, issue 13 "the same outcomes as
+ * the built-in contoso"). Then the named variants are contoso's with one change, and judge that organisation.
+ */
 export function runsContoso(): boolean {
-  const name = runTopologyName();
-  return isBuiltInTopology(name);
+  if (contosoRun !== undefined) return contosoRun;
+  const run = runOptions();
+  if (isBuiltInTopology(runTopologyName()) || !run.topology) return (contosoRun = true);
+  const mine = JSON.stringify(topologyEssence(loadTopology(run.topology)));
+  const builtIns = (['exchange2013', 'exchange2007'] as const).map((p) => JSON.stringify(topologyEssence(loadTopology(profileDefaultTopology(p)))));
+  return (contosoRun = builtIns.includes(mine));
 }
 
 /**
