@@ -186,7 +186,7 @@ export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Pr
         throw new CandidateExitedError(`the candidate exited while ${id} ran (${gone.split('\n')[0]})${tail(gone)}`, { cause: err });
       }
       const overload = overloaded(lag.maxSince(started), waitAtStart, run.slow);
-      if (overload && !(err instanceof HarnessOverloadedError) && !(err instanceof CandidateExitedError)) {
+      if (overload && timingShaped(err) && !(err instanceof HarnessOverloadedError) && !(err instanceof CandidateExitedError)) {
         throw new HarnessOverloadedError(overload.lagMs, `${id} (${overload.why}); the verdict would have been: ${String((err as Error).message ?? err).split('\n').slice(0, 2).join(' / ').slice(0, 300)}`);
       }
       const transport = transportFailure(err);
@@ -225,6 +225,17 @@ export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Pr
  * share of the rule's time the candidate (its process group; the harness itself for an in-lab mock)
  * spent waiting for a CPU. Null when neither passes its bound.
  */
+/**
+ * A failure that a late machine can cause: a deadline or bound passed, nothing seen in time, an answer
+ * missing, or the 502/503/504 and "unavailable" a front door gives when its own health checks timed out.
+ * A wrong answer that does not depend on time (a 401, a misroute, a relay) stays the candidate's fail.
+ */
+function timingShaped(err: unknown): boolean {
+  const e = err as { message?: unknown; expected?: unknown; actual?: unknown };
+  const text = [e.message, e.expected, e.actual].filter((x) => typeof x === 'string').join('\n');
+  return /within \d|timed? ?out|no answer|not seen|deadline|\blate\b|\b50[234]\b|unavailable|no health check|did not finish/i.test(text);
+}
+
 type WaitStart = { harness: number | null; candidate: number | null; at: number; pgid?: number };
 
 function overloaded(lagMs: number, start: WaitStart | undefined, slow: number): { lagMs: number; why: string } | null {
