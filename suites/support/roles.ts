@@ -33,7 +33,7 @@ export function byRole<T>(t: RuleContext, ask: () => T): T {
 
 /** The user playing `role` in the world's topology, or n/a. */
 export function roleOf(t: RuleContext, w: World, role: SeedRole): UserSpec {
-  return byRole(t, () => roleUser(w.lab.topology, role));
+  return byRole(t, () => roleUser(w.roleTopology, role));
 }
 
 /** The display name of the user playing `role` (what w.user() and the support clients take), or n/a. */
@@ -43,39 +43,39 @@ export function roleName(t: RuleContext, w: World, role: SeedRole): string {
 
 /** FQDNs of the CAS that serve the role's mailbox (its site's CAS of its version), or n/a. */
 export function roleFqdns(t: RuleContext, w: World, role: SeedRole, opts: { vdir?: Vdir } = {}): string[] {
-  return byRole(t, () => roleServers(w.lab.topology, role, opts).map((s) => s.fqdn));
+  return byRole(t, () => roleServers(w.roleTopology, role, opts).map((s) => s.fqdn));
 }
 
 /** The CAS that serve the role's mailbox, as specs, or n/a. */
 export function roleServerSpecs(t: RuleContext, w: World, role: SeedRole, opts: { vdir?: Vdir } = {}): ServerSpec[] {
-  return byRole(t, () => roleServers(w.lab.topology, role, opts));
+  return byRole(t, () => roleServers(w.roleTopology, role, opts));
 }
 
 /** The role's site, or n/a. */
 export function roleSiteOf(t: RuleContext, w: World, role: SeedRole): string {
-  return byRole(t, () => roleSite(w.lab.topology, role));
+  return byRole(t, () => roleSite(w.roleTopology, role));
 }
 
 /** The ExternalURL host of the role's site CAS for `vdir` (Purple: legacy, Orange: mail-region), or n/a. */
 export function roleHost(t: RuleContext, w: World, role: SeedRole, vdir: Vdir = 'owa'): string {
-  return byRole(t, () => roleNamespace(w.lab.topology, role, vdir));
+  return byRole(t, () => roleNamespace(w.roleTopology, role, vdir));
 }
 
 /** The InternalURL hosts of `vdir` on the role's CAS, or n/a. */
 export function roleInternal(t: RuleContext, w: World, role: SeedRole, vdir: Vdir): string[] {
-  return byRole(t, () => roleInternalHosts(w.lab.topology, role, vdir));
+  return byRole(t, () => roleInternalHosts(w.roleTopology, role, vdir));
 }
 
 /** FQDNs of the front door's site CAS of a product (never the front-door mock); n/a when there is none. */
 export function frontDoorSite(t: RuleContext, w: World, product?: Product): string[] {
-  const out = frontDoorSiteServers(w.lab.topology, product).map((s) => s.fqdn);
-  if (!out.length) t.notApplicable(`your topology has no ${product ? `CAS${product}` : 'legacy CAS'} in the front door's site (${w.lab.topology.frontDoor.site})`);
+  const out = frontDoorSiteServers(w.roleTopology, product).map((s) => s.fqdn);
+  if (!out.length) t.notApplicable(`your topology has no ${product ? `CAS${product}` : 'legacy CAS'} in the front door's site (${w.roleTopology.frontDoor.site})`);
   return out;
 }
 
 /** The version targets of the world's topology (VER-01/02, OWA-09). */
 export function versionsOf(w: World): VersionTarget[] {
-  return versionTargets(w.lab.topology);
+  return versionTargets(w.roleTopology);
 }
 
 /** The name of the run's topology (the file `run` resolved, or the profile's default). */
@@ -118,9 +118,9 @@ export function presentRoles(t: RuleContext, w: World, roles: readonly SeedRole[
   const out: { role: SeedRole; name: string }[] = [];
   const missing: string[] = [];
   for (const role of roles) {
-    const why = roleMissingReason(w.lab.topology, role);
+    const why = roleMissingReason(w.roleTopology, role);
     if (why) missing.push(why);
-    else out.push({ role, name: roleUser(w.lab.topology, role).name });
+    else out.push({ role, name: roleUser(w.roleTopology, role).name });
   }
   if (!out.length) t.notApplicable(missing[0]!);
   for (const m of missing) t.note(`not judged: ${m}`);

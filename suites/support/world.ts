@@ -43,6 +43,12 @@ export interface World {
   readonly run: RunOptions;
   readonly lab: Lab;
   readonly candidate: CandidateHandle;
+  /**
+   * The organisation as configured, before any in-lab mock defect edited it (negative controls move
+   * mailboxes or drop URLs to make the front-door mock misbehave): who plays which seed role is read
+   * here, so a defect cannot change which users a rule judges.
+   */
+  readonly roleTopology: Lab['topology'];
   /** FQDN of the mock CAS playing the front door (exchange2010/2007 reference), else null. */
   readonly frontDoorMock: string | null;
   /** Lab names with the front door's namespaces pointing at the candidate. */
@@ -103,9 +109,11 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
   const defects = spec.defects ?? run.defects;
   const base = spec.variant ?? defaultTopology(run);
   let topology;
+  let roleTopology;
   try {
     // The front-door mock stands in only for the reference: any other candidate must be the one answering.
     topology = topologyForProfile(base, { profile: run.profile, ...(run.build ? { build: run.build } : {}), ...spec.options, defects, frontDoorMock: run.frontDoor === 'reference' });
+    roleTopology = defects.length ? topologyForProfile(base, { profile: run.profile, ...(run.build ? { build: run.build } : {}), ...spec.options, frontDoorMock: run.frontDoor === 'reference' }) : topology;
   } catch (err) {
     throw new LabError(`topology ${base} for ${run.profile}: ${(err as Error).message}`, { cause: err });
   }
@@ -149,6 +157,7 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
   return {
     run,
     lab,
+    roleTopology: roleTopology ?? topology,
     candidate,
     frontDoorMock: topology.servers.find((s) => s.address === topology.frontDoor.address)?.fqdn ?? null,
     hosts,
