@@ -78,12 +78,10 @@ export interface RuleContext {
 
 const KEEP_KINDS = new Set(['http', 'hop', 'mail', 'eventlog', 'tls']);
 /**
- * Overload that voids a failure: the harness's timers late by more than this (ms, times --slow). On such
- * a machine a correct candidate times out, marks healthy CAS down and answers late: its failure says
- * nothing. OVERLOAD_SHARE (the candidate's CPU-wait share) is measured but not yet used: see overloaded().
+ * Overload that voids a timing-shaped failure: the harness's timers late by more than this (ms, times
+ * --slow). On such a machine a correct candidate times out, marks healthy CAS down and answers late.
  */
 const OVERLOAD_LAG_MS = 1000;
-const OVERLOAD_SHARE = 0.25;
 
 /** How long a cancelled body may take to notice before the next rule starts anyway. */
 const CANCEL_GRACE_MS = 5000;
@@ -120,7 +118,7 @@ export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Pr
     const abort = new AbortController();
     const agents = new Set<Agent>();
     const disposables: World[] = [];
-    let waitAtStart: { harness: number | null; candidate: number | null; at: number; pgid?: number } | undefined;
+    let waitAtStart: WaitStart | undefined;
     let w: World | undefined;
     let since = 0;
     const t: RuleContext = {
@@ -134,7 +132,7 @@ export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Pr
         if (!w) {
           since = shared.mark();
           started = lag.now();
-          waitAtStart = { harness: runQueueWaitMs(), candidate: runQueueWaitMs(shared.candidate.processGroup), at: Date.now(), pgid: shared.candidate.processGroup };
+          waitAtStart = { candidate: runQueueWaitMs(shared.candidate.processGroup), at: Date.now(), ...(shared.candidate.processGroup !== undefined ? { pgid: shared.candidate.processGroup } : {}) };
         }
         w = scoped(shared, agents, abort.signal, id);
         const gone = shared.candidateGone();
@@ -185,7 +183,7 @@ export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Pr
         exited = gone;
         throw new CandidateExitedError(`the candidate exited while ${id} ran (${gone.split('\n')[0]})${tail(gone)}`, { cause: err });
       }
-      const overload = overloaded(lag.maxSince(started), waitAtStart, run.slow);
+      const overload = overloaded(lag.maxSince(started), run.slow);
       if (overload && timingShaped(err) && !(err instanceof HarnessOverloadedError) && !(err instanceof CandidateExitedError)) {
         throw new HarnessOverloadedError(overload.lagMs, `${id} (${overload.why}); the verdict would have been: ${String((err as Error).message ?? err).split('\n').slice(0, 2).join(' / ').slice(0, 300)}`);
       }
@@ -221,11 +219,6 @@ export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Pr
 }
 
 /**
- * Whether the machine was too loaded for a failure to mean anything: the harness's own lag, or the
- * share of the rule's time the candidate (its process group; the harness itself for an in-lab mock)
- * spent waiting for a CPU. Null when neither passes its bound.
- */
-/**
  * A failure that a late machine can cause: a deadline or bound passed, nothing seen in time, an answer
  * missing, or the 502/503/504 and "unavailable" a front door gives when its own health checks timed out.
  * A wrong answer that does not depend on time (a 401, a misroute, a relay) stays the candidate's fail.
@@ -236,15 +229,16 @@ function timingShaped(err: unknown): boolean {
   return /within \d|timed? ?out|no answer|not seen|deadline|\blate\b|\b50[234]\b|unavailable|no health check|did not finish/i.test(text);
 }
 
-type WaitStart = { harness: number | null; candidate: number | null; at: number; pgid?: number };
+/** Where the candidate's run-queue wait stood when the rule's world was ready. */
+type WaitStart = { candidate: number | null; at: number; pgid?: number };
 
-function overloaded(lagMs: number, start: WaitStart | undefined, slow: number): { lagMs: number; why: string } | null {
-  if (lagMs > OVERLOAD_LAG_MS * slow) return { lagMs, why: `harness timers ${Math.round(lagMs)} ms late` };
-  // The candidate's CPU-wait share is recorded (evidence.lag) but does not void a verdict yet: on a busy
-  // but sane 2-core run it already reads 0.4-0.9, so no bound tells overload from normal sharing.
-  void start;
-  void OVERLOAD_SHARE;
-  return null;
+/**
+ * Whether the harness was too late for a failure to mean anything. The candidate's CPU-wait share is
+ * recorded (evidence.lag) but does not void a verdict: on a busy but sane 2-core run it already reads
+ * 0.2-0.9, so no bound tells overload from normal sharing.
+ */
+function overloaded(lagMs: number, slow: number): { lagMs: number; why: string } | null {
+  return lagMs > OVERLOAD_LAG_MS * slow ? { lagMs, why: `harness timers ${Math.round(lagMs)} ms late` } : null;
 }
 
 /** Share of the rule's wall time the candidate's processes (summed) spent runnable but waiting for a CPU. */
