@@ -7,7 +7,7 @@
  * (`.ci/run` installs the `chromium` package).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -25,6 +25,7 @@ if (!CHROMIUM) console.warn('report.html browser test skipped: no Debian chromiu
 describe.skipIf(!CHROMIUM)('report.html in headless Chromium', () => {
   let browser: import('playwright-core').Browser;
   let url: string;
+  let dir: string | undefined;
   let goldenUrl: string;
   beforeAll(async () => {
     const { chromium } = await import('playwright-core');
@@ -32,7 +33,7 @@ describe.skipIf(!CHROMIUM)('report.html in headless Chromium', () => {
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    const dir = mkdtempSync(join(tmpdir(), 'cas-html-'));
+    dir = mkdtempSync(join(tmpdir(), 'cas-html-'));
     const file = join(dir, 'report.html');
     writeFileSync(file, renderHtml(sampleReport()));
     url = pathToFileURL(file).href;
@@ -41,6 +42,7 @@ describe.skipIf(!CHROMIUM)('report.html in headless Chromium', () => {
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   test('no console errors; filters hide and show rows; a rule opens to its quote; hostile evidence stays text', async () => {

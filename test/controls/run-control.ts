@@ -9,7 +9,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +55,8 @@ export function runControls(group: Omit<ControlRow, 'rules' | 'why' | 'defects'>
       } catch {
         // no report: the outcomes stay empty and the test shows the output
       }
+      // The run's folder held its reports only: nothing of a control outlives the test.
+      rmSync(out, { recursive: true, force: true });
       resolvePromise({ exitCode: typeof code === 'number' ? code : 2, outcomes, output: `${stdout}\n${stderr}` });
     });
   });
