@@ -8,7 +8,8 @@
  * (createLabAgent({ connections: 1 })) and the caller sends one request at a time.
  */
 import { request, type Dispatcher } from 'undici';
-import { createType1, createType3, parseType2 } from '../clients/ntlm.ts';
+import { createType1, createType3 } from '../clients/ntlm.ts';
+import { challengeOf, offersBasic } from '../clients/www-authenticate.ts';
 
 export interface NtlmCredentials {
   user: string;
@@ -28,22 +29,6 @@ export interface HttpAnswer {
 
 const MAX_BODY = 1024 * 1024;
 
-function challengeOf(values: string | string[] | undefined): Buffer | null {
-  for (const offer of ([] as string[]).concat(values ?? []).flatMap((v) => v.split(','))) {
-    const m = /^\s*(NTLM|Negotiate)\s+([A-Za-z0-9+/]+=*)\s*$/i.exec(offer);
-    if (!m) continue;
-    const token = Buffer.from(m[2]!, 'base64');
-    try {
-      parseType2(token);
-      return token;
-    } catch {
-      // not a challenge
-    }
-  }
-  return null;
-}
-
-const offersBasic = (v: string | string[] | undefined) => ([] as string[]).concat(v ?? []).some((x) => /^\s*basic\b/i.test(x));
 
 /**
  * @example

@@ -12,7 +12,8 @@
  * await c.close();
  */
 import { randomBytes } from 'node:crypto';
-import { createType1, createType3, NtlmClientError, NtlmSession, parseType2 } from '../../harness/clients/ntlm.ts';
+import { createType1, createType3, NtlmClientError, NtlmSession } from '../../harness/clients/ntlm.ts';
+import { challengeOf, offersBasic } from '../../harness/clients/www-authenticate.ts';
 import { labLookup } from '../../harness/clients/lab-agent.ts';
 import { getFolderBody } from '../../harness/clients/ews-client.ts';
 import { outlookRequestBody } from '../../harness/clients/autodiscover-client.ts';
@@ -121,22 +122,6 @@ function header(h: Record<string, string | string[]>, name: string): string | nu
   return v === undefined ? null : (Array.isArray(v) ? v.join(', ') : v).toLowerCase();
 }
 
-function challengeOf(values: string | string[] | undefined): Buffer | null {
-  for (const offer of ([] as string[]).concat(values ?? []).flatMap((v) => v.split(','))) {
-    const m = /^\s*(NTLM|Negotiate)\s+([A-Za-z0-9+/]+=*)\s*$/i.exec(offer);
-    if (!m) continue;
-    const token = Buffer.from(m[2]!, 'base64');
-    try {
-      parseType2(token);
-      return token;
-    } catch {
-      // not a challenge
-    }
-  }
-  return null;
-}
-
-const offersBasic = (values: string | string[] | undefined) => ([] as string[]).concat(values ?? []).some((v) => /^\s*basic\b/i.test(v));
 
 /**
  * One keep-alive client connection to the front door. HTTP vdirs share the connection (a namespace of its
