@@ -8,7 +8,7 @@
 import { Client, type Dispatcher } from 'undici';
 import { createType1, createType3 } from '../clients/ntlm.ts';
 import { createProbeConnector, type ConnectionNote, type ProbeTls } from './transport.ts';
-import { describeError, reduce, splitOffers, step, MAX_BODY_BYTES } from './http-step.ts';
+import { describeError, readBounded, reduce, splitOffers, step } from './http-step.ts';
 import type { AuthAnswer } from './schema.ts';
 
 export interface ProbeCredentials {
@@ -68,7 +68,7 @@ async function ntlm(c: AuthContext, r: AuthRequest, scheme: 'NTLM' | 'Negotiate'
   const client = new Client(c.origin, { connect: createProbeConnector(c.host, c.tls, c.log), pipelining: 1, headersTimeout: 10_000, bodyTimeout: 10_000 });
   const send = async (authorization: string) => {
     const res = await client.request({ path: r.path, method: r.method, headers: { ...r.headers, authorization }, signal: AbortSignal.timeout(11_000) });
-    const text = await readText(res.body);
+    const text = await readBounded(res.body);
     const raw: Record<string, string[]> = {};
     for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) raw[k.toLowerCase()] = Array.isArray(v) ? v : [String(v)];
     return { status: res.statusCode, raw, text };
@@ -88,18 +88,4 @@ async function ntlm(c: AuthContext, r: AuthRequest, scheme: 'NTLM' | 'Negotiate'
   } finally {
     await client.close().catch(() => client.destroy());
   }
-}
-
-async function readText(body: Dispatcher.ResponseData['body']): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      body.destroy();
-      break;
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -60,7 +60,8 @@ export async function step(dispatcher: Dispatcher, origin: string, req: StepRequ
   }
 }
 
-async function readBounded(body: Dispatcher.ResponseData['body']): Promise<string> {
+/** A response body as text, at most MAX_BODY_BYTES (the rest is dropped and the stream destroyed). */
+export async function readBounded(body: Dispatcher.ResponseData['body']): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
