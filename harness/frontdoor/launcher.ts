@@ -152,7 +152,7 @@ export async function spawnCandidate(name: string, launcher: string, command: st
     output: () => output,
     exitReason: () => exit,
     ...(child.pid !== undefined ? { processGroup: child.pid } : {}),
-    stop: () => (stopping ??= exit ? Promise.resolve(g.kill()) : stopGroup(g, 3000)),
+    stop: () => (stopping ??= stopGroup(g, 3000)),
   };
 }
 

@@ -13,7 +13,7 @@
  * Without setpriv (not Linux) the group is still signalled by the harness's own exit hook.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 /**
  * The supervisor: `$@` is the candidate's argv. The trap is installed before the candidate starts
@@ -104,16 +104,54 @@ export function spawnGroup(command: string, args: string[], o: SpawnGroupOptions
 }
 
 /**
- * Stop a group: terminate, SIGKILL the group after `graceMs`, resolve when the leader is gone (the
- * exit hook of `track` then SIGKILLs any straggler of the group).
+ * Stop a group: terminate, SIGKILL the group after `graceMs`, resolve when the leader is gone and no
+ * live process of the group is left (the exit hook of `track` SIGKILLs stragglers; the kernel takes a
+ * moment to finish them, and a caller that checks the process table right after must not see them).
  */
 export async function stopGroup(g: GroupProcess, graceMs = 3000): Promise<void> {
-  if (g.child.exitCode !== null || g.child.signalCode !== null) return void g.kill();
-  const gone = new Promise<void>((r) => g.child.once('exit', () => r()));
-  g.terminate();
-  const timer = setTimeout(() => g.kill(), graceMs);
-  await gone;
-  clearTimeout(timer);
+  if (g.child.exitCode === null && g.child.signalCode === null) {
+    const gone = new Promise<void>((r) => g.child.once('exit', () => r()));
+    g.terminate();
+    const timer = setTimeout(() => g.kill(), graceMs);
+    await gone;
+    clearTimeout(timer);
+  }
+  g.kill();
+  await groupEmptied(g.child.pid, graceMs);
+}
+
+/**
+ * Resolve when no process of group `pgid` is alive (zombies awaiting their reaper count as gone), or
+ * after `timeoutMs`. Other processes' groups are only visible in /proc, so this reads it every 20 ms.
+ */
+export async function groupEmptied(pgid: number | undefined, timeoutMs: number): Promise<void> {
+  if (pgid === undefined || process.platform !== 'linux') return;
+  const deadline = Date.now() + timeoutMs;
+  while (liveMembers(pgid) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** Processes of group `pgid` that are not zombies, read from /proc/N/stat (pgrp is field 5, state field 3). */
+function liveMembers(pgid: number): number {
+  let n = 0;
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // The command name (field 2) may hold spaces and parentheses: fields after it start past the last ')'.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(rest[2]) === pgid && rest[0] !== 'Z' && rest[0] !== 'X') n++;
+  }
+  return n;
 }
 
 /** `exit code N` / `signal S`, reading a supervised `128+N` status as the signal it stands for. */

@@ -40,8 +40,9 @@ function owaExternal(view: OrgView, site: string, product: 2007 | 2010): DirServ
   return casIn(view, site, product).find((s) => s.vdirs.owa.labExternalUrl);
 }
 
-/** Proxied decisions counted by the `misroute-1pct` defect (the only state of this file). */
-let misrouted = 0;
+/** Proxied decisions counted by the `misroute-1pct` defect, and whether a misroute is owed (the only state of this file). */
+let proxiedCount = 0;
+let misrouteOwed = false;
 
 /**
  * Decide for one request of `user` on `protocol`.
@@ -56,11 +57,16 @@ export function decide(view: OrgView, protocol: HttpProtocol, user: DirUser, o: 
     const local = casIn(view, view.frontDoorSite, 2010);
     if (local.length) return { ...d, pool: local, via: 'fqdn', why: 'defect relay-via-site1' };
   }
-  // Defect `misroute-1pct` (the load scenario's negative control): every hundredth proxied request goes to
-  // a CAS of the mailbox's version in another site, as a front door with a stale site map would.
-  if (d.kind === 'proxy' && has(o, 'misroute-1pct') && ++misrouted % 100 === 0) {
-    const other = view.sites.map((s) => casIn(view, s.name, user.mailboxVersion)).find((pool) => pool.length && pool[0]!.site !== user.site);
-    if (other) return { ...d, pool: other, via: 'fqdn', why: 'defect misroute-1pct' };
+  // Defect `misroute-1pct` (the load scenario's negative control): one proxied request in a hundred goes to
+  // a CAS of the mailbox's version in another site, as a front door with a stale site map would. The first
+  // is the 10th, so a short run on a slow machine still draws one; a user with no such CAS defers it.
+  if (d.kind === 'proxy' && has(o, 'misroute-1pct')) {
+    if (++proxiedCount % 100 === 10) misrouteOwed = true;
+    const other = misrouteOwed ? view.sites.map((s) => casIn(view, s.name, user.mailboxVersion)).find((pool) => pool.length && pool[0]!.site !== user.site) : undefined;
+    if (other) {
+      misrouteOwed = false;
+      return { ...d, pool: other, via: 'fqdn', why: 'defect misroute-1pct' };
+    }
   }
   return d;
 }
