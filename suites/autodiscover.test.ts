@@ -18,10 +18,10 @@ import { roleMissingReason, type SeedRole } from '../harness/topology/index.ts';
 // Users, servers and namespaces by seed role (suites/support/roles.ts); the cases are 001's.
 // 001 Figure 2: the CAS2010 of each user's site ("For Blue User and Orange User, this will be a cross-site
 // proxy to a CAS2010 located in the user's respective site"): roleFqdns(red | blue | orange).
-// 001 Figure 1: the front door's own site (contoso: Site1's CAS2010 and CAS2007; AUTOD-03 "served locally or via its own site").
+// 001 Figure 1: the front door's own site (built-in: Site1's CAS2010 and CAS2007; AUTOD-03 "served locally or via its own site").
 
 // 001 "Exchange Web Services" and "Offline Address Book" (both halves) and their Notes: the namespace
-// Autodiscover returns per user. Red and Blue: the front door's namespace (contoso: mail); Purple: the
+// Autodiscover returns per user. Red and Blue: the front door's namespace (built-in: mail); Purple: the
 // namespace of its site's CAS2007 (legacy); Orange: its site's (mail-region); Grey: "the Autodiscover
 // response will provide back the legacy.contoso.com namespace", Purple's.
 const URL_HOST_OF: Record<string, 'front door' | SeedRole> = { red: 'front door', blue: 'front door', purple: 'purple', orange: 'orange', grey: 'purple' };
@@ -130,7 +130,7 @@ describe('AUTOD', () => {
 
   rule('AUTOD-05', {}, async (t) => {
     const w = await t.world();
-    // 001: Orange is given its region's namespace (contoso: mail-region), Red the front door's (mail).
+    // 001: Orange is given its region's namespace (built-in: mail-region), Red the front door's (mail).
     const expected: [string, string][] = presentRoles(t, w, ['orange', 'red']).map((r) => [r.name, r.role === 'red' ? w.lab.topology.frontDoor.namespaces[0]! : roleHost(t, w, 'orange', 'eas')]);
     t.expect(`mobilesync Autodiscover: ${expected.map(([n, h]) => `${n} -> https://${h}/Microsoft-Server-ActiveSync`).join(', ')}`);
     const answers: [string, string, MobileAutodiscover][] = [];

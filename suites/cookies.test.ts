@@ -16,12 +16,12 @@ import { easDevice } from './support/eas.ts';
 import { describeCell, frontDoorBuild, owaCell, relation, versionTargetsOf } from './support/ver-matrix.ts';
 import type { World } from './support/world.ts';
 import { mailboxPlace, type SeedRole } from '../harness/topology/index.ts';
-import { roleFqdns, roleHost, roleOf, roleServerSpecs, runsContoso, variantSpec, presentRoles } from './support/roles.ts';
+import { roleFqdns, roleHost, roleOf, roleServerSpecs, runsBuiltInTopology, situationMissing, situationSpec, presentRoles } from './support/roles.ts';
 
 // Users, servers and namespaces by seed role (suites/support/roles.ts; a missing role is n/a). 001 Figure
-// 1/2: Red's CAS2010 (contoso: cas2010.site1) and Blue's site pair (cas2010a/b.site3); 003: User3's site
+// 1/2: Red's CAS2010 (built-in: cas2010.site1) and Blue's site pair (cas2010a/b.site3); 003: User3's site
 // CAS (the Hub's CAS-03..05). The namespaces users are redirected to: every ExternalURL host of the
-// topology other than the front door's (contoso: legacy, mail-region; contoso-2007: www.europe).
+// topology other than the front door's (built-in: legacy, mail-region; 2007 built-in: www.europe).
 function otherNamespaces(w: World): string[] {
   const own = new Set(w.lab.topology.frontDoor.namespaces);
   const hosts = w.lab.topology.servers.flatMap((s) => Object.values(s.vdirs).map((v) => (v && 'externalUrl' in v && v.externalUrl ? new URL(v.externalUrl).hostname : null)));
@@ -110,13 +110,13 @@ describe('COOK', () => {
   });
 
   rule('COOK-02', { timeoutMs: 60_000 }, async (t) => {
-    // contoso-midupgrade (RULES "Variants"): Blue's site pair is one SP2 and one SP2 RU1 CAS2010. On another
-    // organisation the roles derive the same situation when Blue's site there already holds both builds:
-    // its own world is judged; otherwise the variant is needed (n/a).
+    // The mid-upgrade situation (RULES "Variants"): Blue's site pair is one SP2 and one SP2 RU1 CAS2010. On
+    // another organisation the roles derive the same situation when Blue's site there already holds both
+    // builds: its own world is judged; otherwise the built-in variant is needed (n/a).
     const pairOf = (x: World) => ({ sp2: roleServerSpecs(t, x, 'blue').find((s) => s.build === '2010-sp2')?.fqdn, ru1: roleServerSpecs(t, x, 'blue').find((s) => s.build === '2010-sp2-ru1')?.fqdn });
-    const own = runsContoso() ? undefined : await t.world({ key: 'cook02', disposable: true });
-    if (own && !(pairOf(own).sp2 && pairOf(own).ru1)) t.notApplicable(`needs the contoso variant contoso-midupgrade (Blue's site CAS2010 one SP2, one SP2 RU1); your topology ${own.lab.topology.name} has no such pair in Blue's site`);
-    const w = own ?? (await t.world(variantSpec(t, 'contoso-midupgrade', "Blue's site CAS2010 one SP2, one SP2 RU1", { key: 'cook02', disposable: true })));
+    const own = runsBuiltInTopology() ? undefined : await t.world({ key: 'cook02', disposable: true });
+    if (own && !(pairOf(own).sp2 && pairOf(own).ru1)) t.notApplicable(situationMissing('cas-pair-mid-upgrade'));
+    const w = own ?? (await t.world(situationSpec(t, 'cas-pair-mid-upgrade', { key: 'cook02', disposable: true })));
     const { sp2, ru1 } = pairOf(w);
     t.require(`Blue's site holds an SP2 and an SP2 RU1 CAS2010 in the world's topology`, !!sp2 && !!ru1, roleFqdns(t, w, 'blue').join(', '), { blame: 'lab' });
     const [MIDUP_SP2, MIDUP_RU1] = [sp2!, ru1!];
@@ -211,7 +211,7 @@ describe('COOK', () => {
     if (t.profile === 'exchange2007' && roleServerSpecs(t, w, 'user3').every((s) => relation(b, s.build) === 'newer')) t.notApplicable(`the CAS of User3's site run ${roleServerSpecs(t, w, 'user3')[0]!.build}, newer than the front door (${b}): no proxying to them (VER-01)`);
     // 003: "a user who is proxied to CAS-01 the first time will always be proxied to CAS-01, even if CAS-02 has fewer
     // concurrent connections"; 13/10: Blue's Site3 pair (001), 07: User3's Hub CAS. The pair case: a second user of
-    // the same site (Cyan in contoso, the SP3 mailbox user in Hub) keeps a CAS of its own.
+    // the same site (Cyan in the built-in topology, the SP3 mailbox user in Hub) keeps a CAS of its own.
     const role = t.profile === 'exchange2007' ? 'user3' : 'blue';
     const [name, site] = [roleOf(t, w, role).name, roleFqdns(t, w, role)];
     const second = siteMate(t, w, role);
@@ -294,7 +294,7 @@ describe('COOK', () => {
     const b = frontDoorBuild(w);
     if (b !== '2010-sp2-ru1') t.notApplicable(`the front door is ${b}, not Exchange 2010 SP2 RU1`);
     // 000: redirection "is not affected by the change"; "simply deploy SP2 RU1 on the relevant Exchange 2010 servers and
-    // the issue no longer exists" (Blue's Site3 pair runs SP2 RU1 in contoso).
+    // the issue no longer exists" (Blue's Site3 pair runs SP2 RU1 in the built-in topology).
     const [purple, blue] = [roleOf(t, w, 'purple'), roleOf(t, w, 'blue')];
     const LEGACY = roleHost(t, w, 'purple');
     const CAS2010_SITE3 = roleFqdns(t, w, 'blue');

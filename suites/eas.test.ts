@@ -13,10 +13,11 @@ import { check, describeHttp, hops, userRequests, hostName } from '../harness/ve
 import type { HttpEvent } from '../harness/journal/events.ts';
 import type { EasResult } from '../harness/clients/eas-device.ts';
 import type { World } from './support/world.ts';
-import { presentRoles, roleFqdns, roleHost, roleInternal, roleName, roleServerSpecs, variantSpec } from './support/roles.ts';
+import type { SituationKey } from '../harness/topology/index.ts';
+import { presentRoles, roleFqdns, roleHost, roleInternal, roleName, roleServerSpecs, situationSpec } from './support/roles.ts';
 
 // Users, servers and namespaces by seed role (suites/support/roles.ts; a role the topology lacks is n/a):
-// 001 Figure 1/2: Red's CAS2010 (contoso: cas2010.site1), Orange's (cas2010.site2), Blue's site pair
+// 001 Figure 1/2: Red's CAS2010 (built-in: cas2010.site1), Orange's (cas2010.site2), Blue's site pair
 // (cas2010a/b.site3); 001 (update of 3/25/2014): the CAS2007 of Purple's and Grey's site, reached at its
 // EAS InternalURL host (cas2007-int.site1 / .site3); 003: User3's site CAS (the Hub behind NLBname);
 // 001: Orange's EAS ExternalURL (mail-region).
@@ -109,7 +110,7 @@ describe('EAS', () => {
     const since = w.mark();
     if (t.profile === 'exchange2007') {
       // 003: "Proxying is supported ... when the destination Client Access server is running the same version
-      // of Exchange Server or an earlier version": contoso-2007's Hub CAS run SP3, so an older front door
+      // of Exchange Server or an earlier version": the 2007 built-in's Hub CAS run SP3, so an older front door
       // refuses User3 (VER-01 judges that pair). By role: User3's site CAS, at their own builds.
       const user3 = roleName(t, w, 'user3');
       const hub = roleServerSpecs(t, w, 'user3');
@@ -175,28 +176,31 @@ describe('EAS', () => {
   });
 
   rule('EAS-07', {}, async (t) => {
-    // 003's two refusals need contoso's variants (User3's site CAS with Basic-only vdirs; without an EAS
-    // InternalURL): the roles do not derive them on another organisation (n/a there).
-    const situations: Record<string, string> = { 'contoso-basic': "User3's site CAS with Basic-only OWA and EAS vdirs", 'contoso-nointernalurl': "User3's site CAS without an EAS InternalURL" };
-    for (const variant of Object.keys(situations)) {
-      const w = await t.world(variantSpec(t, variant, situations[variant]!));
+    // 003's two refusals need two situations (User3's site CAS with Basic-only vdirs; without an EAS
+    // InternalURL) that built-in variants set up: the roles do not derive them on another organisation (n/a there).
+    const cases: { situation: SituationKey; label: string }[] = [
+      { situation: 'basic-only-target-vdirs', label: "Basic-only vdirs on User3's site CAS" },
+      { situation: 'no-eas-internalurl', label: "no EAS InternalURL on User3's site CAS" },
+    ];
+    for (const { situation, label } of cases) {
+      const w = await t.world(situationSpec(t, situation));
       const [user1, user3] = [roleName(t, w, 'user1'), roleName(t, w, 'user3')];
       const HUB = roleFqdns(t, w, 'user3');
       // A refusal means something only from a front door that serves: User1 (the front door's own site) first.
-      t.expect(`${variant}: User1 (${user1}), with the right password, is served (200)`);
-      await requireEasServed(t, w, user1, `${variant}: ${user1}`);
+      t.expect(`${label}: User1 (${user1}), with the right password, is served (200)`);
+      await requireEasServed(t, w, user1, `${label}: ${user1}`);
       const since = w.mark();
-      t.expect(`${variant}: User3 (${user3}) refused (status >= 400, not 451; at most one request of the device reaching a CAS of its site; no http:// hop)`);
+      t.expect(`${label}: User3 (${user3}) refused (status >= 400, not 451; at most one request of the device reaching a CAS of its site; no http:// hop)`);
       const dev = easDevice(w, user3, 'SmartPhone', { followLocation: false });
       const r = await dev.options();
       t.client(dev.transcript);
-      t.observe(`${variant}: ${answer(r)}`);
+      t.observe(`${label}: ${answer(r)}`);
       // A refusal rule: the verdict means something only if the front door answered (RULES "refused" is a status).
-      requireAnswered(t, `${variant}: ${user3} SmartPhone`, r);
-      check(r.status >= 400 && r.status !== 451, `${variant}: refused`, `${variant}: ${answer(r)}`);
+      requireAnswered(t, `${label}: ${user3} SmartPhone`, r);
+      check(r.status >= 400 && r.status !== 451, `${label}: refused`, `${label}: ${answer(r)}`);
       const reached = userRequests(w.lab.journal, since, (e) => dev.mine(e) && e.server !== w.frontDoorMock);
-      check(reached.filter((e) => HUB.includes(e.server)).length <= 1, `${variant}: at most one request reaching a CAS of User3's site`, describeHttp(reached));
-      check(!reached.some((e) => e.scheme === 'http'), `${variant}: no http:// hop`, describeHttp(reached.filter((e) => e.scheme === 'http')));
+      check(reached.filter((e) => HUB.includes(e.server)).length <= 1, `${label}: at most one request reaching a CAS of User3's site`, describeHttp(reached));
+      check(!reached.some((e) => e.scheme === 'http'), `${label}: no http:// hop`, describeHttp(reached.filter((e) => e.scheme === 'http')));
     }
   });
 

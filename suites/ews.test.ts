@@ -14,10 +14,10 @@ import { mailboxPlace, roleMissingReason, roleServers, roleSite, roleUser, versi
 import { presentRoles, roleFqdns, roleName } from './support/roles.ts';
 
 // Users and servers by role (suites/support/roles.ts), the cases as the seeds write them. 001 Figures 1/2:
-// Red's CAS2010 (contoso: cas2010.site1) and Blue's site pair (cas2010a/b.site3). 003 (Contoso figures):
+// Red's CAS2010 (built-in: cas2010.site1) and Blue's site pair (cas2010a/b.site3). 003 (Contoso figures):
 // User3's site CAS (the Hub's CAS-03..05), User2's (Europe's CAS-02), and one version target per 2007
-// build, a user behind a CAS of that build (contoso-2007: "Version <build>" users); "mailbox <build>" is a
-// user of User3's site whose mailbox server runs that build (contoso-2007: "Mailbox <build>" in Hub).
+// build, a user behind a CAS of that build (2007 built-in: "Version <build>" users); "mailbox <build>" is a
+// user of User3's site whose mailbox server runs that build (2007 built-in: "Mailbox <build>" in Hub).
 type Who = SeedRole | `version ${string}` | `mailbox ${string}`;
 type Family = 'rtm' | 'sp1' | 'sp2' | 'sp3';
 /** A caller, and whose site's CAS must receive its request (itself, or User3's for a "mailbox" user). */
@@ -156,7 +156,7 @@ describe('EWS', () => {
     const w = await t.world();
     const f = family(w);
     const plan = EWS02[f];
-    // 003: User1's mailbox is in the front door's own site (contoso-2007: USA): served locally whatever the build.
+    // 003: User1's mailbox is in the front door's own site (2007 built-in: USA): served locally whatever the build.
     const user1 = roleName(t, w, 'user1');
     t.expect(`User1 (${user1}, the front door's own site) served first`);
     await requireEwsServed(t, w, user1);
@@ -175,7 +175,7 @@ describe('EWS', () => {
     if (!caller) return t.notApplicable(`the caller (${who}) is not in your topology`);
     const user = caller.name;
     const to = resolve(t, w, toWho)!.servers;
-    // User1's mailbox is in the front door's site (contoso-2007: USA): a different site from the caller's in every case.
+    // User1's mailbox is in the front door's site (2007 built-in: USA): a different site from the caller's in every case.
     const mailboxes = [user, roleName(t, w, 'user1')];
     t.expect(`${user} naming ${mailboxes.join(' and ')} (two sites): GetUserAvailability proxied to ${to.join(' or ')}; FindItem refused`);
     // The Availability half first: the FindItem refusal means something only from a front door that proxies.

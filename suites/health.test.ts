@@ -24,10 +24,10 @@ import type { HttpEvent, MailEvent, TlsEvent } from '../harness/journal/events.t
 import type { ServerSpec } from '../harness/topology/index.ts';
 import type { RuleContext } from './support/rule.ts';
 import type { World } from './support/world.ts';
-import { presentRoles, roleFqdns, roleName, roleServerSpecs, runsContoso, variantSpec } from './support/roles.ts';
+import { presentRoles, roleFqdns, roleName, roleServerSpecs, runsBuiltInTopology, situationMissing, situationSpec } from './support/roles.ts';
 
-// 001 Figure 2, by role: Red's CAS2010 in the front door's site (contoso: Site1) and Blue's CAS2010 in a
-// site without an OWA ExternalURL (contoso: the Site3 pair; "CAS2013 in Site1 will proxy the request to
+// 001 Figure 2, by role: Red's CAS2010 in the front door's site (built-in: Site1) and Blue's CAS2010 in a
+// site without an OWA ExternalURL (built-in: the Site3 pair; "CAS2013 in Site1 will proxy the request to
 // CAS2010 in Site3"). The failover rules need two of them: a site with one CAS2010 has nowhere to fail over.
 /** Red's CAS2010 (the health rules watch its checks), or n/a. */
 const redCas = (t: RuleContext, w: World) => roleFqdns(t, w, 'red')[0]!;
@@ -230,14 +230,14 @@ describe.concurrent('HC', () => {
   });
 
   rule('HC-06', { timeoutMs: TIMEOUT }, async (t) => {
-    // 001: "Set-ClientAccessServer <server> -IsOutofService $True" on one CAS2010 of Blue's site. On contoso
-    // that is the contoso-outofservice variant (cas2010b of Site3). On another organisation the roles can
-    // derive the same situation when its own topology already marks a CAS2010 of Blue's site out of
-    // service (with an in-service peer): then its own world is judged; otherwise the variant is needed (n/a).
-    const derived = runsContoso() ? undefined : await t.world(own('hc-06'));
+    // 001: "Set-ClientAccessServer <server> -IsOutofService $True" on one CAS2010 of Blue's site. On a
+    // built-in topology a variant sets that situation up (the second CAS of Blue's site pair). On another
+    // organisation the roles can derive the same situation when its own topology already marks a CAS2010
+    // of Blue's site out of service (with an in-service peer): then its own world is judged; otherwise n/a.
+    const derived = runsBuiltInTopology() ? undefined : await t.world(own('hc-06'));
     const outOf = (x: World) => roleServerSpecs(t, x, 'blue').find((s) => s.isOutOfService)?.fqdn;
-    if (derived && !outOf(derived)) t.notApplicable(`needs the contoso variant contoso-outofservice (a CAS2010 of Blue's site with IsOutOfService $true); your topology ${derived.lab.topology.name} marks no CAS2010 of Blue's site out of service`);
-    const w = derived ?? (await t.world(own('hc-06', variantSpec(t, 'contoso-outofservice', "a CAS2010 of Blue's site out of service").variant)));
+    if (derived && !outOf(derived)) t.notApplicable(situationMissing('cas-out-of-service'));
+    const w = derived ?? (await t.world(own('hc-06', situationSpec(t, 'cas-out-of-service').variant)));
     const { blue: Blue, pair } = bluePair(t, w);
     const OUT_OF_SERVICE_CAS = outOf(w);
     t.require(`a CAS2010 of Blue's site is marked IsOutOfService in the world's topology`, OUT_OF_SERVICE_CAS !== undefined, pair.join(', '), { blame: 'lab' });

@@ -1,7 +1,7 @@
 /**
  * MAIL: POP3 and IMAP4 through the front door (RULES.md "MAIL", seed 001 "IMAP & POP Coexistence",
  * seed 003's note on POP3/IMAP4). Expectations are written here, user by user, from the seeds and the
- * contoso figures (the oracle rule): which CAS a session must reach, on which listed endpoint, with
+ * built-in figures (the oracle rule): which CAS a session must reach, on which listed endpoint, with
  * which method first. The journal's `mail` events (one per connection a mock CAS accepted) are the
  * front-door-to-CAS leg; the client transcript is the other.
  */
@@ -14,15 +14,15 @@ import { encrypted, mailThroughFrontDoor, type ClientMode, type MailRun } from '
 import { describeMail, mailBackOn, mailOff, realMailPort, sessionConnections, sessionEvents, type MailMethodName, type MailProtocolName } from './support/mail-journal.ts';
 import { HarnessOverloadedError } from '../harness/verify/lag.ts';
 import { loginTypeOf, offeredMethods, sentCredentials, settingMethod } from './support/mail-config.ts';
-import { isBuiltInTopology, roleMissingReason, roleServers, roleUser, RoleMissingError, type SeedRole } from '../harness/topology/index.ts';
-import { presentRoles, roleFqdns, roleName, variantSpec } from './support/roles.ts';
+import { isBuiltInTopology, roleMissingReason, situationOfTopology, roleServers, roleUser, RoleMissingError, type SeedRole } from '../harness/topology/index.ts';
+import { presentRoles, roleFqdns, roleName, situationSpec } from './support/roles.ts';
 
 const PROTOCOLS: readonly MailProtocolName[] = ['imap4', 'pop3'];
 /** Rules here run up to 36 sequential sessions (each bounded at 10 s); a loaded CI host needs the room. */
 const LONG = 120_000;
 
 // 001 Figure 1, by role: the Client Access servers of each user role's mailbox site. Server roles name
-// the CAS a seed case is about (contoso: red = cas2010.site1, orange = cas2010.site2, blueA / blueB =
+// the CAS a seed case is about (built-in: red = cas2010.site1, orange = cas2010.site2, blueA / blueB =
 // cas2010a / cas2010b of Site3, purple = cas2007.site1, grey = cas2007.site3); the role API says which
 // server of the topology in use plays each (harness/topology/roles.ts), the cases below stay the seeds'.
 type ServerRole = 'red' | 'orange' | 'blueA' | 'blueB' | 'purple' | 'grey';
@@ -51,7 +51,7 @@ function serverRoleOf(w: World, fqdn: string): ServerRole | undefined {
  * The endpoints each CAS lists. PROTOCOL-FACTS: Exchange's defaults `<fqdn>:993:SSL`, `<fqdn>:143:TLS`
  * (IMAP4) and `<fqdn>:995:SSL`, `<fqdn>:110:TLS` (POP3). RULES.md: one CAS2010 of Site3 and the CAS2007
  * of Site3 (server roles blueA and grey) also list a plaintext endpoint with LoginType PlainTextLogin
- * (contoso writes it `<fqdn>:1143` / `<fqdn>:1110`).
+ * (the built-in topology writes it `<fqdn>:1143` / `<fqdn>:1110`).
  */
 const DEFAULT_ENDPOINTS: Record<MailProtocolName, { port: number; method: MailMethodName }[]> = {
   imap4: [{ port: 993, method: 'ssl' }, { port: 143, method: 'tls' }],
@@ -61,8 +61,8 @@ const PLAIN_ENDPOINT: Record<MailProtocolName, { port: number; method: MailMetho
 const WITH_PLAIN = new Set<ServerRole>(['blueA', 'grey']);
 
 /**
- * contoso-mailorder (RULES.md MAIL-03/04, issue 10): endpoints that leave a method out, written here
- * from the variant's description (by server role) so the whole of 001's order is judged, not only its first step.
+ * The mail-order situation (RULES.md MAIL-03/04, issue 10; harness/topology/situations.ts): endpoints that
+ * leave a method out, written here from the built-in variant's description (by server role) so the whole of 001's order is judged, not only its first step.
  */
 const MAILORDER_ENDPOINTS: Partial<Record<ServerRole, MailMethodName[]>> = {
   orange: ['tls', 'plain'],
@@ -73,7 +73,7 @@ const MAILORDER_ENDPOINTS: Partial<Record<ServerRole, MailMethodName[]>> = {
 const PORT_OF: Record<MailProtocolName, Record<MailMethodName, number>> = { imap4: { ssl: 993, tls: 143, plain: 1143 }, pop3: { ssl: 995, tls: 110, plain: 1110 } };
 
 /**
- * The endpoints a server lists. On contoso (and its variants) the table above, written from the seeds;
+ * The endpoints a server lists. On a built-in topology (and its variants) the table above, written from the seeds;
  * on another organisation its own InternalConnectionSettings (input data, RULES.md "a target offers a
  * method when its InternalConnectionSettings list an endpoint with that encryption").
  */
@@ -85,7 +85,7 @@ function listedEndpoints(w: World, server: string, protocol: MailProtocolName): 
     return settings.map((x) => ({ port: Number(x.split(':')[1]), method: settingMethod(x) }));
   }
   const role = serverRoleOf(w, server);
-  if (topology === 'contoso-mailorder' && role && MAILORDER_ENDPOINTS[role]) return MAILORDER_ENDPOINTS[role]!.map((method) => ({ port: PORT_OF[protocol][method], method }));
+  if (situationOfTopology(topology) === 'mail-endpoints-leave-method-out' && role && MAILORDER_ENDPOINTS[role]) return MAILORDER_ENDPOINTS[role]!.map((method) => ({ port: PORT_OF[protocol][method], method }));
   return [...DEFAULT_ENDPOINTS[protocol], ...(role && WITH_PLAIN.has(role) ? [PLAIN_ENDPOINT[protocol]] : [])];
 }
 
@@ -112,7 +112,7 @@ const FIRST_PLAINTEXT: Record<string, FirstHop> = {
 };
 
 /**
- * The same two orders in contoso-mailorder, case by case. Encrypted ("SSL first, TLS next, plaintext
+ * The same two orders in the mail-order situation, case by case. Encrypted ("SSL first, TLS next, plaintext
  * lastly"): Orange's site offers TLS and plaintext -> TLS; Blue's site offers SSL only on blueB -> SSL
  * there, not blueA's TLS; Grey's CAS offers TLS only -> TLS. Plaintext ("plaintext first, SSL next, TLS
  * lastly"): Orange -> plaintext; Blue -> plaintext on blueB; Grey -> TLS, its only method; Red -> SSL
@@ -130,8 +130,8 @@ const MAILORDER_PLAINTEXT: Record<string, FirstHop> = {
   blue: { method: 'plain', servers: ['blueB'] },
   grey: { method: 'tls', servers: ['grey'] },
 };
-// The mail-order variant: contoso with endpoints that leave a method out; the roles cannot derive it on another organisation (n/a there).
-const mailorder = (t: RuleContext) => variantSpec(t, 'contoso-mailorder', 'POP3/IMAP4 endpoints that leave a method out', { key: 'mail-order' });
+// The mail-order situation: a built-in variant with endpoints that leave a method out; the roles cannot derive it on another organisation (n/a there).
+const mailorder = (t: RuleContext) => situationSpec(t, 'mail-endpoints-leave-method-out', { key: 'mail-order' });
 /** The servers of a first-hop case, resolved in the world's topology. */
 const hopServers = (w: World, hop: FirstHop) => hop.servers.map((r) => serverRoles(w)[r]).filter((x): x is string => !!x);
 
@@ -291,8 +291,8 @@ describe('MAIL', () => {
 
   rule('MAIL-06', { timeoutMs: LONG }, async (t) => {
     const w = await t.world();
-    // 003: User1's mailbox is in the front door's own site (contoso-2007: USA): served. User2 (another
-    // Internet-facing site, contoso-2007: Europe) and User3 (a site without ExternalURL, contoso-2007: Hub): refused.
+    // 003: User1's mailbox is in the front door's own site (2007 built-in: USA): served. User2 (another
+    // Internet-facing site, 2007 built-in: Europe) and User3 (a site without ExternalURL, 2007 built-in: Hub): refused.
     const user1 = roleName(t, w, 'user1');
     const refused = present(t, w, ['user2', 'user3']);
     t.expect(`User1 (${user1}, the front door's site): IMAP4 and POP3 logins succeed; ${refused.map((r) => `${r.role} (${r.name})`).join(' and ')}: the login is refused (NO / -ERR) and no CAS lets them in`);
@@ -325,8 +325,8 @@ describe('MAIL', () => {
         }
       }
     }
-    // The SSL and TLS endpoints of Blue's and Grey's CAS down (contoso: the Site3 CAS), their plaintext
-    // endpoints (contoso: cas2010a, cas2007.site3) up: an encrypted session for Blue or Grey must fail
+    // The SSL and TLS endpoints of Blue's and Grey's CAS down (built-in: the Site3 CAS), their plaintext
+    // endpoints (built-in: cas2010a, cas2007.site3) up: an encrypted session for Blue or Grey must fail
     // rather than be carried on plaintext. Only where such a plaintext endpoint is listed is there a case
     // (the 2007 topology lists none: 13/10).
     const inner = ['blue', 'grey'].filter((r) => !roleMissingReason(w.lab.topology, r as SeedRole)) as SeedRole[];

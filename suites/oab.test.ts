@@ -9,14 +9,14 @@ import { check } from '../harness/verify/check.ts';
 import { checkNoLegacyRelay } from '../harness/verify/no-relay.ts';
 import { frontDoorSite, presentRoles } from './support/roles.ts';
 
-// 001 Figure 2: Site1 (the front door's site) holds CAS2010 and CAS2007; in contoso both are web
+// 001 Figure 2: Site1 (the front door's site) holds CAS2010 and CAS2007; in the built-in topology both are web
 // distribution points of the organisation's one OAB (Exchange's default for a CAS of the OAB's site):
 // by role, the legacy CAS of the front door's site (suites/support/roles.ts frontDoorSite).
 
 describe('OAB', () => {
   rule('OAB-01', {}, async (t) => {
     const w = await t.world();
-    // 001: Red (Site1) and Blue (Site3) alike get mail.contoso.com as OAB URL and the "local site" is the front door's.
+    // 001: Red (Site1) and Blue (Site3) alike get the front door's namespace as OAB URL and the "local site" is the front door's.
     const SITE1_WDP = frontDoorSite(t, w);
     const users = presentRoles(t, w, ['red', 'blue']).map((r) => r.name);
     t.expect(`${users.join(' and ')} (Red, Blue): GET /OAB/... on the front door's namespace answered 2xx, received by a web distribution point of the front door's site (${SITE1_WDP.join(' or ')})`);

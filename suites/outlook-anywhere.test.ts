@@ -1,6 +1,6 @@
 /**
  * OA - Outlook Anywhere (RPC over HTTP) through the front door (RULES.md "OA"). Outlook opens its IN
- * and OUT channels on mail.contoso.lab over NTLM and over Basic; the journal shows which mock CAS got
+ * and OUT channels on the front door's namespace over NTLM and over Basic; the journal shows which mock CAS got
  * the channels and how the hop authenticated. Expectations are written here from seed 001 (the oracle rule).
  */
 import { describe } from 'vitest';
@@ -17,7 +17,7 @@ import type { SeedRole } from '../harness/topology/index.ts';
 // 001 "External Outlook Connectivity": "CAS2013 will proxy the request to CAS2010 in Site1" (Red), "to CAS2010
 // in Site3" (Blue), "to CAS2007 in Site1" (Purple). Blue before Purple: the cross-site hop (where a relay
 // through Site1 would show) is judged before the 2007 mailbox.
-// By seed role (suites/support/roles.ts): each role's site CAS of its version (contoso: cas2010.site1,
+// By seed role (suites/support/roles.ts): each role's site CAS of its version (built-in: cas2010.site1,
 // the cas2010a/b.site3 pair, cas2007.site1); missing roles noted, none at all n/a.
 const ROLES_13: readonly SeedRole[] = ['red', 'blue', 'purple'];
 const targets13 = (t: RuleContext, w: World): [string, string[]][] => presentRoles(t, w, ROLES_13).map((r) => [r.name, roleFqdns(t, w, r.role)]);

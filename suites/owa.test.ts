@@ -12,10 +12,10 @@ import {
 import { describeCell, frontDoorBuild, highestFolderOn, owaCell, relation, versionTargetsOf, type Cell } from './support/ver-matrix.ts';
 import { findBuild } from '../mocks/builds/catalogue.ts';
 import type { World } from './support/world.ts';
-import { presentRoles, roleFqdns, roleHost, roleName, roleOf, roleServerSpecs, variantSpec } from './support/roles.ts';
+import { presentRoles, roleFqdns, roleHost, roleName, roleOf, roleServerSpecs, situationSpec } from './support/roles.ts';
 
 // Users, servers and namespaces by seed role (suites/support/roles.ts; a missing role is n/a). 001 Figure 1/2:
-// Red's CAS2010 (contoso: cas2010.site1), Blue's site pair (cas2010a/b.site3), Purple's site namespace
+// Red's CAS2010 (built-in: cas2010.site1), Blue's site pair (cas2010a/b.site3), Purple's site namespace
 // (legacy, also Grey's), Orange's (mail-region). 003: User3's site CAS (the Hub's, OWA InternalURL
 // "https://computername/OWA", not the NLB name), User2's CAS and namespace (Europe's cas-02, www.europe).
 
@@ -84,7 +84,7 @@ describe('OWA', () => {
     const v = await visit(t, w, purple.name);
     requireServedAt(t, w, v, since, LEGACY);
     checkSilentRedirect(v, LEGACY);
-    // A request the browser sends to legacy carries Host legacy.contoso.lab; anything else reaching a CAS2007 came from the front door.
+    // A request the browser sends to legacy carries Host LEGACY (Purple's site namespace); anything else reaching a CAS2007 came from the front door.
     const proxied = userRequests(w.lab.journal, since, (e) => e.server !== w.frontDoorMock && e.vdir === 'owa' && e.user === purple.samAccountName && hostName(e.host) !== LEGACY);
     check(proxied.length === 0, 'no proxied OWA request for Purple at a legacy CAS', proxied.map((e) => `${e.server} ${e.method} ${e.path} Host=${e.host}`).join('; '));
   });
@@ -104,7 +104,7 @@ describe('OWA', () => {
       check(hostName(e.host) === e.server, `Host ${e.server} (the OWA InternalURL host)`, `Host ${e.host}`);
       return;
     }
-    // 003: "Proxying is not visible to the user."; 10: the Site3 CAS's InternalURL (the server's name in contoso);
+    // 003: "Proxying is not visible to the user."; 10: the Site3 CAS's InternalURL (the server's name in the built-in topology);
     // 13: "it constructs a URL based on the server FQDN, not a load balanced namespace or the InternalURL value" (by FQDN: Host and SNI).
     const byFqdn = t.profile === 'exchange2013';
     const [blue, CAS2010_SITE3] = [roleName(t, w, 'blue'), roleFqdns(t, w, 'blue')];
@@ -131,7 +131,7 @@ describe('OWA', () => {
     const w = await t.world();
     const since = w.mark();
     // 003: "their browser will display a message that includes the correct URL for their Client Access server. ... They will
-    // not be redirected automatically" -- the full ExternalURL ("https://www.europe.contoso.com/OWA").
+    // not be redirected automatically" -- the full ExternalURL (003: "https://www.europe.contoso.com/OWA").
     const role = t.profile === 'exchange2007' ? 'user2' : 'orange';
     const [name, host] = [roleName(t, w, role), roleHost(t, w, role)];
     t.expect(`${name}: a manual redirect page naming https://${host}/owa; no hop`);
@@ -232,11 +232,11 @@ describe('OWA', () => {
   });
 
   rule('OWA-10', {}, async (t) => {
-    // 003's Basic-only case needs contoso's variant: the roles do not derive it on another organisation (n/a there).
-    const w = await t.world(variantSpec(t, 'contoso-basic', "User3's site CAS with Basic-only OWA vdirs"));
+    // 003's Basic-only case is a situation (harness/topology/situations.ts): a built-in variant sets it up; the roles do not derive it on another organisation (n/a there).
+    const w = await t.world(situationSpec(t, 'basic-only-target-vdirs'));
     const since = w.mark();
     const user3 = roleOf(t, w, 'user3');
-    t.expect(`contoso-basic (User3's site OWA vdirs with Basic only): User3 (${user3.name}) refused -- status >= 400 (not 451), at most one request reaching a CAS of its site, no http:// hop`);
+    t.expect(`User3's site OWA vdirs with Basic only: User3 (${user3.name}) refused -- status >= 400 (not 451), at most one request reaching a CAS of its site, no http:// hop`);
     const v = await visit(t, w, user3.name);
     t.observe(describeHits(w, since, user3.samAccountName));
     // The refusal must be of the proxying, not of the sign-in: the front door took User3's credentials.

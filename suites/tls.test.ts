@@ -15,7 +15,7 @@ import { OwaBrowser, type OwaNavigation } from '../harness/clients/owa-browser.t
 import { rule } from './support/rule.ts';
 import type { World } from './support/world.ts';
 import { roleMissingReason, type SeedRole } from '../harness/topology/index.ts';
-import { presentRoles, roleFqdns, roleName, roleServerSpecs, variantSpec } from './support/roles.ts';
+import { presentRoles, roleFqdns, roleName, roleServerSpecs, situationSpec } from './support/roles.ts';
 import { versionTargetsOf } from './support/ver-matrix.ts';
 import { logonName, withAgent } from './support/auth-http.ts';
 import { exercise, exerciseAll, type HopProtocol } from './support/tls-traffic.ts';
@@ -23,11 +23,11 @@ import { candidateHttp, describeHops, describeLeg, frontDoorHops, isCas2007 } fr
 import { foreignIssuerCertificate, TlsImpostor } from './support/tls-impostor.ts';
 
 // Users and servers by seed role (suites/support/roles.ts; a missing role is n/a or, in a traffic list,
-// noted and left out). 001 Figure 1/2: Red's CAS2010 (contoso: cas2010.site1), Blue's site pair
+// noted and left out). 001 Figure 1/2: Red's CAS2010 (built-in: cas2010.site1), Blue's site pair
 // (cas2010a/b.site3), Grey's CAS2007 (cas2007.site3); 003: User3's site CAS (the Hub's).
 // 003 Note ("They can use the self-signed certificate that is installed by default"): the topologies keep
-// Exchange's self-signed certificate on non-Internet-facing CAS (contoso: cas2010b and cas2007 of Site3;
-// contoso-2007: every Hub CAS): read from the topology's `certificate: 'self-signed'`.
+// Exchange's self-signed certificate on non-Internet-facing CAS (built-in: cas2010b and cas2007 of Site3;
+// 2007 built-in: every Hub CAS): read from the topology's `certificate: 'self-signed'`.
 const selfSigned = (w: World) => w.lab.topology.servers.filter((s) => s.certificate === 'self-signed' && s.fqdn !== w.frontDoorMock).map((s) => s.fqdn);
 
 // Traffic that makes the front door hop to legacy CAS (TLS-01, TLS-06), per profile: every protocol, users
@@ -126,9 +126,9 @@ describe('TLS', () => {
   });
 
   rule('TLS-02', { timeoutMs: 60_000 }, async (t) => {
-    // 004 item 1 needs an http:// InternalUrl on the target: contoso's nossl variants; the roles do not derive it elsewhere (n/a).
+    // 004 item 1 needs an http:// InternalUrl on the target: a situation a built-in variant sets up; the roles do not derive it elsewhere (n/a).
     const is07 = t.profile === 'exchange2007';
-    const w = await t.world(variantSpec(t, is07 ? 'contoso-2007-nossl' : 'contoso-nossl', `the OWA InternalUrl of ${is07 ? "User3's" : "Blue's"} site CAS on http://`));
+    const w = await t.world(situationSpec(t, 'owa-internalurl-http'));
     const since = w.mark();
     const role = is07 ? 'user3' : 'blue';
     const [name, targets] = [roleName(t, w, role), roleFqdns(t, w, role)];
@@ -150,8 +150,8 @@ describe('TLS', () => {
   rule('TLS-03', { timeoutMs: 90_000 }, async (t) => {
     const options = { allowProxyingWithoutSsl: true };
     const is07 = t.profile === 'exchange2007';
-    // The HTTP half needs contoso's nossl variant (an http:// OWA InternalUrl); the roles do not derive it elsewhere (n/a).
-    const nossl = variantSpec(t, is07 ? 'contoso-2007-nossl' : 'contoso-nossl', `the OWA InternalUrl of ${is07 ? "User3's" : "Blue's"} site CAS on http://`, { options });
+    // The HTTP half needs the http:// OWA InternalUrl situation (a built-in variant); the roles do not derive it elsewhere (n/a).
+    const nossl = situationSpec(t, 'owa-internalurl-http', { options });
     // HTTPS half first: a target whose InternalUrl is https:// is still reached over HTTPS with the switch set.
     const wHttps = is07 ? await t.world(nossl) : await t.world({ options });
     const httpsCase = is07 ? { name: sameBuildUser(t, wHttps).user, targets: [sameBuildUser(t, wHttps).cas] } : { name: roleName(t, wHttps, 'blue'), targets: roleFqdns(t, wHttps, 'blue') };
@@ -230,7 +230,7 @@ describe('TLS', () => {
     t.require('the front door is given the lab CA only, none of the self-signed certificates', given.length === 0, `the contract's CA file holds ${given.join(', ') || 'none of them'}`, { blame: 'lab' });
     // 13/10: Grey's EAS goes to CAS2007 Site3 (001 EAS: "an Exchange 2007 Client Access server that exists within the mailbox's site"); Blue may land on cas2010b.
     const traffic = trafficOf(t, w, is07 ? [['user3', 'owa'], ['user3', 'eas'], ['user3', 'ews']] : [['grey', 'eas'], ['blue', 'eas'], ['blue', 'ews'], ['blue', 'owa']]);
-    // The self-signed CAS that must serve: 07 User3's site CAS; 13/10 Grey's CAS2007 (contoso: cas2007.site3) when it is self-signed, else any.
+    // The self-signed CAS that must serve: 07 User3's site CAS; 13/10 Grey's CAS2007 (built-in: cas2007.site3) when it is self-signed, else any.
     const mustOf = is07 ? roleFqdns(t, w, 'user3') : roleServerSpecs(t, w, 'grey').map((s) => s.fqdn);
     const must = mustOf.filter((f) => SELF_SIGNED.includes(f)).length ? mustOf.filter((f) => SELF_SIGNED.includes(f)) : SELF_SIGNED;
     t.expect(`${traffic.map(([u, p]) => `${u} ${p}`).join(', ')} succeed through the front door; ${must.join(' or ')} (self-signed) serve(s) them; the front door holds no copy of those certificates`);

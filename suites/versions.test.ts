@@ -1,6 +1,6 @@
 /**
  * VER -- version compatibility of a front door of build B with targets of each build (RULES.md "VER").
- * The targets are the topology's version targets by role (contoso: one small site per build); what each
+ * The targets are the topology's version targets by role (built-in: one small site per build); what each
  * pair must do is written here from 002 and 003 (the oracle rule), the pair itself is observed through
  * the front door and tied to the journal (support/ver-matrix.ts).
  */

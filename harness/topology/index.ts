@@ -1,6 +1,6 @@
 /**
  * Topologies: the schema, validation, the defaults of RULES.md, loading from a file (resolve.ts),
- * seed roles (roles.ts) and the directory contract (directory-contract.ts).
+ * seed roles (roles.ts), the situations some rules need (situations.ts) and the directory contract (directory-contract.ts).
  * @example
  * import { loadTopology } from './harness/topology/index.ts';
  * const topo = loadTopology('contoso');          // a default by name
@@ -13,6 +13,8 @@ export * from './schema.ts';
 export * from './model.ts';
 export { parseTopology, jsonPath } from './validate.ts';
 export * from './roles.ts';
+export * from './situations.ts';
+export type { BuiltInBase } from './defaults/variants.ts';
 export { TopologyNotFoundError, RoleMissingError, TopologyImportError } from './errors.ts';
 export {
   defaultTopologyNames, isBuiltInTopology, defaultTopologyDocument, readTopologyFile, loadTopology, topologyDocument,

@@ -13,7 +13,7 @@ import type { World } from './world.ts';
 export interface FrontDoorRequest {
   path: string;
   method?: string;
-  /** A front-door namespace other than the first (autodiscover.contoso.lab). */
+  /** A front-door namespace other than the first (e.g. autodiscover.example.lab). */
   namespace?: string;
   headers?: Record<string, string>;
   body?: string | Uint8Array;
@@ -59,7 +59,7 @@ export function frontDoorRequest(w: World, r: FrontDoorRequest): Promise<FrontDo
   }, r.source);
 }
 
-/** The Autodiscover namespace of the front door when it has one (contoso), else its first namespace. */
+/** The Autodiscover namespace of the front door when it has one (the built-in topology does), else its first namespace. */
 export function autodiscoverNamespace(w: World): string {
   const ns = w.lab.topology.frontDoor.namespaces;
   return ns.find((n) => n.startsWith('autodiscover.')) ?? ns[0]!;

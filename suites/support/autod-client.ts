@@ -4,7 +4,7 @@
  * infrastructure located in Site1"), with Basic authentication as the user.
  * @example
  * const a = await autodOutlook(w, 'Orange');
- * hostOf(a.ewsUrl); // 'mail-region.contoso.lab'
+ * hostOf(a.ewsUrl); // 'mail-region.example.lab' (Orange's site namespace)
  */
 import { autodiscoverMobile, autodiscoverOutlook, type MobileAutodiscover, type OutlookAutodiscover } from '../../harness/clients/autodiscover-client.ts';
 import { autodiscoverNamespace, withAgent } from './auth-http.ts';

@@ -8,7 +8,7 @@
  * Each case establishes its own state (its own sign-ins and clients) and keys its journal queries by its
  * users; every CAS of the site must get the requests from the front door itself (no legacy CAS relays).
  * @example
- * await affinityOwa(t, w, 'Blue', ['cas2010a.site3.contoso.lab', 'cas2010b.site3.contoso.lab']);
+ * await affinityOwa(t, w, 'Blue', ['cas2010a.site3.example.lab', 'cas2010b.site3.example.lab']);
  */
 import { check, userRequests } from '../../harness/verify/check.ts';
 import { checkNoLegacyRelay } from '../../harness/verify/no-relay.ts';

@@ -5,7 +5,7 @@
  * attempt fails, CAS2013 marks the target CAS as down"); between attempts this waits for the next
  * probe of the faulty CAS (an event, bounded), never for a fixed time.
  * @example
- * const moved = await untilServedElsewhere(w, { from: 'cas2010a.site3.contoso.lab', servers: SITE3, vdir: 'owa', sam: 'blue' }, () => reloadOwa(w, v));
+ * const moved = await untilServedElsewhere(w, { from: 'cas2010a.site3.example.lab', servers: SITE3, vdir: 'owa', sam: 'blue' }, () => reloadOwa(w, v));
  */
 import type { HttpEvent } from '../../harness/journal/events.ts';
 import { userRequests } from '../../harness/verify/check.ts';

@@ -5,7 +5,7 @@
  * @example
  * const o = await ewsAs(w, 'Blue');                                   // GetFolder of Blue's inbox
  * o.result.status;  // 200
- * o.servers;        // ['cas2010a.site3.contoso.lab']
+ * o.servers;        // ['cas2010a.site3.example.lab']
  * await ewsAs(w, 'User3', { op: 'FindItem', mailboxes: ['User3', 'User1'] });
  */
 import { findItemsForMailboxes, getFolder, getUserAvailability, type EwsResult } from '../../harness/clients/ews-client.ts';

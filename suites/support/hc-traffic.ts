@@ -4,7 +4,7 @@
  * received the user's authenticated request), and a bounded, paced repetition for states the candidate
  * keeps to itself (whether it marked a CAS down is only visible in where the next request goes).
  * @example
- * const first = await trafficAs(w, 'Blue', 'ews');        // { status: 200, servers: ['cas2010a.site3.contoso.lab'] }
+ * const first = await trafficAs(w, 'Blue', 'ews');        // { status: 200, servers: ['cas2010a.site3.example.lab'] }
  * const moved = await repeatUntil(() => trafficAs(w, 'Blue', 'ews'), (s) => s.servers.includes(B), { deadline: Date.now() + I, paceMs: I / 8 });
  */
 import { EasDevice } from '../../harness/clients/eas-device.ts';

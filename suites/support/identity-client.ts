@@ -234,7 +234,7 @@ export class IdentityClient {
   }
 }
 
-/** The first `n` users of the world's topology (001's Red, Purple, Blue...; contoso-2007's User1..3...). */
+/** The first `n` users of the world's topology (001's Red, Purple, Blue...; the 2007 built-in's User1..3...). */
 export function topologyUsers(w: World, n: number): UserSpec[] {
   return w.lab.topology.users.slice(0, n);
 }

@@ -47,7 +47,7 @@ export function servedAsAsker(s: Seen): HttpEvent | undefined {
   return me ? s.events.find((e) => e.user?.toLowerCase() === me && e.status < 400) : undefined;
 }
 
-/** `cas2010.site1.contoso.lab#7`. */
+/** `cas2010.site1.example.lab#7`. */
 export function connectionName(e: HttpEvent): string {
   return `${e.server}#${e.connection ?? '?'}`;
 }

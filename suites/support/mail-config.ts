@@ -5,7 +5,7 @@
  * RULES.md: "A target offers a method when its InternalConnectionSettings list an endpoint with that
  * encryption (SSL, TLS, or none = plaintext)."
  * @example
- * offeredMethods(w, 'cas2010a.site3.contoso.lab', 'imap4') // Set { 'ssl', 'tls', 'plain' }
+ * offeredMethods(w, 'cas2010a.site3.example.lab', 'imap4') // Set { 'ssl', 'tls', 'plain' }
  */
 import type { MailMethodName, MailProtocolName } from './mail-journal.ts';
 import type { World } from './world.ts';

@@ -5,7 +5,7 @@
  * @example
  * const r = await oabAs(w, 'Blue');
  * r.status;   // 200
- * r.servers;  // ['cas2010.site1.contoso.lab']
+ * r.servers;  // ['cas2010.site1.example.lab']  (Red's CAS2010)
  */
 import { recordedRequest, Transcript, type TranscriptEntry } from '../../harness/clients/transcript.ts';
 import { userRequests } from '../../harness/verify/check.ts';

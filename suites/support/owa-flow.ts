@@ -4,7 +4,7 @@
  * the expectations (which user, which namespace, which CAS) stay in the area files (the oracle rule).
  * @example
  * const v = await signInOwa(w, 'Purple');
- * v.finalHost;        // 'legacy.contoso.lab' after a silent redirect
+ * v.finalHost;        // 'legacy.example.lab' (Purple's namespace) after a silent redirect
  * v.mailbox?.user;    // 'purple' when the page is Purple's mailbox
  */
 import type { Dispatcher } from 'undici';
@@ -43,7 +43,7 @@ export function mailboxPage(body: string): MailboxPage | null {
   return user === null ? null : { user: user.toLowerCase(), server: attr('data-server'), build: attr('data-build') };
 }
 
-/** Host name of the front door's first namespace (mail.contoso.lab, www.usa.contoso.lab). */
+/** Host name of the front door's first namespace (e.g. mail.example.lab). */
 export function frontDoorHost(w: World): string {
   return new URL(w.url('/')).hostname;
 }

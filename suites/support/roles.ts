@@ -1,20 +1,21 @@
 /**
  * Roles for rules (issue 13 "roles, not names"): a rule picks its users, servers and namespaces by the
- * seed role they play in the topology in use (harness/topology/roles.ts answers which), never by a
- * contoso name. A role the organisation lacks makes the rule `n/a` with the role API's reason. What a
- * rule expects to happen to them stays written in the rule, from the seeds (the oracle rule).
+ * seed role they play in the topology in use (harness/topology/roles.ts answers which), never by an
+ * organisation's names; a state of the organisation a rule needs by situation (situations.ts). A role
+ * or situation the organisation lacks makes the rule `n/a` with its reason. What a rule expects to
+ * happen to them stays written in the rule, from the seeds (the oracle rule).
  * @example
  * const w = await t.world();
- * const blue = roleName(t, w, 'blue');              // 'Blue' on contoso; n/a when the topology has no such mailbox
- * const pair = roleFqdns(t, w, 'blue');             // 001's Site3 pair on contoso
- * const w2 = await t.world(variantSpec(t, 'contoso-nossl', 'Blue\'s Site3 CAS publishing OWA on http://'));
+ * const blue = roleName(t, w, 'blue');              // 'Blue' on the built-in; n/a when the topology has no such mailbox
+ * const pair = roleFqdns(t, w, 'blue');             // 001's Site3 pair on the built-in
+ * const w2 = await t.world(situationSpec(t, 'owa-internalurl-http'));   // n/a on a user's own organisation
  */
 import {
-  frontDoorSiteServers, isBuiltInTopology, loadTopology, profileDefaultTopology, roleInternalHosts, roleMissingReason, roleNamespace, roleServers, roleSite, roleUser,
-  versionTargets, RoleMissingError, type SeedRole, type ServerSpec, type UserSpec, type VdirName, type VersionTarget,
+  builtInBaseOfTopology, frontDoorSiteServers, loadTopology, profileDefaultTopology, roleInternalHosts, roleMissingReason, roleNamespace, roleServers, roleSite, roleUser,
+  situationMissingReason, situationVariant, versionTargets, RoleMissingError, type BuiltInBase, type SeedRole, type ServerSpec, type SituationKey, type Topology,
+  type UserSpec, type VdirName, type VersionTarget,
 } from '../../harness/topology/index.ts';
 import type { Product } from '../../mocks/builds/catalogue.ts';
-import { topologyEssence } from '../../harness/topology/import/essence.ts';
 import type { RuleContext } from './rule.ts';
 import type { World, WorldSpec } from './world.ts';
 import { runOptions } from './run-options.ts';
@@ -78,36 +79,43 @@ export function versionsOf(w: World): VersionTarget[] {
   return versionTargets(w.roleTopology);
 }
 
-/** The name of the run's topology (the file `run` resolved, or the profile's default). */
-function runTopologyName(): string {
+/** The run's topology as the suites' workers read it (the file `run` resolved, or the profile's default). */
+function runTopology(): Topology {
   const run = runOptions();
-  if (!run.topology) return profileDefaultTopology(run.profile);
-  return isBuiltInTopology(run.topology) ? run.topology : loadTopology(run.topology).name;
+  return loadTopology(run.topology ?? profileDefaultTopology(run.profile));
 }
 
-let contosoRun: boolean | undefined;
+let runBase: BuiltInBase | null | undefined;
 /**
- * Whether the run uses the built-in contoso organisation: a built-in topology, or a file that means the
- * same to the rules (topologyEssence: an import of contoso's exports, issue 13 "the same outcomes as
- * the built-in contoso"). Then the named variants are contoso's with one change, and judge that organisation.
+ * The built-in base topology of the run, when the run's topology is a built-in one (or a file that
+ * means the same to the rules, e.g. an import of its own exports: harness/topology/situations.ts),
+ * so that its variants can be started; null on any other organisation.
  */
-export function runsContoso(): boolean {
-  if (contosoRun !== undefined) return contosoRun;
-  const run = runOptions();
-  if (isBuiltInTopology(runTopologyName()) || !run.topology) return (contosoRun = true);
-  const mine = JSON.stringify(topologyEssence(loadTopology(run.topology)));
-  const builtIns = (['exchange2013', 'exchange2007'] as const).map((p) => JSON.stringify(topologyEssence(loadTopology(profileDefaultTopology(p)))));
-  return (contosoRun = builtIns.includes(mine));
+export function runBuiltInBase(): BuiltInBase | null {
+  if (runBase === undefined) runBase = builtInBaseOfTopology(runTopology());
+  return runBase;
+}
+
+/** Whether the run's topology is a built-in one whose variants can be started (see runBuiltInBase). */
+export function runsBuiltInTopology(): boolean {
+  return runBuiltInBase() !== null;
 }
 
 /**
- * A world spec for a named contoso variant (contoso-nossl, contoso-midupgrade, ...). Variants are
- * contoso with one change: on a user's own topology the rule is `n/a` (the variant would judge contoso,
- * not their organisation) with `situation` saying what the variant sets up.
+ * A world spec for a situation a rule needs (harness/topology/situations.ts): the built-in variant that
+ * sets it up when the run's topology is a built-in one; on a user's own organisation the rule is `n/a`
+ * ("needs a topology where ...; yours (NAME) has none"), as a variant would judge the built-in organisation.
  */
-export function variantSpec(t: RuleContext, variant: string, situation: string, rest: Omit<WorldSpec, 'variant'> = {}): WorldSpec {
-  if (!runsContoso()) t.notApplicable(`needs the contoso variant ${variant} (${situation}); your topology ${runTopologyName()} is not contoso and the roles do not derive that situation`);
-  return { ...rest, variant };
+export function situationSpec(t: RuleContext, key: SituationKey, rest: Omit<WorldSpec, 'variant'> = {}): WorldSpec {
+  const base = runBuiltInBase();
+  const variant = base ? situationVariant(key, base) : null;
+  if (!variant) t.notApplicable(situationMissingReason(key, runTopology().name));
+  return { ...rest, variant: variant! };
+}
+
+/** The n/a reason of a rule whose situation the run's topology does not have (rules that look for it in the user's own topology first). */
+export function situationMissing(key: SituationKey): string {
+  return situationMissingReason(key, runTopology().name);
 }
 
 /**

@@ -5,7 +5,7 @@
  * that reason instead of hanging or passing.
  * @example
  * const w = await world();                          // the profile's default topology
- * const midupgrade = await world({ variant: 'contoso-midupgrade' });
+ * const midupgrade = await world(situationSpec(t, 'cas-pair-mid-upgrade'));   // a built-in variant (support/roles.ts)
  * const res = await request(w.url('/owa/'), { dispatcher: w.agent() });
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ import { ignoreCandidateProbes } from '../../harness/verify/check.ts';
 import { runOptions, type RunOptions } from './run-options.ts';
 
 export interface WorldSpec {
-  /** A topology variant name (contoso-nossl, contoso-midupgrade, …) instead of the profile's default. */
+  /** A built-in topology variant instead of the profile's default (rules ask by situation: support/roles.ts situationSpec). */
   variant?: string;
   /** Profile options for the 2010/2007 candidate (crossSiteSilentRedirect, redirectToOptimalOwaServer, …). */
   options?: Omit<ProfileOptions, 'profile' | 'build'>;

@@ -2,12 +2,16 @@
  * The rule catalogue (suites/rules.ts) against its sources: every ID of RULES.md (../shared/design)
  * with the same levels and rule text, nothing more; every seeded quote found verbatim (whitespace and
  * typographic quotes aside) in its seed. RULES.md and the seeds live beside the repository, in the
- * project's shared folder; where it is absent (a packaged copy) the comparison is skipped, and says so.
+ * project's shared folder; where it is absent (a packaged copy, a clean clone in CI) the comparison is
+ * skipped, and says so. The quotes themselves are data (suites/catalogue/quotes.json, one entry per rule
+ * ID); its reader and its match with the catalogue are checked everywhere.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE, RULES, SEED_FILES } from '../../suites/rules.ts';
+import { parseQuotes, ruleQuotes, QuoteFileError } from '../../suites/catalogue/quotes.ts';
+import { SITUATIONS } from '../../harness/topology/situations.ts';
 import type { Level } from '../../reports/types.ts';
 
 const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
@@ -51,6 +55,17 @@ function parseRulesMd(text: string): MdRule[] {
   return out;
 }
 
+/**
+ * RULES.md names built-in variants and one built-in host in a few rule texts; the catalogue names the
+ * situation (harness/topology/situations.ts) or the role instead (issue 13: no organisation's name in
+ * suites/). RULES.md's text with those names replaced is the catalogue's title.
+ */
+const TITLE_WORDING: readonly { rulesMd: string; catalogue: string }[] = [
+  ...SITUATIONS.flatMap((s) => Object.values(s.variants).map((v) => ({ rulesMd: `\`${v}\``, catalogue: `situation \`${s.key}\`` }))),
+  { rulesMd: 'https://mail-region.contoso.lab/', catalogue: "https://<Orange's site EAS namespace>/" },
+];
+const catalogueWording = (title: string) => TITLE_WORDING.reduce((t, w) => t.split(w.rulesMd).join(w.catalogue), title);
+
 /** Seeds carry non-breaking spaces and typographic quotes (RULES.md): compare on a normal form. */
 function norm(s: string): string {
   return s.replace(/[\s\u00a0]+/g, ' ').replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/[\u2013\u2014]/g, '-').trim();
@@ -79,7 +94,12 @@ describe.skipIf(!haveShared)(`rule catalogue against ${RULES_MD}`, () => {
 
   it('has the rule text of RULES.md', () => {
     const byId = new Map(CATALOGUE.map((r) => [r.id, r]));
-    expect(md.filter((m) => norm(m.title) !== norm(byId.get(m.id)!.title)).map((m) => m.id)).toEqual([]);
+    expect(md.filter((m) => norm(catalogueWording(m.title)) !== norm(byId.get(m.id)!.title)).map((m) => m.id)).toEqual([]);
+  });
+
+  it('names no built-in organisation in a title (RULES.md\'s variant and host names become situations and roles)', () => {
+    expect(CATALOGUE.filter((r) => /contoso/i.test(r.title)).map((r) => r.id)).toEqual([]);
+    expect(md.filter((m) => m.title !== catalogueWording(m.title)).map((m) => m.id)).toEqual(['TLS-02', 'OWA-10', 'EAS-01', 'EAS-07', 'COOK-02']);
   });
 
   it('quotes every seeded rule verbatim from its seed', () => {
@@ -90,6 +110,23 @@ describe.skipIf(!haveShared)(`rule catalogue against ${RULES_MD}`, () => {
 });
 
 describe('rule catalogue fields', () => {
+  it('reads every quote from suites/catalogue/quotes.json: one entry per catalogue rule, nothing more', () => {
+    expect([...ruleQuotes().keys()]).toEqual(CATALOGUE.map((r) => r.id));
+    for (const r of CATALOGUE) expect({ seed: r.seed, quote: r.quote }, r.id).toEqual(ruleQuotes().get(r.id));
+    expect(RULES.find((r) => r.id === 'EAS-01')!.source).toEqual({ seed: SEED_FILES['001'], quote: ruleQuotes().get('EAS-01')!.quote });
+  });
+
+  it.each([
+    ['{"EAS-01": {"seed": "005", "quote": "q"}}', /quotes\.json: EAS-01 field seed: "005" is not a seed number/],
+    ['{"EAS-01": {"seed": "001", "quote": ""}}', /quotes\.json: EAS-01 field quote: a non-empty string is needed/],
+    ['{"EAS-01": {"seed": "001", "quote": "q", "title": "t"}}', /quotes\.json: EAS-01: unknown field title/],
+    ['[1]', /quotes\.json: not an object keyed by rule ID/],
+    ['{', /quotes\.json: not JSON/],
+  ])('refuses a broken quotes file %s with the entry and field', (text, message) => {
+    expect(() => parseQuotes(text)).toThrow(QuoteFileError);
+    expect(() => parseQuotes(text)).toThrow(message);
+  });
+
   it('gives every rule a severity, a scope and a quote, and unique IDs', () => {
     expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
     for (const r of RULES) {

@@ -43,6 +43,25 @@ const MAIL_ORDER: Record<string, [('ssl' | 'tls' | 'plain')[], 'PlainTextLogin' 
   'cas2007.site3.contoso.lab': [['tls'], 'SecureLogin'],
 };
 
+/** The built-in base topologies (the profiles' defaults) that variants start from. */
+export type BuiltInBase = 'contoso' | 'contoso-2007';
+
+/** The base each variant is derived from (situations.ts picks a variant by the run's base). */
+export const VARIANT_BASE: Record<string, BuiltInBase> = {
+  'contoso-midupgrade': 'contoso',
+  'contoso-nossl': 'contoso',
+  'contoso-2007-nossl': 'contoso-2007',
+  'contoso-basic': 'contoso-2007',
+  'contoso-outofservice': 'contoso',
+  'contoso-mailorder': 'contoso',
+  'contoso-nointernalurl': 'contoso-2007',
+};
+
+/** The base of a built-in topology name: itself for a base, its base for a variant. */
+export function builtInBase(name: string): BuiltInBase {
+  return name === 'contoso-2007' ? 'contoso-2007' : (VARIANT_BASE[name] ?? 'contoso');
+}
+
 export const variants: Record<string, () => TopologyInput> = {
   'contoso-midupgrade': () =>
     derive(contoso, 'contoso-midupgrade', 'Site3 CAS2010 pair mid-upgrade (one SP2, one SP2 RU1).', (s) =>
