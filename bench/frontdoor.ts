@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { descendants, readProcStat } from '../harness/load/proc-usage.ts';
 import { contractToEnv, type FrontDoorContract } from '../harness/topology/contract.ts';
 import { selfSignedCert } from '../mocks/http/test-support.ts';
 
@@ -32,6 +33,13 @@ export interface FrontDoorBenchLeg {
   p50Us: number;
   /** p50 minus the origin's p50 (what the proxy adds), microseconds. */
   addedP50Us: number;
+  /**
+   * CPU of the leg's server process tree (utime+stime of it and its descendants, from /proc) over every
+   * throughput round, divided by the requests it answered then, microseconds; null where /proc is absent.
+   */
+  cpuUsPerRequest: number | null;
+  /** Requests answered over every throughput round (the divisor of cpuUsPerRequest). */
+  requests: number;
 }
 
 export interface FrontDoorBenchResult {
@@ -39,6 +47,8 @@ export interface FrontDoorBenchResult {
   legs: FrontDoorBenchLeg[];
   /** reference req/s / nginx req/s, or null without nginx. */
   ratio: number | null;
+  /** reference CPU per request / nginx CPU per request (both process trees), or null. */
+  cpuRatio: number | null;
   nginx: 'measured' | 'not installed' | string;
 }
 
@@ -181,9 +191,26 @@ http {
 interface Leg {
   name: FrontDoorBenchLeg['name'];
   port: number;
+  /** The server's process (its tree is what the CPU figure counts). */
+  pid: number | undefined;
   best: number;
   errors: number;
   p50Us: number;
+  /** Clock ticks used by the tree during throughput rounds, and the requests answered then. */
+  ticks: number;
+  requests: number;
+  /** False once a /proc read failed: the CPU figure is then not reported. */
+  cpuKnown: boolean;
+}
+
+const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat counts in 1/100 s on every architecture Node runs on.
+
+/** Ticks (self + reaped children) of `pid` and every descendant now, or null without /proc. */
+function treeTicks(pid: number | undefined): number | null {
+  if (!pid) return null;
+  const root = readProcStat(pid);
+  if (!root) return null;
+  return descendants(pid).reduce((n, s) => n + s.ticks, root.ticks);
 }
 
 async function throughput(leg: Leg, connections: number, ms: number): Promise<void> {
@@ -200,9 +227,14 @@ async function throughput(leg: Leg, connections: number, ms: number): Promise<vo
   };
   await Promise.all(Array.from({ length: connections }, () => loop(performance.now() + 200))); // warm-up: connections, TLS, caches
   count.ok = count.bad = 0;
+  const cpu0 = treeTicks(leg.pid);
   const t0 = performance.now();
   await Promise.all(Array.from({ length: connections }, () => loop(t0 + ms)));
   const rps = count.ok / ((performance.now() - t0) / 1000);
+  const cpu1 = treeTicks(leg.pid);
+  if (cpu0 === null || cpu1 === null) leg.cpuKnown = false;
+  else leg.ticks += cpu1 - cpu0;
+  leg.requests += count.ok;
   leg.errors += count.bad;
   leg.best = Math.max(leg.best, rps);
   await pool.close();
@@ -266,8 +298,8 @@ export async function runFrontDoorBench(opts: { seconds?: number; connections?: 
     children.push(reference);
     const ready = await waitForLine(reference, /READY https=(\d+)/, 30_000, 'the reference front door');
     const legs: Leg[] = [
-      { name: 'origin', port: originPort, best: 0, errors: 0, p50Us: 0 },
-      { name: 'reference', port: Number(/https=(\d+)/.exec(ready)![1]), best: 0, errors: 0, p50Us: 0 },
+      { name: 'origin', port: originPort, pid: origin.pid, best: 0, errors: 0, p50Us: 0, ticks: 0, requests: 0, cpuKnown: true },
+      { name: 'reference', port: Number(/https=(\d+)/.exec(ready)![1]), pid: reference.pid, best: 0, errors: 0, p50Us: 0, ticks: 0, requests: 0, cpuKnown: true },
     ];
     let nginx: FrontDoorBenchResult['nginx'] = 'not installed';
     const bin = nginxBinary();
@@ -278,7 +310,7 @@ export async function runFrontDoorBench(opts: { seconds?: number; connections?: 
       children.push(n);
       try {
         await waitForPort(port, 10_000);
-        legs.push({ name: 'nginx', port, best: 0, errors: 0, p50Us: 0 });
+        legs.push({ name: 'nginx', port, pid: n.pid, best: 0, errors: 0, p50Us: 0, ticks: 0, requests: 0, cpuKnown: true });
         nginx = 'measured';
       } catch (err) {
         nginx = `failed to start: ${(err as Error).message}`;
@@ -289,10 +321,18 @@ export async function runFrontDoorBench(opts: { seconds?: number; connections?: 
     for (let r = 0; r < rounds; r++) for (const leg of legs) await throughput(leg, connections, (seconds * 1000) / rounds);
     for (const leg of legs) await latency(leg, opts.latencyRequests ?? 300);
     const originP50 = legs[0]!.p50Us;
-    const out: FrontDoorBenchLeg[] = legs.map((l) => ({ name: l.name, reqPerSec: Math.round(l.best), errors: l.errors, p50Us: l.p50Us, addedP50Us: l.p50Us - originP50 }));
+    const out: FrontDoorBenchLeg[] = legs.map((l) => ({
+      name: l.name, reqPerSec: Math.round(l.best), errors: l.errors, p50Us: l.p50Us, addedP50Us: l.p50Us - originP50,
+      cpuUsPerRequest: l.cpuKnown && l.requests ? Math.round(((l.ticks / CLK_TCK) * 1e6) / l.requests) : null, requests: l.requests,
+    }));
     const ref = out.find((l) => l.name === 'reference')!;
     const ngx = out.find((l) => l.name === 'nginx');
-    return { connections, legs: out, ratio: ngx && ngx.reqPerSec ? Math.round((ref.reqPerSec / ngx.reqPerSec) * 1000) / 1000 : null, nginx };
+    const r3 = (x: number) => Math.round(x * 1000) / 1000;
+    return {
+      connections, legs: out, nginx,
+      ratio: ngx && ngx.reqPerSec ? r3(ref.reqPerSec / ngx.reqPerSec) : null,
+      cpuRatio: ngx?.cpuUsPerRequest && ref.cpuUsPerRequest !== null ? r3(ref.cpuUsPerRequest / ngx.cpuUsPerRequest) : null,
+    };
   } finally {
     for (const c of children) c.kill('SIGTERM');
     directory?.close();
@@ -309,7 +349,7 @@ if (isMain && process.env.FRONTDOOR_BENCH_ROLE === 'origin') {
   const r = await runFrontDoorBench({ seconds: Number.isFinite(seconds) && seconds > 0 ? seconds : 2 });
   console.log(`front-door bench: ${r.connections} keep-alive connections, GET ${PATH} (1 KiB), best of 3 rounds; nginx: ${r.nginx}`);
   for (const l of r.legs) {
-    console.log(`  ${l.name.padEnd(10)} ${String(l.reqPerSec).padStart(7)} req/s  p50 ${String(l.p50Us).padStart(6)} us  added ${String(l.addedP50Us).padStart(6)} us  (${l.errors} errors)`);
+    console.log(`  ${l.name.padEnd(10)} ${String(l.reqPerSec).padStart(7)} req/s  CPU ${String(l.cpuUsPerRequest ?? '?').padStart(5)} us/req  p50 ${String(l.p50Us).padStart(6)} us  added ${String(l.addedP50Us).padStart(6)} us  (${l.errors} errors)`);
   }
-  console.log(r.ratio === null ? '  reference/nginx: n/a (nginx is not installed: the reference was measured alone)' : `  reference/nginx throughput: ${r.ratio}x`);
+  console.log(r.ratio === null ? '  reference/nginx: n/a (nginx is not installed: the reference was measured alone)' : `  reference/nginx throughput: ${r.ratio}x, CPU per request: ${r.cpuRatio ?? 'n/a'}x`);
 }
