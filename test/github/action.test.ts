@@ -69,11 +69,31 @@ describe('the composite action', () => {
 
   test('runs the code of its own checkout: npm ci and the CLI under $GITHUB_ACTION_PATH (no npx of an unpublished package)', () => {
     const scripts = action.runs.steps.map((s) => s.run ?? '').join('\n');
-    expect(scripts).toMatch(/cd "\$GITHUB_ACTION_PATH\/\.\.\/\.\.\/\.\."\s*\n\s*npm ci/);
+    expect(scripts).toMatch(/cd "\$GITHUB_ACTION_PATH\/\.\.\/\.\.\/\.\."\s*\n[^]*if node "\$GITHUB_ACTION_PATH\/installed\.mjs"; then[^]*else\s*\n\s*npm ci/);
     expect(scripts).toMatch(/node "\$GITHUB_ACTION_PATH\/\.\.\/\.\.\/\.\.\/bin\/cas-conformance\.js"/);
     expect(scripts).not.toMatch(/npx/);
     const upload = action.runs.steps.find((s) => s.uses?.startsWith('actions/upload-artifact'))!;
     expect(upload.with!.name).toBe('${{ steps.run.outputs.artifact-name }}');
+  });
+
+  test('npm ci is skipped only when node_modules holds exactly the locked versions (installed.mjs)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'action-installed-'));
+    const check = (): number | null => spawnSync(process.execPath, [join(ROOT, '.github/actions/cas-conformance/installed.mjs')], { cwd: dir, encoding: 'utf8' }).status;
+    try {
+      const lock = { packages: { '': {}, 'node_modules/a': { version: '1.0.0' }, 'node_modules/opt': { version: '2.0.0', optional: true } } };
+      writeFileSync(join(dir, 'package-lock.json'), JSON.stringify(lock));
+      expect(check(), 'no node_modules').toBe(1);
+      mkdirSync(join(dir, 'node_modules/a'), { recursive: true });
+      writeFileSync(join(dir, 'node_modules/a/package.json'), '{}');
+      writeFileSync(join(dir, 'node_modules/.package-lock.json'), JSON.stringify({ packages: { 'node_modules/a': { version: '1.0.1' } } }));
+      expect(check(), 'other version').toBe(1);
+      writeFileSync(join(dir, 'node_modules/.package-lock.json'), JSON.stringify({ packages: { 'node_modules/a': { version: '1.0.0' } } }));
+      expect(check(), 'locked version, optional package absent').toBe(0);
+      rmSync(join(dir, 'node_modules/a/package.json'));
+      expect(check(), 'package folder gone').toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('every input that is a run option names a real option of `cas-conformance run`', () => {
