@@ -179,7 +179,7 @@ async function session(t: RuleContext, w: World, protocol: MailProtocolName, nam
   // Not listening is a dead or absent candidate (an `error`), not a routing verdict.
   if (!run.ok && /ECONNREFUSED/.test(run.error ?? '')) throw Object.assign(new Error(`${name}'s ${protocol} session: ${run.error}`), { code: 'ECONNREFUSED' });
   if (!run.ok && /within \d+ ?ms|timed? ?out/i.test(run.error ?? '') && t.lag(from) > bound / 10) throw new HarnessOverloadedError(t.lag(from), `${name}'s ${protocol} session within ${bound} ms`);
-  const events = sessionConnections(await sessionEvents(w, since, run.ok), w.user(name).samAccountName);
+  const events = sessionConnections(await sessionEvents(w, since, run.ok, { user: w.user(name).samAccountName }), w.user(name).samAccountName);
   t.observe(`${name} ${protocol} (${mode}): ${run.ok ? 'ok' : `failed: ${run.error}`} in ${ms} ms\n${describeMail(events)}`);
   return { run, events, since };
 }
@@ -269,7 +269,7 @@ describe('MAIL', () => {
       const imap = await mailThroughFrontDoor(w, 'imap4', name, 'implicit', bound);
       t.client(imap.transcript);
       if (!imap.ok && t.lag(from) > bound.timeoutMs / 10) throw new HarnessOverloadedError(t.lag(from), `${name}'s IMAP session within ${bound.timeoutMs} ms`);
-      const imapAt = loggedIn(sessionConnections(await sessionEvents(w, mark, imap.ok), w.user(name).samAccountName), name, w);
+      const imapAt = loggedIn(sessionConnections(await sessionEvents(w, mark, imap.ok, { user: w.user(name).samAccountName }), w.user(name).samAccountName), name, w);
       t.require(`${name}'s IMAP session logged in at a mock CAS through the front door`, !!imapAt, imap.ok ? `the client got answers, but no mock CAS logged ${name} in` : `client: ${imap.error}`);
       t.observe(`${name} IMAP: ${imap.ok ? `ok, mailboxes ${imap.mailboxes?.join(',')}, EXISTS ${imap.exists}, subjects ${imap.subjects?.join(' | ')}` : `failed: ${imap.error}`}`);
       check(imap.ok, `${name} IMAP session completes`, imap.error ?? '');
@@ -279,7 +279,7 @@ describe('MAIL', () => {
       const popMark = w.mark();
       const pop = await mailThroughFrontDoor(w, 'pop3', name, 'implicit', bound);
       t.client(pop.transcript);
-      const popAt = loggedIn(sessionConnections(await sessionEvents(w, popMark, pop.ok), w.user(name).samAccountName), name, w);
+      const popAt = loggedIn(sessionConnections(await sessionEvents(w, popMark, pop.ok, { user: w.user(name).samAccountName }), w.user(name).samAccountName), name, w);
       t.require(`${name}'s POP3 session logged in at a mock CAS through the front door`, !!popAt, pop.ok ? `the client got answers, but no mock CAS logged ${name} in` : `client: ${pop.error}`);
       t.observe(`${name} POP3: ${pop.ok ? `ok, STAT ${pop.count}, LIST ${pop.listed}, RETR 1 ${pop.firstMessage?.length ?? 0} bytes` : `failed: ${pop.error}`}`);
       check(pop.ok, `${name} POP3 session completes`, pop.error ?? '');

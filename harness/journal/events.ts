@@ -81,6 +81,8 @@ export interface MailEvent extends Base {
   sni: string | null;
   localPort: number;
   remoteAddress: string;
+  /** Remote port (absent in events recorded before it existed). */
+  remotePort?: number;
   user: string | null;
   login: 'ok' | 'refused' | 'disabled' | 'wrong-site' | 'none';
   commands: string[];
@@ -88,6 +90,29 @@ export interface MailEvent extends Base {
   bytesOut: number;
   closeReason: string;
   durationMs: number;
+}
+
+/**
+ * A mail login a mock accepted, written before its OK leaves. The connection's `mail` event comes only
+ * when the connection ends, which a front door may delay; this one is there by the time any client
+ * could have been told the login worked.
+ */
+export interface MailLoginEvent extends Base {
+  kind: 'mail-login';
+  protocol: 'imap4' | 'pop3';
+  method: 'ssl' | 'tls' | 'plain';
+  listener: 'ssl' | 'tls' | 'plain';
+  upgraded: boolean;
+  sni: string | null;
+  localPort: number;
+  remoteAddress: string;
+  /** Remote port: with localPort and remoteAddress it names the connection its `mail` event will describe. */
+  remotePort: number;
+  user: string;
+  /** Commands of the connection up to the login. */
+  commands: string[];
+  /** When the connection started (ms since the epoch). */
+  connectedAt: number;
 }
 
 /** A hop one mock CAS made to another (CAS-CAS proxy), recorded by the proxying mock. */
@@ -118,7 +143,7 @@ export interface FaultEvent extends Base {
   description: string;
 }
 
-export type JournalEvent = HttpEvent | TlsEvent | MailEvent | HopEvent | EventLogEvent | FaultEvent;
+export type JournalEvent = HttpEvent | TlsEvent | MailEvent | MailLoginEvent | HopEvent | EventLogEvent | FaultEvent;
 export type JournalKind = JournalEvent['kind'];
 
 /** What a recorder passes in: the journal fills `seq` and `time`. */

@@ -1,7 +1,7 @@
 /**
  * One client connection of a mail listener: owns the socket (raw TCP, then TLS after implicit TLS
  * or STARTTLS/STLS), counts bytes, runs the idle timer, and journals exactly one MailEvent when the
- * session ends, whatever ends it. Protocol sessions (imap/session.ts, pop3/session.ts) sit on top
+ * session ends, whatever ends it (and a MailLoginEvent when a login is accepted). Protocol sessions (imap/session.ts, pop3/session.ts) sit on top
  * and never touch the socket themselves.
  */
 import type { Socket } from 'node:net';
@@ -30,6 +30,7 @@ export class MailConnection {
   readonly startedAt = Date.now();
   readonly localPort: number;
   readonly remoteAddress: string;
+  readonly remotePort: number;
   method: 'ssl' | 'tls' | 'plain';
   upgraded = false;
   secure = false;
@@ -58,6 +59,7 @@ export class MailConnection {
     this.socket = raw;
     this.localPort = raw.localPort ?? 0;
     this.remoteAddress = raw.remoteAddress ?? '';
+    this.remotePort = raw.remotePort ?? 0;
     this.method = opts.kind === 'ssl' ? 'ssl' : 'plain';
     this.closed = new Promise((r) => (this.#resolveClosed = r));
     raw.setNoDelay(true);
@@ -73,6 +75,15 @@ export class MailConnection {
     this.#onIdle = handlers.onIdle;
     this.#onClose = handlers.onClose;
     if (this.socket === this.raw) this.raw.on('data', this.#dataListener);
+  }
+
+  /** Journal an accepted login now (MailLoginEvent), before the OK is written. */
+  noteLogin(user: string): void {
+    this.opts.record({
+      kind: 'mail-login', server: this.opts.server, protocol: this.opts.protocol, method: this.method, listener: this.opts.kind,
+      upgraded: this.upgraded, sni: this.sni, localPort: this.localPort, remoteAddress: this.remoteAddress, remotePort: this.remotePort,
+      user, commands: [...this.commands], connectedAt: this.startedAt,
+    });
   }
 
   get isOpen(): boolean {
@@ -212,6 +223,7 @@ export class MailConnection {
       sni: this.sni,
       localPort: this.localPort,
       remoteAddress: this.remoteAddress,
+      remotePort: this.remotePort,
       user: this.user,
       login: this.login,
       commands,

@@ -35,5 +35,6 @@ export async function attemptLogin(
   if (!result.ok) return fail(result.reason === 'wrong-site' ? 'wrong-site' : 'refused');
   conn.login = 'ok';
   conn.user = result.user;
+  conn.noteLogin(result.user);
   return { ok: true, user: result.user, messages: storeMessages(result.messages, { server: opts.server, user: result.user }) };
 }

@@ -9,7 +9,7 @@
  * const events = await sessionEvents(w, since, run.ok);
  * const first = events[0];
  */
-import type { MailEvent } from '../../harness/journal/events.ts';
+import type { JournalEvent, MailEvent, MailLoginEvent } from '../../harness/journal/events.ts';
 import { JournalTimeoutError, LabError } from '../../harness/errors.ts';
 import type { World } from './world.ts';
 
@@ -30,22 +30,55 @@ export function mailEventsSince(w: World, since: number): MailEvent[] {
 }
 
 /**
- * The session's mail events once it is over: after a good session, wait (bounded) for the event of
- * its logged-in connection; after a failed one, allow `graceMs` for connections the front door was
- * still closing. Never throws for a missing event: the caller judges what is there.
+ * The session's mail events once it is over. A mock journals a login when it accepts it, before its OK
+ * leaves (MailLoginEvent), so a good session that went through a mock has that event already; its
+ * connection's own `mail` event comes when the connection ends, which a front door may delay (it may
+ * pool or close lazily, or a loaded machine may be slow): that one is waited for (bounded), and when it
+ * is still missing the login event stands in for it ("still open when judged"), so a slow close is
+ * never read as "no mock saw the session". After a failed session, allow `graceMs` for connections the
+ * front door was still closing. Never throws for a missing event: the caller judges what is there.
  */
-export async function sessionEvents(w: World, since: number, sessionOk: boolean, o: { timeoutMs?: number; graceMs?: number } = {}): Promise<MailEvent[]> {
-  const pred = sessionOk ? (e: MailEvent) => e.login === 'ok' : () => true;
+export async function sessionEvents(w: World, since: number, sessionOk: boolean, o: { timeoutMs?: number; graceMs?: number; user?: string } = {}): Promise<MailEvent[]> {
+  const grace = o.graceMs ?? 750;
+  if (!sessionOk) {
+    await waitQuietly(w, (e) => e.kind === 'mail', since, grace, 'a late mail event');
+    return mailEventsSince(w, since);
+  }
+  const me = o.user?.toLowerCase();
+  const login = (await waitQuietly(w, (e) => e.kind === 'mail-login' && (!me || bare(e.user) === me), since, grace, 'the mail login at a mock CAS')) as MailLoginEvent | null;
+  if (!login) return mailEventsSince(w, since);
+  await waitQuietly(w, (e) => e.kind === 'mail' && sameConnection(e, login), since, o.timeoutMs ?? 5000, 'the end of the logged-in mail connection');
+  const events = mailEventsSince(w, since);
+  if (events.some((e) => sameConnection(e, login))) return events;
+  return [...events, standIn(login)].sort((a, b) => startedAt(a) - startedAt(b) || a.seq - b.seq);
+}
+
+/** `DOMAIN\\sam` or `sam`, lower case. */
+const bare = (user: string | null) => (user ?? '').toLowerCase().replace(/^.*\\/, '');
+
+/** Whether a connection's `mail` event is the one a login event was written on. */
+function sameConnection(e: MailEvent, login: MailLoginEvent): boolean {
+  return e.server === login.server && e.localPort === login.localPort && e.remoteAddress === login.remoteAddress && (e.remotePort === undefined || e.remotePort === login.remotePort);
+}
+
+/** The connection as its login event saw it, for a connection the front door had not closed yet. */
+function standIn(l: MailLoginEvent): MailEvent {
+  return {
+    kind: 'mail', seq: l.seq, time: l.time, server: l.server, protocol: l.protocol, method: l.method, listener: l.listener,
+    upgraded: l.upgraded, sni: l.sni, localPort: l.localPort, remoteAddress: l.remoteAddress, remotePort: l.remotePort,
+    user: l.user, login: 'ok', commands: l.commands, bytesIn: 0, bytesOut: 0, closeReason: 'still open when judged',
+    durationMs: Date.parse(l.time) - l.connectedAt,
+  };
+}
+
+/** Wait for a journal event up to `timeoutMs`; null when none came. */
+async function waitQuietly(w: World, pred: (e: JournalEvent) => boolean, since: number, timeoutMs: number, what: string): Promise<JournalEvent | null> {
   try {
-    await w.lab.journal.waitFor((e) => e.kind === 'mail' && pred(e as MailEvent), {
-      timeoutMs: sessionOk ? (o.timeoutMs ?? 5000) : (o.graceMs ?? 750),
-      sinceSeq: since,
-      what: sessionOk ? 'the logged-in mail session at a mock CAS' : 'a late mail event',
-    });
+    return await w.lab.journal.waitFor(pred, { timeoutMs, sinceSeq: since, what });
   } catch (err) {
     if (!(err instanceof JournalTimeoutError)) throw err;
+    return null;
   }
-  return mailEventsSince(w, since);
 }
 
 /**

@@ -50,8 +50,8 @@ export function runControls(group: Omit<ControlRow, 'rules' | 'why' | 'defects'>
       const code = err ? ((err as { code?: number }).code ?? 2) : 0;
       let outcomes: Record<string, string> = {};
       try {
-        const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { rules: { id: string; outcome: string }[] };
-        outcomes = Object.fromEntries(report.rules.map((r) => [r.id, r.outcome]));
+        const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { rules: { id: string; outcome: string; reason?: string }[] };
+        outcomes = Object.fromEntries(report.rules.map((r) => [r.id, overloadedFail(r) ? 'fail (voided: harness overloaded)' : r.outcome]));
       } catch {
         // no report: the outcomes stay empty and the test shows the output
       }
@@ -60,6 +60,16 @@ export function runControls(group: Omit<ControlRow, 'rules' | 'why' | 'defects'>
       resolvePromise({ exitCode: typeof code === 'number' ? code : 2, outcomes, output: `${stdout}\n${stderr}` });
     });
   });
+}
+
+/**
+ * An `error` "harness overloaded" whose would-be verdict is a fail: on a loaded runner the suite refuses
+ * to judge timing-shaped failures (suites/support/rule.ts) and says what it would have said. For a
+ * control that is still the defect caught (the outcome is not a pass, and the carried verdict is a
+ * fail), so it counts; any other `error` does not.
+ */
+function overloadedFail(r: { outcome: string; reason?: string }): boolean {
+  return r.outcome === 'error' && /^HARNESS_OVERLOADED: .*the verdict would have been: expected/s.test(r.reason ?? '');
 }
 
 /** One row alone (tools and ad-hoc checks). */
@@ -100,7 +110,7 @@ export function negativeControls(area: string, rows: ControlRow[]): void {
       test(`${row.rules.join(', ')} fail under ${label} (${row.profile}${row.hardened ? ' + hardened' : ''}): ${row.why}`, { timeout: 300_000 }, async () => {
         const r = await runs.get(row)!();
         for (const id of row.rules) {
-          expect(['fail', 'warn'], `${id} under ${label}\n${r.output.slice(-3000)}`).toContain(r.outcomes[id]);
+          expect(['fail', 'warn', 'fail (voided: harness overloaded)'], `${id} under ${label}\n${r.output.slice(-3000)}`).toContain(r.outcomes[id]);
         }
         expect(r.exitCode, r.output.slice(-2000)).not.toBe(0);
       });
