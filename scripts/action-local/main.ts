@@ -49,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
       if (Object.entries(matrix).some(([k, v]) => k in entry && entry[k] !== v)) continue;
       ran++;
       const r = await runJob({ repo: REPO, workflow: wf, jobId: id, matrix: entry, withOverrides, write: (t) => process.stdout.write(t) });
+      // GitHub shows what the steps wrote to $GITHUB_STEP_SUMMARY on the run's page; here, after the job.
+      if (r.summary) process.stdout.write(`--- job summary of ${id} ($GITHUB_STEP_SUMMARY) ---\n${r.summary.replace(/\n?$/, '\n')}--- end of job summary ---\n`);
       if (r.failed) failed++;
     }
   }

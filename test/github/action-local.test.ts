@@ -110,6 +110,9 @@ describe('the in-repo workflow through the runner (labs: run under the shared lo
     expect(r.out.match(/outputs: exit-code=0 report-dir=/g)).toHaveLength(1);
     expect(r.out).toMatch(/FAILED: \.\/\.github\/actions\/cas-conformance -- outputs: exit-code=1 [^\n]*continue-on-error/);
     expect(r.out).toContain('ok: The broken candidate is not conformant (exit code 1)');
+    // The action's summary.md reached $GITHUB_STEP_SUMMARY, as on GitHub's run page.
+    expect(r.out).toMatch(/--- job summary of judge \(\$GITHUB_STEP_SUMMARY\) ---\n[^]*EAS-03[^]*--- end of job summary ---/);
+    expect(r.out).toMatch(/--- job summary of broken-candidate \(\$GITHUB_STEP_SUMMARY\) ---\n[^]*OWA-01[^]*--- end of job summary ---/);
     // Temp workspaces and $GITHUB_* files are gone; nothing was written into the repository.
     expect(tempEntries()).toEqual(before);
     expect(readdirSync(ROOT).filter((n) => n.startsWith('conformance-report-'))).toEqual([]);
