@@ -109,7 +109,7 @@ describe('COOK', () => {
     check(unknown.length === 0, `${CAS2010_SITE1} recognises the session cookie values it issued`, fmt(unknown));
   });
 
-  rule('COOK-02', { timeoutMs: 60_000 }, async (t) => {
+  rule('COOK-02', { timeoutMs: 60_000, concurrent: true, timing: true }, async (t) => {
     // The mid-upgrade situation (RULES "Variants"): Blue's site pair is one SP2 and one SP2 RU1 CAS2010. On
     // another organisation the roles derive the same situation when Blue's site there already holds both
     // builds: its own world is judged; otherwise the built-in variant is needed (n/a).
@@ -169,6 +169,24 @@ describe('COOK', () => {
     checkNoLegacyRelay(w, since, { user: blue.samAccountName, vdir: 'owa' });
   });
 
+  // COOK-04 sits next to COOK-02: each has its own world and waits on failovers, so they run side by side.
+  rule('COOK-04', { timeoutMs: 120_000, concurrent: true, timing: true }, async (t) => {
+    const w = await t.world({ key: 'cook04', disposable: true });
+    const b = frontDoorBuild(w);
+    if (t.profile === 'exchange2007' && roleServerSpecs(t, w, 'user3').every((s) => relation(b, s.build) === 'newer')) t.notApplicable(`the CAS of User3's site run ${roleServerSpecs(t, w, 'user3')[0]!.build}, newer than the front door (${b}): no proxying to them (VER-01)`);
+    // 003: "a user who is proxied to CAS-01 the first time will always be proxied to CAS-01, even if CAS-02 has fewer
+    // concurrent connections"; 13/10: Blue's Site3 pair (001), 07: User3's Hub CAS. The pair case: a second user of
+    // the same site (Cyan in the built-in topology, the SP3 mailbox user in Hub) keeps a CAS of its own.
+    const role = t.profile === 'exchange2007' ? 'user3' : 'blue';
+    const [name, site] = [roleOf(t, w, role).name, roleFqdns(t, w, role)];
+    const second = siteMate(t, w, role);
+    t.expect(`${name}, OWA and EWS: every request served by the first CAS of ${site.join(', ')} that served ${name}; with that CAS down (503), by another CAS of the site`);
+    await affinityOwa(t, w, name, site);
+    await affinityEws(t, w, name, site);
+    t.expect(`${name} and ${second} from one client address: ${name} first served by a CAS X; with X down ${second} is served by another CAS Y; once X is up again every request of ${name} at X and of ${second} at Y`);
+    await affinityPair(t, w, [name, second], site);
+  });
+
   rule('COOK-03', {}, async (t) => {
     const w = await t.world();
     const b = frontDoorBuild(w);
@@ -203,23 +221,6 @@ describe('COOK', () => {
     check(rows.some((r) => older.servers.includes(r.fqdn)), `${older.servers[0]} (${older.build}) listed as incompatible`, 'not listed');
     check(bad.kind !== 'works', `OWA to ${older.build} fails as 000 says ("Invalid user context cookie found in proxy response")`, `${bad.kind}: ${bad.detail}`);
     check(good.kind === 'works', 'OWA to an SP2 RU1 CAS works', `${good.kind}: ${good.detail}`);
-  });
-
-  rule('COOK-04', { timeoutMs: 120_000 }, async (t) => {
-    const w = await t.world({ key: 'cook04', disposable: true });
-    const b = frontDoorBuild(w);
-    if (t.profile === 'exchange2007' && roleServerSpecs(t, w, 'user3').every((s) => relation(b, s.build) === 'newer')) t.notApplicable(`the CAS of User3's site run ${roleServerSpecs(t, w, 'user3')[0]!.build}, newer than the front door (${b}): no proxying to them (VER-01)`);
-    // 003: "a user who is proxied to CAS-01 the first time will always be proxied to CAS-01, even if CAS-02 has fewer
-    // concurrent connections"; 13/10: Blue's Site3 pair (001), 07: User3's Hub CAS. The pair case: a second user of
-    // the same site (Cyan in the built-in topology, the SP3 mailbox user in Hub) keeps a CAS of its own.
-    const role = t.profile === 'exchange2007' ? 'user3' : 'blue';
-    const [name, site] = [roleOf(t, w, role).name, roleFqdns(t, w, role)];
-    const second = siteMate(t, w, role);
-    t.expect(`${name}, OWA and EWS: every request served by the first CAS of ${site.join(', ')} that served ${name}; with that CAS down (503), by another CAS of the site`);
-    await affinityOwa(t, w, name, site);
-    await affinityEws(t, w, name, site);
-    t.expect(`${name} and ${second} from one client address: ${name} first served by a CAS X; with X down ${second} is served by another CAS Y; once X is up again every request of ${name} at X and of ${second} at Y`);
-    await affinityPair(t, w, [name, second], site);
   });
 
   rule('COOK-05', {}, async (t) => {

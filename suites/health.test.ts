@@ -118,7 +118,7 @@ describe('HC spacing', () => {
 // Each rule has a world of its own, so they run side by side (suites/vitest.config.ts bounds how many):
 // the rules wait on the candidate's check intervals, not on the CPU.
 describe.concurrent('HC', () => {
-  rule('HC-02', { timeoutMs: TIMEOUT }, async (t) => {
+  rule('HC-02', { timeoutMs: TIMEOUT, timing: true }, async (t) => {
     const w = await t.world(own('hc-02'));
     const I = healthInterval(w);
     // Red's and Blue's traffic; a role the topology lacks is noted and left out (none: n/a).
@@ -148,7 +148,7 @@ describe.concurrent('HC', () => {
     }
   });
 
-  rule('HC-03', { timeoutMs: TIMEOUT }, async (t) => {
+  rule('HC-03', { timeoutMs: TIMEOUT, timing: true }, async (t) => {
     const w = await t.world(own('hc-03'));
     const I = healthInterval(w);
     const { blue: Blue, pair: BLUE_PAIR, other } = bluePair(t, w);
@@ -175,7 +175,7 @@ describe.concurrent('HC', () => {
     await refusedAfter(t, w, Blue, 'ews', b.repeat, I / 2, `${B} failed twice too (${classes[1]})`);
   });
 
-  rule('HC-04', { timeoutMs: TIMEOUT }, async (t) => {
+  rule('HC-04', { timeoutMs: TIMEOUT, timing: true }, async (t) => {
     const w = await t.world(own('hc-04'));
     const I = healthInterval(w);
     const { blue: Blue, pair: BLUE_PAIR, other } = bluePair(t, w);
@@ -201,7 +201,7 @@ describe.concurrent('HC', () => {
     }
   });
 
-  rule('HC-05', { timeoutMs: TIMEOUT }, async (t) => {
+  rule('HC-05', { timeoutMs: TIMEOUT, timing: true }, async (t) => {
     const w = await t.world(own('hc-05'));
     const I = healthInterval(w);
     const { blue: Blue, pair: BLUE_PAIR, other } = bluePair(t, w);
@@ -229,7 +229,7 @@ describe.concurrent('HC', () => {
     check(back(last) && last.sentAt <= deadline, `Blue's EWS on ${A} again by ${new Date(deadline).toISOString()} (2 I after it recovered, + harness lag)`, tries.map(describeLanding).join('; '));
   });
 
-  rule('HC-06', { timeoutMs: TIMEOUT }, async (t) => {
+  rule('HC-06', { timeoutMs: TIMEOUT, timing: true }, async (t) => {
     // 001: "Set-ClientAccessServer <server> -IsOutofService $True" on one CAS2010 of Blue's site. On a
     // built-in topology a variant sets that situation up (the second CAS of Blue's site pair). On another
     // organisation the roles can derive the same situation when its own topology already marks a CAS2010
@@ -260,7 +260,7 @@ describe.concurrent('HC', () => {
     check(reached.length === 0, `no user request at ${OUT_OF_SERVICE_CAS}`, reached.map((e) => `${e.method} ${e.path} user=${e.user ?? '-'} -> ${e.status}`).join('\n'));
   });
 
-  rule('HC-07', { timeoutMs: TIMEOUT }, async (t) => {
+  rule('HC-07', { timeoutMs: TIMEOUT, timing: true }, async (t) => {
     const w = await t.world(own('hc-07'));
     const I = healthInterval(w);
     const { blue: Blue, pair: BLUE_PAIR, other } = bluePair(t, w);
@@ -285,33 +285,37 @@ describe.concurrent('HC', () => {
     check(twoXX(l) && l.servers.length >= 1 && l.servers.every((s) => s === X), `Blue's OWA still 2xx from ${X} (its EWS checks failing does not take its OWA out)`, describeLanding(l));
   });
 
-  rule('HC-08', { timeoutMs: TIMEOUT + 30_000 }, async (t) => {
-    const w = await t.world(own('hc-08'));
-    const I = healthInterval(w);
-    const { blue: Blue, pair: BLUE_PAIR, other } = bluePair(t, w);
-    await checked(t, w, BLUE_PAIR, I);
+  rule('HC-08', { timeoutMs: TIMEOUT + 30_000, timing: true }, async (t) => {
     t.expect(`Blue's EWS CAS resetting its EWS checks, letting them time out (no answer for 7 s), refusing connections, and failing TLS handshakes: each time, after a round of checks Blue's EWS lands on the other CAS2010 of Blue's site`);
-    for (const kind of ['reset', 'timeout', 'refuse', 'tls-failure'] as const) {
-      const A = await servedBy(t, w, Blue, 'ews', BLUE_PAIR, `${kind}: before`);
-      const B = other(A);
-      const since = w.mark();
-      const f = kind === 'reset' || kind === 'timeout' ? failChecks(w, A, 'ews', kind) : w.lab.faults.inject({ server: A, endpoint: 'https', kind });
-      try {
-        // Two checks of the peer after the fault: a whole round of the candidate's checks began after it.
-        const b1 = await waitForProbe(w, since, (e) => e.server === B && e.vdir === 'ews', `a health check of ${B} /ews`, patient(I), 'any');
-        const wait = kind === 'timeout' ? 7000 + patient(I) : patient(I);
-        const b2 = await waitForProbe(w, b1.seq, (e) => e.server === B && e.vdir === 'ews' && at(e) - at(b1) >= I / 4, `the next health check of ${B} /ews`, wait, 'any');
-        // A timeout needs the probe timeout (5 s) twice (the check and its repeat) before the CAS is down.
-        const after = kind === 'timeout' ? await waitForProbe(w, b2.seq, (e) => e.server === B && e.vdir === 'ews' && at(e) - at(b1) >= 10_000, `a health check of ${B} /ews 10 s after the fault`, 10_000 + patient(I), 'any') : b2;
-        const tls = w.lab.journal.since(since).filter((e) => e.kind === 'tls' && e.server === A && e.outcome !== 'ok').length;
-        t.observe(`${kind} at ${A} from seq ${since}; checks of ${B} by ${after.time}${kind === 'tls-failure' ? `; ${tls} failed handshakes at ${A}` : ''}`);
-        await landsOn(t, w, Blue, 'ews', [B], after, I / 2, `${kind} at ${A}`);
-      } finally {
-        w.lab.faults.clear(f.id);
+    // The timeout needs two probe timeouts (about 10 s) before the CAS is down, the others a round or
+    // two: it gets a world of its own beside the others', so the rule takes the longest, not the sum.
+    await Promise.all([['timeout'], ['reset', 'refuse', 'tls-failure']].map(async (kinds, i) => {
+      const w = await t.world(own(`hc-08-${i}`));
+      const I = healthInterval(w);
+      const { blue: Blue, pair: BLUE_PAIR, other } = bluePair(t, w);
+      await checked(t, w, BLUE_PAIR, I);
+      for (const kind of kinds as ('reset' | 'timeout' | 'refuse' | 'tls-failure')[]) {
+        const A = await servedBy(t, w, Blue, 'ews', BLUE_PAIR, `${kind}: before`);
+        const B = other(A);
+        const since = w.mark();
+        const f = kind === 'reset' || kind === 'timeout' ? failChecks(w, A, 'ews', kind) : w.lab.faults.inject({ server: A, endpoint: 'https', kind });
+        try {
+          // Two checks of the peer after the fault: a whole round of the candidate's checks began after it.
+          const b1 = await waitForProbe(w, since, (e) => e.server === B && e.vdir === 'ews', `a health check of ${B} /ews`, patient(I), 'any');
+          const wait = kind === 'timeout' ? 7000 + patient(I) : patient(I);
+          const b2 = await waitForProbe(w, b1.seq, (e) => e.server === B && e.vdir === 'ews' && at(e) - at(b1) >= I / 4, `the next health check of ${B} /ews`, wait, 'any');
+          // A timeout needs the probe timeout (5 s) twice (the check and its repeat) before the CAS is down.
+          const after = kind === 'timeout' ? await waitForProbe(w, b2.seq, (e) => e.server === B && e.vdir === 'ews' && at(e) - at(b1) >= 10_000, `a health check of ${B} /ews 10 s after the fault`, 10_000 + patient(I), 'any') : b2;
+          const tls = w.lab.journal.since(since).filter((e) => e.kind === 'tls' && e.server === A && e.outcome !== 'ok').length;
+          t.observe(`${kind} at ${A} from seq ${since}; checks of ${B} by ${after.time}${kind === 'tls-failure' ? `; ${tls} failed handshakes at ${A}` : ''}`);
+          await landsOn(t, w, Blue, 'ews', [B], after, I / 2, `${kind} at ${A}`);
+        } finally {
+          w.lab.faults.clear(f.id);
+        }
+        // A serves again before the next kind (its checks answered well).
+        if (kind !== kinds[kinds.length - 1]) await waitForProbe(w, w.mark(), (e) => e.server === A && e.status < 500, `${A} answering health checks again`, patient(I), 'any');
       }
-      // A serves again before the next kind (its checks answered well).
-      await waitForProbe(w, w.mark(), (e) => e.server === A && e.status < 500, `${A} answering health checks again`, patient(I), 'any');
-    }
+    }));
   });
 
   rule('HC-09', { timeoutMs: TIMEOUT }, async (t) => {

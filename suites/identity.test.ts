@@ -161,7 +161,7 @@ describe('AUTH identity isolation', () => {
     const marks = new Markers('AUTH-04');
     const users = topologyUsers(w, 3);
     const vdirs: IdentityVdir[] = ['ews', 'eas', 'autodiscover', 'oab', 'rpc'];
-    const interval = w.run.realtime ? w.lab.topology.frontDoor.healthIntervalMs : w.lab.topology.frontDoor.fastHealthIntervalMs;
+    const interval = w.healthIntervalMs;
     t.expect(`${users.map((u) => u.name).join(', ')} sign in through the front door on ${vdirs.map((v) => VDIR_LABEL[v]).join(', ')} (authenticated connections exist behind it); then, with no client request outstanding, the candidate's own requests (health probes) for up to 3 intervals (${3 * interval} ms) + 5 s`);
     t.expect('no request the candidate makes on its own is served as a user (a probe answered 200 where the vdir demands authentication, or journaled with a user, rode a pooled authenticated connection)');
     const clients: IdentityClient[] = [];

@@ -198,8 +198,8 @@ describe('SEC', () => {
   });
 
   rule('SEC-03', { timeoutMs: 60_000 }, async (t) => {
-    const w = await t.world();
-    const interval = w.run.realtime ? w.lab.topology.frontDoor.healthIntervalMs : w.lab.topology.frontDoor.fastHealthIntervalMs;
+    const w = await t.world({ key: 'sec-03', watchesChecks: true });
+    const interval = w.healthIntervalMs;
     // A probe is Exchange 2013's ping or a health check the candidate declares (HAProxy's httpchk, ...).
     const agents = new Set([PROBE_UA, ...(w.candidate.healthCheckUserAgents ?? [])]);
     const isProbe = (e: JournalEvent): e is HttpEvent => e.kind === 'http' && e.userAgent !== null && agents.has(e.userAgent);

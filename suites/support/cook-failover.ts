@@ -34,8 +34,7 @@ export interface Moved<T> {
 
 /** The front door's health interval in this run (the lab's fast one unless realtime). */
 export function healthIntervalMs(w: World): number {
-  const fd = w.lab.topology.frontDoor;
-  return w.run.realtime ? fd.healthIntervalMs : fd.fastHealthIntervalMs;
+  return w.healthIntervalMs;
 }
 
 /** Repeat `send` until a CAS of `servers` other than `from` answers the user's request with a 2xx. */

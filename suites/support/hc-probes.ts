@@ -21,10 +21,9 @@ export interface ProbeEndpoint {
   path: string;
 }
 
-/** The interval I of this run, in milliseconds. */
+/** The interval I the candidate of this world checks at, in milliseconds. */
 export function healthInterval(w: World): number {
-  const fd = w.lab.topology.frontDoor;
-  return w.run.realtime ? fd.healthIntervalMs : fd.fastHealthIntervalMs;
+  return w.healthIntervalMs;
 }
 
 /** Exchange 2013's health probe: an HTTP event carrying 001's User-Agent (HC-01's fingerprint). */

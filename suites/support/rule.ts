@@ -98,6 +98,19 @@ let exited: string | null = null;
 /** rule()'s options. The seed quote is not one: it lives in the catalogue only (suites/rules.ts). */
 export interface RuleOptions {
   timeoutMs?: number;
+  /**
+   * The rule judges only worlds of its own (`t.world({ disposable: true })`), so it may run beside its
+   * neighbours in the file that are marked so too (vitest runs consecutive concurrent tests together,
+   * up to suites/vitest.config.ts's maxConcurrency). For rules that mostly wait on a candidate's timers.
+   */
+  concurrent?: boolean;
+  /**
+   * Every verdict of the rule rests on the candidate's timers (health checks, their repeat, failover
+   * and recovery): a starved machine makes a correct candidate time out its own checks and move users,
+   * which reads as a wrong answer ("stays on A"), not as a passed deadline. So any failure of such a
+   * rule is timing-shaped: voided (an `error` with the would-be verdict) when the harness was overloaded.
+   */
+  timing?: boolean;
 }
 
 export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Promise<void>): void {
@@ -106,7 +119,7 @@ export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Pr
   const run = runOptions();
   const caseTimeoutMs = Math.round((opts.timeoutMs ?? run.caseTimeoutMs) * run.slow);
   // vitest's own timeout is a backstop: the case bound below fires first, so a hang is an `error` with evidence.
-  test(`${id} ${meta.title}`, { meta: { rule: meta }, timeout: caseTimeoutMs + CANCEL_GRACE_MS + 10_000 }, async (ctx) => {
+  test(`${id} ${meta.title}`, { meta: { rule: meta }, timeout: caseTimeoutMs + CANCEL_GRACE_MS + 10_000, ...(opts.concurrent ? { concurrent: true } : {}) }, async (ctx) => {
     const level = levelOf(meta, run.profile, run.hardened);
     if (level === '-') ctx.skip(`n/a: ${id} is not judged in profile ${run.profile}${run.hardened ? ' + hardened' : ''}`);
     if (!ruleInScope(meta.scope, run.scope)) ctx.skip(`n/a: ${outOfScopeReason(run.scope!)}`);
@@ -183,7 +196,7 @@ export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Pr
         exited = gone;
         throw new CandidateExitedError(`the candidate exited while ${id} ran (${gone.split('\n')[0]})${tail(gone)}`, { cause: err });
       }
-      const shape = timingShape(err);
+      const shape = opts.timing && err instanceof CheckFailure ? 'deadline' : timingShape(err);
       const overload = shape ? overloaded(lag.maxSince(started), run.slow, shape) : null;
       if (overload && !(err instanceof HarnessOverloadedError) && !(err instanceof CandidateExitedError)) {
         throw new HarnessOverloadedError(overload.lagMs, `${id} (${overload.why}); the verdict would have been: ${String((err as Error).message ?? err).split('\n').slice(0, 2).join(' / ').slice(0, 300)}`);

@@ -37,6 +37,13 @@ export interface WorldSpec {
    * candidate's state, such as health: no state inherited from an earlier rule, none left behind).
    */
   disposable?: boolean;
+  /**
+   * The rules of this world watch the candidate's health checks (or need it to notice a failure in
+   * seconds): its candidate gets the lab's fast interval. Other shared worlds get the topology's real
+   * one (Exchange's 50 s): their rules judge routing, not checks, and a candidate checking every CAS
+   * every 2 s for a minute was the largest CPU cost of a run. Disposable worlds are always fast.
+   */
+  watchesChecks?: boolean;
 }
 
 export interface World {
@@ -51,6 +58,8 @@ export interface World {
   readonly roleTopology: Lab['topology'];
   /** FQDN of the mock CAS playing the front door (exchange2010/2007 reference), else null. */
   readonly frontDoorMock: string | null;
+  /** The health-check interval the candidate was started with (ms): see WorldSpec.watchesChecks. */
+  readonly healthIntervalMs: number;
   /** Lab names with the front door's namespaces pointing at the candidate. */
   hosts(): { name: string; address: string }[];
   /**
@@ -120,11 +129,13 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
   const lab = await startLab({ topology });
   const launcher = resolveLauncher(run.frontDoor, { ...(run.scope ? { scope: run.scope } : {}), ...(run.config ? { config: run.config } : {}) });
   let candidate: CandidateHandle;
+  const fastChecks = !run.realtime && (spec.disposable || spec.watchesChecks);
+  const healthIntervalMs = fastChecks ? topology.frontDoor.fastHealthIntervalMs : topology.frontDoor.healthIntervalMs;
   try {
     candidate = await launcher.start(lab, {
       profile: run.profile,
       hardened: run.hardened,
-      healthIntervalMs: run.realtime ? topology.frontDoor.healthIntervalMs : topology.frontDoor.fastHealthIntervalMs,
+      healthIntervalMs,
       options: { ...spec.options, defects },
     });
   } catch (err) {
@@ -160,6 +171,7 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
     roleTopology: roleTopology ?? topology,
     candidate,
     frontDoorMock: topology.servers.find((s) => s.address === topology.frontDoor.address)?.fqdn ?? null,
+    healthIntervalMs,
     hosts,
     agent: (o = {}) => {
       const localAddress = o.source ? clientAddress(o.source) : null;
@@ -185,12 +197,12 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
 export function world(spec: WorldSpec = {}): Promise<World> {
   const run = runOptions();
   if (spec.disposable) return createWorld(run, spec);
-  const key = JSON.stringify([spec.variant ?? '', spec.options ?? {}, spec.key ?? '', spec.defects ?? run.defects]);
+  const key = JSON.stringify([spec.variant ?? '', spec.options ?? {}, spec.key ?? '', spec.defects ?? run.defects, !!spec.watchesChecks]);
   let w = worlds.get(key);
   if (!w) {
     w = createWorld(run, spec);
     worlds.set(key, w);
-    const isDefault = !spec.variant && !spec.options && !spec.key && !spec.defects;
+    const isDefault = !spec.variant && !spec.options && !spec.key && !spec.defects && !spec.watchesChecks;
     if (!isDefault && currentFile) byFile.set(currentFile, (byFile.get(currentFile) ?? new Set()).add(key));
   }
   return w;
