@@ -64,6 +64,11 @@ describe('the runner itself (no lab)', () => {
     expect(r.failed).toBe(true);
   });
 
+  test('a local action: undeclared or missing required inputs are refused before its first step', async () => {
+    await expect(job([{ uses: './.github/actions/cas-conformance', with: { 'front-door': 'reference', nope: 'x' } }])).rejects.toThrow(/input "nope" is not declared by \.\/\.github\/actions\/cas-conformance\/action\.yml/);
+    await expect(job([{ uses: './.github/actions/cas-conformance', with: { rules: 'EAS-03' } }])).rejects.toThrow(/required input "front-door" of \.\/\.github\/actions\/cas-conformance is not given/);
+  });
+
   test.each([
     ['an unknown context', { run: 'echo "${{ secrets.TOKEN }}"' }, /unsupported expression|secrets context is not supported/],
     ['an operator', { run: 'echo "${{ inputs.a || \'b\' }}"' }, /unsupported expression/],
