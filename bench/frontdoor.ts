@@ -14,7 +14,7 @@
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,10 +34,16 @@ export interface FrontDoorBenchLeg {
   /** p50 minus the origin's p50 (what the proxy adds), microseconds. */
   addedP50Us: number;
   /**
-   * CPU of the leg's server process tree (utime+stime of it and its descendants, from /proc) over every
-   * throughput round, divided by the requests it answered then, microseconds; null where /proc is absent.
+   * CPU of the leg's server process tree (utime+stime of it and its descendants, from /proc) per request
+   * it answered, microseconds: the median of the throughput rounds; null where /proc is absent.
    */
   cpuUsPerRequest: number | null;
+  /** The same over every round together (total CPU / total requests), microseconds. */
+  cpuUsPerRequestAllRounds: number | null;
+  /** The kernel-mode part of cpuUsPerRequest (its round's; system calls: sockets, the log), microseconds. */
+  sysUsPerRequest: number | null;
+  /** CPU per request of each throughput round, microseconds (in order). */
+  cpuUsPerRequestByRound: number[];
   /** Requests answered over every throughput round (the divisor of cpuUsPerRequest). */
   requests: number;
 }
@@ -198,6 +204,9 @@ interface Leg {
   p50Us: number;
   /** Clock ticks used by the tree during throughput rounds, and the requests answered then. */
   ticks: number;
+  sysTicks: number;
+  /** CPU per request of each round (all, kernel part), microseconds. */
+  rounds: { us: number; sysUs: number }[];
   requests: number;
   /** False once a /proc read failed: the CPU figure is then not reported. */
   cpuKnown: boolean;
@@ -205,15 +214,27 @@ interface Leg {
 
 const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat counts in 1/100 s on every architecture Node runs on.
 
-/** Ticks (self + reaped children) of `pid` and every descendant now, or null without /proc. */
-function treeTicks(pid: number | undefined): number | null {
+/** Kernel-mode ticks (stime + cstime) of one process, or 0 when it is gone. */
+function sysTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(rest[15 - 3]) + Number(rest[17 - 3]);
+  } catch {
+    return 0;
+  }
+}
+
+/** Ticks (self + reaped children) of `pid` and every descendant now, and the kernel-mode part; null without /proc. */
+function treeTicks(pid: number | undefined): { all: number; sys: number } | null {
   if (!pid) return null;
   const root = readProcStat(pid);
   if (!root) return null;
-  return descendants(pid).reduce((n, s) => n + s.ticks, root.ticks);
+  const tree = descendants(pid);
+  return { all: tree.reduce((n, s) => n + s.ticks, root.ticks), sys: tree.reduce((n, s) => n + sysTicks(s.pid), sysTicks(pid)) };
 }
 
-async function throughput(leg: Leg, connections: number, ms: number): Promise<void> {
+async function throughput(leg: Leg, connections: number, ms: number, warmupMs: number): Promise<void> {
   const pool = new Pool(`https://127.0.0.1:${leg.port}`, { connections, pipelining: 1, connect: { rejectUnauthorized: false, servername: leg.name === 'origin' ? ORIGIN : FRONT } });
   const headers = { host: leg.name === 'origin' ? ORIGIN : FRONT, authorization: AUTH };
   const count = { ok: 0, bad: 0 };
@@ -225,7 +246,8 @@ async function throughput(leg: Leg, connections: number, ms: number): Promise<vo
   const loop = async (until: number) => {
     while (performance.now() < until) (await hit().catch(() => false)) ? count.ok++ : count.bad++;
   };
-  await Promise.all(Array.from({ length: connections }, () => loop(performance.now() + 200))); // warm-up: connections, TLS, caches
+  // Warm-up, not measured: connections, TLS, caches; the first round also the JIT (warmupMs, the same for every leg).
+  await Promise.all(Array.from({ length: connections }, () => loop(performance.now() + Math.max(200, warmupMs))));
   count.ok = count.bad = 0;
   const cpu0 = treeTicks(leg.pid);
   const t0 = performance.now();
@@ -233,7 +255,11 @@ async function throughput(leg: Leg, connections: number, ms: number): Promise<vo
   const rps = count.ok / ((performance.now() - t0) / 1000);
   const cpu1 = treeTicks(leg.pid);
   if (cpu0 === null || cpu1 === null) leg.cpuKnown = false;
-  else leg.ticks += cpu1 - cpu0;
+  else {
+    leg.ticks += cpu1.all - cpu0.all;
+    leg.sysTicks += cpu1.sys - cpu0.sys;
+    if (count.ok) leg.rounds.push({ us: (((cpu1.all - cpu0.all) / CLK_TCK) * 1e6) / count.ok, sysUs: (((cpu1.sys - cpu0.sys) / CLK_TCK) * 1e6) / count.ok });
+  }
   leg.requests += count.ok;
   leg.errors += count.bad;
   leg.best = Math.max(leg.best, rps);
@@ -261,7 +287,7 @@ async function latency(leg: Leg, n: number): Promise<void> {
  * const r = await runFrontDoorBench({ seconds: 2 });
  * console.log(r.ratio); // reference req/s divided by nginx req/s, or null without nginx
  */
-export async function runFrontDoorBench(opts: { seconds?: number; connections?: number; latencyRequests?: number } = {}): Promise<FrontDoorBenchResult> {
+export async function runFrontDoorBench(opts: { seconds?: number; connections?: number; latencyRequests?: number; rounds?: number; warmupMs?: number } = {}): Promise<FrontDoorBenchResult> {
   const seconds = Math.min(Math.max(opts.seconds ?? 2, 0.5), 20);
   const connections = opts.connections ?? 32;
   const runTs = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
@@ -293,13 +319,17 @@ export async function runFrontDoorBench(opts: { seconds?: number; connections?: 
       healthIntervalMs: 50_000, options: { defects: ['no-probes'] }, runDir: join(dir, 'reference'),
     };
     // FRONTDOOR_BENCH_PROFILE=<dir>: a CPU profile of the reference front door (NODE_OPTIONS refuses --cpu-prof).
-    const prof = process.env.FRONTDOOR_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FRONTDOOR_BENCH_PROFILE}`] : [];
+    // FRONTDOOR_BENCH_NODE_ARGS: more node flags for the reference (e.g. --perf-basic-prof for `perf record -p`).
+    const prof = [
+      ...(process.env.FRONTDOOR_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FRONTDOOR_BENCH_PROFILE}`] : []),
+      ...(process.env.FRONTDOOR_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    ];
     const reference = spawn(process.execPath, [...prof, runTs, fileURLToPath(new URL('../frontdoors/reference/main.ts', import.meta.url))], { env: { ...process.env, ...contractToEnv(contract), CAS_FRONTDOOR_QUIET: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(reference);
     const ready = await waitForLine(reference, /READY https=(\d+)/, 30_000, 'the reference front door');
     const legs: Leg[] = [
-      { name: 'origin', port: originPort, pid: origin.pid, best: 0, errors: 0, p50Us: 0, ticks: 0, requests: 0, cpuKnown: true },
-      { name: 'reference', port: Number(/https=(\d+)/.exec(ready)![1]), pid: reference.pid, best: 0, errors: 0, p50Us: 0, ticks: 0, requests: 0, cpuKnown: true },
+      { name: 'origin', port: originPort, pid: origin.pid, best: 0, errors: 0, p50Us: 0, ticks: 0, sysTicks: 0, rounds: [], requests: 0, cpuKnown: true },
+      { name: 'reference', port: Number(/https=(\d+)/.exec(ready)![1]), pid: reference.pid, best: 0, errors: 0, p50Us: 0, ticks: 0, sysTicks: 0, rounds: [], requests: 0, cpuKnown: true },
     ];
     let nginx: FrontDoorBenchResult['nginx'] = 'not installed';
     const bin = nginxBinary();
@@ -310,21 +340,28 @@ export async function runFrontDoorBench(opts: { seconds?: number; connections?: 
       children.push(n);
       try {
         await waitForPort(port, 10_000);
-        legs.push({ name: 'nginx', port, pid: n.pid, best: 0, errors: 0, p50Us: 0, ticks: 0, requests: 0, cpuKnown: true });
+        legs.push({ name: 'nginx', port, pid: n.pid, best: 0, errors: 0, p50Us: 0, ticks: 0, sysTicks: 0, rounds: [], requests: 0, cpuKnown: true });
         nginx = 'measured';
       } catch (err) {
         nginx = `failed to start: ${(err as Error).message}`;
       }
     }
-    // Interleaved rounds, best of each leg: a burst from another process must not decide the ratio.
-    const rounds = 3;
-    for (let r = 0; r < rounds; r++) for (const leg of legs) await throughput(leg, connections, (seconds * 1000) / rounds);
+    // Interleaved rounds (best req/s, median CPU per request of each leg): a burst from another process
+    // must not decide the ratio. Every leg first runs warmupMs unmeasured (the reference's JIT).
+    const rounds = Math.min(Math.max(1, opts.rounds ?? (Number(process.env.FRONTDOOR_BENCH_ROUNDS) || 5)), 20);
+    const warmupMs = Math.min(Math.max(0, opts.warmupMs ?? 1500), 10_000);
+    for (let r = 0; r < rounds; r++) for (const leg of legs) await throughput(leg, connections, (seconds * 1000) / rounds, r === 0 ? warmupMs : 0);
     for (const leg of legs) await latency(leg, opts.latencyRequests ?? 300);
     const originP50 = legs[0]!.p50Us;
-    const out: FrontDoorBenchLeg[] = legs.map((l) => ({
-      name: l.name, reqPerSec: Math.round(l.best), errors: l.errors, p50Us: l.p50Us, addedP50Us: l.p50Us - originP50,
-      cpuUsPerRequest: l.cpuKnown && l.requests ? Math.round(((l.ticks / CLK_TCK) * 1e6) / l.requests) : null, requests: l.requests,
-    }));
+    const out: FrontDoorBenchLeg[] = legs.map((l) => {
+      const median = l.cpuKnown && l.rounds.length ? [...l.rounds].sort((a, b) => a.us - b.us)[Math.floor((l.rounds.length - 1) / 2)]! : null;
+      return {
+        name: l.name, reqPerSec: Math.round(l.best), errors: l.errors, p50Us: l.p50Us, addedP50Us: l.p50Us - originP50,
+        cpuUsPerRequest: median ? Math.round(median.us) : null, sysUsPerRequest: median ? Math.round(median.sysUs) : null,
+        cpuUsPerRequestAllRounds: l.cpuKnown && l.requests ? Math.round(((l.ticks / CLK_TCK) * 1e6) / l.requests) : null,
+        requests: l.requests, cpuUsPerRequestByRound: l.rounds.map((x) => Math.round(x.us)),
+      };
+    });
     const ref = out.find((l) => l.name === 'reference')!;
     const ngx = out.find((l) => l.name === 'nginx');
     const r3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -347,9 +384,9 @@ if (isMain && process.env.FRONTDOOR_BENCH_ROLE === 'origin') {
 } else if (isMain) {
   const seconds = Number(process.argv[2] ?? 2);
   const r = await runFrontDoorBench({ seconds: Number.isFinite(seconds) && seconds > 0 ? seconds : 2 });
-  console.log(`front-door bench: ${r.connections} keep-alive connections, GET ${PATH} (1 KiB), best of 3 rounds; nginx: ${r.nginx}`);
+  console.log(`front-door bench: ${r.connections} keep-alive connections, GET ${PATH} (1 KiB); req/s best round, CPU/req median round; nginx: ${r.nginx}`);
   for (const l of r.legs) {
-    console.log(`  ${l.name.padEnd(10)} ${String(l.reqPerSec).padStart(7)} req/s  CPU ${String(l.cpuUsPerRequest ?? '?').padStart(5)} us/req  p50 ${String(l.p50Us).padStart(6)} us  added ${String(l.addedP50Us).padStart(6)} us  (${l.errors} errors)`);
+    console.log(`  ${l.name.padEnd(10)} ${String(l.reqPerSec).padStart(7)} req/s  CPU ${String(l.cpuUsPerRequest ?? '?').padStart(5)} us/req (sys ${String(l.sysUsPerRequest ?? '?').padStart(4)})  p50 ${String(l.p50Us).padStart(6)} us  added ${String(l.addedP50Us).padStart(6)} us  (${l.errors} errors; CPU us/req by round ${l.cpuUsPerRequestByRound.join(' ')})`);
   }
   console.log(r.ratio === null ? '  reference/nginx: n/a (nginx is not installed: the reference was measured alone)' : `  reference/nginx throughput: ${r.ratio}x, CPU per request: ${r.cpuRatio ?? 'n/a'}x`);
 }

@@ -40,29 +40,33 @@ export class ClientAuth {
   /** Check a request's credentials. Throws DirectoryUnavailableError when the directory does not answer. */
   async check(req: FrontRequest, allow: readonly ClientScheme[]): Promise<ClientAuthResult> {
     const header = req.headers.authorization;
-    const fail = (reason: string, headers = this.offers(req, allow)): ClientAuthResult => ({ ok: false, headers, reason });
     if (header && /^basic\s/i.test(header)) {
-      if (!allow.includes('basic')) return fail('Basic is not offered here');
+      if (!allow.includes('basic')) return this.#fail(req, allow, 'Basic is not offered here');
       const decoded = Buffer.from(header.replace(/^basic\s+/i, '').trim(), 'base64').toString('utf8');
       const i = decoded.indexOf(':');
-      if (i <= 0) return fail('malformed Basic credentials');
+      if (i <= 0) return this.#fail(req, allow, 'malformed Basic credentials');
       const login = decoded.slice(0, i);
       const password = decoded.slice(i + 1);
       const user = await this.directory.authenticate(login, password);
-      if (!user) return fail(`wrong credentials for ${login}`);
+      if (!user) return this.#fail(req, allow, `wrong credentials for ${login}`);
       return { ok: true, creds: { user, login, password, samAccountName: user.samAccountName, domain: this.netbiosDomain, scheme: 'Basic' } };
     }
     if (allow.includes('ntlm')) {
       const step = this.ntlm.step(req.socket, header);
-      if (step.kind === 'challenge') return fail('NTLM challenge sent', ['WWW-Authenticate', step.header]);
+      if (step.kind === 'challenge') return { ok: false, headers: ['WWW-Authenticate', step.header], reason: 'NTLM challenge sent' };
       if (step.kind === 'authenticated') {
         const user = await this.directory.user(step.account.samAccountName);
-        if (!user) return fail(`NTLM user ${step.account.samAccountName} unknown to the directory`);
+        if (!user) return this.#fail(req, allow, `NTLM user ${step.account.samAccountName} unknown to the directory`);
         const a = step.account;
         return { ok: true, creds: { user, login: `${this.netbiosDomain}\\${a.samAccountName}`, password: a.password, samAccountName: a.samAccountName, domain: this.netbiosDomain, scheme: 'NTLM' } };
       }
-      if (step.kind === 'failed') return fail(`NTLM: ${step.reason}`);
+      if (step.kind === 'failed') return this.#fail(req, allow, `NTLM: ${step.reason}`);
     }
-    return fail(header ? 'unsupported authentication scheme' : 'no credentials');
+    return this.#fail(req, allow, header ? 'unsupported authentication scheme' : 'no credentials');
+  }
+
+  /** A refusal with the 401 offers of `allow` (a method, not a closure per request). */
+  #fail(req: FrontRequest, allow: readonly ClientScheme[], reason: string): ClientAuthResult {
+    return { ok: false, headers: this.offers(req, allow), reason };
   }
 }

@@ -19,8 +19,20 @@ const HOP_BY_HOP = new Set([
  */
 const UNSENDABLE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect', 'host', 'http2-settings']);
 
-function connectionTokens(get: (name: string) => string | undefined): Set<string> {
-  return new Set((get('connection') ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean));
+/** The lower-case field names a Connection header lists (RFC 9110 7.6.1); null when there is none. */
+function connectionTokens(value: string | undefined): Set<string> | null {
+  if (value === undefined) return null;
+  const out = new Set<string>();
+  for (const t of value.split(',')) {
+    const n = t.trim().toLowerCase();
+    if (n) out.add(n);
+  }
+  return out;
+}
+
+/** Whether `name` is `lower` (an ASCII lower-case name), compared without making a lower-case copy first. */
+function isName(name: string, lower: string): boolean {
+  return name.length === lower.length && (name === lower || name.toLowerCase() === lower);
 }
 
 export interface HopRequestHeaderOptions {
@@ -44,23 +56,27 @@ export interface HopRequestHeaderOptions {
 
 /** The request headers for the hop, as a flat name/value array (undici accepts it). */
 export function hopRequestHeaders(rawHeaders: readonly string[], o: HopRequestHeaderOptions): string[] {
-  const get = (n: string) => {
-    for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === n) return rawHeaders[i + 1];
-    return undefined;
-  };
-  const named = o.keepHopByHop ? new Set<string>() : connectionTokens(get);
+  // One pass for what decides the others (the Connection list, a Transfer-Encoding), by length first:
+  // this runs once per proxied request.
+  let connection: string | undefined;
+  let chunkedIn = false;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (connection === undefined && isName(name, 'connection')) connection = rawHeaders[i + 1];
+    else if (isName(name, 'transfer-encoding')) chunkedIn = true;
+  }
+  const named = o.keepHopByHop ? null : connectionTokens(connection);
   const skip = o.keepHopByHop ? UNSENDABLE : HOP_BY_HOP;
   // RFC 9112 6.1: "A sender MUST NOT send a Content-Length header field in any message that contains a
   // Transfer-Encoding header field." Node refuses such a request before it gets here, except under the
   // defect `lenient-framing`, where the body Node hands over is the Transfer-Encoding's.
-  const chunkedIn = get('transfer-encoding') !== undefined;
   const out: string[] = ['host', o.host];
   let xff: string | undefined;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
     const lower = name.toLowerCase();
     const value = rawHeaders[i + 1] ?? '';
-    if (skip.has(lower) || named.has(lower)) continue;
+    if (skip.has(lower) || (named !== null && named.has(lower))) continue;
     if (lower === 'authorization' && !o.passAuthorization) continue;
     if (lower === 'cookie') continue;
     if (lower === 'x-forwarded-for') {
@@ -90,25 +106,33 @@ export interface ClientResponseHeaderOptions {
 
 /** The response headers for the client, from undici's raw header list (Buffers, name/value pairs). */
 export function clientResponseHeaders(raw: readonly (Buffer | string)[], o: ClientResponseHeaderOptions): string[] {
-  const pairs: [string, string][] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!.toString('latin1'), raw[i + 1]!.toString('latin1')]);
-  const named = connectionTokens((n) => pairs.find(([k]) => k.toLowerCase() === n)?.[1]);
+  // Names and values as latin1 strings, converted once, in place of a list of pairs per response.
+  const flat: string[] = new Array<string>(raw.length - (raw.length % 2));
+  let connection: string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (flat[i] = raw[i]!.toString('latin1'));
+    const value = (flat[i + 1] = raw[i + 1]!.toString('latin1'));
+    if (connection === undefined && isName(name, 'connection')) connection = value;
+  }
+  const named = connectionTokens(connection);
   const out: string[] = [];
-  const cookies: string[] = [];
-  for (const [name, value] of pairs) {
+  let cookies: string[] | undefined;
+  for (let i = 0; i < flat.length; i += 2) {
+    const name = flat[i]!;
+    const value = flat[i + 1]!;
     const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || named.has(lower)) continue;
+    if (HOP_BY_HOP.has(lower) || (named !== null && named.has(lower))) continue;
     if (lower === 'location') {
       out.push(name, rewriteLocation(value, o.targetOrigin, o.clientOrigin));
       continue;
     }
     if (lower === 'set-cookie' && o.cookieRewriteDomain) {
-      cookies.push(`${value.replace(/;\s*domain=[^;]*/i, '')}; Domain=${o.cookieRewriteDomain}`);
+      (cookies ??= []).push(`${value.replace(/;\s*domain=[^;]*/i, '')}; Domain=${o.cookieRewriteDomain}`);
       continue;
     }
     out.push(name, value);
   }
-  if (cookies.length) out.push('Set-Cookie', cookies.join(', '));
+  if (cookies) out.push('Set-Cookie', cookies.join(', '));
   out.push('X-CalculatedBETarget', o.backend, 'X-FEServer', 'CAS2013');
   return out;
 }

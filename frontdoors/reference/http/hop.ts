@@ -98,8 +98,9 @@ export class Hop {
     if (this.shared) return this.#sharedForward(this.shared, c);
     if (c.auth === 'ntlm' && c.creds) return this.#ntlmForward(c);
     const authorization = c.auth === 'basic' && c.creds ? basic(c.creds) : null;
-    const r = await this.#stream(this.agent, c, authorization);
-    return { ...r, hopAuth: authorization ? 'Basic' : 'none' };
+    const r = (await this.#stream(this.agent, c, authorization)) as ForwardResult & { hopAuth: string };
+    r.hopAuth = authorization ? 'Basic' : 'none';
+    return r;
   }
 
   /** A small buffered exchange (OWA sign-in to a target); bodies over 256 KiB are cut. */
@@ -142,13 +143,14 @@ export class Hop {
       dispatcher, origin: c.target.origin, method: c.method, path: c.path, headers, body: c.body, res: c.res,
       headersTimeoutMs: c.headersTimeoutMs, bodyTimeoutMs: this.timeouts.bodyTimeout,
       ...(c.intercept ? { intercept: c.intercept } : {}),
-      mapHead: (status, statusText, raw) => {
+      mapHead(status, statusText, raw) {
         c.onHead?.(status, raw);
         const hdrs = clientResponseHeaders(raw, { targetOrigin: c.target.origin, clientOrigin: c.clientOrigin, backend: c.target.server.fqdn, cookieRewriteDomain: c.cookieRewriteDomain });
         if (status === 401 && c.auth !== 'none' && c.auth !== 'pass' && !c.relay401) {
           return { status: 502, statusText: STATUS_TEXT[502]!, headers: withoutHeader(hdrs, 'www-authenticate') };
         }
-        return { status, statusText, headers: [...hdrs, ...(c.extraHeaders ?? [])] };
+        if (c.extraHeaders?.length) for (const h of c.extraHeaders) hdrs.push(h);
+        return { status, statusText, headers: hdrs };
       },
     });
   }
@@ -200,8 +202,18 @@ export class Hop {
   }
 }
 
+/** Basic headers already encoded, by login and password (bounded: cleared when full). */
+const BASIC = new Map<string, string>();
+
 function basic(c: HopCreds): string {
-  return `Basic ${Buffer.from(`${c.login}:${c.password}`, 'utf8').toString('base64')}`;
+  const key = `${c.login}:${c.password}`;
+  let h = BASIC.get(key);
+  if (h === undefined) {
+    if (BASIC.size >= 1000) BASIC.clear();
+    h = `Basic ${Buffer.from(key, 'utf8').toString('base64')}`;
+    BASIC.set(key, h);
+  }
+  return h;
 }
 
 /** A flat name/value list without one header (case-insensitive). */

@@ -5,7 +5,7 @@
  * log line; every failure becomes a short text answer with 4xx/5xx, never a crash.
  */
 import { BadRequestError, FrontDoorError, NoTargetError } from '../errors.ts';
-import { decide, hopTarget, pickServer, type HttpProtocol } from '../routing/http-routes.ts';
+import { decide, hopTarget, pickServer, type HttpProtocol, type PickContext } from '../routing/http-routes.ts';
 import { clientHostHop } from './client-host-hop.ts';
 import { casIn } from '../routing/org-view.ts';
 import type { ClientCreds, ClientScheme } from './client-auth.ts';
@@ -16,6 +16,7 @@ import { ForwardError } from './forward.ts';
 import { sendText, type FrontRequest, type FrontResponse } from './front-types.ts';
 import { hopAuthFor } from './hop.ts';
 import { handleOwa } from './owa.ts';
+import type { LogRecord } from '../log.ts';
 
 const VDIRS: Record<string, HttpProtocol | 'ecp' | 'powershell'> = {
   owa: 'owa', 'microsoft-server-activesync': 'eas', ews: 'ews', autodiscover: 'autodiscover', oab: 'oab', rpc: 'rpc', ecp: 'ecp', powershell: 'powershell',
@@ -28,6 +29,27 @@ const CLIENT_SCHEMES: Record<Exclude<HttpProtocol, 'owa'>, ClientScheme[]> = {
 
 const LONG_MS = 3_700_000;
 
+/** pickServer's view of health and affinity, made once per front door (not per request); defects read live. */
+const PICK = new WeakMap<FrontContext, PickContext>();
+function pickContext(ctx: FrontContext): PickContext {
+  let p = PICK.get(ctx);
+  if (!p) {
+    p = {
+      isUp(fqdn, protocol) {
+        return ctx.health.isUp(fqdn, protocol);
+      },
+      get affinity() {
+        return ctx.affinity;
+      },
+      get ignoreOutOfService() {
+        return has(ctx, 'ignore-out-of-service');
+      },
+    };
+    PICK.set(ctx, p);
+  }
+  return p;
+}
+
 /**
  * @example
  * https.createServer(tlsOptions, createRequestHandler(ctx));
@@ -37,10 +59,13 @@ export function createRequestHandler(ctx: FrontContext, allowedHosts: () => Set<
     const started = Date.now();
     const method = (req.method ?? 'GET').toUpperCase();
     const host = String(req.headers.host ?? '').toLowerCase();
-    const note: Record<string, unknown> = {};
     const clientIp = req.socket.remoteAddress ?? '';
+    // The request's log line, filled in as it is served (its fields first, in this order, then the notes).
+    const note: Record<string, unknown> = { kind: 'request', method, path: req.url, host, status: 0, ms: 0, client: clientIp };
     res.once('close', () => {
-      ctx.log.write({ kind: 'request', method, path: req.url, host, status: res.statusCode, ms: Date.now() - started, client: clientIp, ...note });
+      note.status = res.statusCode;
+      note.ms = Date.now() - started;
+      ctx.log.write(note as LogRecord);
     });
     let r: RequestInfo;
     try {
@@ -156,7 +181,7 @@ async function proxyProtocol(ctx: FrontContext, r: RequestInfo, protocol: Exclud
   }
   // Defect `affinity-by-address`: the client's address keys affinity instead of the user (or device).
   const key = has(ctx, 'affinity-by-address') ? `address:${r.clientIp}` : deviceId ? `device:${deviceId}` : creds.samAccountName;
-  const server = pickServer(d.pool, protocol, key, { isUp: (f, p) => ctx.health.isUp(f, p), affinity: ctx.affinity, ignoreOutOfService: has(ctx, 'ignore-out-of-service') });
+  const server = pickServer(d.pool, protocol, key, pickContext(ctx));
   if (!server) throw new NoTargetError(`no Client Access server is up for ${protocol} in ${creds.user.site}`);
   const target = clientHostHop(ctx, r, hopTarget(server, protocol, d.via, ctx.settings.defects));
   r.note.decision = 'proxied';
