@@ -286,7 +286,7 @@ describe('COOK', () => {
       }
       for (const h of v.nav.hops) if (new URL(h.url).hostname !== fd && [...values].some((x) => h.url.includes(x))) problems.push(`${name}: a ${fd} cookie value in ${h.url}`);
     }
-    t.require(`the front door set cookies (Set-Cookie from ${fd}) during the sign-ins`, fromFrontDoor > 0, 'no Set-Cookie from the front door');
+    t.require(`the front door set cookies (Set-Cookie from ${fd}) during the sign-ins`, fromFrontDoor > 0, fromFrontDoor > 0 ? `${fromFrontDoor} Set-Cookie from the front door` : 'no Set-Cookie from the front door');
     check(problems.length === 0, 'no widened Domain, no session cookie carried to another namespace', problems.join('; '));
   });
 

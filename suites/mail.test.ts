@@ -235,7 +235,7 @@ describe('MAIL', () => {
         for (const mode of ['implicit', 'starttls'] as const) {
           const { events } = await session(t, w, protocol, name, mode);
           const first = events[0];
-          t.require(`${name} ${protocol} (${mode}): the front door opened a session to a mock CAS`, !!first, 'no connection of this session reached any mock CAS');
+          t.require(`${name} ${protocol} (${mode}): the front door opened a session to a mock CAS`, !!first, first ? `first connection: ${first.server} ${first.method}` : 'no connection of this session reached any mock CAS');
           const problems = endpointProblems(w, first!, want.servers, want.method);
           check(!problems.length, `${name} ${protocol} (${mode}): first connection ${want.method.toUpperCase()} at a listed endpoint`, problems.join('; '));
         }
@@ -251,7 +251,7 @@ describe('MAIL', () => {
       for (const protocol of PROTOCOLS) {
         const { events } = await session(t, w, protocol, name, 'plain');
         const first = events[0];
-        t.require(`${name} ${protocol} (plain): the front door opened a session to a mock CAS`, !!first, 'no connection of this session reached any mock CAS');
+        t.require(`${name} ${protocol} (plain): the front door opened a session to a mock CAS`, !!first, first ? `first connection: ${first.server} ${first.method}` : 'no connection of this session reached any mock CAS');
         const problems = endpointProblems(w, first!, want.servers, want.method);
         check(!problems.length, `${name} ${protocol} (plain): first connection ${want.method} at a listed endpoint`, problems.join('; '));
       }

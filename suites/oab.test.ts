@@ -26,7 +26,7 @@ describe('OAB', () => {
       t.client(r.transcript);
       t.observe(`${name}: status ${r.status}, received by ${r.servers.join(', ') || 'no legacy CAS'}`);
       // Precondition: the download was proxied at all (the user's OAB request reached a legacy CAS).
-      t.require(`${name}'s OAB request reached a legacy CAS through the front door`, r.servers.length > 0, `${name}: status ${r.status}, received by no legacy CAS`);
+      t.require(`${name}'s OAB request reached a legacy CAS through the front door`, r.servers.length > 0, `${name}: status ${r.status}, received by ${r.servers.join(', ') || 'no legacy CAS'}`);
       check(r.status >= 200 && r.status < 300, `${name}: a 2xx answer`, `${name}: status ${r.status}`);
       check(r.servers.every((s) => SITE1_WDP.includes(s)), `${name}: received by ${SITE1_WDP.join(' or ')}`, `${name}: received by ${r.servers.join(', ')}`);
       checkNoLegacyRelay(w, since, { user: w.user(name).samAccountName, vdir: 'oab' });
