@@ -12,7 +12,7 @@ import {
 import { describeCell, frontDoorBuild, highestFolderOn, owaCell, relation, versionTargetsOf, type Cell } from './support/ver-matrix.ts';
 import { findBuild } from '../mocks/builds/catalogue.ts';
 import type { World } from './support/world.ts';
-import { presentRoles, roleFqdns, roleHost, roleName, roleOf, roleServerSpecs, situationSpec } from './support/roles.ts';
+import { presentRoles, roleFqdns, roleHost, roleName, roleOf, roleServerSpecs, roleVdirsAll, basicOnly, situationWorld } from './support/roles.ts';
 
 // Users, servers and namespaces by seed role (suites/support/roles.ts; a missing role is n/a). 001 Figure 1/2:
 // Red's CAS2010 (built-in: cas2010.site1), Blue's site pair (cas2010a/b.site3), Purple's site namespace
@@ -232,8 +232,9 @@ describe('OWA', () => {
   });
 
   rule('OWA-10', {}, async (t) => {
-    // 003's Basic-only case is a situation (harness/topology/situations.ts): a built-in variant sets it up; the roles do not derive it on another organisation (n/a there).
-    const w = await t.world(situationSpec(t, 'basic-only-target-vdirs'));
+    // 003's Basic-only case is a situation (harness/topology/situations.ts): a built-in variant sets it up; another
+    // organisation is judged when its own User3 site CAS already have Basic-only OWA vdirs (else n/a).
+    const w = await situationWorld(t, 'basic-only-target-vdirs', (x) => roleVdirsAll(t, x, 'user3', 'owa', basicOnly));
     const since = w.mark();
     const user3 = roleOf(t, w, 'user3');
     t.expect(`User3's site OWA vdirs with Basic only: User3 (${user3.name}) refused -- status >= 400 (not 451), at most one request reaching a CAS of its site, no http:// hop`);

@@ -15,7 +15,7 @@ import { OwaBrowser, type OwaNavigation } from '../harness/clients/owa-browser.t
 import { rule } from './support/rule.ts';
 import type { World } from './support/world.ts';
 import { roleMissingReason, type SeedRole } from '../harness/topology/index.ts';
-import { presentRoles, roleFqdns, roleName, roleServerSpecs, situationSpec } from './support/roles.ts';
+import { presentRoles, roleFqdns, roleName, roleServerSpecs, roleVdirsAll, situationSpec, situationWorld } from './support/roles.ts';
 import { versionTargetsOf } from './support/ver-matrix.ts';
 import { logonName, withAgent } from './support/auth-http.ts';
 import { exercise, exerciseAll, type HopProtocol } from './support/tls-traffic.ts';
@@ -126,9 +126,10 @@ describe('TLS', () => {
   });
 
   rule('TLS-02', { timeoutMs: 60_000 }, async (t) => {
-    // 004 item 1 needs an http:// InternalUrl on the target: a situation a built-in variant sets up; the roles do not derive it elsewhere (n/a).
+    // 004 item 1 needs an http:// InternalUrl on the target: a situation a built-in variant sets up; another
+    // organisation is judged when its own target CAS already publish OWA on http:// (else n/a).
     const is07 = t.profile === 'exchange2007';
-    const w = await t.world(situationSpec(t, 'owa-internalurl-http'));
+    const w = await situationWorld(t, 'owa-internalurl-http', (x) => roleVdirsAll(t, x, is07 ? 'user3' : 'blue', 'owa', (v) => !!v.internalUrl?.startsWith('http://')));
     const since = w.mark();
     const role = is07 ? 'user3' : 'blue';
     const [name, targets] = [roleName(t, w, role), roleFqdns(t, w, role)];

@@ -118,6 +118,27 @@ export function situationMissing(key: SituationKey): string {
   return situationMissingReason(key, runTopology().name);
 }
 
+/** Whether every CAS serving the role's mailbox has its `vdir` as `pred` says (a situation read from the topology); n/a without the role. */
+export function roleVdirsAll(t: RuleContext, w: World, role: SeedRole, vdir: 'owa' | 'eas', pred: (v: { internalUrl: string | null; auth: readonly string[] }) => boolean): boolean {
+  const servers = roleServerSpecs(t, w, role);
+  return servers.length > 0 && servers.every((s) => pred(s.vdirs[vdir]));
+}
+
+/** A vdir that accepts Basic authentication only (003: proxying needs Integrated Windows authentication on the target). */
+export const basicOnly = (v: { auth: readonly string[] }) => v.auth.length > 0 && v.auth.every((a) => a === 'basic');
+
+/**
+ * The world where a rule's situation holds. On a built-in topology: the built-in variant that sets it up
+ * (situationSpec). On another organisation: its own world, when `holds` finds the organisation already in
+ * that situation (read from its topology: an http:// InternalUrl, a Basic-only vdir...); else `n/a`.
+ */
+export async function situationWorld(t: RuleContext, key: SituationKey, holds: (w: World) => boolean, rest: Omit<WorldSpec, 'variant'> = {}): Promise<World> {
+  if (runsBuiltInTopology()) return t.world(situationSpec(t, key, rest));
+  const w = await t.world(rest);
+  if (!holds(w)) t.notApplicable(situationMissing(key));
+  return w;
+}
+
 /**
  * The roles of `roles` the world's topology has, with their users' names (for rules that judge several
  * users); the missing ones are noted with their reasons. None at all: the rule is n/a with the first reason.
