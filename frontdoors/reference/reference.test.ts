@@ -63,6 +63,33 @@ describe('EAS', () => {
     expect(e).toMatchObject({ host: 'cas2010.site1.contoso.lab', sni: 'cas2010.site1.contoso.lab', scheme: 'https', user: 'red', authScheme: 'NTLM' });
   });
 
+  it('reuses a user\'s authenticated hop connection without a new handshake, and never for another user (AUTH-02..05)', async () => {
+    const url = (u: string) => `${base}/Microsoft-Server-ActiveSync?Cmd=Options&User=${u}&DeviceId=${u.toUpperCase()}0002&DeviceType=iPhone`;
+    const from = since();
+    for (const u of ['red', 'red', 'red']) {
+      const res = await request(url(u), { method: 'OPTIONS', dispatcher: agent, headers: { authorization: basic(u) } });
+      await res.body.dump();
+      expect(res.statusCode).toBe(200);
+    }
+    const seen = () => lab.journal.since(from).filter((x): x is HttpEvent => isUserHttp(x) && x.vdir === 'eas' && x.status === 200);
+    await lab.journal.waitFor(() => seen().length >= 3, { ...T, sinceSeq: from });
+    const reds = seen();
+    expect(reds.map((e) => e.user)).toEqual(['red', 'red', 'red']);
+    // After a handshake (this test's first request or the test above), later ones ride that connection
+    // (the mock records "NTLM (connection)": IIS served them as the connection's user).
+    expect(reds.filter((e) => /connection/i.test(e.authScheme ?? '')).length).toBeGreaterThanOrEqual(2);
+    // Another user of the same CAS: a handshake on a connection of its own, served as that user.
+    const from2 = since();
+    const other = lab.topology.users.find((x) => x.samAccountName !== 'red' && x.mailboxServer === lab.topology.users.find((r) => r.samAccountName === 'red')!.mailboxServer);
+    if (other) {
+      const res = await request(url(other.samAccountName), { method: 'OPTIONS', dispatcher: agent, headers: { authorization: basic(other.samAccountName) } });
+      await res.body.dump();
+      const e = (await lab.journal.waitFor((x) => isUserHttp(x) && x.vdir === 'eas' && x.status === 200, { ...T, sinceSeq: from2 })) as HttpEvent;
+      expect(e.user).toBe(other.samAccountName);
+      expect(reds.some((r) => r.server === e.server && r.connection !== undefined && r.connection === e.connection)).toBe(false);
+    }
+  });
+
   it('never answers 451: Orange with a device type on the 451 list is proxied to CAS2010 Site2 (EAS-03)', async () => {
     const from = since();
     const res = await request(`${base}/Microsoft-Server-ActiveSync?Cmd=FolderSync&User=orange&DeviceId=ORANGE0001&DeviceType=WindowsPhone`, {

@@ -156,19 +156,31 @@ export class Hop {
   }
 
   async #ntlmForward(c: HopCall): Promise<ForwardResult & { hopAuth: string }> {
-    const { client, key } = this.ntlm.acquire(c.target.origin, c.creds!.samAccountName);
+    const { conn, key } = this.ntlm.acquire(c.target.origin, c.creds!.samAccountName);
     let healthy = true;
     try {
-      const r = await this.#ntlmOn(client, c);
+      // The user's own connection, still authenticated by an earlier handshake: IIS serves a request
+      // without Authorization on it as that user, so no new handshake. Only for a request that can be
+      // sent again (no streamed body): a 401 (the CAS no longer knows the connection) is dropped unseen
+      // and the full handshake follows on a fresh connection.
+      if (conn.authenticated && !c.intercept && (c.body === null || Buffer.isBuffer(c.body))) {
+        const r = (await this.#stream(conn.client, { ...c, intercept: isUnauthorized }, null)) as ForwardResult & { hopAuth: string };
+        if (!r.intercepted) {
+          r.hopAuth = 'NTLM (connection)';
+          return r;
+        }
+      }
+      const r = await this.#ntlmOn(conn.client, c);
       // No challenge came and Basic went on the shared agent: this connection keeps no NTLM state.
       if (r.hopAuth === 'Basic') healthy = false;
+      else if (r.hopAuth === 'NTLM' && r.status !== 502) conn.markAuthenticated();
       return r;
     } catch (err) {
       healthy = false;
       if (err instanceof ForwardError) throw err;
       throw new ForwardError(err as Error);
     } finally {
-      this.ntlm.release(key, client, healthy);
+      this.ntlm.release(key, conn, healthy);
     }
   }
 
@@ -214,6 +226,11 @@ function basic(c: HopCreds): string {
     BASIC.set(key, h);
   }
   return h;
+}
+
+/** A hop answer to drop unseen: the CAS did not take the connection's identity. */
+function isUnauthorized(status: number): boolean {
+  return status === 401;
 }
 
 /** A flat name/value list without one header (case-insensitive). */

@@ -5,7 +5,8 @@
  * hop that uses NTLM runs on a connection that belongs to one user and one target: NEGOTIATE (a
  * bodiless request with the same method and path), CHALLENGE (the 401), then the real request with
  * AUTHENTICATE and the streamed body, on that same connection. Idle connections are kept per
- * (target, user) for a short while and bounded in number.
+ * (target, user) for a short while and bounded in number; a later request of the same user on a
+ * connection still authenticated goes without a new handshake, as IIS serves it (hop.ts says when).
  */
 import { Agent, Client, type buildConnector } from 'undici';
 
@@ -13,15 +14,50 @@ const IDLE_MS = 30_000;
 const MAX_IDLE_PER_KEY = 4;
 const MAX_IDLE_TOTAL = 256;
 
-/** Dedicated undici Clients (one connection each) keyed by target origin + user. */
+/**
+ * One connection of the pool: an undici Client (pipelining 1) and the socket under it now. IIS binds
+ * an NTLM identity to a socket, so `authenticated` remembers WHICH socket a handshake ran on: when the
+ * Client reconnects (the CAS closed an idle connection), the new socket is not authenticated.
+ */
+export class NtlmConnection {
+  readonly client: Client;
+  #socket: object | null = null;
+  #authenticated: WeakRef<object> | null = null;
+
+  constructor(origin: string, connector: buildConnector.connector, timeouts: { headersTimeout: number; bodyTimeout: number }) {
+    this.client = new Client(origin, {
+      pipelining: 1, keepAliveTimeout: IDLE_MS, ...timeouts,
+      connect: (opts, cb) => connector(opts, (err, socket) => {
+        this.#socket = socket ?? null;
+        (cb as (e: Error | null, s: typeof socket) => void)(err, socket);
+      }),
+    });
+  }
+
+  /** A handshake just succeeded on the current socket (for the one user this connection serves). */
+  markAuthenticated(): void {
+    this.#authenticated = this.#socket ? new WeakRef(this.#socket) : null;
+  }
+
+  /** The current socket is alive and is the one a handshake authenticated. */
+  get authenticated(): boolean {
+    const s = this.#socket as { destroyed?: boolean } | null;
+    return !!s && !s.destroyed && this.#authenticated?.deref() === s;
+  }
+}
+
+/**
+ * Dedicated connections keyed by target origin + user: a connection authenticated as one user never
+ * carries another user's request nor an anonymous one (AUTH-02..05); idle ones are kept a short while.
+ */
 export class NtlmClientPool {
-  #idle = new Map<string, { client: Client; timer: NodeJS.Timeout }[]>();
+  #idle = new Map<string, { conn: NtlmConnection; timer: NodeJS.Timeout }[]>();
   #total = 0;
-  #live = new Set<Client>();
+  #live = new Set<NtlmConnection>();
 
   constructor(readonly connector: buildConnector.connector, readonly timeouts: { headersTimeout: number; bodyTimeout: number }) {}
 
-  acquire(origin: string, user: string): { client: Client; key: string } {
+  acquire(origin: string, user: string): { conn: NtlmConnection; key: string } {
     const key = `${origin}|${user.toLowerCase()}`;
     const list = this.#idle.get(key);
     const entry = list?.pop();
@@ -29,34 +65,35 @@ export class NtlmClientPool {
       clearTimeout(entry.timer);
       this.#total--;
       if (!list!.length) this.#idle.delete(key);
-      return { client: entry.client, key };
+      return { conn: entry.conn, key };
     }
-    const client = new Client(origin, { connect: this.connector, pipelining: 1, keepAliveTimeout: IDLE_MS, ...this.timeouts });
-    this.#live.add(client);
-    return { client, key };
+    const conn = new NtlmConnection(origin, this.connector, this.timeouts);
+    this.#live.add(conn);
+    return { conn, key };
   }
 
-  /** Give a client back after its request completed; `healthy` false closes it. */
-  release(key: string, client: Client, healthy: boolean): void {
+  /** Give a connection back after its request completed; `healthy` false closes it. */
+  release(key: string, conn: NtlmConnection, healthy: boolean): void {
     const list = this.#idle.get(key) ?? [];
+    const client = conn.client;
     if (!healthy || client.destroyed || client.closed || list.length >= MAX_IDLE_PER_KEY || this.#total >= MAX_IDLE_TOTAL) {
-      this.#live.delete(client);
+      this.#live.delete(conn);
       void client.destroy().catch(() => undefined);
       return;
     }
     const timer = setTimeout(() => {
       const l = this.#idle.get(key);
-      const i = l?.findIndex((e) => e.client === client) ?? -1;
+      const i = l?.findIndex((e) => e.conn === conn) ?? -1;
       if (i >= 0) {
         l!.splice(i, 1);
         this.#total--;
         if (!l!.length) this.#idle.delete(key);
       }
-      this.#live.delete(client);
+      this.#live.delete(conn);
       void client.close().catch(() => undefined);
     }, IDLE_MS);
     timer.unref();
-    list.push({ client, timer });
+    list.push({ conn, timer });
     this.#total++;
     this.#idle.set(key, list);
   }
@@ -65,7 +102,7 @@ export class NtlmClientPool {
     for (const l of this.#idle.values()) for (const e of l) clearTimeout(e.timer);
     this.#idle.clear();
     this.#total = 0;
-    await Promise.allSettled([...this.#live].map((c) => c.destroy()));
+    await Promise.allSettled([...this.#live].map((c) => c.client.destroy()));
     this.#live.clear();
   }
 }
