@@ -162,7 +162,9 @@ export async function mailServed(w: World, name: string): Promise<[boolean, stri
   const r = await imapSession({ host, port, secure: true, starttls: 'never', ca: w.lab.trustBundle(), lookup: labLookup(w.hosts()), user: logonName(w, name), pass: u.password, timeoutMs: Math.round(10_000 * w.run.slow), actions: ['list'] });
   notListening(`${name} imap4`, r.ok ? undefined : r.error);
   const sam = u.samAccountName.toLowerCase();
-  const login = w.lab.journal.since(since).find((e) => e.kind === 'mail' && e.login === 'ok' && (e.user ?? '').toLowerCase().replace(/^.*\\/, '') === sam);
+  // The mock journals an accepted login before its OK leaves (mail-login); the connection's own `mail`
+  // event waits for the front door to close it, which a pooling front door (Dovecot) does late.
+  const login = w.lab.journal.since(since).find((e) => e.kind === 'mail-login' && e.user.toLowerCase().replace(/^.*\\/, '') === sam);
   const evidence = `${name} IMAP4 with the right password: ${r.ok ? 'logged in' : r.error ?? 'failed'}; ${login ? `${login.server} accepted the login` : 'no mock CAS accepted a login of this user'}`;
   return [r.ok && login !== undefined, evidence, r.transcript.map((l) => ({ dir: l.dir, line: l.line }))];
 }
