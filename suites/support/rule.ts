@@ -206,6 +206,12 @@ export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Pr
         const why = w?.candidate.httpUnsupported ? `${w.candidate.httpUnsupported}: ` : '';
         throw new CheckFailure('the front door answers the client', `${why}the candidate (running) closed the connection without an answer: ${(err as Error).message}`);
       }
+      if (transport === 'refused' && w && w.candidate.processGroup !== undefined && !w.candidateGone()) {
+        // The candidate's process runs (it was listening when the world started) but refuses this port:
+        // it does not serve the clients of that port (HAProxy with no plaintext IMAP/POP3 listener), a
+        // fail. A candidate we do not run (url:) refusing may simply be down: that stays an error below.
+        throw new CheckFailure('the front door accepts connections on the port its clients use', `the candidate (running) refused the connection: ${(err as Error).message}`);
+      }
       if (transport) {
         const why = w?.candidate.httpUnsupported ? `${w.candidate.httpUnsupported}: ` : '';
         throw new FrontDoorLaunchError(`${why}the candidate did not answer (${transport}): ${(err as Error).message}`, { cause: err });
