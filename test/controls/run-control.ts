@@ -46,7 +46,9 @@ export function runControls(group: Omit<ControlRow, 'rules' | 'why' | 'defects'>
   const args = [join(ROOT, 'bin/cas-conformance.js'), 'run', '--quiet', '--fail-on', 'warn', '--profile', group.profile, '--out', out, '--rule-defects', defectsFile,
     ...(group.build ? ['--build', group.build] : []), ...(group.hardened ? ['--hardened'] : []), ...(group.frontDoor ? ['--front-door', group.frontDoor] : [])];
   return new Promise((resolvePromise) => {
-    execFile(process.execPath, args, { cwd: ROOT, timeout: timeoutMs, env: { ...process.env, CAS_RUN_OPTIONS: '' } }, (err, stdout, stderr) => {
+    // One suite worker: a control batch has a few rules, and each worker starts its own default world
+    // (lab + candidate); npm test already runs two control files side by side.
+    execFile(process.execPath, args, { cwd: ROOT, timeout: timeoutMs, env: { ...process.env, CAS_RUN_OPTIONS: '', CAS_SUITE_WORKERS: '1' } }, (err, stdout, stderr) => {
       const code = err ? ((err as { code?: number }).code ?? 2) : 0;
       let outcomes: Record<string, string> = {};
       try {
