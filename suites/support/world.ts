@@ -21,6 +21,7 @@ import { createLabAgent } from '../../harness/clients/lab-agent.ts';
 import { findUser, profileDefaultTopology, type UserSpec } from '../../harness/topology/index.ts';
 import { FrontDoorLaunchError, LabError } from '../../harness/errors.ts';
 import { ignoreCandidateProbes } from '../../harness/verify/check.ts';
+import { startCandidateWait } from '../../harness/verify/candidate-wait.ts';
 import { runOptions, type RunOptions } from './run-options.ts';
 
 export interface WorldSpec {
@@ -60,6 +61,12 @@ export interface World {
   readonly frontDoorMock: string | null;
   /** The health-check interval the candidate was started with (ms): see WorldSpec.watchesChecks. */
   readonly healthIntervalMs: number;
+  /**
+   * How long (ms) the candidate could not run for want of a CPU between two wall-clock times (its
+   * processes' run-queue wait, harness/verify/candidate-wait.ts): a rule judging the candidate's own
+   * timing widens its bound by it. 0 for a candidate the harness does not run.
+   */
+  candidateWaitMs(fromMs: number, toMs: number): number;
   /** Lab names with the front door's namespaces pointing at the candidate. */
   hosts(): { name: string; address: string }[];
   /**
@@ -144,6 +151,7 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
     throw new FrontDoorLaunchError(`${launcher.name}: ${(err as Error).message}`, { cause: err });
   }
   ignoreCandidateProbes(candidate.healthCheckUserAgents ?? []);
+  const candidateWait = startCandidateWait(candidate.processGroup);
   try {
     mkdirSync(run.runDir, { recursive: true });
     writeFileSync(join(run.runDir, 'candidate.json'), JSON.stringify({ ...candidateIdentity(candidate), topology: topology.name, digest: lab.digest }));
@@ -172,6 +180,7 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
     candidate,
     frontDoorMock: topology.servers.find((s) => s.address === topology.frontDoor.address)?.fqdn ?? null,
     healthIntervalMs,
+    candidateWaitMs: (fromMs, toMs) => candidateWait.waitBetween(fromMs, toMs),
     hosts,
     agent: (o = {}) => {
       const localAddress = o.source ? clientAddress(o.source) : null;
@@ -187,6 +196,7 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
     mark: () => lab.journal.seq,
     candidateGone: () => candidate.exitReason(),
     stop: async () => {
+      candidateWait.stop();
       await candidate.stop().catch(() => undefined);
       await lab.stop();
     },

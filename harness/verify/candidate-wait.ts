@@ -1,0 +1,115 @@
+/**
+ * How long the candidate could not run because the machine was busy: the run-queue wait of its
+ * processes' main threads (/proc/PID/schedstat, second field), sampled every 100 ms with the time.
+ *
+ * Why: the harness's own lag (lag.ts) says when the lab and the clients were late. A loaded machine can
+ * also starve the candidate alone: its health-check repeat then fires 1.6 s after the failed check
+ * instead of within 1 s, while the harness measured 400 ms of lag (issue 13's runs on an import of the
+ * built-in topology, HC-03). A rule that judges the candidate's own timing (a repeat, a spacing) widens
+ * its bound by the run-queue wait of the candidate between the two events it measures, so it blames the
+ * candidate only for lateness the candidate chose. Over a short interval this figure is sharp; over a
+ * whole rule it is not (a healthy candidate on a shared 2-core machine waits 20-90 % of the time).
+ *
+ * Per process the wait is the main thread's (it runs the event loop or the worker's loop); over a group
+ * of processes (nginx master and workers, a wrapper and its child) the largest delta counts: one loop
+ * was late by at most its own wait. Off Linux, or for a candidate the harness does not run, it is 0.
+ * @example
+ * const wait = startCandidateWait(candidate.processGroup);
+ * …
+ * const widen = wait.waitBetween(Date.parse(first.time), Date.parse(repeat.time)); // ms
+ * wait.stop();
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+const SAMPLE_MS = 100;
+/** Samples kept (at 100 ms: 10 minutes). */
+const KEEP = 6000;
+/** How often the list of the group's processes is read again. */
+const REFRESH_MS = 1000;
+
+export interface CandidateWait {
+  /** The largest run-queue wait (ms) of one candidate process between two wall-clock times (ms since the epoch). */
+  waitBetween(fromMs: number, toMs: number): number;
+  stop(): void;
+}
+
+const NONE: CandidateWait = { waitBetween: () => 0, stop: () => {} };
+
+/** Sample the run-queue wait of process group `pgid` until stopped. */
+export function startCandidateWait(pgid: number | undefined): CandidateWait {
+  if (pgid === undefined || process.platform !== 'linux') return NONE;
+  let pids: string[] = [];
+  let listedAt = 0;
+  const times: number[] = [];
+  const waits: Map<string, number>[] = [];
+  const sample = () => {
+    const now = Date.now();
+    if (now - listedAt >= REFRESH_MS) {
+      pids = groupMembers(pgid);
+      listedAt = now;
+    }
+    const row = new Map<string, number>();
+    for (const pid of pids) {
+      const ns = mainThreadWaitNs(pid);
+      if (ns !== null) row.set(pid, ns / 1e6);
+    }
+    times.push(now);
+    waits.push(row);
+    if (times.length > KEEP) {
+      times.shift();
+      waits.shift();
+    }
+  };
+  sample();
+  const timer = setInterval(sample, SAMPLE_MS);
+  timer.unref();
+  return {
+    waitBetween(fromMs, toMs) {
+      if (!times.length || toMs <= fromMs) return 0;
+      // The last sample at or before `fromMs` and the first at or after `toMs`: the interval is covered
+      // whole (up to one sample period more on each side, which widens, never narrows, the bound).
+      let a = 0;
+      for (let i = 0; i < times.length && times[i]! <= fromMs; i++) a = i;
+      let b = times.length - 1;
+      for (let i = times.length - 1; i >= 0 && times[i]! >= toMs; i--) b = i;
+      let worst = 0;
+      for (const [pid, end] of waits[b]!) {
+        const start = waits[a]!.get(pid);
+        if (start !== undefined) worst = Math.max(worst, end - start);
+      }
+      return worst;
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+/** PIDs of group `pgid`'s processes (not zombies). */
+function groupMembers(pgid: number): string[] {
+  const out: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(rest[2]) === pgid && rest[0] !== 'Z') out.push(name);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** Run-queue wait (ns) of a process's main thread, or null when it is gone. */
+function mainThreadWaitNs(pid: string): number | null {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1] ?? 0);
+  } catch {
+    return null;
+  }
+}
