@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { createServer } from 'node:net';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fillTemplate, templateNames } from './template.ts';
@@ -79,7 +79,9 @@ describe('siteTargets', () => {
   test('CAS2010 newest first, CAS2007 last, out-of-service and other sites left out; addresses from the hosts file', () => {
     const d = mkdtempSync(join(tmpdir(), 'fd-shared-'));
     writeFileSync(join(d, 'hosts'), '127.0.1.11\tnew2010.s1.lab\n127.0.1.12\tcas2007.s1.lab\n');
-    const t = siteTargets(dir, hostsMap(join(d, 'hosts')));
+    const hosts = hostsMap(join(d, 'hosts'));
+    rmSync(d, { recursive: true, force: true });
+    const t = siteTargets(dir, hosts);
     expect(t.map((x) => x.fqdn)).toEqual(['new2010.s1.lab', 'old2010.s1.lab', 'cas2007.s1.lab']);
     expect(t[0]).toMatchObject({ address: '127.0.1.11', httpsPort: 3010, vdirs: ['owa'] });
     expect(t[0]!.imap4[0]).toMatchObject({ address: '127.0.1.11', labPort: 4993, method: 'ssl' });

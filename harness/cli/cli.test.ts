@@ -4,7 +4,7 @@
  * on stderr and exit 2, no stack trace, before any lab starts. The tables call `main()` in process
  * (what it prints and returns); a few cases run the real binary to check the process end to end.
  */
-import { afterEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, describe, expect, test, vi, afterAll } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -177,5 +177,5 @@ describe('bad input: one line on stderr, exit 2, no stack trace', () => {
     expect(r.stderr).toMatch(/^cas-conformance: unknown command "sideways"\n/);
   });
 
-  test.sequential('cleanup', () => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 });

@@ -4,7 +4,7 @@
  * different shape (two sites, one CAS2007, one CAS2010, other namespaces, JSON and CSV mixed). Broken
  * rows give one line naming file, row and field, exit 2. No lab is started.
  */
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, afterAll } from 'vitest';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -23,8 +23,15 @@ const FIXTURES = join(ROOT, 'test/fixtures/exchange-export');
 const CLI = join(ROOT, 'bin/cas-conformance.js');
 
 /** A copy of an export set to break. */
+/** Temp folders of this file, removed at its end whatever the tests did. */
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 function brokenCopy(set: string, edit: (dir: string) => void): string {
   const dir = mkdtempSync(join(tmpdir(), 'cas-import-'));
+  made.push(dir);
   cpSync(join(FIXTURES, set), dir, { recursive: true });
   edit(dir);
   return dir;
@@ -155,6 +162,7 @@ describe('bad exports: one line naming file, row and field', () => {
 
   test('the CLI writes a topology that `topology validate` accepts', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cas-import-'));
+    made.push(dir);
     const out = join(dir, 'org2.json');
     execFileSync(process.execPath, [CLI, 'topology', 'import', join(FIXTURES, 'fabrikam'), '--out', out], { encoding: 'utf8', timeout: 60_000 });
     expect(execFileSync(process.execPath, [CLI, 'topology', 'validate', out], { encoding: 'utf8', timeout: 60_000 })).toMatch(/valid \(2 servers, 2 users/);
