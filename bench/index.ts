@@ -60,7 +60,7 @@ async function imapBench(): Promise<void> {
 
 async function frontDoorBench(): Promise<void> {
   const { runFrontDoorBench } = await import('./frontdoor.ts');
-  const r = await runFrontDoorBench({ seconds: 5, rounds: 5, warmupMs: 1500 });
+  const r = await runFrontDoorBench({ seconds: 5, rounds: 5, warmupMs: 4000 });
   const leg = (n: string) => r.legs.find((l) => l.name === n);
   const ref = leg('reference');
   const nginx = leg('nginx');
