@@ -35,6 +35,10 @@ import { listenHttps } from './http/server.ts';
 import { listenMail, type MailPorts } from './mail/listeners.ts';
 import type { MailContext } from './mail/session.ts';
 
+/** How often the topology map is read again (ms), and how soon after a failed read. */
+const DIRECTORY_REFRESH_MS = 30_000;
+const DIRECTORY_RETRY_MS = 1_000;
+
 export interface ReferenceFrontDoor {
   /** The ports really bound (the contract's, or ephemeral ones where it said 0). */
   ports: { https: number } & MailPorts;
@@ -128,10 +132,19 @@ export async function startReferenceFrontDoor(contract: FrontDoorContract, opts:
   };
   try {
     // 001: "When a CAS2013 starts up, it connects to Active Directory and enumerates a topology map."
-    await directory.refresh().catch((err) => log.write({ kind: 'directory', error: (err as Error).message }));
-    const refresh = setInterval(() => directory.refresh().catch((err) => log.write({ kind: 'directory', error: (err as Error).message })), 30_000);
-    refresh.unref();
-    closers.push(async () => clearInterval(refresh), () => directory.close(), () => hop.close(), () => log.close());
+    // Re-read every 30 s; a read that fails is tried again after 1 s, not 30: until the map is read the
+    // front door knows no server, so it checks none and routes nobody (a start on a loaded machine whose
+    // first read timed out went 30 s without a single health check).
+    let refresh: NodeJS.Timeout | undefined;
+    let closed = false;
+    const readMap = async (): Promise<void> => {
+      const ok = await directory.refresh().then(() => true, (err) => (log.write({ kind: 'directory', error: (err as Error).message }), false));
+      if (closed) return;
+      refresh = setTimeout(() => void readMap(), ok ? DIRECTORY_REFRESH_MS : DIRECTORY_RETRY_MS);
+      refresh.unref();
+    };
+    await readMap();
+    closers.push(async () => ((closed = true), clearTimeout(refresh)), () => directory.close(), () => hop.close(), () => log.close());
 
     const https = await listenHttps({ host: contract.listenAddress, port: contract.ports.https, key, cert, handler: createRequestHandler(ctx, () => allowed), limits: settings.limits, log });
     closers.push(https.close);
