@@ -37,6 +37,7 @@ import { outOfScopeReason, ruleInScope } from '../../harness/frontdoor/scope.ts'
 import { levelFor as levelOf } from '../../reports/judge.ts';
 import { CheckFailure } from '../../harness/verify/check.ts';
 import { HarnessOverloadedError, lagMonitor, runQueueWaitMs } from '../../harness/verify/lag.ts';
+import { acceptsAny } from '../../harness/verify/listening.ts';
 import type { JournalEvent } from '../../harness/journal/events.ts';
 
 export interface RuleContext {
@@ -206,10 +207,11 @@ export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Pr
         const why = w?.candidate.httpUnsupported ? `${w.candidate.httpUnsupported}: ` : '';
         throw new CheckFailure('the front door answers the client', `${why}the candidate (running) closed the connection without an answer: ${(err as Error).message}`);
       }
-      if (transport === 'refused' && w && w.candidate.processGroup !== undefined && !w.candidateGone()) {
-        // The candidate's process runs (it was listening when the world started) but refuses this port:
-        // it does not serve the clients of that port (HAProxy with no plaintext IMAP/POP3 listener), a
-        // fail. A candidate we do not run (url:) refusing may simply be down: that stays an error below.
+      if (transport === 'refused' && w && w.candidate.processGroup !== undefined && !w.candidateGone() && (await acceptsAny(w.candidate.address, Object.values(w.candidate.ports), 1000))) {
+        // The candidate runs and accepts connections on another of its ports, but refuses this one: it
+        // does not serve the clients of that port (HAProxy with no plaintext IMAP/POP3 listener), a fail.
+        // One that accepts on none is down (a wrapper can outlive its proxy), and a candidate we do not
+        // run (url:) may simply be down: both stay an error below.
         throw new CheckFailure('the front door accepts connections on the port its clients use', `the candidate (running) refused the connection: ${(err as Error).message}`);
       }
       if (transport) {
