@@ -70,8 +70,8 @@ export interface TlsEvent extends Base {
   service: 'https' | 'imap4' | 'pop3';
 }
 
-export interface MailEvent extends Base {
-  kind: 'mail';
+/** One mail connection as a mock CAS saw it: the fields its `mail` and `mail-login` events share. */
+interface MailConnectionFields extends Base {
   protocol: 'imap4' | 'pop3';
   /** How the session was carried: ssl (implicit TLS), tls (STARTTLS/STLS), plain. */
   method: 'ssl' | 'tls' | 'plain';
@@ -81,11 +81,16 @@ export interface MailEvent extends Base {
   sni: string | null;
   localPort: number;
   remoteAddress: string;
-  /** Remote port (absent in events recorded before it existed). */
+  /** Remote port: with localPort and remoteAddress it names the connection (absent in old `mail` events). */
   remotePort?: number;
+  commands: string[];
+}
+
+/** A mail connection that ended, written when it closed, whatever closed it. */
+export interface MailEvent extends MailConnectionFields {
+  kind: 'mail';
   user: string | null;
   login: 'ok' | 'refused' | 'disabled' | 'wrong-site' | 'none';
-  commands: string[];
   bytesIn: number;
   bytesOut: number;
   closeReason: string;
@@ -95,22 +100,12 @@ export interface MailEvent extends Base {
 /**
  * A mail login a mock accepted, written before its OK leaves. The connection's `mail` event comes only
  * when the connection ends, which a front door may delay; this one is there by the time any client
- * could have been told the login worked.
+ * could have been told the login worked. `commands` are the connection's up to the login.
  */
-export interface MailLoginEvent extends Base {
+export interface MailLoginEvent extends MailConnectionFields {
   kind: 'mail-login';
-  protocol: 'imap4' | 'pop3';
-  method: 'ssl' | 'tls' | 'plain';
-  listener: 'ssl' | 'tls' | 'plain';
-  upgraded: boolean;
-  sni: string | null;
-  localPort: number;
-  remoteAddress: string;
-  /** Remote port: with localPort and remoteAddress it names the connection its `mail` event will describe. */
   remotePort: number;
   user: string;
-  /** Commands of the connection up to the login. */
-  commands: string[];
   /** When the connection started (ms since the epoch). */
   connectedAt: number;
 }

@@ -72,7 +72,7 @@ describe.skipIf(process.platform !== 'linux')('a run leaves no process and no fo
     try {
       const r = await run(['--rule', 'AUTOD-01', '--keep-lab', '--quiet', '--out', out], ROOT, tmp);
       const kept = /lab folders kept in (\S+)/.exec(r.out)?.[1];
-      expect(kept, r.out).toBeTruthy();
+      expect(kept, r.out).toMatch(/^\/\S+$/);
       const labs = readdirSync(kept!).filter((n) => n.startsWith('cas-lab-'));
       expect(labs.length).toBeGreaterThanOrEqual(1);
       const lab = join(kept!, labs[0]!);

@@ -14,6 +14,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { Pool } from 'undici';
+import { prng } from '../../test/support/prng.ts';
 import { startLab, type Lab } from '../lab/lab.ts';
 
 const RSS_LIMIT_MB = 500;
@@ -30,17 +31,6 @@ afterAll(async () => {
   await lab?.stop();
   console.log(`hostile-lab: peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MB (limit ${RSS_LIMIT_MB} MB)`);
 });
-
-/** A seeded PRNG (mulberry32): failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rnd = prng(15);
 const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
@@ -79,7 +69,9 @@ async function pipelined(host: string, port: number, servername: string, n: numb
         sentHere += batch;
       }
       if (here >= sentHere && sent >= n) break;
-      await Promise.race([new Promise<void>((r) => (wake = r)), closed, new Promise((r) => setTimeout(r, 5000))]);
+      let bound: NodeJS.Timeout | undefined;
+      await Promise.race([new Promise<void>((r) => (wake = r)), closed, new Promise((r) => (bound = setTimeout(r, 5000)))]);
+      clearTimeout(bound);
     }
     socket.destroy();
     answered += here;

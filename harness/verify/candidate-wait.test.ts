@@ -18,9 +18,11 @@ describe.skipIf(process.platform !== 'linux')('candidate run-queue wait', () => 
     try {
       const wait = startCandidateWait(leader.pid);
       const from = Date.now();
-      // An interval to measure over (the loops run 5 s): this measures, it waits on no condition.
-      await new Promise((r) => setTimeout(r, 1500));
-      const waited = wait.waitBetween(from, Date.now());
+      // Until the sampler has seen some wait (the loops run 5 s); the sampler has no event to wait on,
+      // so its figure is read every 100 ms, bounded by the loops' own life.
+      const deadline = from + 4000;
+      let waited = 0;
+      while ((waited = wait.waitBetween(from, Date.now())) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       wait.stop();
       expect(waited).toBeGreaterThan(0);
       expect(waited).toBeLessThan(3000);

@@ -79,11 +79,16 @@ export class MailConnection {
 
   /** Journal an accepted login now (MailLoginEvent), before the OK is written. */
   noteLogin(user: string): void {
-    this.opts.record({
-      kind: 'mail-login', server: this.opts.server, protocol: this.opts.protocol, method: this.method, listener: this.opts.kind,
-      upgraded: this.upgraded, sni: this.sni, localPort: this.localPort, remoteAddress: this.remoteAddress, remotePort: this.remotePort,
-      user, commands: [...this.commands], connectedAt: this.startedAt,
-    });
+    this.opts.record({ kind: 'mail-login', ...this.#connectionFields(), remotePort: this.remotePort, user, connectedAt: this.startedAt });
+  }
+
+  /** What the connection's `mail` and `mail-login` events share. */
+  #connectionFields() {
+    return {
+      server: this.opts.server, protocol: this.opts.protocol, method: this.method, listener: this.opts.kind, upgraded: this.upgraded,
+      sni: this.sni, localPort: this.localPort, remoteAddress: this.remoteAddress, remotePort: this.remotePort,
+      commands: this.#moreCommands > 0 ? [...this.commands, `...(+${this.#moreCommands})`] : [...this.commands],
+    };
   }
 
   get isOpen(): boolean {
@@ -212,21 +217,11 @@ export class MailConnection {
     clearTimeout(this.#idle);
     this.socket.destroy();
     this.raw.destroy();
-    const commands = this.#moreCommands > 0 ? [...this.commands, `...(+${this.#moreCommands})`] : [...this.commands];
     this.opts.record({
       kind: 'mail',
-      server: this.opts.server,
-      protocol: this.opts.protocol,
-      method: this.method,
-      listener: this.opts.kind,
-      upgraded: this.upgraded,
-      sni: this.sni,
-      localPort: this.localPort,
-      remoteAddress: this.remoteAddress,
-      remotePort: this.remotePort,
+      ...this.#connectionFields(),
       user: this.user,
       login: this.login,
-      commands,
       bytesIn: this.bytesIn,
       bytesOut: this.bytesOut,
       closeReason: this.#reason ?? this.#errorReason ?? 'client-closed',

@@ -9,6 +9,7 @@ import type { MailEvent } from '../../harness/journal/events.ts';
 import { Journal } from '../../harness/journal/journal.ts';
 import { startMailListener } from './index.ts';
 import { makeTestPki, testLogin, Wire, type TestPki } from './test-support.ts';
+import { prng } from '../../test/support/prng.ts';
 import type { MailListener } from './types.ts';
 
 let pki: TestPki;
@@ -30,17 +31,6 @@ afterAll(async () => {
   await imap.close();
   await pop.close();
 });
-
-/** A small seeded PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MALFORMED = [
   '', '   ', '*', '+', 'a', 'a1', 'a1 ', '(x', ')', 'a1 FETCH', 'a1 FETCH 1 (FLAGS', 'a1 LOGIN "unterminated',

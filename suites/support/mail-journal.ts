@@ -63,12 +63,8 @@ function sameConnection(e: MailEvent, login: MailLoginEvent): boolean {
 
 /** The connection as its login event saw it, for a connection the front door had not closed yet. */
 function standIn(l: MailLoginEvent): MailEvent {
-  return {
-    kind: 'mail', seq: l.seq, time: l.time, server: l.server, protocol: l.protocol, method: l.method, listener: l.listener,
-    upgraded: l.upgraded, sni: l.sni, localPort: l.localPort, remoteAddress: l.remoteAddress, remotePort: l.remotePort,
-    user: l.user, login: 'ok', commands: l.commands, bytesIn: 0, bytesOut: 0, closeReason: 'still open when judged',
-    durationMs: Date.parse(l.time) - l.connectedAt,
-  };
+  const { connectedAt, ...connection } = l;
+  return { ...connection, kind: 'mail', login: 'ok', bytesIn: 0, bytesOut: 0, closeReason: 'still open when judged', durationMs: Date.parse(l.time) - connectedAt };
 }
 
 /** Wait for a journal event up to `timeoutMs`; null when none came. */

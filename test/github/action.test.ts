@@ -49,8 +49,8 @@ describe('workflows', () => {
 describe('the composite action', () => {
   test('metadata: name, description, every input and output described, composite steps', () => {
     expect(action.name).toBe('cas-conformance');
-    expect(action.description).toBeTruthy();
-    for (const [k, v] of Object.entries(action.inputs)) expect(v.description, k).toBeTruthy();
+    expect(action.description).toMatch(/\w/);
+    for (const [k, v] of Object.entries(action.inputs)) expect(v.description, k).toMatch(/\w/);
     for (const [k, v] of Object.entries(action.outputs)) expect(v.value, k).toMatch(/^\$\{\{ steps\.\w+\.outputs\.[\w-]+ \}\}$/);
     expect(action.runs.using).toBe('composite');
     for (const s of action.runs.steps) {
