@@ -13,7 +13,8 @@
  * Without setpriv (not Linux) the group is still signalled by the harness's own exit hook.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { groupMembers } from '../proc/group.ts';
 
 /**
  * The supervisor: `$@` is the candidate's argv. The trap is installed before the candidate starts
@@ -127,31 +128,7 @@ export async function stopGroup(g: GroupProcess, graceMs = 3000): Promise<void> 
 export async function groupEmptied(pgid: number | undefined, timeoutMs: number): Promise<void> {
   if (pgid === undefined || process.platform !== 'linux') return;
   const deadline = Date.now() + timeoutMs;
-  while (liveMembers(pgid) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-}
-
-/** Processes of group `pgid` that are not zombies, read from /proc/N/stat (pgrp is field 5, state field 3). */
-function liveMembers(pgid: number): number {
-  let n = 0;
-  let names: string[];
-  try {
-    names = readdirSync('/proc');
-  } catch {
-    return 0;
-  }
-  for (const name of names) {
-    if (!/^\d+$/.test(name)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    // The command name (field 2) may hold spaces and parentheses: fields after it start past the last ')'.
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(rest[2]) === pgid && rest[0] !== 'Z' && rest[0] !== 'X') n++;
-  }
-  return n;
+  while (groupMembers(pgid).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }
 
 /** `exit code N` / `signal S`, reading a supervised `128+N` status as the signal it stands for. */

@@ -19,7 +19,7 @@
  * const widen = wait.waitBetween(Date.parse(first.time), Date.parse(repeat.time)); // ms
  * wait.stop();
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { groupMembers, mainThreadWaitMs } from '../proc/group.ts';
 
 const SAMPLE_MS = 100;
 /** Samples kept (at 100 ms: 10 minutes). */
@@ -50,8 +50,8 @@ export function startCandidateWait(pgid: number | undefined): CandidateWait {
     }
     const row = new Map<string, number>();
     for (const pid of pids) {
-      const ns = mainThreadWaitNs(pid);
-      if (ns !== null) row.set(pid, ns / 1e6);
+      const ms = mainThreadWaitMs(pid);
+      if (ms !== null) row.set(pid, ms);
     }
     times.push(now);
     waits.push(row);
@@ -81,35 +81,4 @@ export function startCandidateWait(pgid: number | undefined): CandidateWait {
     },
     stop: () => clearInterval(timer),
   };
-}
-
-/** PIDs of group `pgid`'s processes (not zombies). */
-function groupMembers(pgid: number): string[] {
-  const out: string[] = [];
-  let names: string[];
-  try {
-    names = readdirSync('/proc');
-  } catch {
-    return out;
-  }
-  for (const name of names) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(rest[2]) === pgid && rest[0] !== 'Z') out.push(name);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
-/** Run-queue wait (ns) of a process's main thread, or null when it is gone. */
-function mainThreadWaitNs(pid: string): number | null {
-  try {
-    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1] ?? 0);
-  } catch {
-    return null;
-  }
 }

@@ -15,7 +15,7 @@
  * if (late > budget) throw new HarnessOverloadedError(late, 'HC-01 spacing');
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { readdirSync, readFileSync } from 'node:fs';
+import { groupMembers, mainThreadWaitMs } from '../proc/group.ts';
 import { LabError } from '../errors.ts';
 
 const TICK_MS = 50;
@@ -93,27 +93,9 @@ export class LagMonitor {
  */
 export function runQueueWaitMs(pgid?: number): number | null {
   try {
-    const pids = pgid === undefined ? [String(process.pid)] : readdirSync('/proc').filter((d) => /^\d+$/.test(d) && groupOf(d) === pgid);
-    let ns = 0;
-    for (const pid of pids) {
-      // The main thread only: it runs the event loop, whose lateness is what makes answers late
-      // (helper threads waiting in parallel would inflate the sum).
-      try {
-        ns += Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1] ?? 0);
-      } catch {
-        // exited meanwhile
-      }
-    }
-    return ns / 1e6;
-  } catch {
-    return null;
-  }
-}
-
-function groupOf(pid: string): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    const pids = pgid === undefined ? [String(process.pid)] : groupMembers(pgid);
+    // Main threads only (harness/proc/group.ts mainThreadWaitMs); a process gone meanwhile adds nothing.
+    return pids.reduce((sum, pid) => sum + (mainThreadWaitMs(pid) ?? 0), 0);
   } catch {
     return null;
   }

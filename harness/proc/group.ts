@@ -1,0 +1,45 @@
+/**
+ * The live processes of a process group, read from /proc (Linux): other processes' groups are visible
+ * nowhere else. Zombies (exited, awaiting their reaper) do not count: they run nothing and hold no port.
+ * @example
+ * groupMembers(child.pid!) // ['4121', '4125']
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** PIDs of group `pgid`'s live processes; [] where /proc cannot be read. */
+export function groupMembers(pgid: number): string[] {
+  const out: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // The command name (field 2) may hold spaces and parentheses: the fields after it start past the
+    // last ')'; state is field 3, pgrp field 5.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(rest[2]) === pgid && rest[0] !== 'Z' && rest[0] !== 'X') out.push(name);
+  }
+  return out;
+}
+
+/**
+ * Run-queue wait (ms) of a process's main thread so far (/proc/PID/schedstat, second field), or null
+ * when it is gone. The main thread runs the event loop (or a worker's loop): its wait is what makes
+ * answers late, where helper threads waiting in parallel would inflate a sum.
+ */
+export function mainThreadWaitMs(pid: string): number | null {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1] ?? 0) / 1e6;
+  } catch {
+    return null;
+  }
+}
