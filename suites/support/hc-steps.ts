@@ -15,7 +15,7 @@ import { HarnessOverloadedError } from '../../harness/verify/lag.ts';
 import type { HttpEvent } from '../../harness/journal/events.ts';
 import type { ActiveFault } from '../../harness/control/faults.ts';
 import { at, isHealthCheck, patient, waitForProbe } from './hc-probes.ts';
-import { describeLanding, repeatUntil, trafficAs, type Landing, type TrafficProtocol } from './hc-traffic.ts';
+import { byDeadline, describeLanding, repeatUntil, trafficAs, type Landing, type TrafficProtocol } from './hc-traffic.ts';
 import type { RuleContext } from './rule.ts';
 import type { World } from './world.ts';
 
@@ -83,29 +83,37 @@ function overloadedUnless(t: RuleContext, ok: boolean, graceMs: number, what: st
 }
 
 /**
+ * Repeat the user's request after `after` (a check event) until `ok`, and judge it against the deadline
+ * `graceMs` (+ the harness lag) after the check: the candidate takes in the check's answer after the
+ * journal holds it. Met, missed (an attempt sent at the deadline still not `ok`: the candidate's fail),
+ * or unobserved (the harness's attempts went out late: an error, never a verdict).
+ */
+async function untilDeadline(t: RuleContext, w: World, user: string, protocol: TrafficProtocol, ok: (l: Landing) => boolean, after: HttpEvent, graceMs: number, label: string, what: string): Promise<{ tries: Landing[]; met: boolean; grace: number }> {
+  const paceMs = Math.max(25, graceMs / 8);
+  const deadline = () => at(after) + widened(t, graceMs);
+  const tries = await repeatUntil(() => trafficAs(w, user, protocol), ok, { deadline, paceMs });
+  const v = byDeadline(tries, ok, deadline(), paceMs);
+  t.client((v.seen === 'met' ? v.at : v.last).transcript);
+  t.observe(`${label}: ${tries.map((l) => `${new Date(l.sentAt).toISOString()} ${describeLanding(l)}`).join('; ')}`);
+  if (v.seen === 'unobserved') throw new HarnessOverloadedError(t.lag(), `${what} (${v.why})`);
+  overloadedUnless(t, v.seen === 'met', graceMs, what);
+  return { tries, met: v.seen === 'met', grace: widened(t, graceMs) };
+}
+
+/**
  * After `after` (a check event), the user's requests must land on one of `to` with a 2xx within
- * `graceMs` (+ the harness lag): the candidate takes in the check's answer after the journal holds it.
+ * `graceMs` (+ the harness lag).
  */
 export async function landsOn(t: RuleContext, w: World, user: string, protocol: TrafficProtocol, to: readonly string[], after: HttpEvent, graceMs: number, label: string): Promise<Landing[]> {
-  const grace = widened(t, graceMs);
   const ok = (l: Landing) => l.status >= 200 && l.status < 300 && l.servers.length > 0 && l.servers.every((s) => to.includes(s));
-  const tries = await repeatUntil(() => trafficAs(w, user, protocol), ok, { deadline: at(after) + grace, paceMs: Math.max(25, graceMs / 8) });
-  const last = tries.at(-1)!;
-  t.client(last.transcript);
-  t.observe(`${label}: ${tries.map(describeLanding).join('; ')}`);
-  overloadedUnless(t, ok(last), graceMs, `${label}: ${user}'s ${protocol} within ${graceMs} ms`);
-  check(ok(last), `${label}: ${user}'s ${protocol} lands on ${to.join(' or ')} with 2xx within ${Math.round(grace)} ms of the check at ${after.time} (${graceMs} ms + harness lag)`, `${label}: ${tries.map(describeLanding).join('; ')}`);
+  const { tries, met, grace } = await untilDeadline(t, w, user, protocol, ok, after, graceMs, label, `${label}: ${user}'s ${protocol} within ${graceMs} ms`);
+  check(met, `${label}: ${user}'s ${protocol} lands on ${to.join(' or ')} with 2xx within ${Math.round(grace)} ms of the check at ${after.time} (${graceMs} ms + harness lag)`, `${label}: ${tries.map(describeLanding).join('; ')}`);
   return tries;
 }
 
 /** RULES "refused" for the user's next requests after `after`: status >= 400 (not 451), at most one target reached. */
 export async function refusedAfter(t: RuleContext, w: World, user: string, protocol: TrafficProtocol, after: HttpEvent, graceMs: number, label: string): Promise<void> {
-  const grace = widened(t, graceMs);
   const refused = (l: Landing) => l.status >= 400 && l.status !== 451 && l.servers.length <= 1;
-  const tries = await repeatUntil(() => trafficAs(w, user, protocol), refused, { deadline: at(after) + grace, paceMs: Math.max(25, graceMs / 8) });
-  const last = tries.at(-1)!;
-  t.client(last.transcript);
-  t.observe(`${label}: ${tries.map(describeLanding).join('; ')}`);
-  overloadedUnless(t, refused(last), graceMs, `${label}: ${user}'s ${protocol} refused within ${graceMs} ms`);
-  check(refused(last), `${label}: ${user}'s ${protocol} gets an error (status >= 400, not 451) within ${Math.round(grace)} ms of the check at ${after.time}`, `${label}: ${tries.map(describeLanding).join('; ')}`);
+  const { tries, met, grace } = await untilDeadline(t, w, user, protocol, refused, after, graceMs, label, `${label}: ${user}'s ${protocol} refused within ${graceMs} ms`);
+  check(met, `${label}: ${user}'s ${protocol} gets an error (status >= 400, not 451) within ${Math.round(grace)} ms of the check at ${after.time}`, `${label}: ${tries.map(describeLanding).join('; ')}`);
 }

@@ -64,23 +64,51 @@ export function describeLanding(l: Landing): string {
   return `${l.protocol} ${l.status} -> ${l.servers.join(', ') || 'no legacy CAS'}`;
 }
 
+/** Anything an attempt returns that says when it was sent (epoch ms). */
+export interface Sent {
+  sentAt: number;
+}
+
 /**
- * Repeat `attempt` until `done` holds for its result or the deadline passes (at most `maxTries`),
- * waiting `paceMs` between attempts. Returns every result in order; the last one decides.
+ * Repeat `attempt` until `done` holds for its result, or until an attempt sent at or after the deadline
+ * was not done (at most `maxTries`), pacing attempts `paceMs` apart. Returns every result in order.
+ * Why the last attempt is sent at the deadline, not before it: a "not by the deadline" verdict needs an
+ * observation at the deadline. Stopping when the next pace would overshoot left a loaded run judging a
+ * request sent 1.2 s early (its answer was slow), when the candidate had not yet had to move (HC-05).
  * Why a paced repetition and not a journal wait: the state judged (a CAS marked down or up) lives in
  * the candidate; only the next user request shows it, and the candidate may take a moment after the
  * probe answer the journal already holds.
  */
-export async function repeatUntil<T>(attempt: () => Promise<T>, done: (r: T) => boolean, o: { deadline: number; paceMs: number; maxTries?: number }): Promise<T[]> {
+export async function repeatUntil<T extends Sent>(attempt: () => Promise<T>, done: (r: T) => boolean, o: { deadline: number | (() => number); paceMs: number; maxTries?: number }): Promise<T[]> {
   const out: T[] = [];
   const max = o.maxTries ?? 40;
+  const deadline = typeof o.deadline === 'number' ? () => o.deadline as number : o.deadline;
   for (let i = 0; i < max; i++) {
     const r = await attempt();
     out.push(r);
-    if (done(r) || Date.now() + o.paceMs > o.deadline) break;
-    await new Promise((res) => setTimeout(res, o.paceMs));
+    if (done(r) || r.sentAt >= deadline()) break;
+    const wait = Math.min(o.paceMs, deadline() - Date.now());
+    if (wait > 0) await new Promise((res) => setTimeout(res, wait));
   }
   return out;
+}
+
+/**
+ * What paced attempts showed about a state that must hold by `deadline`:
+ * - `met`: an attempt sent by the deadline (or within one pace after it: the sampling's own grain) was done;
+ * - `missed`: an attempt sent at or after the deadline was still not done: the candidate's failure;
+ * - `unobserved`: the harness got its attempt out late (the first done one went more than a pace after
+ *   the deadline, every earlier one before the state was due) or stopped early: nothing to judge, an error.
+ */
+export type ByDeadline<T> = { seen: 'met'; at: T } | { seen: 'missed'; last: T } | { seen: 'unobserved'; last: T; why: string };
+
+export function byDeadline<T extends Sent>(tries: readonly T[], done: (r: T) => boolean, deadline: number, paceMs: number): ByDeadline<T> {
+  const last = tries.at(-1)!;
+  const hit = tries.find(done);
+  if (hit && hit.sentAt <= deadline + paceMs) return { seen: 'met', at: hit };
+  if (hit) return { seen: 'unobserved', last, why: `the harness sent its attempt ${Math.round(hit.sentAt - deadline)} ms after the deadline (the one before went ${Math.round(deadline - (tries[tries.indexOf(hit) - 1]?.sentAt ?? deadline))} ms before it)` };
+  if (last.sentAt >= deadline) return { seen: 'missed', last };
+  return { seen: 'unobserved', last, why: `the harness's last attempt went ${Math.round(deadline - last.sentAt)} ms before the deadline` };
 }
 
 /** Send `count` requests spread evenly over `windowMs` (sampling a window in which a state must hold). */
