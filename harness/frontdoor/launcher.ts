@@ -15,6 +15,7 @@ import { FrontDoorLaunchError } from '../errors.ts';
 import type { ProfileName } from './profile-topology.ts';
 import type { ComponentIdentity, ConfigFile, Family } from '../../reports/types.ts';
 import { describeExit, spawnGroup, stopGroup } from './process-group.ts';
+import { referenceCommand } from './reference-bundle.ts';
 
 export interface LaunchOptions {
   profile: ProfileName;
@@ -179,7 +180,7 @@ export function createReferenceFrontDoor(): FrontDoorLauncher {
       // Then the reference exits with EADDRINUSE and starts again on fresh ports (bounded: 3 attempts).
       for (let attempt = 1; ; attempt++) {
         try {
-          const h = await spawnCandidate('reference', 'reference', process.execPath, [join(ROOT, 'bin/run-ts.js'), 'frontdoors/reference/main.ts'], lab, o, runDir, {
+          const h = await spawnCandidate('reference', 'reference', process.execPath, (await referenceCommand()).args, lab, o, runDir, {
             version: '0.1.0',
             configDigest: digestOf(JSON.stringify({ profile: o.profile, hardened: o.hardened, options: o.options })),
           });
