@@ -1,6 +1,15 @@
 #!/usr/bin/env node
-// Entry point: load the TypeScript CLI through tsx's ESM loader (works on Node 20, 22 and 24).
-import { register } from 'tsx/esm/api';
-register();
-const { main } = await import('../harness/cli/main.ts');
+// Entry point: the TypeScript CLI from its bundle (bin/bundle.js: built once per source state), or
+// through tsx's ESM loader where the bundle cannot be built (works on Node 20, 22 and 24 either way).
+import { pathToFileURL } from 'node:url';
+import { bundled } from './bundle.js';
+
+let main;
+try {
+  ({ main } = await import(pathToFileURL(await bundled('harness/cli/main.ts', 'cli')).href));
+} catch {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../harness/cli/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));
