@@ -13,6 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sideBySide } from './run-control.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -30,27 +31,8 @@ interface Outcome {
   reason?: string;
 }
 
-/**
- * Two runs at a time: a run against a do-nothing candidate mostly waits (its rules time out: 40 s of
- * wall for 17 s of CPU), so two side by side take about as long as one; more would crowd the project's
- * other tests, which npm test runs beside this file.
- */
-const SIDE_BY_SIDE = 2;
-let running = 0;
-const queue: (() => void)[] = [];
-async function slot<T>(f: () => Promise<T>): Promise<T> {
-  if (running >= SIDE_BY_SIDE) await new Promise<void>((r) => queue.push(r));
-  running++;
-  try {
-    return await f();
-  } finally {
-    running--;
-    queue.shift()?.();
-  }
-}
-
 function fullRun(frontDoor: string, profile: string, extra: string[]): Promise<{ code: number; rules: Outcome[]; output: string }> {
-  return slot(() => fullRunNow(frontDoor, profile, extra));
+  return sideBySide(() => fullRunNow(frontDoor, profile, extra));
 }
 
 function fullRunNow(frontDoor: string, profile: string, extra: string[]): Promise<{ code: number; rules: Outcome[]; output: string }> {
