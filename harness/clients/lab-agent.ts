@@ -5,8 +5,8 @@
  */
 import net from 'node:net';
 import type { LookupAddress, LookupOptions } from 'node:dns';
-import { createSecureContext, type SecureContext } from 'node:tls';
 import { Agent, buildConnector } from 'undici';
+import { contextTrusting } from './tls-context.ts';
 
 /** One line of the lab's hosts file. */
 export interface LabHost {
@@ -145,22 +145,6 @@ export function createLabAgent(opts: LabAgentOptions): Agent {
     // undici: "Set to 0 to disable keep-alive connections".
     ...(opts.keepAlive === false ? { pipelining: 0 } : {}),
   });
-}
-
-/**
- * One TLS context per trust bundle, shared by every agent of this process: given `ca`, tls.connect
- * builds a fresh context (parsing the bundle) for each connection, and the suites open thousands.
- */
-const contexts = new Map<string, SecureContext>();
-function contextTrusting(ca: string | Buffer | (string | Buffer)[]): SecureContext {
-  const key = Array.isArray(ca) ? ca.map(String).join('\n') : String(ca);
-  let c = contexts.get(key);
-  if (!c) {
-    if (contexts.size > 32) contexts.clear(); // labs come and go in one process: keep the map small
-    c = createSecureContext({ ca });
-    contexts.set(key, c);
-  }
-  return c;
 }
 
 function normalise(name: string): string {

@@ -5,6 +5,7 @@
  */
 import { connect as netConnect, isIP, type LookupFunction, type Socket } from 'node:net';
 import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { withSharedContext } from './tls-context.ts';
 
 /** Failures of the protocol clients, each with a literal code. */
 export class MailClientError extends Error {
@@ -57,7 +58,7 @@ export class LineSocket {
   async connect(): Promise<void> {
     const o = this.opts;
     const socket = o.secure
-      ? tlsConnect({ host: o.host, port: o.port, servername: this.servername, ca: o.ca, rejectUnauthorized: o.rejectUnauthorized ?? true, lookup: o.lookup })
+      ? tlsConnect(withSharedContext({ host: o.host, port: o.port, servername: this.servername, ca: o.ca, rejectUnauthorized: o.rejectUnauthorized ?? true, lookup: o.lookup }))
       : netConnect({ host: o.host, port: o.port, lookup: o.lookup });
     socket.on('error', () => {}); // errors are read through #error
     await this.#settle(socket, o.secure ? 'secureConnect' : 'connect', 'MAIL_CLIENT_CONNECT');
@@ -73,7 +74,7 @@ export class LineSocket {
     plain.removeAllListeners('end');
     plain.removeAllListeners('close');
     const o = this.opts;
-    const socket = tlsConnect({ socket: plain, host: o.host, servername: this.servername, ca: o.ca, rejectUnauthorized: o.rejectUnauthorized ?? true });
+    const socket = tlsConnect(withSharedContext({ socket: plain, host: o.host, servername: this.servername, ca: o.ca, rejectUnauthorized: o.rejectUnauthorized ?? true }));
     socket.on('error', () => {});
     await this.#settle(socket, 'secureConnect', 'MAIL_CLIENT_TLS');
     this.#attach(socket);

@@ -7,6 +7,7 @@
  */
 import type { LookupFunction } from 'node:net';
 import { Client, buildConnector } from 'undici';
+import { withSharedContext } from './tls-context.ts';
 import { NtlmClientError, createType1, createType3, parseType2, type NtlmCredentials } from '../../mocks/auth/ntlm/client-messages.ts';
 
 export { NtlmClientError, createType1, createType3, parseType2 } from '../../mocks/auth/ntlm/client-messages.ts';
@@ -82,7 +83,7 @@ export class NtlmSession {
     this.#opts = opts;
     this.#timeoutMs = opts.timeoutMs ?? 10_000;
     this.#shared = shared ?? { transcript: [], connections: 0 };
-    const base = buildConnector({ ...opts.connect, timeout: this.#timeoutMs, maxCachedSessions: 0 });
+    const base = buildConnector({ ...withSharedContext(opts.connect ?? {}), timeout: this.#timeoutMs, maxCachedSessions: 0 });
     this.#client = new Client(this.#origin, {
       pipelining: 1,
       headersTimeout: this.#timeoutMs,

@@ -19,7 +19,7 @@
  * const widen = wait.waitBetween(Date.parse(first.time), Date.parse(repeat.time)); // ms
  * wait.stop();
  */
-import { groupMembers, mainThreadWaitMs } from '../proc/group.ts';
+import { groupMembersRecent, mainThreadWaitMs } from '../proc/group.ts';
 
 const SAMPLE_MS = 100;
 /** Samples kept (at 100 ms: 10 minutes). */
@@ -45,7 +45,7 @@ export function startCandidateWait(pgid: number | undefined): CandidateWait {
   const sample = () => {
     const now = Date.now();
     if (now - listedAt >= REFRESH_MS) {
-      pids = groupMembers(pgid);
+      pids = groupMembersRecent(pgid, REFRESH_MS);
       listedAt = now;
     }
     const row = new Map<string, number>();

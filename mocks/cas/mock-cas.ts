@@ -13,7 +13,7 @@ import type { CasContext, HttpFault, PortMap } from './context.ts';
 import { mailboxLocation } from './locality.ts';
 import { SessionStore, userContextForm } from './sessions.ts';
 import { casHandlers } from '../http/vdirs/index.ts';
-import { HandlerSet } from '../http/handler-set.ts';
+import { HandlerSet, withoutCallFrames } from '../http/handler-set.ts';
 import { listenHttp } from '../http/listener.ts';
 import { requestContext } from '../http/request-context.ts';
 import { startMailListener, type MailFaults, type MailListener } from '../mail/index.ts';
@@ -94,7 +94,7 @@ export class MockCas {
   constructor(readonly opts: MockCasOptions) {
     this.ctx = createCasContext({ topology: opts.topology, server: opts.fqdn, record: opts.record, ports: opts.ports, resolveHost: opts.resolveHost, fault: (v) => opts.faults.http(v) });
     // The fault handler is put in front only while a fault is set, so static snapshots keep working otherwise.
-    this.handlers = new HandlerSet(casHandlers(this.ctx));
+    this.handlers = new HandlerSet(withoutCallFrames(() => casHandlers(this.ctx)));
     this.#faultHandler = faultHandler(opts.faults);
     this.#secure = createSecureContext({ cert: opts.credentials.certPem, key: opts.credentials.keyPem });
   }
