@@ -98,6 +98,45 @@ function compositeRoles(parts: string[]): { name: string; families: Family[] }[]
  * const launcher = resolveLauncher('nginx+dovecot', { config: { nginx: '/tmp/my-nginx.conf' } });
  */
 export function resolveLauncher(spec: string, o: ResolveOptions = {}): FrontDoorLauncher {
+  return againOnPortClash(resolveBare(spec, o));
+}
+
+/** Attempts at starting a candidate whose front-door ports another lab took meanwhile. */
+const PORT_CLASH_ATTEMPTS = 3;
+
+/** A port taken between the lab's reservation and the candidate's bind (our check, or the proxy's own bind error). */
+function portClash(err: unknown): boolean {
+  for (let e = err as { message?: string; code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === 'PORT_TAKEN' || /EADDRINUSE|already in use/i.test(e.message ?? '')) return true;
+  }
+  return false;
+}
+
+/**
+ * Start again on fresh ports when the front-door ports were taken. Ephemeral front-door ports are
+ * reserved, not held (the candidate binds them itself), so another lab on this host, of this run or
+ * of another, may bind one first: two labs of one topology share the front door's address. It was
+ * rare with one run at a time and showed once control runs went side by side (a Dovecot imaps port).
+ * Fixed or real ports are the user's choice: never moved.
+ */
+function againOnPortClash(l: FrontDoorLauncher): FrontDoorLauncher {
+  return {
+    ...l,
+    async start(lab, o) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await l.start(lab, o);
+        } catch (err) {
+          const fixed = lab.options.ports === 'fixed' || lab.options.ports === 'real';
+          if (attempt >= PORT_CLASH_ATTEMPTS || fixed || !portClash(err)) throw err;
+          await lab.rereserveFrontDoor();
+        }
+      }
+    },
+  };
+}
+
+function resolveBare(spec: string, o: ResolveOptions): FrontDoorLauncher {
   const scope = candidateScope(spec, o.scope);
   const config = o.config ?? {};
   if (spec.startsWith('command:') || spec.startsWith('url:')) {
