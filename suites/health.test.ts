@@ -121,8 +121,42 @@ describe('HC spacing', () => {
 });
 
 // Each rule has a world of its own, so they run side by side (suites/vitest.config.ts bounds how many):
-// the rules wait on the candidate's check intervals, not on the CPU.
+// the rules wait on the candidate's check intervals, not on the CPU. HC-08 comes first: it is the
+// longest (two probe timeouts), and the others fill the remaining places around it.
 describe.concurrent('HC', () => {
+  rule('HC-08', { timeoutMs: TIMEOUT + 30_000, timing: true }, async (t) => {
+    t.expect(`Blue's EWS CAS resetting its EWS checks, letting them time out (no answer for 7 s), refusing connections, and failing TLS handshakes: each time, after a round of checks Blue's EWS lands on the other CAS2010 of Blue's site`);
+    // Each failure in a world of its own, side by side: the rule takes its longest case (the timeout needs
+    // two probe timeouts, about 10 s, before the CAS is down), not the sum of four.
+    await Promise.all([['timeout'], ['reset'], ['refuse'], ['tls-failure']].map(async (kinds, i) => {
+      const w = await t.world(own(`hc-08-${i}`));
+      const I = healthInterval(w);
+      const { blue: Blue, pair: BLUE_PAIR, other } = bluePair(t, w);
+      await checked(t, w, BLUE_PAIR, I);
+      for (const kind of kinds as ('reset' | 'timeout' | 'refuse' | 'tls-failure')[]) {
+        const A = await servedBy(t, w, Blue, 'ews', BLUE_PAIR, `${kind}: before`);
+        const B = other(A);
+        const since = w.mark();
+        const f = kind === 'reset' || kind === 'timeout' ? failChecks(w, A, 'ews', kind) : w.lab.faults.inject({ server: A, endpoint: 'https', kind });
+        try {
+          // Two checks of the peer after the fault: a whole round of the candidate's checks began after it.
+          const b1 = await waitForProbe(w, since, (e) => e.server === B && e.vdir === 'ews', `a health check of ${B} /ews`, patient(I), 'any');
+          const wait = kind === 'timeout' ? 7000 + patient(I) : patient(I);
+          const b2 = await waitForProbe(w, b1.seq, (e) => e.server === B && e.vdir === 'ews' && at(e) - at(b1) >= I / 4, `the next health check of ${B} /ews`, wait, 'any');
+          // A timeout needs the probe timeout (5 s) twice (the check and its repeat) before the CAS is down.
+          const after = kind === 'timeout' ? await waitForProbe(w, b2.seq, (e) => e.server === B && e.vdir === 'ews' && at(e) - at(b1) >= 10_000, `a health check of ${B} /ews 10 s after the fault`, 10_000 + patient(I), 'any') : b2;
+          const tls = w.lab.journal.since(since).filter((e) => e.kind === 'tls' && e.server === A && e.outcome !== 'ok').length;
+          t.observe(`${kind} at ${A} from seq ${since}; checks of ${B} by ${after.time}${kind === 'tls-failure' ? `; ${tls} failed handshakes at ${A}` : ''}`);
+          await landsOn(t, w, Blue, 'ews', [B], after, I / 2, `${kind} at ${A}`);
+        } finally {
+          w.lab.faults.clear(f.id);
+        }
+        // A serves again before the next kind (its checks answered well).
+        if (kind !== kinds[kinds.length - 1]) await waitForProbe(w, w.mark(), (e) => e.server === A && e.status < 500, `${A} answering health checks again`, patient(I), 'any');
+      }
+    }));
+  });
+
   rule('HC-02', { timeoutMs: TIMEOUT, timing: true }, async (t) => {
     const w = await t.world(own('hc-02'));
     const I = healthInterval(w);
@@ -292,39 +326,6 @@ describe.concurrent('HC', () => {
     t.client(l.transcript);
     t.observe(`OWA after: ${describeLanding(l)}`);
     check(twoXX(l) && l.servers.length >= 1 && l.servers.every((s) => s === X), `Blue's OWA still 2xx from ${X} (its EWS checks failing does not take its OWA out)`, describeLanding(l));
-  });
-
-  rule('HC-08', { timeoutMs: TIMEOUT + 30_000, timing: true }, async (t) => {
-    t.expect(`Blue's EWS CAS resetting its EWS checks, letting them time out (no answer for 7 s), refusing connections, and failing TLS handshakes: each time, after a round of checks Blue's EWS lands on the other CAS2010 of Blue's site`);
-    // The timeout needs two probe timeouts (about 10 s) before the CAS is down, the others a round or
-    // two: it gets a world of its own beside the others', so the rule takes the longest, not the sum.
-    await Promise.all([['timeout'], ['reset', 'refuse', 'tls-failure']].map(async (kinds, i) => {
-      const w = await t.world(own(`hc-08-${i}`));
-      const I = healthInterval(w);
-      const { blue: Blue, pair: BLUE_PAIR, other } = bluePair(t, w);
-      await checked(t, w, BLUE_PAIR, I);
-      for (const kind of kinds as ('reset' | 'timeout' | 'refuse' | 'tls-failure')[]) {
-        const A = await servedBy(t, w, Blue, 'ews', BLUE_PAIR, `${kind}: before`);
-        const B = other(A);
-        const since = w.mark();
-        const f = kind === 'reset' || kind === 'timeout' ? failChecks(w, A, 'ews', kind) : w.lab.faults.inject({ server: A, endpoint: 'https', kind });
-        try {
-          // Two checks of the peer after the fault: a whole round of the candidate's checks began after it.
-          const b1 = await waitForProbe(w, since, (e) => e.server === B && e.vdir === 'ews', `a health check of ${B} /ews`, patient(I), 'any');
-          const wait = kind === 'timeout' ? 7000 + patient(I) : patient(I);
-          const b2 = await waitForProbe(w, b1.seq, (e) => e.server === B && e.vdir === 'ews' && at(e) - at(b1) >= I / 4, `the next health check of ${B} /ews`, wait, 'any');
-          // A timeout needs the probe timeout (5 s) twice (the check and its repeat) before the CAS is down.
-          const after = kind === 'timeout' ? await waitForProbe(w, b2.seq, (e) => e.server === B && e.vdir === 'ews' && at(e) - at(b1) >= 10_000, `a health check of ${B} /ews 10 s after the fault`, 10_000 + patient(I), 'any') : b2;
-          const tls = w.lab.journal.since(since).filter((e) => e.kind === 'tls' && e.server === A && e.outcome !== 'ok').length;
-          t.observe(`${kind} at ${A} from seq ${since}; checks of ${B} by ${after.time}${kind === 'tls-failure' ? `; ${tls} failed handshakes at ${A}` : ''}`);
-          await landsOn(t, w, Blue, 'ews', [B], after, I / 2, `${kind} at ${A}`);
-        } finally {
-          w.lab.faults.clear(f.id);
-        }
-        // A serves again before the next kind (its checks answered well).
-        if (kind !== kinds[kinds.length - 1]) await waitForProbe(w, w.mark(), (e) => e.server === A && e.status < 500, `${A} answering health checks again`, patient(I), 'any');
-      }
-    }));
   });
 
   rule('HC-09', { timeoutMs: TIMEOUT }, async (t) => {
