@@ -81,7 +81,8 @@ export interface Sent {
  */
 export async function repeatUntil<T extends Sent>(attempt: () => Promise<T>, done: (r: T) => boolean, o: { deadline: number | (() => number); paceMs: number; maxTries?: number }): Promise<T[]> {
   const out: T[] = [];
-  const max = o.maxTries ?? 40;
+  // The deadline bounds the attempts; the count only guards against a deadline that keeps moving (it widens with the lag).
+  const max = o.maxTries ?? 400;
   const deadline = typeof o.deadline === 'number' ? () => o.deadline as number : o.deadline;
   for (let i = 0; i < max; i++) {
     const r = await attempt();

@@ -24,7 +24,7 @@ negativeControls('identity (AUTH-02..05)', rows);
 describe.concurrent('identity rules: the unmodified reference', () => {
   test(`${RULES.join(', ')} pass for the reference front door without defects (exchange2013)`, { timeout: 400_000 }, async () => {
     const r = await runControls({ profile: 'exchange2013' }, Object.fromEntries(RULES.map((id) => [id, []])), 380_000);
-    for (const id of RULES) expect(r.outcomes[id], `${id}\n${r.output.slice(-3000)}`).toBe('pass');
+    for (const id of RULES) expect(r.outcomes[id], `${id}: ${r.reasons[id] ?? ''}\n${r.output.slice(-2000)}`).toBe('pass');
     expect(r.exitCode, r.output.slice(-2000)).toBe(0);
   });
 });

@@ -34,6 +34,8 @@ export interface ControlRow {
 export interface ControlResult {
   exitCode: number;
   outcomes: Record<string, string>;
+  /** Each judged rule's reason as the report gives it (a failed control shows it first). */
+  reasons: Record<string, string>;
   output: string;
 }
 
@@ -58,9 +60,19 @@ export async function sideBySide<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Run several rules, each against its own defects, in one CLI run of one candidate configuration (at most SIDE_BY_SIDE at once). */
-export function runControls(group: Omit<ControlRow, 'rules' | 'why' | 'defects'>, ruleDefects: Record<string, string[]>, timeoutMs = 240_000): Promise<ControlResult> {
-  return sideBySide(() => runControlsNow(group, ruleDefects, timeoutMs));
+/**
+ * Run several rules, each against its own defects, in one CLI run of one candidate configuration (at
+ * most SIDE_BY_SIDE at once). A run in which a rule was voided by a measured overload (an `error`
+ * "harness overloaded" that carries no fail) said nothing about that rule, so the batch runs once more
+ * and the second run's outcomes stand: a loaded npm test voided HC-08's control at 3 s of lag. Two
+ * voided runs in a row stay what they are, and the control fails.
+ */
+export async function runControls(group: Omit<ControlRow, 'rules' | 'why' | 'defects'>, ruleDefects: Record<string, string[]>, timeoutMs = 240_000): Promise<ControlResult> {
+  const first = await sideBySide(() => runControlsNow(group, ruleDefects, timeoutMs));
+  const voided = Object.keys(ruleDefects).filter((id) => first.outcomes[id] === 'error' && (first.reasons[id] ?? '').startsWith('HARNESS_OVERLOADED'));
+  if (!voided.length) return first;
+  const again = await sideBySide(() => runControlsNow(group, ruleDefects, timeoutMs));
+  return { ...again, output: `${again.output}\n(run again: the first run voided ${voided.join(', ')} by overload: ${voided.map((id) => first.reasons[id]!.slice(0, 200)).join(' | ')})` };
 }
 
 function runControlsNow(group: Omit<ControlRow, 'rules' | 'why' | 'defects'>, ruleDefects: Record<string, string[]>, timeoutMs = 240_000): Promise<ControlResult> {
@@ -76,15 +88,17 @@ function runControlsNow(group: Omit<ControlRow, 'rules' | 'why' | 'defects'>, ru
     execFile(process.execPath, args, { cwd: ROOT, timeout: timeoutMs, env: { ...process.env, CAS_RUN_OPTIONS: '', CAS_SUITE_WORKERS: '1' } }, (err, stdout, stderr) => {
       const code = err ? ((err as { code?: number }).code ?? 2) : 0;
       let outcomes: Record<string, string> = {};
+      let reasons: Record<string, string> = {};
       try {
         const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { rules: { id: string; outcome: string; reason?: string }[] };
         outcomes = Object.fromEntries(report.rules.map((r) => [r.id, overloadedFail(r) ? 'fail (voided: harness overloaded)' : r.outcome]));
+        reasons = Object.fromEntries(report.rules.map((r) => [r.id, (r.reason ?? '').slice(0, 1500)]));
       } catch {
         // no report: the outcomes stay empty and the test shows the output
       }
       // The run's folder held its reports only: nothing of a control outlives the test.
       rmSync(out, { recursive: true, force: true });
-      resolvePromise({ exitCode: typeof code === 'number' ? code : 2, outcomes, output: `${stdout}\n${stderr}` });
+      resolvePromise({ exitCode: typeof code === 'number' ? code : 2, outcomes, reasons, output: `${stdout}\n${stderr}` });
     });
   });
 }
@@ -138,7 +152,7 @@ export function negativeControls(area: string, rows: ControlRow[]): void {
       test(`${row.rules.join(', ')} fail under ${label} (${row.profile}${row.hardened ? ' + hardened' : ''}): ${row.why}`, { timeout: 600_000 }, async () => {
         const r = await runs.get(row)!();
         for (const id of row.rules) {
-          expect(['fail', 'warn', 'fail (voided: harness overloaded)'], `${id} under ${label}\n${r.output.slice(-3000)}`).toContain(r.outcomes[id]);
+          expect(['fail', 'warn', 'fail (voided: harness overloaded)'], `${id} under ${label}: ${r.outcomes[id]}: ${r.reasons[id] ?? '(not in the report)'}\n${r.output.slice(-2000)}`).toContain(r.outcomes[id]);
         }
         expect(r.exitCode, r.output.slice(-2000)).not.toBe(0);
       });
