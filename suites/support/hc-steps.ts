@@ -92,7 +92,7 @@ async function untilDeadline(t: RuleContext, w: World, user: string, protocol: T
   const paceMs = Math.max(25, graceMs / 8);
   const deadline = () => at(after) + widened(t, graceMs);
   const tries = await repeatUntil(() => trafficAs(w, user, protocol), ok, { deadline, paceMs });
-  const v = byDeadline(tries, ok, deadline(), paceMs);
+  const v = byDeadline(tries, ok, deadline(), paceMs, at(after) + graceMs);
   t.client((v.seen === 'met' ? v.at : v.last).transcript);
   t.observe(`${label}: ${tries.map((l) => `${new Date(l.sentAt).toISOString()} ${describeLanding(l)}`).join('; ')}`);
   if (v.seen === 'unobserved') throw new HarnessOverloadedError(t.lag(), `${what} (${v.why})`);

@@ -97,15 +97,19 @@ export async function repeatUntil<T extends Sent>(attempt: () => Promise<T>, don
 /**
  * What paced attempts showed about a state that must hold by `deadline`:
  * - `met`: an attempt sent by the deadline (or within one pace after it: the sampling's own grain) was done;
+ *   with `unwidened` (the deadline before the lag widened it), done by that one;
  * - `missed`: an attempt sent at or after the deadline was still not done: the candidate's failure;
  * - `unobserved`: the harness got its attempt out late (the first done one went more than a pace after
  *   the deadline, every earlier one before the state was due) or stopped early: nothing to judge, an error.
  */
 export type ByDeadline<T> = { seen: 'met'; at: T } | { seen: 'missed'; last: T } | { seen: 'unobserved'; last: T; why: string };
 
-export function byDeadline<T extends Sent>(tries: readonly T[], done: (r: T) => boolean, deadline: number, paceMs: number): ByDeadline<T> {
+export function byDeadline<T extends Sent>(tries: readonly T[], done: (r: T) => boolean, deadline: number, paceMs: number, unwidened: number = deadline): ByDeadline<T> {
   const last = tries.at(-1)!;
   const hit = tries.find(done);
+  // Done only after the rule's own deadline, inside what the lag widened it by: a late candidate and a
+  // loaded harness look alike there, so that is no pass (nor a fail).
+  if (hit && hit.sentAt > unwidened + paceMs && hit.sentAt <= deadline + paceMs) return { seen: 'unobserved', last, why: `first seen ${Math.round(hit.sentAt - unwidened)} ms after the deadline, inside its widening for the harness's lag: a late candidate and a loaded machine look alike there` };
   if (hit && hit.sentAt <= deadline + paceMs) return { seen: 'met', at: hit };
   if (hit) return { seen: 'unobserved', last, why: `the harness sent its attempt ${Math.round(hit.sentAt - deadline)} ms after the deadline (the one before went ${Math.round(deadline - (tries[tries.indexOf(hit) - 1]?.sentAt ?? deadline))} ms before it)` };
   if (last.sentAt >= deadline) return { seen: 'missed', last };

@@ -20,6 +20,15 @@ describe('byDeadline', () => {
   ])('$name: $seen', ({ tries, seen }) => {
     expect(byDeadline(tries, done, D, PACE).seen).toBe(seen);
   });
+
+  // The deadline widened by 2 s of lag (the rule's own is 8 000): done inside the widening is no pass.
+  it.each([
+    { name: 'done by the rule\'s own deadline', tries: [at(7_000, false), at(8_100, true)], seen: 'met' },
+    { name: 'done only inside the widening', tries: [at(8_200, false), at(9_000, true)], seen: 'unobserved' },
+    { name: 'not done at the widened deadline', tries: [at(9_900, false), at(10_000, false)], seen: 'missed' },
+  ])('widened: $name: $seen', ({ tries, seen }) => {
+    expect(byDeadline(tries, done, D, PACE, 8_000).seen).toBe(seen);
+  });
 });
 
 describe('repeatUntil', () => {
