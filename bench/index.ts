@@ -100,6 +100,8 @@ async function fullRun(): Promise<void> {
     const judged = report.rules.filter((r) => r.outcome !== 'n/a').length;
     const cpu = cpu0 !== null && cpu1 !== null ? `, CPU ${(cpu1 - cpu0).toFixed(1)} s (${((cpu1 - cpu0) / s).toFixed(2)} cores)` : '';
     line('full run, reference, exchange2013 (fast health)', `${s.toFixed(1)} s${cpu}, ${(judged / s).toFixed(2)} rules/s, ${report.summary.conformant ? 'conformant' : 'NOT conformant'}`, '<= 20 s', s <= 20 && report.summary.conformant);
+    // A figure of a run that was not clean says little without why: name what was not a pass.
+    for (const r of report.rules.filter((x) => x.outcome === 'fail' || x.outcome === 'error' || x.outcome === 'warn')) console.log(`  ${r.outcome} ${r.id}: ${(r.reason ?? '').split('\n')[0]!.slice(0, 300)}`);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
