@@ -9,8 +9,5 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
-    // Suite runs the tests start (vacuity, the CLI, the workflow) use two workers, not the product's
-    // default of cores + 1: npm test already keeps both cores busy, and each worker starts its own worlds.
-    env: { CAS_SUITE_WORKERS: '2' },
   },
 });
