@@ -4,7 +4,7 @@
  * port accepts (it has no HTTPS listener): the handle says so in `httpUnsupported`, and HTTP rules
  * reach a closed port, an `error` outcome (docs/frontdoors/dovecot.md).
  */
-import { chmodSync, chownSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab } from '../../lab/lab.ts';
 import type { CandidateHandle, FrontDoorLauncher, LaunchOptions } from '../launcher.ts';
@@ -156,6 +156,7 @@ export function createDovecotFrontDoor(opts: DovecotFrontDoorOptions = {}): Fron
         const stop = handle.stop;
         return Object.assign(handle, { stop: async () => {
           await stop();
+          await masterGone(join(p.launch.runDir, 'run', 'master.pid'));
           passdbDir.remove();
         } });
       } catch (err) {
@@ -214,4 +215,37 @@ async function startDovecot(p: DovecotPlan, o: LaunchOptions, opts: DovecotFront
   // Passdb files with passwords (verifyPasswords) stay out of the report: nothing secret in it.
   const files = [{ name: 'dovecot.conf', origin, text }, ...Object.entries(passdbs).map(([name, body]) => ({ name, origin: 'generated', text: opts.verifyPasswords ? '(holds passwords: not shown)' : body }))];
   return Object.assign(handle, { httpUnsupported: DOVECOT_HTTP_REASON, scope: ['mail' as const], tlsLibrary: id.tlsLibrary, modules: id.modules, config: files });
+}
+
+/**
+ * Wait (bounded) until the master named in `pidFile` has exited, then remove the file. The group stop
+ * can return while Dovecot's master is still shutting down (its listeners already closed): a second
+ * Dovecot started in the same run folder then read the old master.pid, found the process alive and
+ * refused to start ("Dovecot is already running"), twice in a loaded npm test.
+ */
+async function masterGone(pidFile: string, timeoutMs = 5_000): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return; // never written, or already removed
+  }
+  // Alive and still a Dovecot: a number read from a file must never signal an unrelated process.
+  const alive = () => {
+    try {
+      return /dovecot/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (pid > 1 && alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  if (pid > 1 && alive()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
+  rmSync(pidFile, { force: true });
 }
