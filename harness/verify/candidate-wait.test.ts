@@ -18,11 +18,11 @@ describe.skipIf(process.platform !== 'linux')('candidate run-queue wait', () => 
     try {
       const wait = startCandidateWait(leader.pid);
       const from = Date.now();
-      // Until the sampler has seen some wait (the loops run 5 s); the sampler has no event to wait on,
-      // so its figure is read every 100 ms, bounded by the loops' own life.
+      // Until the sampler has seen some wait (the loops run 5 s): read after each of its samples,
+      // bounded by the loops' own life.
       const deadline = from + 4000;
       let waited = 0;
-      while ((waited = wait.waitBetween(from, Date.now())) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while ((waited = wait.waitBetween(from, Date.now())) === 0 && Date.now() < deadline) await wait.sampled();
       wait.stop();
       expect(waited).toBeGreaterThan(0);
       expect(waited).toBeLessThan(3000);

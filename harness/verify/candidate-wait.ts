@@ -30,10 +30,12 @@ const REFRESH_MS = 1000;
 export interface CandidateWait {
   /** The largest run-queue wait (ms) of one candidate process between two wall-clock times (ms since the epoch). */
   waitBetween(fromMs: number, toMs: number): number;
+  /** Resolves after the next sample is taken (at once when not sampling). */
+  sampled(): Promise<void>;
   stop(): void;
 }
 
-const NONE: CandidateWait = { waitBetween: () => 0, stop: () => {} };
+const NONE: CandidateWait = { waitBetween: () => 0, sampled: () => Promise.resolve(), stop: () => {} };
 
 /** Sample the run-queue wait of process group `pgid` until stopped. */
 export function startCandidateWait(pgid: number | undefined): CandidateWait {
@@ -42,6 +44,7 @@ export function startCandidateWait(pgid: number | undefined): CandidateWait {
   let listedAt = 0;
   const times: number[] = [];
   const waits: Map<string, number>[] = [];
+  let waiting: (() => void)[] = [];
   const sample = () => {
     const now = Date.now();
     if (now - listedAt >= REFRESH_MS) {
@@ -59,8 +62,12 @@ export function startCandidateWait(pgid: number | undefined): CandidateWait {
       times.shift();
       waits.shift();
     }
+    const wake = waiting;
+    waiting = [];
+    for (const w of wake) w();
   };
   sample();
+  let stopped = false;
   const timer = setInterval(sample, SAMPLE_MS);
   timer.unref();
   return {
@@ -79,6 +86,13 @@ export function startCandidateWait(pgid: number | undefined): CandidateWait {
       }
       return worst;
     },
-    stop: () => clearInterval(timer),
+    sampled: () => (stopped ? Promise.resolve() : new Promise<void>((r) => waiting.push(r))),
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+      const wake = waiting;
+      waiting = [];
+      for (const w of wake) w();
+    },
   };
 }
