@@ -6,6 +6,7 @@
 // reference 64 times. Plain JavaScript so that bin/cas-conformance.js can use it before any loader.
 // `import.meta.url` is replaced in each source by that source's own URL, so paths computed from it
 // (the package root, config templates) are the same as when the file runs unbundled.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -70,7 +71,6 @@ export async function bundled(entry, name) {
     packages: 'external', write: false, metafile: true, logLevel: 'silent', plugins: [ownUrl],
   });
   const text = out.outputFiles[0].text;
-  const { createHash } = await import('node:crypto');
   mkdirSync(DIR, { recursive: true });
   const file = join(DIR, `${name}-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
   writeAtomically(file, text);

@@ -15,7 +15,7 @@ import { FrontDoorLaunchError } from '../errors.ts';
 import type { ProfileName } from './profile-topology.ts';
 import type { ComponentIdentity, ConfigFile, Family } from '../../reports/types.ts';
 import { describeExit, spawnGroup, stopGroup } from './process-group.ts';
-import { referenceCommand } from './reference-bundle.ts';
+import { referenceArgs } from './reference-bundle.ts';
 
 export interface LaunchOptions {
   profile: ProfileName;
@@ -176,22 +176,15 @@ export function createReferenceFrontDoor(): FrontDoorLauncher {
         };
       }
       const runDir = join(lab.stateDir, 'frontdoor-reference');
-      // Ephemeral front-door ports are reserved, not held: another lab on this host may take one first.
-      // Then the reference exits with EADDRINUSE and starts again on fresh ports (bounded: 3 attempts).
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const h = await spawnCandidate('reference', 'reference', process.execPath, (await referenceCommand()).args, lab, o, runDir, {
-            version: '0.1.0',
-            configDigest: digestOf(JSON.stringify({ profile: o.profile, hardened: o.hardened, options: o.options })),
-          });
-          // The reference opens its mail listeners after HTTPS: a rule must not meet a port not yet open.
-          for (const p of [h.ports.imap, h.ports.imaps, h.ports.pop3, h.ports.pop3s]) if (p > 0) await waitForListening(h.address, p, 10_000, h.exitReason);
-          return h;
-        } catch (err) {
-          if (attempt >= 3 || !/EADDRINUSE/.test((err as Error).message) || lab.options.ports === 'fixed' || lab.options.ports === 'real') throw err;
-          await lab.rereserveFrontDoor();
-        }
-      }
+      // A front-door port another lab took first (EADDRINUSE) is retried on fresh ports by every
+      // launcher alike (registry.ts againOnPortClash).
+      const h = await spawnCandidate('reference', 'reference', process.execPath, await referenceArgs(), lab, o, runDir, {
+        version: '0.1.0',
+        configDigest: digestOf(JSON.stringify({ profile: o.profile, hardened: o.hardened, options: o.options })),
+      });
+      // The reference opens its mail listeners after HTTPS: a rule must not meet a port not yet open.
+      for (const p of [h.ports.imap, h.ports.imaps, h.ports.pop3, h.ports.pop3s]) if (p > 0) await waitForListening(h.address, p, 10_000, h.exitReason);
+      return h;
     },
   };
 }

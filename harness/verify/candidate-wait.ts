@@ -40,19 +40,13 @@ const NONE: CandidateWait = { waitBetween: () => 0, sampled: () => Promise.resol
 /** Sample the run-queue wait of process group `pgid` until stopped. */
 export function startCandidateWait(pgid: number | undefined): CandidateWait {
   if (pgid === undefined || process.platform !== 'linux') return NONE;
-  let pids: string[] = [];
-  let listedAt = 0;
   const times: number[] = [];
   const waits: Map<string, number>[] = [];
   let waiting: (() => void)[] = [];
   const sample = () => {
     const now = Date.now();
-    if (now - listedAt >= REFRESH_MS) {
-      pids = groupMembersRecent(pgid, REFRESH_MS);
-      listedAt = now;
-    }
     const row = new Map<string, number>();
-    for (const pid of pids) {
+    for (const pid of groupMembersRecent(pgid, REFRESH_MS)) {
       const ms = mainThreadWaitMs(pid);
       if (ms !== null) row.set(pid, ms);
     }
@@ -62,9 +56,12 @@ export function startCandidateWait(pgid: number | undefined): CandidateWait {
       times.shift();
       waits.shift();
     }
-    const wake = waiting;
+    wake();
+  };
+  const wake = () => {
+    const woken = waiting;
     waiting = [];
-    for (const w of wake) w();
+    for (const w of woken) w();
   };
   sample();
   let stopped = false;
@@ -90,9 +87,7 @@ export function startCandidateWait(pgid: number | undefined): CandidateWait {
     stop: () => {
       stopped = true;
       clearInterval(timer);
-      const wake = waiting;
-      waiting = [];
-      for (const w of wake) w();
+      wake();
     },
   };
 }

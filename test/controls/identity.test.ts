@@ -21,9 +21,10 @@ const rows: ControlRow[] = [
 
 negativeControls('identity (AUTH-02..05)', rows);
 
-describe.concurrent('identity rules: the unmodified reference', () => {
+describe('identity rules: the unmodified reference', () => {
   test(`${RULES.join(', ')} pass for the reference front door without defects (exchange2013)`, { timeout: 400_000 }, async () => {
-    const r = await runControls({ profile: 'exchange2013' }, Object.fromEntries(RULES.map((id) => [id, []])), 380_000);
+    // Two runs of 190 s at most fit the test's 400 s (a voided batch runs twice; one takes about 20 s).
+    const r = await runControls({ profile: 'exchange2013' }, Object.fromEntries(RULES.map((id) => [id, []])), 190_000);
     for (const id of RULES) expect(r.outcomes[id], `${id}: ${r.reasons[id] ?? ''}\n${r.output.slice(-2000)}`).toBe('pass');
     expect(r.exitCode, r.output.slice(-2000)).toBe(0);
   });

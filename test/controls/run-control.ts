@@ -40,40 +40,19 @@ export interface ControlResult {
 }
 
 /**
- * CLI runs a control file keeps going at once: one. A control run mostly waits on its candidate and its
- * rules' bounded waits (the owa-cook-ver file: 63 s of wall for 43 s of CPU), so two side by side nearly
- * halved a file, and npm test went from 6 m 18 s to 5 m 22 s; but with the other test worker's runs
- * beside them the harness lag of the HC control runs reached 2.2 s, voiding their rules twice in a row
- * (4 of 5 npm test runs had a control or a lab test fail under that load). Verdicts first.
- */
-const SIDE_BY_SIDE = 1;
-let running = 0;
-const waiting: (() => void)[] = [];
-
-/** Run `f` when fewer than SIDE_BY_SIDE control runs of this file are going. */
-export async function sideBySide<T>(f: () => Promise<T>): Promise<T> {
-  if (running >= SIDE_BY_SIDE) await new Promise<void>((r) => waiting.push(r));
-  running++;
-  try {
-    return await f();
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
-}
-
-/**
- * Run several rules, each against its own defects, in one CLI run of one candidate configuration (at
- * most SIDE_BY_SIDE at once). A run in which a rule was voided by a measured overload (an `error`
+ * Run several rules, each against its own defects, in one CLI run of one candidate configuration. The
+ * runs of a file go one after another: two side by side nearly halved a file (npm test 6 m 18 s to
+ * 5 m 22 s), but with the other test worker's runs beside them the HC control runs reached 2.2 s of
+ * harness lag and were voided twice in a row (4 of 5 npm test runs failed). A run in which a rule was voided by a measured overload (an `error`
  * "harness overloaded" that carries no fail) said nothing about that rule, so the batch runs once more
  * and the second run's outcomes stand: a loaded npm test voided HC-08's control at 3 s of lag. Two
  * voided runs in a row stay what they are, and the control fails.
  */
 export async function runControls(group: Omit<ControlRow, 'rules' | 'why' | 'defects'>, ruleDefects: Record<string, string[]>, timeoutMs = 240_000): Promise<ControlResult> {
-  const first = await sideBySide(() => runControlsNow(group, ruleDefects, timeoutMs));
+  const first = await runControlsNow(group, ruleDefects, timeoutMs);
   const voided = Object.keys(ruleDefects).filter((id) => first.outcomes[id] === 'error' && (first.reasons[id] ?? '').startsWith('HARNESS_OVERLOADED'));
   if (!voided.length) return first;
-  const again = await sideBySide(() => runControlsNow(group, ruleDefects, timeoutMs));
+  const again = await runControlsNow(group, ruleDefects, timeoutMs);
   return { ...again, output: `${again.output}\n(run again: the first run voided ${voided.join(', ')} by overload: ${voided.map((id) => first.reasons[id]!.slice(0, 200)).join(' | ')})` };
 }
 
@@ -142,8 +121,7 @@ export function negativeControls(area: string, rows: ControlRow[]): void {
     const start = () => (pending ??= runControls(batch[0]!, ruleDefects));
     for (const row of batch) runs.set(row, start);
   }
-  // Concurrent: every batch's run starts at once, sideBySide bounds how many go at a time.
-  describe.concurrent(`negative controls: ${area}`, () => {
+  describe(`negative controls: ${area}`, () => {
     // A control naming a defect nobody implements is no control: it fails here, loudly, not as a todo.
     test('every defect the controls name exists (reference DEFECTS or in-lab mock defects)', () => {
       const known = (d: string) => (DEFECTS as readonly string[]).includes(d) || d in MOCK_DEFECTS;
@@ -151,6 +129,7 @@ export function negativeControls(area: string, rows: ControlRow[]): void {
     });
     for (const row of rows) {
       const label = row.defects?.length ? `--defect ${row.defects.join(',')}` : `--front-door ${row.frontDoor ?? 'reference'}`;
+      // 600 s: two runs of 240 s at most (a voided batch runs twice).
       test(`${row.rules.join(', ')} fail under ${label} (${row.profile}${row.hardened ? ' + hardened' : ''}): ${row.why}`, { timeout: 600_000 }, async () => {
         const r = await runs.get(row)!();
         for (const id of row.rules) {

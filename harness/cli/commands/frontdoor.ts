@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { readLabState } from '../../lab/state.ts';
 import { contractToEnv, type FrontDoorContract } from '../../topology/contract.ts';
 import { spawnGroup, stopGroup } from '../../frontdoor/process-group.ts';
-import { referenceCommand } from '../../frontdoor/reference-bundle.ts';
+import { referenceArgs } from '../../frontdoor/reference-bundle.ts';
 import { parseCommand, UsageError } from '../usage.ts';
 import { FRONTDOOR_SPEC } from '../specs.ts';
 
@@ -37,7 +37,7 @@ export async function frontdoorCommand(args: string[]): Promise<number> {
     healthIntervalMs: 50_000, options: { defects: values.defect ?? [] }, runDir,
   };
   writeFileSync(join(runDir, 'contract.env'), Object.entries(contractToEnv(contract)).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
-  const g = spawnGroup(process.execPath, (await referenceCommand()).args, { cwd: ROOT, env: { ...process.env, ...contractToEnv(contract) }, stdio: 'inherit' });
+  const g = spawnGroup(process.execPath, await referenceArgs(), { cwd: ROOT, env: { ...process.env, ...contractToEnv(contract) }, stdio: 'inherit' });
   const stop = () => void stopGroup(g, 5000);
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
