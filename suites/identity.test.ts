@@ -16,6 +16,7 @@ import { rule, type RuleContext } from './support/rule.ts';
 import { IdentityClient, Markers, NTLM_VDIRS, topologyUsers, VDIR_LABEL, type IdentityAnswer, type IdentityVdir } from './support/identity-client.ts';
 import { collect, connectionHistory, connectionName, describeAnswer, describeEvent, labelsOf, servedAsAsker, violations, type Seen } from './support/identity-judge.ts';
 import type { World } from './support/world.ts';
+import { privateWorld } from './support/roles.ts';
 
 const stopIfCancelled = (t: RuleContext) => {
   if (t.signal.aborted) throw t.signal.reason;
@@ -48,7 +49,7 @@ const servedOk = (s: Seen | undefined) => !!s && !!servedAsAsker(s);
 
 describe('AUTH identity isolation', () => {
   rule('AUTH-02', { timeoutMs: 180_000 }, async (t) => {
-    const w = await t.world({ key: 'auth-02', disposable: true });
+    const w = await t.world(privateWorld('auth-02'));
     const since = w.mark();
     const marks = new Markers('AUTH-02');
     const users = topologyUsers(w, 3);
@@ -82,7 +83,7 @@ describe('AUTH identity isolation', () => {
   });
 
   rule('AUTH-03', { timeoutMs: 180_000 }, async (t) => {
-    const w = await t.world({ key: 'auth-03', disposable: true });
+    const w = await t.world(privateWorld('auth-03'));
     const since = w.mark();
     const marks = new Markers('AUTH-03');
     const [ua, ub] = topologyUsers(w, 2) as [IdentityClient['user'] & object, IdentityClient['user'] & object];
@@ -157,7 +158,7 @@ describe('AUTH identity isolation', () => {
   });
 
   rule('AUTH-04', { timeoutMs: 240_000 }, async (t) => {
-    const w = await t.world({ key: 'auth-04', disposable: true });
+    const w = await t.world(privateWorld('auth-04'));
     const since = w.mark();
     const marks = new Markers('AUTH-04');
     const users = topologyUsers(w, 3);
@@ -215,7 +216,7 @@ describe('AUTH identity isolation', () => {
   });
 
   rule('AUTH-05', { timeoutMs: 180_000 }, async (t) => {
-    const w = await t.world({ key: 'auth-05', disposable: true });
+    const w = await t.world(privateWorld('auth-05'));
     const since = w.mark();
     const marks = new Markers('AUTH-05');
     const USERS = 4;

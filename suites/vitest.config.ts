@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
+import { SuiteFileOrder } from './support/file-order.ts';
 
 // The conformance suites (the product), run through `cas-conformance run`. No isolation: the rule files a
 // worker runs share its worlds (lab + candidate, suites/support/world.ts). Files run in parallel, one per
@@ -19,6 +20,8 @@ export default defineConfig({
     maxWorkers: Number(process.env.CAS_SUITE_WORKERS ?? Math.max(1, Math.min(2, availableParallelism()))),
     isolate: false,
     fileParallelism: true,
+    // Longest file first, the same way every run (support/file-order.ts), not by the last run's cache.
+    sequence: { sequencer: SuiteFileOrder },
     // Rules of a describe.concurrent block (HC: each in its own world, waiting on timers) run this many at once.
     maxConcurrency: 4,
     testTimeout: 30_000,

@@ -33,3 +33,4 @@ function canonicalJson(v: unknown): string {
   }
   return JSON.stringify(v);
 }
+export { withoutVersionSites } from './defaults/without-version-sites.ts';

@@ -113,6 +113,18 @@ export function situationSpec(t: RuleContext, key: SituationKey, rest: Omit<Worl
   return { ...rest, variant: variant! };
 }
 
+/**
+ * A world of one rule's own (fresh state, stopped when the rule ends). On a built-in organisation it
+ * has no version sites (world.ts `compact`): for rules that live in the seeds' main sites and need the
+ * fast check interval (health failover, affinity, identity), the checks of five more CAS were load and
+ * nothing else. A user's own organisation is used whole.
+ * @example
+ * const w = await t.world(privateWorld('hc-02'));
+ */
+export function privateWorld(key: string, variant?: string): WorldSpec {
+  return { key, disposable: true, ...(variant ? { variant } : {}), ...(runsBuiltInTopology() ? { compact: true } : {}) };
+}
+
 /** The n/a reason of a rule whose situation the run's topology does not have (rules that look for it in the user's own topology first). */
 export function situationMissing(key: SituationKey): string {
   return situationMissingReason(key, runTopology().name);

@@ -18,7 +18,7 @@ import { candidateIdentity } from '../../harness/frontdoor/identity.ts';
 import '../../harness/frontdoor/adapters.ts'; // registers nginx, haproxy, apache, caddy, dovecot, container
 import type { CandidateHandle } from '../../harness/frontdoor/launcher.ts';
 import { createLabAgent } from '../../harness/clients/lab-agent.ts';
-import { findUser, profileDefaultTopology, type UserSpec } from '../../harness/topology/index.ts';
+import { findUser, profileDefaultTopology, topologyDocument, withoutVersionSites, type UserSpec } from '../../harness/topology/index.ts';
 import { FrontDoorLaunchError, LabError } from '../../harness/errors.ts';
 import { ignoreCandidateProbes } from '../../harness/verify/check.ts';
 import { startCandidateWait } from '../../harness/verify/candidate-wait.ts';
@@ -45,6 +45,13 @@ export interface WorldSpec {
    * every 2 s for a minute was the largest CPU cost of a run. Disposable worlds are always fast.
    */
   watchesChecks?: boolean;
+  /**
+   * The built-in organisation without its version sites (harness/topology/defaults/without-version-sites.ts):
+   * for rules that live in the main sites and need the fast interval, whose checks of the version
+   * sites' CAS were load and nothing else. Ask for it only on a built-in topology (a user's own is
+   * unchanged by it anyway).
+   */
+  compact?: boolean;
 }
 
 export interface World {
@@ -123,15 +130,16 @@ function defaultTopology(run: RunOptions): string {
 
 async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
   const defects = spec.defects ?? run.defects;
-  const base = spec.variant ?? defaultTopology(run);
+  const named = spec.variant ?? defaultTopology(run);
   let topology;
   let roleTopology;
   try {
+    const base = spec.compact ? withoutVersionSites(topologyDocument(named)) : named;
     // The front-door mock stands in only for the reference: any other candidate must be the one answering.
     topology = topologyForProfile(base, { profile: run.profile, ...(run.build ? { build: run.build } : {}), ...spec.options, defects, frontDoorMock: run.frontDoor === 'reference' });
     roleTopology = defects.length ? topologyForProfile(base, { profile: run.profile, ...(run.build ? { build: run.build } : {}), ...spec.options, frontDoorMock: run.frontDoor === 'reference' }) : topology;
   } catch (err) {
-    throw new LabError(`topology ${base} for ${run.profile}: ${(err as Error).message}`, { cause: err });
+    throw new LabError(`topology ${named}${spec.compact ? ' (without its version sites)' : ''} for ${run.profile}: ${(err as Error).message}`, { cause: err });
   }
   const lab = await startLab({ topology });
   const launcher = resolveLauncher(run.frontDoor, { ...(run.scope ? { scope: run.scope } : {}), ...(run.config ? { config: run.config } : {}) });
@@ -207,12 +215,12 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
 export function world(spec: WorldSpec = {}): Promise<World> {
   const run = runOptions();
   if (spec.disposable) return createWorld(run, spec);
-  const key = JSON.stringify([spec.variant ?? '', spec.options ?? {}, spec.key ?? '', spec.defects ?? run.defects, !!spec.watchesChecks]);
+  const key = JSON.stringify([spec.variant ?? '', spec.options ?? {}, spec.key ?? '', spec.defects ?? run.defects, !!spec.watchesChecks, !!spec.compact]);
   let w = worlds.get(key);
   if (!w) {
     w = createWorld(run, spec);
     worlds.set(key, w);
-    const isDefault = !spec.variant && !spec.options && !spec.key && !spec.defects && !spec.watchesChecks;
+    const isDefault = !spec.variant && !spec.options && !spec.key && !spec.defects && !spec.watchesChecks && !spec.compact;
     if (!isDefault && currentFile) byFile.set(currentFile, (byFile.get(currentFile) ?? new Set()).add(key));
   }
   return w;

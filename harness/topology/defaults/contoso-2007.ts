@@ -16,6 +16,9 @@ const D = 'contoso.lab';
 const BUILDS = ['2007-rtm', '2007-sp1', '2007-sp2', '2007-sp3'];
 const NLB = `nlbname.hub.${D}`;
 
+/** The sites that exist only for the version users (one CAS per build: VER rules), by name. */
+export const CONTOSO_2007_VERSION_SITES: readonly string[] = BUILDS.map((b) => `Ver-${b}`);
+
 export const contoso2007: TopologyInput = {
   name: 'contoso-2007',
   description: 'Exchange 2007 organisation of seed 003: USA and Europe Internet-facing, Hub behind an NLB.',

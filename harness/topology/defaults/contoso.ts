@@ -22,6 +22,9 @@ const versionSites: { build: string; n: number }[] = [
   { build: '2010-sp2-ru2', n: 5 },
 ];
 
+/** The sites that exist only for the version users (one CAS per build: VER rules), by name. */
+export const CONTOSO_VERSION_SITES: readonly string[] = versionSites.map((v) => `Site4-${v.build}`);
+
 export const contoso: TopologyInput = {
   name: 'contoso',
   description: 'Exchange 2007 + 2010 multi-site organisation of seed 001, with the front door in Site1.',
