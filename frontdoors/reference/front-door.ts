@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
-import { Agent } from 'undici';
+import { Agent } from './net/undici.ts';
 import type { FrontDoorContract } from '../../harness/topology/contract.ts';
 import type { Topology } from '../../harness/topology/schema.ts';
 import { readHostsFile } from '../../harness/topology/contract.ts';

@@ -5,7 +5,7 @@
  * request (cached briefly); credentials are checked with POST /auth (good answers cached briefly,
  * bounded). Every failure becomes a DirectoryUnavailableError (503 to the client), never a crash.
  */
-import { Agent, request } from 'undici';
+import { Agent, request } from '../net/undici.ts';
 import { DirectoryUnavailableError } from '../errors.ts';
 import type { DirOrganisation, DirServer, DirSite, DirUser } from '../../../harness/topology/directory-contract.ts';
 

@@ -6,7 +6,8 @@
  * (RULES.md SEC-03). POP/IMAP are never probed (001: "there is no health-checking on the target
  * IMAP/POP services").
  */
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request } from '../net/undici.ts';
 import type { DirServer } from '../../../harness/topology/directory-contract.ts';
 import type { Logger } from '../log.ts';
 import { healthyStatus, type HealthTable } from './health-table.ts';

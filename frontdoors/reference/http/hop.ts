@@ -7,7 +7,8 @@
  * credentials failed: the client gets 502, never the legacy challenge.
  */
 import type { Readable } from 'node:stream';
-import { Agent, type buildConnector, type Dispatcher } from 'undici';
+import type { buildConnector, Dispatcher } from 'undici';
+import { Agent } from '../net/undici.ts';
 import type { AuthMethod } from '../../../harness/topology/schema.ts';
 import type { DirServer } from '../../../harness/topology/directory-contract.ts';
 import type { HopTarget, HttpProtocol } from '../routing/http-routes.ts';

@@ -8,7 +8,8 @@
  * (target, user) for a short while and bounded in number; a later request of the same user on a
  * connection still authenticated goes without a new handshake, as IIS serves it (hop.ts says when).
  */
-import { Agent, Client, type buildConnector } from 'undici';
+import type { buildConnector } from 'undici';
+import { Agent, Client } from '../net/undici.ts';
 
 const IDLE_MS = 30_000;
 const MAX_IDLE_PER_KEY = 4;

@@ -7,13 +7,14 @@
  * rule TLS-05): the front door is not given that certificate.
  */
 import { createSecureContext } from 'node:tls';
-import { buildConnector } from 'undici';
+import type * as Undici from 'undici';
+import { buildConnector } from './undici.ts';
 import type { HostsTable } from './hosts.ts';
 
 export type Trust = 'verify' | 'any';
 
 /** An undici connector that picks verification per host name. */
-export function createConnector(opts: { hosts: HostsTable; ca: string | undefined; trustOf: (hostname: string) => Trust; timeoutMs?: number }): buildConnector.connector {
+export function createConnector(opts: { hosts: HostsTable; ca: string | undefined; trustOf: (hostname: string) => Trust; timeoutMs?: number }): Undici.buildConnector.connector {
   const common = { lookup: opts.hosts.lookup, timeout: opts.timeoutMs ?? 10_000, maxCachedSessions: 100 };
   // One TLS context per trust, made once: given `ca`, tls.connect builds a fresh context for every
   // connection (about half of a probe's connect cost in a profile: probes open a connection each).
