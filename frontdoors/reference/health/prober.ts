@@ -51,11 +51,13 @@ export class Prober {
   #inFlight = new Set<string>();
   #running = new Set<Promise<void>>();
   #stopped = false;
+  #stopping = new AbortController();
   constructor(readonly o: ProberOptions) {}
 
   /** Probe now, then every interval. */
   start(): void {
     this.#stopped = false;
+    if (this.#stopping.signal.aborted) this.#stopping = new AbortController();
     this.round();
     this.#timer = setInterval(() => this.round(), this.o.intervalMs);
     this.#timer.unref();
@@ -64,6 +66,9 @@ export class Prober {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#timer);
+    // A probe of a CAS that does not answer would hold the stop for its whole timeout (5 s): it is
+    // abandoned, and its result is not reported (#probeEndpoint checks #stopped).
+    this.#stopping.abort();
     await Promise.allSettled([...this.#running]);
   }
 
@@ -90,6 +95,7 @@ export class Prober {
     for (const attempt of [1, 2] as const) {
       if (this.#stopped) return;
       const r = await this.probe(s, spec);
+      if (this.#stopped) return;
       const healthy = r.status === null
         ? this.o.errorsHealthy === true
         : healthyStatus(spec.protocol, r.status) || (this.o.only503 === true && r.status !== 503 && r.status >= 502 && r.status <= 504);
@@ -113,7 +119,7 @@ export class Prober {
           host: s.fqdn, 'user-agent': this.o.userAgent ?? PROBE_USER_AGENT, connection: 'close',
           ...(this.o.authorization && spec.protocol !== 'rpc' ? { authorization: this.o.authorization } : {}),
         },
-        signal: AbortSignal.timeout(this.o.timeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(this.o.timeoutMs), this.#stopping.signal]),
         headersTimeout: this.o.timeoutMs,
         bodyTimeout: this.o.timeoutMs,
       });
