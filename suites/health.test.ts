@@ -59,16 +59,21 @@ function endpointsOf(s: ServerSpec): ProbeEndpoint[] {
 
 const twoXX = (l: Landing) => l.status >= 200 && l.status < 300;
 
-// HC-01 judges the candidate's own pacing: it runs alone, before the others, so the suite's own load does
-// not make a correct prober late.
-describe('HC spacing', () => {
+// Each rule has a world of its own, so they run side by side (suites/vitest.config.ts bounds how many):
+// the rules wait on the candidate's check intervals, not on the CPU. The longest start first: HC-08
+// (two probe timeouts, 20 s) and HC-01 (three rounds of every endpoint) with HC-02 and HC-03 beside
+// them; the others fill the places they leave. HC-01 used to run alone before the block (the health
+// file was then 9 s longer than its longest rule): its spacing is judged on journal stamps widened by
+// the harness's lag and by the candidate's own wait for a CPU, which is what running beside the
+// others costs it.
+describe.concurrent('HC', () => {
   rule('HC-01', { timeoutMs: TIMEOUT }, async (t) => {
     const w = await t.world({ key: 'hc-01', disposable: true });
     const I = healthInterval(w);
     const RED_CAS = redCas(t, w);
     const servers = w.lab.topology.servers.filter((s) => s.fqdn !== w.frontDoorMock);
     const wanted = servers.flatMap((s) => endpointsOf(s).map((ep) => ({ server: s.fqdn, ep })));
-    t.expect(`each of ${servers.length} legacy CAS probed with User-Agent ${PROBE_AGENT} on ${wanted.length} endpoints in all (HEAD /EWS, HEAD /Microsoft-Server-ActiveSync/default.eas, HEAD /OAB, GET /owa; CAS2010 also HEAD /ecp, HEAD /PowerShell); successive probes of one endpoint ${0.5 * I}..${1.5 * I} ms apart (I = ${I} ms), widened by the harness's measured lag (and a late one by the candidate's own wait for a CPU)`);
+    t.expect(`each of ${servers.length} legacy CAS probed with User-Agent ${PROBE_AGENT} on ${wanted.length} endpoints in all (HEAD /EWS, HEAD /Microsoft-Server-ActiveSync/default.eas, HEAD /OAB, GET /owa; CAS2010 also HEAD /ecp, HEAD /PowerShell); successive probes of one endpoint ${0.5 * I}..${1.5 * I} ms apart (I = ${I} ms), widened by the harness's measured lag (and by the candidate's own wait for a CPU around a gap)`);
     // Start a round after the world's first one (a cold start's handshakes are not the candidate's pace).
     const anyCheck = await waitForProbe(w, 0, (e) => e.server === RED_CAS, `a health check of ${RED_CAS}`, soon(I), 'any').catch(() => undefined);
     t.require(`the candidate health-checks ${RED_CAS}`, anyCheck !== undefined, `no request that is not a user's reached ${RED_CAS} within ${soon(I)} ms`);
@@ -111,9 +116,11 @@ describe('HC spacing', () => {
       if (mine.length < 2) lacking.push(`${x.server} ${x.ep.method} ${x.ep.path} (${mine.length})`);
       for (let i = 1; i < mine.length; i++) {
         const gap = at(mine[i]!) - at(mine[i - 1]!);
-        // A candidate starved of CPU between two probes sends the second late through no choice of its own.
-        const starved = gap > hi ? w.candidateWaitMs(at(mine[i - 1]!), at(mine[i]!)) : 0;
-        if (gap < lo || gap > hi + starved) badGaps.push(`${x.server} ${x.ep.method} ${x.ep.path}: ${mine[i - 1]!.time} -> ${mine[i]!.time} (${gap} ms${starved ? `; the candidate waited ${Math.round(starved)} ms for a CPU` : ''})`);
+        // A candidate starved of CPU sends a probe late through no choice of its own: the gap before it
+        // is that much longer, and the gap after it (the next probe on time) that much shorter. A loaded
+        // run (three suite workers) failed the reference on 532-536 ms gaps against a 536 ms bound.
+        const starved = gap > hi ? w.candidateWaitMs(at(mine[i - 1]!), at(mine[i]!)) : gap < lo ? w.candidateWaitMs(at(mine[i - 1]!) - I, at(mine[i]!)) : 0;
+        if (gap < lo - starved || gap > hi + starved) badGaps.push(`${x.server} ${x.ep.method} ${x.ep.path}: ${mine[i - 1]!.time} -> ${mine[i]!.time} (${gap} ms${starved ? `; the candidate waited ${Math.round(starved)} ms for a CPU` : ''})`);
       }
     }
     // Evidence: the same endpoints asked with another User-Agent (a probe under the wrong name).
@@ -123,12 +130,7 @@ describe('HC spacing', () => {
     check(lacking.length === 0, `every endpoint probed with User-Agent ${PROBE_AGENT}`, `not probed (probes seen): ${lacking.slice(0, 12).join('; ')}${lacking.length > 12 ? `; ... ${lacking.length - 12} more` : ''}${otherAgents.length ? `\nhealth checks came as: ${otherAgents.join(' | ')}` : ''}`);
     check(badGaps.length === 0, `successive probes of one endpoint ${Math.round(lo)}..${Math.round(hi)} ms apart (0.5 I..1.5 I widened by the harness lag of ${Math.round(lag)} ms)`, badGaps.slice(0, 12).join('\n'));
   });
-});
 
-// Each rule has a world of its own, so they run side by side (suites/vitest.config.ts bounds how many):
-// the rules wait on the candidate's check intervals, not on the CPU. HC-08 comes first: it is the
-// longest (two probe timeouts), and the others fill the remaining places around it.
-describe.concurrent('HC', () => {
   rule('HC-08', { timeoutMs: TIMEOUT + 30_000, timing: true }, async (t) => {
     t.expect(`Blue's EWS CAS resetting its EWS checks, letting them time out (no answer for 7 s), refusing connections, and failing TLS handshakes: each time, after a round of checks Blue's EWS lands on the other CAS2010 of Blue's site`);
     // The timeout needs two probe timeouts (about 10 s) before the CAS is down, the others a round or

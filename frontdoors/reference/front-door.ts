@@ -160,7 +160,9 @@ export async function startReferenceFrontDoor(contract: FrontDoorContract, opts:
     // Defect pool-auth-hops: probes ride the hops' shared connections (as Caddy's health checks do).
     const probeAgent = hop.shared?.probeDispatcher() ?? new Agent({ connect: connector, pipelining: 0 });
     const prober = new Prober({
-      table: health, servers: () => directory.org?.servers ?? [], dispatcher: probeAgent, intervalMs: settings.healthIntervalMs, timeoutMs: settings.probeTimeoutMs, log,
+      table: health, servers: () => directory.org?.servers ?? [], dispatcher: probeAgent,
+      // Defect probe-too-often: ten rounds per interval (HC-01's spacing broken on purpose).
+      intervalMs: settings.defects.has('probe-too-often') ? Math.max(1, Math.round(settings.healthIntervalMs / 10)) : settings.healthIntervalMs, timeoutMs: settings.probeTimeoutMs, log,
       userAgent: settings.defects.has('probe-wrong-agent') ? 'Mozilla/5.0 (Windows NT 6.1) HealthCheck' : undefined,
       authorization: settings.defects.has('probe-credentials') ? probeCredentials(topology) : undefined,
       only503: settings.defects.has('probe-503-only'),

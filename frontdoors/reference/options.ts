@@ -17,6 +17,7 @@ export const DEFECTS = [
   'no-retry-before-down',
   'no-affinity',
   'probe-wrong-agent',
+  'probe-too-often',
   'no-auth',
   'hop-by-internalurl',
   'manual-redirect-owa',
