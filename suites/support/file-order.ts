@@ -2,24 +2,23 @@
  * The order in which a run's suite workers take the suite files: longest first, from a fixed table, so
  * every run of one candidate schedules the same way. vitest's own order comes from its results cache:
  * failed files first, then the longest of the last run. A run against a broken candidate (or a control
- * run) therefore reordered the next run of the reference, and a full run took anywhere from 39 to 44 s
- * with the same code: with health.test.ts (about 30 s, timer-bound) started late, its worker finished
- * last. The figures are seconds of one reference run on 2 cores (bench/RESULTS.md); files not listed
- * (short ones, or new ones) come after, by name.
+ * run) therefore reordered the next run of the reference: one started security.test.ts and eas.test.ts
+ * first and health.test.ts (the longest, timer-bound) behind them. The figures are seconds of one
+ * reference run on 2 cores (bench/RESULTS.md); files not listed (short or new ones) come after, by name.
  */
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /** File name -> seconds it took in a full exchange2013 run against the reference (December 2026). */
 export const FILE_SECONDS: Readonly<Record<string, number>> = {
-  'health.test.ts': 30,
-  'cookies.test.ts': 13,
-  'identity.test.ts': 11.5,
-  'mail.test.ts': 6.6,
-  'tls.test.ts': 2.7,
+  'health.test.ts': 23,
+  'cookies.test.ts': 14.5,
+  'identity.test.ts': 9.4,
+  'mail.test.ts': 6.4,
+  'tls.test.ts': 3,
   'outlook-anywhere.test.ts': 1.9,
-  'auth.test.ts': 0.8,
-  'autodiscover.test.ts': 0.5,
+  'auth.test.ts': 0.7,
   'versions.test.ts': 0.6,
+  'autodiscover.test.ts': 0.5,
   'eas.test.ts': 0.3,
 };
 
