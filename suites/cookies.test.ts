@@ -185,7 +185,7 @@ describe('COOK', () => {
     t.expect(`${name} and ${second} from one client address: ${name} first served by a CAS X; with X down ${second} is served by another CAS Y; once X is up again every request of ${name} at X and of ${second} at Y`);
     // Each case takes a CAS down and waits for the candidate to notice, so they cannot share a front door
     // (one case's CAS down is another's stray request): each gets a world of its own, and the three run
-    // side by side (20 s one after another, about 8 s at once).
+    // side by side (20 s one after another, 10-12 s at once in a full run).
     await sideBySide([
       () => affinityOwa(t, w, name, site),
       async () => affinityEws(t, await t.world(privateWorld('cook04-ews')), name, site),
