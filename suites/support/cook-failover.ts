@@ -3,15 +3,15 @@
  * the user's request until another CAS of the site answers it. A front door may fail over within the
  * request (a legacy CAS does) or only after its health probes mark the CAS down (001: "If this second
  * attempt fails, CAS2013 marks the target CAS as down"); between attempts this waits for the next
- * probe of the faulty CAS (an event, bounded), never for a fixed time.
+ * health check of the faulty CAS (an event, bounded), never for a fixed time.
  * @example
  * const moved = await untilServedElsewhere(w, { from: 'cas2010a.site3.example.lab', servers: SITE3, vdir: 'owa', sam: 'blue' }, () => reloadOwa(w, v));
  */
 import type { HttpEvent } from '../../harness/journal/events.ts';
 import { userRequests } from '../../harness/verify/check.ts';
 import type { World } from './world.ts';
+import { isHealthCheck } from './hc-probes.ts';
 
-const PROBE = 'HttpProxy.ClientAccessServer2010Ping';
 
 export interface Elsewhere {
   /** The CAS that is taken down (or already down). */
@@ -37,21 +37,31 @@ export function healthIntervalMs(w: World): number {
   return w.healthIntervalMs;
 }
 
-/** Repeat `send` until a CAS of `servers` other than `from` answers the user's request with a 2xx. */
+/**
+ * Repeat `send` until a CAS of `servers` other than `from` answers the user's request with a 2xx.
+ * Between attempts it waits for the candidate's next health check of the faulty CAS. A candidate whose
+ * check did not come within two intervals does not check that CAS (or fails over on users' requests
+ * alone, as a passive health check does): its remaining attempts go back to back instead of each waiting
+ * out the same two intervals again (six attempts cost a candidate that never checks 23 s; the COOK-02
+ * control under no-probes took 27 s).
+ */
 export async function untilServedElsewhere<T>(w: World, o: Elsewhere, send: () => Promise<T>): Promise<Moved<T>> {
   const attempts = o.attempts ?? 6;
   const wait = 2 * healthIntervalMs(w) + 500;
+  let probes = true;
   let result: T | undefined;
   for (let i = 1; i <= attempts; i++) {
     const since = w.mark();
     result = await send();
     const event = userRequests(w.lab.journal, since, (e) => e.vdir === o.vdir && e.user === o.sam && e.server !== o.from && o.servers.includes(e.server) && e.status >= 200 && e.status < 300)[0];
     if (event) return { result, event, attempts: i };
-    if (i === attempts) break;
-    // Not yet: let the front door's next probe of the faulty CAS happen (a candidate that does not probe just times out here).
-    await w.lab.journal
-      .waitFor((e) => e.kind === 'http' && e.server === o.from && e.userAgent === PROBE, { timeoutMs: wait, sinceSeq: w.mark(), what: `a health probe of ${o.from}` })
+    if (i === attempts || !probes) continue;
+    // Not yet: let the front door's next health check of the faulty CAS happen (001's ping or any other
+    // request that is not a user's: a proxy's own health check counts).
+    const probe = await w.lab.journal
+      .waitFor((e) => e.kind === 'http' && e.server === o.from && isHealthCheck(e), { timeoutMs: wait, sinceSeq: w.mark(), what: `a health check of ${o.from}` })
       .catch(() => undefined);
+    probes = probe !== undefined;
   }
   return { result: result as T, attempts };
 }
