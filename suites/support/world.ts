@@ -211,14 +211,34 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
   };
 }
 
+let starting: Promise<unknown> = Promise.resolve();
+/** How long a world start waits for the one before it (a candidate that never listens takes 20 s to fail). */
+const QUEUE_BOUND_MS = 5_000;
+/**
+ * Worlds of one suite worker start one at a time. The health block starts five at once: their labs'
+ * and candidates' start-up and first check rounds (full TLS handshakes, about 250 in this worker)
+ * stalled the worker's event loop for most of a second, and every rule running then carried that lag
+ * as its widening to the end (two soaks of three runs each voided HC-08 once, at 785 ms; queued, the
+ * worst lag of three runs was 485 ms and nothing was voided). It costs the last of COOK-04's three
+ * worlds about 2 s. A start waits for the previous one at most QUEUE_BOUND_MS, so a candidate that
+ * hangs at its start delays the next world by that much, not by its whole start timeout.
+ */
+function oneAtATime(start: () => Promise<World>): Promise<World> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((r) => (timer = setTimeout(r, QUEUE_BOUND_MS)));
+  const next = Promise.race([starting, bound]).then(() => (clearTimeout(timer), start()));
+  starting = next.catch(() => undefined);
+  return next;
+}
+
 /** The world for a spec, started on first use. */
 export function world(spec: WorldSpec = {}): Promise<World> {
   const run = runOptions();
-  if (spec.disposable) return createWorld(run, spec);
+  if (spec.disposable) return oneAtATime(() => createWorld(run, spec));
   const key = JSON.stringify([spec.variant ?? '', spec.options ?? {}, spec.key ?? '', spec.defects ?? run.defects, !!spec.watchesChecks, !!spec.compact]);
   let w = worlds.get(key);
   if (!w) {
-    w = createWorld(run, spec);
+    w = oneAtATime(() => createWorld(run, spec));
     worlds.set(key, w);
     const isDefault = !spec.variant && !spec.options && !spec.key && !spec.defects && !spec.watchesChecks && !spec.compact;
     if (!isDefault && currentFile) byFile.set(currentFile, (byFile.get(currentFile) ?? new Set()).add(key));
