@@ -12,7 +12,6 @@ import { userRequests } from '../../harness/verify/check.ts';
 import type { World } from './world.ts';
 import { isHealthCheck } from './hc-probes.ts';
 
-
 export interface Elsewhere {
   /** The CAS that is taken down (or already down). */
   from: string;

@@ -142,6 +142,12 @@ export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Pr
         if (abort.signal.aborted) throw new RuleCancelledError(`${id} was cancelled: no new world`);
         const defects = run.ruleDefects?.[id];
         const shared = await world(defects ? { ...spec, defects } : spec);
+        // A world that came up after the rule ended (its start queued behind others: world.ts) would
+        // miss the rule's clean-up: it is stopped here.
+        if (spec?.disposable && abort.signal.aborted) {
+          await shared.stop().catch(() => undefined);
+          throw new RuleCancelledError(`${id} was cancelled: its world came up after it ended`);
+        }
         if (spec?.disposable) disposables.push(shared);
         if (!w) {
           since = shared.mark();

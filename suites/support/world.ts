@@ -218,10 +218,11 @@ const QUEUE_BOUND_MS = 5_000;
  * Worlds of one suite worker start one at a time. The health block starts five at once: their labs'
  * and candidates' start-up and first check rounds (full TLS handshakes, about 250 in this worker)
  * stalled the worker's event loop for most of a second, and every rule running then carried that lag
- * as its widening to the end (of two soaks of three runs, one voided HC-08 at 785 ms of lag and the
- * other a rule at 963 ms; queued, two soaks of seven runs in all voided nothing, worst lag 560 ms). It costs the last of COOK-04's three
- * worlds about 2 s. A start waits for the previous one at most QUEUE_BOUND_MS, so a candidate that
- * hangs at its start delays the next world by that much, not by its whole start timeout.
+ * as its widening to the end. Of two soaks of three runs, one voided HC-08 at 785 ms of lag and the
+ * other a rule at 963 ms; queued, two soaks of seven runs in all voided nothing (worst lag 560 ms).
+ * It costs the last of COOK-04's three worlds about 2 s. A start waits for the previous one at most
+ * QUEUE_BOUND_MS, so a candidate that hangs at its start delays the next world by that much, not by
+ * its whole start timeout. A rule that ended while its world was queued stops it (rule.ts).
  */
 function oneAtATime(start: () => Promise<World>): Promise<World> {
   let timer: NodeJS.Timeout | undefined;
