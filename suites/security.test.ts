@@ -9,7 +9,7 @@ import { describe } from 'vitest';
 import { request } from 'undici';
 import type { HttpEvent, JournalEvent } from '../harness/journal/events.ts';
 import { JournalTimeoutError } from '../harness/errors.ts';
-import { check, CheckFailure, describeHttp, hostName, userRequests, waitForRequest } from '../harness/verify/check.ts';
+import { check, describeHttp, hostName, userRequests } from '../harness/verify/check.ts';
 import { rule, type RuleContext } from './support/rule.ts';
 import type { World } from './support/world.ts';
 import { rawExchange, RawHttps, transcriptOf, type RawAnswer } from './support/sec-raw-http.ts';
@@ -18,6 +18,7 @@ import { basicAuth, easRequest } from './support/sec-requests.ts';
 import { slowClients, oversizedBody, oversizedMailLine } from './support/sec-stress.ts';
 import { imapThroughFrontDoor } from './support/mail-client.ts';
 import { roleName } from './support/roles.ts';
+import { arrived } from './support/proxied.ts';
 import type { SeedRole } from '../harness/topology/index.ts';
 
 type Profile = 'exchange2013' | 'exchange2010' | 'exchange2007';
@@ -44,16 +45,6 @@ function deviceId(prefix: string): string {
 
 /** Whether a journal request carries `DeviceId=<id>` in its query. */
 const ofDevice = (e: HttpEvent, id: string) => new URLSearchParams(e.query.replace(/^\?/, '')).get('DeviceId') === id;
-
-/** The first non-probe request after `since` matching `pred`, waiting at most `timeoutMs` (scaled by --slow); undefined when none came. */
-async function arrived(w: World, since: number, pred: (e: HttpEvent) => boolean, timeoutMs = 3000): Promise<HttpEvent | undefined> {
-  try {
-    return await waitForRequest(w.lab.journal, since, pred, 'the request at a mock CAS', Math.round(timeoutMs * w.run.slow));
-  } catch (err) {
-    if (err instanceof CheckFailure) return undefined;
-    throw err;
-  }
-}
 
 /** Legacy-CAS requests of one user after `since` (the front-door mock of 2010/2007 is the client's side). */
 function atTargets(w: World, since: number, sam: string, extra: (e: HttpEvent) => boolean = () => true): HttpEvent[] {

@@ -12,11 +12,14 @@ import { CheckFailure, waitForRequest } from '../../harness/verify/check.ts';
 import type { World } from './world.ts';
 
 /**
- * The first non-probe request after `since` matching `pred`, waiting at most `timeoutMs` (a mock
- * journals a request before its answer leaves, so after the client's answer this is short); undefined
- * when none came: the caller turns that into a precondition.
+ * The first non-probe request after `since` matching `pred`; undefined when none came: the caller
+ * turns that into a precondition. Called once the client has its answer. A mock journals a request,
+ * in this process, before its answer leaves, so whatever produced that answer is in the journal
+ * already; the bounded wait only covers a hop still under way when the client gave up. It was 2 s
+ * (3 s in the SEC rules) and only a candidate that never hops waited it out: a do-nothing candidate
+ * spent about 20 s of each vacuity run there.
  */
-export async function arrived(w: World, since: number, pred: (e: HttpEvent) => boolean, timeoutMs = 2000): Promise<HttpEvent | undefined> {
+export async function arrived(w: World, since: number, pred: (e: HttpEvent) => boolean, timeoutMs = 500): Promise<HttpEvent | undefined> {
   try {
     return await waitForRequest(w.lab.journal, since, pred, 'the case\'s request at its target', Math.round(timeoutMs * w.run.slow));
   } catch (err) {
