@@ -104,7 +104,6 @@ describe.concurrent('HC', () => {
     // first probes stamped late, with 268 ms of lag inside the window and 892 ms in the rule). Past half
     // an interval of lag inside the window, spacing cannot be judged at all.
     const lag = t.lag();
-    t.onTime(`HC-01 probe spacing (window ${0.5 * I}..${1.5 * I} ms)`, 0.5 * I, from);
     const lo = 0.5 * I - lag;
     const hi = 1.5 * I + lag;
     const events = w.lab.journal.since(since);
@@ -125,16 +124,20 @@ describe.concurrent('HC', () => {
         if (gap < lo - starved || gap > hi + starved) badGaps.push(`${x.server} ${x.ep.method} ${x.ep.path}: ${mine[i - 1]!.time} -> ${mine[i]!.time} (${gap} ms${starved ? `; the candidate waited ${Math.round(starved)} ms for a CPU` : ''})`);
       }
     }
-    // A starved candidate moves single probes, never its pace: the typical gap is not widened by its wait
-    // for a CPU. A loaded npm test passed the probe-too-often control (every gap I/10) through that
-    // widening alone.
+    // A starved candidate, or a harness stamping late, moves single probes, never the pace: the typical
+    // gap is widened by neither (a delay lengthens one gap as much as it shortens the next). Loaded npm
+    // tests passed the probe-too-often control (every gap I/10) through the widening alone: first of
+    // the single gaps by the candidate's wait, then of the median by 800-1000 ms of harness lag.
     const median = gaps.length ? [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)]! : null;
     // Evidence: the same endpoints asked with another User-Agent (a probe under the wrong name).
     const otherAgents = [...new Set(events.filter((e): e is HttpEvent => isHealthCheck(e) && e.userAgent !== PROBE_AGENT).map((e) => `${e.method} ${e.path} ${e.userAgent ?? '(none)'}`))].slice(0, 6);
     const windowMs = probes.length ? at(probes.at(-1)!) - at(probes[0]!) : 0;
     t.observe(`${probes.length} probes with ${PROBE_AGENT} over ${windowMs} ms; endpoints with fewer than 2: ${lacking.length}; gaps outside ${Math.round(lo)}..${Math.round(hi)} ms (harness lag ${Math.round(lag)} ms): ${badGaps.length}; median gap ${median ?? '-'} ms${otherAgents.length ? `; health checks under another User-Agent: ${otherAgents.join(' | ')}` : ''}`);
+    // The median holds while the harness is less than an interval late (a longer stall could stamp two
+    // rounds of one endpoint together); the single gaps only while it is less than half an interval late.
+    if (lag < I) check(median === null || median >= 0.5 * I, `successive probes of one endpoint typically at least ${0.5 * I} ms (0.5 I) apart: the median gap`, `median gap ${median} ms over ${gaps.length} gaps`);
+    t.onTime(`HC-01 probe spacing (window ${0.5 * I}..${1.5 * I} ms)`, 0.5 * I, from);
     check(lacking.length === 0, `every endpoint probed with User-Agent ${PROBE_AGENT}`, `not probed (probes seen): ${lacking.slice(0, 12).join('; ')}${lacking.length > 12 ? `; ... ${lacking.length - 12} more` : ''}${otherAgents.length ? `\nhealth checks came as: ${otherAgents.join(' | ')}` : ''}`);
-    check(median === null || median >= lo, `successive probes of one endpoint typically at least ${Math.round(lo)} ms apart (0.5 I less the harness lag of ${Math.round(lag)} ms; the median gap)`, `median gap ${median} ms over ${gaps.length} gaps`);
     check(badGaps.length === 0, `successive probes of one endpoint ${Math.round(lo)}..${Math.round(hi)} ms apart (0.5 I..1.5 I widened by the harness lag of ${Math.round(lag)} ms)`, badGaps.slice(0, 12).join('\n'));
   });
 
