@@ -16,8 +16,8 @@ import type { World } from './world.ts';
  * turns that into a precondition. Called once the client has its answer. A mock journals a request,
  * in this process, before its answer leaves, so whatever produced that answer is in the journal
  * already; the bounded wait only covers a hop still under way when the client gave up. It was 2 s
- * (3 s in the SEC rules) and only a candidate that never hops waited it out: a do-nothing candidate
- * spent about 20 s of each vacuity run there.
+ * (3 s in the SEC rules) and only a candidate that never hops waited it out: under a do-nothing
+ * candidate the EAS, SEC, AUTOD and AUTH files spent about 19 s of one worker's time there.
  */
 export async function arrived(w: World, since: number, pred: (e: HttpEvent) => boolean, timeoutMs = 500): Promise<HttpEvent | undefined> {
   try {

@@ -43,9 +43,9 @@ export interface ControlResult {
  * Run several rules, each against its own defects, in one CLI run of one candidate configuration. The
  * runs of a file go one after another: two side by side nearly halved a file (npm test 6 m 18 s to
  * 5 m 22 s), but with the other test worker's runs beside them the HC control runs reached 2.2 s of
- * harness lag and were voided twice in a row (4 of 5 npm test runs failed). A run in which a rule was voided by a measured overload (an `error`
- * "harness overloaded" that carries no fail) said nothing about that rule, so the batch runs once more
- * and the second run's outcomes stand: a loaded npm test voided HC-08's control at 3 s of lag. Two
+ * harness lag and were voided twice in a row (4 of 5 npm test runs failed). A run in which a rule was
+ * voided by a measured overload (an `error` "harness overloaded" that carries no fail) said nothing
+ * about that rule, so the batch runs once more and the second run's outcomes stand: a loaded npm test voided HC-08's control at 3 s of lag. Two
  * voided runs in a row stay what they are, and the control fails.
  */
 export async function runControls(group: Omit<ControlRow, 'rules' | 'why' | 'defects'>, ruleDefects: Record<string, string[]>, timeoutMs = 240_000): Promise<ControlResult> {
