@@ -3,7 +3,7 @@
  * source changes), else through tsx. A run starts one reference per world (19 in a full exchange2013
  * run, 64 in `npm test`); through tsx each start spent about 0.5 s of CPU transpiling the same sources.
  * @example
- * spawn(process.execPath, await referenceArgs());   // ['/…/.cache/bundles/reference-3f2a….mjs']
+ * spawn(process.execPath, await referenceArgs());   // ['/…/.cache/bundles/reference-3f2a…/reference.mjs']
  */
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
