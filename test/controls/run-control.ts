@@ -3,9 +3,9 @@
  * reference, a defect of the in-lab mock candidate, a fault, or a small broken candidate) through the
  * real CLI in a child process, and read the outcomes from report.json. A rule with no control is not done.
  *
- * Rows of one file that share a profile (and build, hardened, front door) run in ONE CLI run: each rule
- * gets its own row's defects (`run --rule-defects`), so each runs in a world whose candidate carries
- * exactly those defects. That keeps `npm test` short: one vitest start and one suite load per group.
+ * The rows live per area in areas/; plan.ts packs rows of every area that share a profile (and build,
+ * hardened, front door) into ONE CLI run: each rule gets its own row's defects (`run --rule-defects`), so
+ * each runs in a world whose candidate carries exactly those defects.
  */
 import { describe, expect, test } from 'vitest';
 import { execFile } from 'node:child_process';
@@ -13,8 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFECTS } from '../../frontdoors/reference/options.ts';
-import { MOCK_DEFECTS } from '../../harness/frontdoor/mock-defects/index.ts';
+import { plan, type ControlFile } from './plan.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -25,10 +24,19 @@ export interface ControlRow {
   profile: 'exchange2013' | 'exchange2010' | 'exchange2007';
   build?: string;
   hardened?: boolean;
-  /** Rules that must come out `fail` (R) or `warn` (S) under this control. */
+  /** Rules that must come out `fail` (R) or `warn` (S) under this control (`pass` when `expect` says so). */
   rules: string[];
+  /** A positive control: the rules must pass (the same rules' negative row then shows the defect, not the rule, fails them). */
+  expect?: 'pass';
   /** Why this control breaks these rules (shown in the test name and docs). */
   why: string;
+}
+
+/** One area's rows (areas/<area>.ts) and the page that explains them. */
+export interface ControlArea {
+  area: string;
+  doc: string;
+  rows: ControlRow[];
 }
 
 export interface ControlResult {
@@ -99,44 +107,27 @@ export function runControl(row: ControlRow, timeoutMs?: number): Promise<Control
   return runControls(row, Object.fromEntries(row.rules.map((r) => [r, row.defects ?? []])), timeoutMs);
 }
 
-const groupKey = (r: ControlRow) => JSON.stringify([r.profile, r.build ?? '', !!r.hardened, r.frontDoor ?? '']);
-
-/** Split rows into batches: same candidate configuration, no rule twice in a batch. */
-function batches(rows: ControlRow[]): ControlRow[][] {
-  const out: ControlRow[][] = [];
-  for (const row of rows) {
-    const fit = out.find((b) => groupKey(b[0]!) === groupKey(row) && !b.some((x) => x.rules.some((id) => row.rules.includes(id))));
-    if (fit) fit.push(row);
-    else out.push([row]);
-  }
-  return out;
-}
-
-/** One vitest test per control row: every listed rule must fail (or warn, for recommended rules). */
-export function negativeControls(area: string, rows: ControlRow[]): void {
-  const runs = new Map<ControlRow, () => Promise<ControlResult>>();
-  for (const batch of batches(rows)) {
+/** The batches of one test file (plan.ts), one vitest test per row: each listed rule must fail (or warn, for recommended rules), or pass for a positive row. */
+export function controlFile(file: ControlFile): void {
+  for (const batch of plan().filter((b) => b.file === file)) {
     let pending: Promise<ControlResult> | undefined;
-    const ruleDefects = Object.fromEntries(batch.flatMap((r) => r.rules.map((id) => [id, r.defects ?? []] as const)));
-    const start = () => (pending ??= runControls(batch[0]!, ruleDefects));
-    for (const row of batch) runs.set(row, start);
-  }
-  describe(`negative controls: ${area}`, () => {
-    // A control naming a defect nobody implements is no control: it fails here, loudly, not as a todo.
-    test('every defect the controls name exists (reference DEFECTS or in-lab mock defects)', () => {
-      const known = (d: string) => (DEFECTS as readonly string[]).includes(d) || d in MOCK_DEFECTS;
-      expect(rows.flatMap((r) => r.defects ?? []).filter((d) => !known(d))).toEqual([]);
+    const ruleDefects = Object.fromEntries(batch.rows.flatMap((r) => r.rules.map((id) => [id, r.defects ?? []] as const)));
+    const start = () => (pending ??= runControls(batch.rows[0]!, ruleDefects));
+    describe(`controls, ${batch.name} (one CLI run)`, () => {
+      for (const row of batch.rows) {
+        const label = row.defects?.length ? `--defect ${row.defects.join(',')}` : row.frontDoor ? `--front-door ${row.frontDoor}` : 'no defect';
+        const verb = row.expect === 'pass' ? 'pass' : 'fail';
+        // 600 s: two runs of 240 s at most (a voided batch runs twice).
+        test(`${row.area}: ${row.rules.join(', ')} ${verb} under ${label} (${row.profile}${row.hardened ? ' + hardened' : ''}): ${row.why}`, { timeout: 600_000 }, async () => {
+          const r = await start();
+          for (const id of row.rules) {
+            const said = `${id} under ${label}: ${r.outcomes[id]}: ${r.reasons[id] ?? '(not in the report)'}\n${r.output.slice(-2000)}`;
+            if (row.expect === 'pass') expect(r.outcomes[id], said).toBe('pass');
+            else expect(['fail', 'warn', 'fail (voided: harness overloaded)'], said).toContain(r.outcomes[id]);
+          }
+          if (row.expect !== 'pass') expect(r.exitCode, r.output.slice(-2000)).not.toBe(0);
+        });
+      }
     });
-    for (const row of rows) {
-      const label = row.defects?.length ? `--defect ${row.defects.join(',')}` : `--front-door ${row.frontDoor ?? 'reference'}`;
-      // 600 s: two runs of 240 s at most (a voided batch runs twice).
-      test(`${row.rules.join(', ')} fail under ${label} (${row.profile}${row.hardened ? ' + hardened' : ''}): ${row.why}`, { timeout: 600_000 }, async () => {
-        const r = await runs.get(row)!();
-        for (const id of row.rules) {
-          expect(['fail', 'warn', 'fail (voided: harness overloaded)'], `${id} under ${label}: ${r.outcomes[id]}: ${r.reasons[id] ?? '(not in the report)'}\n${r.output.slice(-2000)}`).toContain(r.outcomes[id]);
-        }
-        expect(r.exitCode, r.output.slice(-2000)).not.toBe(0);
-      });
-    }
-  });
+  }
 }

@@ -4,7 +4,7 @@
  * Defects that break different rules independently share a row to keep `npm test` short. Informational
  * rules (COOK-03, COOK-05, VER-02, OWA-09 in exchange2010) cannot fail: the doc says why.
  */
-import { negativeControls, type ControlRow } from './run-control.ts';
+import type { ControlArea, ControlRow } from '../run-control.ts';
 
 const rows: ControlRow[] = [
   {
@@ -70,5 +70,4 @@ const rows: ControlRow[] = [
   },
 ];
 
-
-negativeControls('OWA, COOK, VER', rows);
+export const OWA_COOK_VER: ControlArea = { area: 'OWA, COOK, VER', doc: 'docs/negative-controls/owa-cook-ver.md', rows };

@@ -2,7 +2,7 @@
  * Negative controls of EWS, OAB and HC (docs/negative-controls/ews-oab-hc.md). HC-06's row runs in the
  * `contoso-outofservice` variant, which the rule selects itself.
  */
-import { negativeControls, type ControlRow } from './run-control.ts';
+import type { ControlArea, ControlRow } from '../run-control.ts';
 
 const rows: ControlRow[] = [
   { profile: 'exchange2013', defects: ['no-probes'], rules: ['HC-01', 'HC-02', 'HC-05', 'HC-07', 'HC-08'], why: 'no probe ever reaches a legacy CAS, so no CAS is ever taken out or brought back' },
@@ -18,5 +18,4 @@ const rows: ControlRow[] = [
   { profile: 'exchange2007', build: '2007-rtm', defects: ['mock-fd-sp3'], rules: ['EWS-02'], why: 'the "RTM" front door proxies EWS as SP3 does' },
 ];
 
-
-negativeControls('EWS, OAB, HC', rows);
+export const EWS_OAB_HC: ControlArea = { area: 'EWS, OAB, HC', doc: 'docs/negative-controls/ews-oab-hc.md', rows };

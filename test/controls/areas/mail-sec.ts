@@ -2,7 +2,7 @@
  * Negative controls for MAIL and SEC (docs/negative-controls/mail-sec.md): every rule must come out
  * `fail` (R) or `warn` (S) under a candidate that breaks it.
  */
-import { negativeControls, type ControlRow } from './run-control.ts';
+import type { ControlArea, ControlRow } from '../run-control.ts';
 
 /** MAIL-03/04/07/08 at once: reversed order, and the hardened add-on's mail routing switched off. */
 const routing: ControlRow = {
@@ -31,4 +31,4 @@ const rows: ControlRow[] = [
   },
 ];
 
-negativeControls('MAIL, SEC', rows);
+export const MAIL_SEC: ControlArea = { area: 'MAIL, SEC', doc: 'docs/negative-controls/mail-sec.md', rows };

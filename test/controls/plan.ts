@@ -1,0 +1,71 @@
+/**
+ * The control runs of `npm test`: every area's rows (areas/) packed into as few CLI runs as they fit.
+ * A run has one candidate configuration (profile, build, hardened, front door) and judges each of its
+ * rules against that rule's own row's defects (`run --rule-defects`), so rows of any area share a run as
+ * long as no rule appears twice in it. Packed per area file, `npm test` made 27 runs; packed across areas
+ * it makes 9: each run costs about 3 s of CPU before and after its rules (a CLI start, a suite worker
+ * and its default world, the reports).
+ *
+ * Each batch is run by exactly one test file, named in CONTROL_FILES: the longest configuration
+ * (exchange2013) has its first batch in a file of its own, so that npm test's two workers share the runs.
+ */
+import { AREAS } from './areas/index.ts';
+import type { ControlArea, ControlRow } from './run-control.ts';
+
+/** A row with the area it came from (its test name and doc say so). */
+export interface PlannedRow extends ControlRow {
+  area: string;
+  doc: string;
+}
+
+/** One CLI run: rows of one candidate configuration, no rule twice. */
+export interface Batch {
+  /** e.g. "exchange2013 #2", "exchange2010 + hardened #1". */
+  name: string;
+  file: ControlFile;
+  rows: PlannedRow[];
+}
+
+/** The test files under test/controls/ that run batches (each `<name>.test.ts` calls controlFile(name)). */
+export const CONTROL_FILES = {
+  exchange2013: 'the first exchange2013 batch (the longest run)',
+  'exchange2013-more': 'the other exchange2013 batches',
+  legacy: 'exchange2010 and exchange2007 (the in-lab mock candidates), every build',
+  hardened: 'every configuration with the hardened add-on, and other front doors',
+} as const;
+export type ControlFile = keyof typeof CONTROL_FILES;
+
+const configOf = (r: ControlRow) => ({ profile: r.profile, build: r.build ?? '', hardened: !!r.hardened, frontDoor: r.frontDoor ?? '' });
+const keyOf = (r: ControlRow) => JSON.stringify(configOf(r));
+
+function fileOf(r: ControlRow, index: number): ControlFile {
+  const c = configOf(r);
+  if (c.hardened || c.frontDoor) return 'hardened';
+  if (c.profile !== 'exchange2013') return 'legacy';
+  return index === 0 ? 'exchange2013' : 'exchange2013-more';
+}
+
+function nameOf(r: ControlRow, index: number): string {
+  const c = configOf(r);
+  return [c.profile, c.build, c.hardened ? '+ hardened' : '', c.frontDoor ? `front door ${c.frontDoor}` : ''].filter(Boolean).join(' ') + ` #${index + 1}`;
+}
+
+/** First fit, in area and row order: the same plan every run. */
+export function plan(areas: readonly ControlArea[] = AREAS): Batch[] {
+  const groups: { key: string; rows: PlannedRow[] }[] = [];
+  for (const a of areas) {
+    for (const row of a.rows) {
+      const planned: PlannedRow = { ...row, area: a.area, doc: a.doc };
+      const key = keyOf(row);
+      const fit = groups.find((g) => g.key === key && !g.rows.some((x) => x.rules.some((id) => row.rules.includes(id))));
+      if (fit) fit.rows.push(planned);
+      else groups.push({ key, rows: [planned] });
+    }
+  }
+  const seen = new Map<string, number>();
+  return groups.map((g) => {
+    const index = seen.get(g.key) ?? 0;
+    seen.set(g.key, index + 1);
+    return { name: nameOf(g.rows[0]!, index), file: fileOf(g.rows[0]!, index), rows: g.rows };
+  });
+}
