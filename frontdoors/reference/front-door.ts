@@ -169,7 +169,9 @@ export async function startReferenceFrontDoor(contract: FrontDoorContract, opts:
       errorsHealthy: settings.defects.has('probe-errors-healthy'),
     });
     if (!settings.defects.has('no-probes')) prober.start();
-    closers.push(() => prober.stop(), () => probeAgent.close());
+    // destroy, not close: close waits for the probes still out, which the prober's stop has abandoned (a
+    // probe of a CAS that let it hang held the front door's stop for 2-3 s, on every world's stop).
+    closers.push(() => prober.stop(), () => probeAgent.destroy());
     log.write({ kind: 'start', https: httpsPort, ...mail.ports, profile: contract.profile, hardened: settings.hardened, defects: [...settings.defects] });
     return {
       ports: { https: httpsPort, ...mail.ports },
