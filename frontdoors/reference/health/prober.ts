@@ -33,6 +33,8 @@ export interface ProberOptions {
    */
   only503?: boolean;
   errorsHealthy?: boolean;
+  /** Probe only these endpoints (default: every endpoint of probesFor). Defect probe-too-often adds a fast prober of EWS alone. */
+  only?: (spec: ProbeSpec) => boolean;
   log?: Logger;
 }
 
@@ -77,6 +79,7 @@ export class Prober {
     const all: Promise<void>[] = [];
     for (const s of this.o.servers()) {
       for (const spec of probesFor(s)) {
+        if (this.o.only && !this.o.only(spec)) continue;
         const key = `${s.fqdn}|${spec.protocol}`;
         if (this.#inFlight.has(key)) continue;
         this.#inFlight.add(key);

@@ -6,7 +6,7 @@ import type { ControlArea, ControlRow } from '../run-control.ts';
 
 const rows: ControlRow[] = [
   { profile: 'exchange2013', defects: ['no-probes'], rules: ['HC-01', 'HC-02', 'HC-05', 'HC-07', 'HC-08'], why: 'no probe ever reaches a legacy CAS, so no CAS is ever taken out or brought back' },
-  { profile: 'exchange2013', defects: ['probe-too-often'], rules: ['HC-01'], why: 'every endpoint is probed ten times per interval: successive probes I/10 apart, under 0.5 I' },
+  { profile: 'exchange2013', defects: ['probe-too-often'], rules: ['HC-01'], why: 'every server\'s EWS endpoint is probed ten times per interval: most successive probes I/10 apart, so the median gap under 0.5 I' },
   { profile: 'exchange2013', defects: ['no-retry-before-down'], rules: ['HC-03', 'HC-04'], why: 'one failed probe marks the CAS down without the immediate repeat' },
   { profile: 'exchange2013', defects: ['ignore-out-of-service'], rules: ['HC-06'], why: 'the IsOutOfService CAS2010 is chosen like any other' },
   // Issue 10's wider fault classes: each class the seeds name is a failure, not only 503.
