@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { TestFileOrder } from './test/support/test-order.ts';
 
 // The project's own tests (npm test). The conformance suites in suites/ are the product and run
 // through `cas-conformance run` with their own configuration (suites/vitest.config.ts).
@@ -9,5 +10,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
+    // The long files first, the same way on a clean clone as on a warm cache (test/support/test-order.ts).
+    sequence: { sequencer: TestFileOrder },
   },
 });

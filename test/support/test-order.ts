@@ -1,0 +1,45 @@
+/**
+ * The order in which `npm test`'s two workers take the project's test files: the long ones first, from a
+ * fixed table, the rest in vitest's own order after them. vitest orders by its results cache, which a
+ * clean clone (CI) does not have: it then fell back to file size, so test/controls/vacuity.test.ts (a
+ * small file, 70 s of CLI runs) started last and ran alone at the end while the other worker was idle.
+ * Figures: seconds in one `npm test` on 2 cores (December 2026, bench/RESULTS.md). A file not listed
+ * keeps its place among the unlisted ones.
+ */
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Path under the package root -> seconds it took in one npm test. */
+export const TEST_SECONDS: Readonly<Record<string, number>> = {
+  'test/controls/exchange2013.test.ts': 100,
+  'test/controls/exchange2013-more.test.ts': 80,
+  'test/controls/vacuity.test.ts': 70,
+  'test/controls/legacy.test.ts': 50,
+  'test/controls/hardened.test.ts': 45,
+  'harness/test/hostile-lab.test.ts': 30,
+  'harness/probe/fixtures.test.ts': 20,
+  'test/github/action-local.test.ts': 18,
+  'harness/test/cli-run.test.ts': 16,
+  'harness/load/load-lab.test.ts': 13,
+  'harness/topology/run-topology.test.ts': 11,
+  'mocks/cas/legacy/legacy.test.ts': 10,
+};
+
+const pathOf = (spec: TestSpecification) => relative(ROOT, spec.moduleId);
+
+/** The listed files longest first, then the others in the order given (Array.prototype.sort is stable). */
+export function longestFirst(paths: readonly string[]): string[] {
+  return [...paths].sort((a, b) => (TEST_SECONDS[b] ?? 0) - (TEST_SECONDS[a] ?? 0));
+}
+
+/** vitest `sequence.sequencer` of npm test. */
+export class TestFileOrder extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const base = await super.sort(files);
+    const order = longestFirst(base.map(pathOf));
+    return [...base].sort((a, b) => order.indexOf(pathOf(a)) - order.indexOf(pathOf(b)));
+  }
+}
