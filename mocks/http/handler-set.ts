@@ -13,11 +13,14 @@ export const DEFAULT_ORIGIN = 'http://in-process.invalid';
 // Paths come from clients: bound the memo so a scan of random paths cannot grow it without end.
 const MEMO_MAX = 4096;
 
+/** The path parameters msw's match gives a resolver. */
+export type Params = Record<string, string | readonly string[] | undefined>;
+
 /** One mock's msw handlers in priority order, with msw's use/reset and a memoised shortlist per method and path. */
 export class HandlerSet {
   readonly #initial: HttpHandler[];
   #current: HttpHandler[];
-  #memo = new Map<string, HttpHandler[]>();
+  #memo = new Map<string, { list: HttpHandler[]; params: (Params | null)[] }>();
   #version = 0;
 
   /**
@@ -65,30 +68,57 @@ export class HandlerSet {
    * `baseUrl`; absolute handler URLs match only that origin). The array is shared: do not mutate it.
    */
   candidates(method: string, path: string, origin: string = DEFAULT_ORIGIN): HttpHandler[] {
-    const key = `${method} ${origin}${path}`;
-    let list = this.#memo.get(key);
-    if (list) return list;
-    list = this.#shortlist(method, path, origin);
-    if (this.#memo.size >= MEMO_MAX) this.#memo.clear();
-    this.#memo.set(key, list);
-    return list;
+    return this.#entry(method, path, origin).list;
   }
 
-  #shortlist(method: string, path: string, origin: string): HttpHandler[] {
-    let url: URL;
+  /**
+   * The params msw's match gave each handler of `candidates(method, path, origin)`, in the same order:
+   * what its resolver receives (null for a handler decided at run time). Shared: do not mutate.
+   */
+  params(method: string, path: string, origin: string = DEFAULT_ORIGIN): (Params | null)[] {
+    return this.#entry(method, path, origin).params;
+  }
+
+  #entry(method: string, path: string, origin: string): { list: HttpHandler[]; params: (Params | null)[] } {
+    const key = `${method} ${origin}${path}`;
+    let e = this.#memo.get(key);
+    if (e) return e;
+    e = this.#shortlist(method, path, origin);
+    if (this.#memo.size >= MEMO_MAX) this.#memo.clear();
+    this.#memo.set(key, e);
+    return e;
+  }
+
+  #shortlist(method: string, path: string, origin: string): { list: HttpHandler[]; params: (Params | null)[] } {
+    const list: HttpHandler[] = [];
+    const params: (Params | null)[] = [];
+    let url: URL | null;
     try {
       url = new URL(path, origin);
     } catch {
-      return this.#current.filter((h) => !isHttpHandler(h) || typeof h.info.path === 'function');
+      url = null;
     }
-    return this.#current.filter((h) => {
-      if (!isHttpHandler(h)) return true;
+    for (const h of this.#current) {
+      if (!isHttpHandler(h)) {
+        list.push(h), params.push(null);
+        continue;
+      }
       const { method: m, path: p } = h.info;
+      // An unparsable path: only what msw decides at run time can answer it.
+      if (!url) {
+        if (typeof p === 'function') list.push(h), params.push(null);
+        continue;
+      }
       // Same method test as msw's HttpHandler.matchMethod (case-insensitive string, or RegExp).
-      if (m instanceof RegExp ? !m.test(method) : m.toLowerCase() !== method.toLowerCase()) return false;
-      if (typeof p === 'function') return true;
-      return matchRequestUrl(url, p, origin).matches;
-    });
+      if (m instanceof RegExp ? !m.test(method) : m.toLowerCase() !== method.toLowerCase()) continue;
+      if (typeof p === 'function') {
+        list.push(h), params.push(null);
+        continue;
+      }
+      const match = matchRequestUrl(url, p, origin);
+      if (match.matches) list.push(h), params.push((match.params ?? {}) as Params);
+    }
+    return { list, params };
   }
 
   #changed(): void {

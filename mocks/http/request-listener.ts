@@ -1,12 +1,14 @@
 /**
- * Node request -> Fetch Request -> msw `getResponse(candidates)` -> journal -> the answer on the wire. msw stays the one definition
- * of every vdir (STYLE.md "Mocks: msw's shape on real sockets"); only `getResponse` is used from it
- * here, and `matchRequestUrl` in handler-set.ts. Every pitfall of LIBRARIES.md "msw handlers on real
+ * Node request -> Fetch Request -> the shortlist's handlers (execute.ts: msw's getResponse without its
+ * per-request extras) -> journal -> the answer on the wire. msw stays the one definition of every vdir
+ * (STYLE.md "Mocks: msw's shape on real sockets") and of what matches (`matchRequestUrl` in handler-set.ts). Every pitfall of LIBRARIES.md "msw handlers on real
  * sockets" is handled in this file, answer.ts or fetch-request.ts, and tested beside them.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { getResponse, type HttpHandler } from 'msw';
+import type { HttpHandler } from 'msw';
+import { execute } from './execute.ts';
+import type { Params } from './handler-set.ts';
 import { plainAnswer, toAnswer, writeAnswer, type Answer } from './answer.ts';
 import { BodyTooLargeError, HttpListenerOptionError } from './errors.ts';
 import { originalMethod } from './extension-methods.ts';
@@ -111,16 +113,17 @@ export function createRequestListener(opts: ListenerOptions): (req: IncomingMess
     let list = handlers.candidates(method, target.path, origin);
     // LIBRARIES.md: http.get() does not match HEAD; health probes send HEAD (PROTOCOL-FACTS, the 2013 probe).
     if (head && list.length === 0) list = handlers.candidates((method = 'GET'), target.path, origin);
+    const params = () => handlers.params(method, target.path, origin);
     if (list.length === 0) return { answer: notFound(ctx) };
     const id = registerContext(ctx);
     // Requests with a body (EAS Ping, SOAP, RPC) get a signal that aborts when the client goes away,
     // so a handler holding a long answer can stop; light GET/HEAD requests carry a signal that never aborts.
     const signal = tap ? abortOnClose(res) : undefined;
     try {
-      let ran = await run(list, buildFetchRequest(target.href, method, req, id, tap?.stream ?? null, signal), rc);
+      let ran = await run(list, params(), buildFetchRequest(target.href, method, req, id, tap?.stream ?? null, signal), rc);
       if (!ran.response && head && method === 'HEAD') {
         list = handlers.candidates((method = 'GET'), target.path, origin);
-        if (list.length > 0) ran = await run(list, buildFetchRequest(target.href, 'GET', req, id, null), rc);
+        if (list.length > 0) ran = await run(list, params(), buildFetchRequest(target.href, 'GET', req, id, null), rc);
       }
       if (tap?.tooLarge) throw tap.tooLarge;
       if (!ran.response) return { answer: notFound(ctx) };
@@ -214,15 +217,15 @@ function abortOnClose(res: ServerResponse): AbortSignal {
 }
 
 /** Run the shortlist; a static handler in first place runs alone so we know it gave the answer. */
-async function run(list: HttpHandler[], request: Request, rc: { baseUrl: string; quiet: boolean }): Promise<{ response?: Response; static?: HttpHandler }> {
+async function run(list: HttpHandler[], params: (Params | null)[], request: Request, rc: { baseUrl: string; quiet: boolean }): Promise<{ response?: Response; static?: HttpHandler }> {
   const first = list[0]!;
   if (isStaticResponse(first)) {
-    const response = await getResponse([first], request, rc);
+    const response = await execute([first], [params[0] ?? null], request, rc);
     if (response) return { response, static: first };
     if (list.length === 1) return {};
-    return { response: await getResponse(list.slice(1), request, rc) };
+    return { response: await execute(list.slice(1), params.slice(1), request, rc) };
   }
-  return { response: await getResponse(list, request, rc) };
+  return { response: await execute(list, params, request, rc) };
 }
 
 /**
