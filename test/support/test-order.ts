@@ -15,8 +15,11 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Path under the package root -> seconds it took in one npm test. */
 export const TEST_SECONDS: Readonly<Record<string, number>> = {
   'test/controls/exchange2013.test.ts': 100,
+  // Listed below the vacuity file although about as long: the two exchange2013 batches hold the health
+  // rules of the packed controls, and started side by side they drove the harness 1.2 s late (HC-01,
+  // HC-03 and HC-08 voided and run again in one npm test).
+  'test/controls/vacuity.test.ts': 90,
   'test/controls/exchange2013-more.test.ts': 80,
-  'test/controls/vacuity.test.ts': 70,
   'test/controls/legacy.test.ts': 50,
   'test/controls/hardened.test.ts': 45,
   'harness/test/hostile-lab.test.ts': 30,
