@@ -31,6 +31,21 @@ describe('HandlerSet', () => {
     expect(set.candidates('POST', '/owa/', ORIGIN)).toEqual([]);
   });
 
+  it('gives relative handler paths the same match and params on every origin, and none to a request for another origin', async () => {
+    const { matchRequestUrl } = await import('msw');
+    const folder = http.get('/owa/:folder/*', ok);
+    const set = new HandlerSet([folder]);
+    for (const origin of [ORIGIN, 'https://cas02.site2.contoso.lab:9443']) {
+      for (const path of ['/owa/14.2.247.5/themes/logon.css', '/OWA/x/y', '/owa/', '/ews/x']) {
+        const msw = matchRequestUrl(new URL(path, origin), '/owa/:folder/*', origin);
+        expect(set.candidates('GET', path, origin), `${origin}${path}`).toEqual(msw.matches ? [folder] : []);
+        if (msw.matches) expect(set.params('GET', path, origin)[0]).toEqual(msw.params);
+      }
+    }
+    // A protocol-relative target resolves to another origin: msw would not match it, neither does the set.
+    expect(set.candidates('GET', '//evil.example/owa/x/y', ORIGIN)).toEqual([]);
+  });
+
   it('matches absolute handler URLs only on their origin', () => {
     const abs = http.get(`${ORIGIN}/owa/`, ok);
     const set = new HandlerSet([abs]);

@@ -115,7 +115,7 @@ export class HandlerSet {
         list.push(h), params.push(null);
         continue;
       }
-      const match = matchRequestUrl(url, p, origin);
+      const match = typeof p === 'string' && p.startsWith('/') && url.origin === new URL(origin).origin ? matchRelative(p, url) : matchRequestUrl(url, p, origin);
       if (match.matches) list.push(h), params.push((match.params ?? {}) as Params);
     }
     return { list, params };
@@ -141,6 +141,26 @@ export function withoutCallFrames<T>(build: () => T): T {
   } finally {
     Error.stackTraceLimit = limit;
   }
+}
+
+/**
+ * msw's matchRequestUrl for a relative handler path and a request to the listener's own origin, shared by
+ * every HandlerSet: the answer depends on the pattern and the request's path alone (msw resolves both
+ * against the same origin), so it is worked out once against a stand-in origin. Per set, every world's
+ * fresh mocks asked it again for each path, and path-to-regexp compiles the pattern on every call: about
+ * 0.5-0.65 s of a large control run's suite worker. Bounded like the per-set memo.
+ */
+const RELATIVE = new Map<string, { matches: boolean; params: Params }>();
+const RELATIVE_MAX = 16_384;
+function matchRelative(pattern: string, url: URL): { matches: boolean; params: Params } {
+  const key = `${pattern} ${url.pathname}`;
+  let m = RELATIVE.get(key);
+  if (m) return m;
+  const r = matchRequestUrl(new URL(url.pathname, DEFAULT_ORIGIN), pattern, DEFAULT_ORIGIN);
+  m = { matches: r.matches, params: Object.freeze({ ...(r.params as Params) }) };
+  if (RELATIVE.size >= RELATIVE_MAX) RELATIVE.clear();
+  RELATIVE.set(key, m);
+  return m;
 }
 
 /** Duck-typed (not instanceof): a second copy of msw in the module graph must not change matching. */
