@@ -8,8 +8,9 @@
  *   junk faults and OWA folder changes, unknown routes, and 20 journal pages of up to 10,000 events
  *   (4 MiB) among calls made 16 at a time (at most 4 pages are served at once, the rest get 429);
  * - 30,000 calls to the directory: broken percent-encoding, unknown and hostile user names, junk logins.
- * RSS is sampled throughout (the lab runs in this process, clients too: the figure is an upper bound)
- * and must stay at or below 500 MB; afterwards every service still answers a good request.
+ * RSS is sampled throughout (the lab runs in this process, clients too, and under npm test the modules
+ * of the worker's earlier files: the figure is an upper bound) and must stay at or below 500 MB;
+ * afterwards every service still answers a good request.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
