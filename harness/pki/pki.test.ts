@@ -3,9 +3,9 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadTopology, topologyDigest } from '../topology/index.ts';
+import { loadTopology } from '../topology/index.ts';
 import { PkiError } from '../errors.ts';
-import { ensureLabPki, exportPki, type LabPki } from './index.ts';
+import { ensureLabPki, exportPki, pkiDigest, type LabPki } from './index.ts';
 
 const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 const DAY = 86_400_000;
@@ -25,7 +25,7 @@ describe('lab PKI (contoso)', () => {
 
   it('makes a lab CA named for the topology digest, valid 10 years', () => {
     expect(pki.fromCache).toBe(false);
-    expect(pki.digest).toBe(topologyDigest(topology));
+    expect(pki.digest).toBe(pkiDigest(topology));
     expect(pki.cacheDir).toBe(join(tmp, 'cache', pki.digest));
     expect(ca.ca).toBe(true);
     expect(ca.subject).toContain(`CN=cas-conformance lab CA ${pki.digest}`);
@@ -117,6 +117,14 @@ describe('lab PKI (contoso)', () => {
     expect(again.fromCache).toBe(true);
     expect(again.ca).toEqual(pki.ca);
     expect(again.all()).toEqual(pki.all());
+  });
+
+  it('is shared by topologies whose certificates are the same, and not by others', () => {
+    // A user more changes no certificate: the same PKI. A server more does.
+    const moreUsers = { ...topology, users: [...topology.users, { ...topology.users[0]!, name: 'Extra', samAccountName: 'extra' }] };
+    expect(pkiDigest(moreUsers)).toBe(pkiDigest(topology));
+    const fewerServers = { ...topology, servers: topology.servers.slice(1) };
+    expect(pkiDigest(fewerServers)).not.toBe(pkiDigest(topology));
   });
 
   it('shares one generation between concurrent calls', async () => {
