@@ -1,7 +1,7 @@
 // One TypeScript entry of this package as JavaScript (esbuild; npm packages stay imports): a folder
 // under .cache/bundles/ holding the entry and a chunk per dynamic import, beside a manifest listing the
-// sources with their mtimes and sizes. A later start whose
-// sources are unchanged loads the file as is (a stat per source, no build); a changed source rebuilds it.
+// sources with their mtimes and sizes. A later start whose sources are unchanged loads the entry as is
+// (a stat per source, no build); a changed source rebuilds it.
 // Why: through tsx, every start of the CLI spent about 1.5 s of CPU transpiling the same sources and
 // every start of the reference front door about 0.5 s; `npm test` starts the CLI 40 times and the
 // reference 64 times. Plain JavaScript so that bin/cas-conformance.js can use it before any loader.
