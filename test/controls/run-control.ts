@@ -84,8 +84,7 @@ function runControlsNow(group: Omit<ControlRow, 'rules' | 'why' | 'defects'>, ru
   return new Promise((resolvePromise) => {
     // One suite worker: each worker starts its own default world (lab + candidate), and npm test already
     // runs two control files side by side. (The health rules 8 at once instead of 4 made the largest batch
-    // 61 -> 54 s alone, but beside the vacuity runs it voided HC-03 at 1089 ms of lag in 2 of 3 runs, and
-    // each rerun costs the whole batch.)
+    // 61 -> 54 s alone, but beside the vacuity runs it voided HC-03 at 1089 ms of lag in 2 of 3 runs.)
     execFile(process.execPath, args, { cwd: ROOT, timeout: timeoutMs, env: { ...process.env, CAS_RUN_OPTIONS: '', CAS_SUITE_WORKERS: '1' } }, (err, stdout, stderr) => {
       const code = err ? ((err as { code?: number }).code ?? 2) : 0;
       let outcomes: Record<string, string> = {};
