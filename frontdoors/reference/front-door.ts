@@ -159,9 +159,10 @@ export async function startReferenceFrontDoor(contract: FrontDoorContract, opts:
 
     // Defect pool-auth-hops: probes ride the hops' shared connections (as Caddy's health checks do).
     const probeAgent = hop.shared?.probeDispatcher() ?? new Agent({ connect: connector, pipelining: 0 });
+    const probing = { table: health, servers: () => directory.org?.servers ?? [], dispatcher: probeAgent, timeoutMs: settings.probeTimeoutMs, log };
     const prober = new Prober({
-      table: health, servers: () => directory.org?.servers ?? [], dispatcher: probeAgent,
-      intervalMs: settings.healthIntervalMs, timeoutMs: settings.probeTimeoutMs, log,
+      ...probing,
+      intervalMs: settings.healthIntervalMs,
       userAgent: settings.defects.has('probe-wrong-agent') ? 'Mozilla/5.0 (Windows NT 6.1) HealthCheck' : undefined,
       authorization: settings.defects.has('probe-credentials') ? probeCredentials(topology) : undefined,
       only503: settings.defects.has('probe-503-only'),
@@ -172,7 +173,7 @@ export async function startReferenceFrontDoor(contract: FrontDoorContract, opts:
     // connections a second, which a loaded machine could not keep up with, so the probes of each endpoint
     // fell back towards the normal pace and a loaded npm test saw the control pass.
     const tooOften = settings.defects.has('probe-too-often')
-      ? new Prober({ table: health, servers: () => directory.org?.servers ?? [], dispatcher: probeAgent, intervalMs: Math.max(1, Math.round(settings.healthIntervalMs / 10)), timeoutMs: settings.probeTimeoutMs, log, only: (spec) => spec.protocol === 'ews' })
+      ? new Prober({ ...probing, intervalMs: Math.max(1, Math.round(settings.healthIntervalMs / 10)), only: (spec) => spec.protocol === 'ews' })
       : null;
     if (!settings.defects.has('no-probes')) {
       prober.start();

@@ -33,11 +33,12 @@ const inflight = new Map<string, Promise<LabPki>>();
  * pki.fromCache; // true from the second run on
  */
 export async function ensureLabPki(topology: Topology, opts: { cacheDir?: string } = {}): Promise<LabPki> {
-  const digest = pkiDigest(topology);
+  const plans = planCertificates(topology);
+  const digest = planDigest(plans);
   const dir = join(resolve(opts.cacheDir ?? DEFAULT_PKI_CACHE_DIR), digest);
   const running = inflight.get(dir);
   if (running) return running;
-  const p = load(topology, digest, dir).finally(() => inflight.delete(dir));
+  const p = load(plans, digest, dir).finally(() => inflight.delete(dir));
   inflight.set(dir, p);
   return p;
 }
@@ -48,7 +49,11 @@ export async function ensureLabPki(topology: Topology, opts: { cacheDir?: string
  * PKI of its own: a clean clone's npm test generated 38, at about 2 s of CPU each (RSA keys).
  */
 export function pkiDigest(topology: Topology): string {
-  return createHash('sha256').update(JSON.stringify(planCertificates(topology).map(planKey))).digest('hex').slice(0, 16);
+  return planDigest(planCertificates(topology));
+}
+
+function planDigest(plans: CertPlan[]): string {
+  return createHash('sha256').update(JSON.stringify(plans.map(planKey))).digest('hex').slice(0, 16);
 }
 
 /** A plan's fields in a fixed order (the digest must not depend on key order). */
@@ -56,8 +61,7 @@ function planKey(p: CertPlan): unknown[] {
   return [p.id, p.kind, p.key, p.commonName, p.names, p.address, p.selfSigned];
 }
 
-async function load(topology: Topology, digest: string, dir: string): Promise<LabPki> {
-  const plans = planCertificates(topology);
+async function load(plans: CertPlan[], digest: string, dir: string): Promise<LabPki> {
   const cached = readCache(dir, digest, plans);
   if (cached) return labPkiFromDoc(cached, dir, true);
   // Fail before spending seconds on keys when the folder cannot be made.

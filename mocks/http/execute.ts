@@ -12,7 +12,7 @@
  * generator is a lab bug here (none does): it fails loudly rather than being half-handled.
  */
 import { getResponse, type HttpHandler } from 'msw';
-import type { Params } from './handler-set.ts';
+import type { Params, Shortlist } from './handler-set.ts';
 
 /** What msw hands an HttpHandler's resolver (`cookies` is msw's parse of the Cookie header: the lab's handlers read the header themselves). */
 type Resolver = (info: { request: Request; requestId: string; params: Params; cookies: Record<string, string> }) => unknown;
@@ -32,12 +32,12 @@ function directResolver(h: HttpHandler, params: Params | null): Resolver | null 
 const isIterable = (v: unknown): boolean => v !== null && typeof v === 'object' && (Symbol.iterator in v || Symbol.asyncIterator in v) && !(v instanceof Response);
 
 /**
- * The first answer of `list` (in order) to `request`, as msw's getResponse would give it; `params[i]` is
- * the match of `list[i]` (null: let msw decide).
+ * The first answer of the shortlist's handlers (in order) to `request`, as msw's getResponse would give
+ * it; `params[i]` is the match of `list[i]` (null: let msw decide).
  * @example
- * const response = await execute(handlers.candidates('GET', '/owa/', origin), handlers.params('GET', '/owa/', origin), request, { baseUrl: origin, quiet: true });
+ * const response = await execute(handlers.shortlist('GET', '/owa/', origin), request, { baseUrl: origin, quiet: true });
  */
-export async function execute(list: readonly HttpHandler[], params: readonly (Params | null)[], request: Request, rc: { baseUrl: string; quiet: boolean }): Promise<Response | undefined> {
+export async function execute({ list, params }: Shortlist, request: Request, rc: { baseUrl: string; quiet: boolean }): Promise<Response | undefined> {
   for (let i = 0; i < list.length; i++) {
     const h = list[i]!;
     const resolver = directResolver(h, params[i] ?? null);

@@ -16,11 +16,20 @@ const MEMO_MAX = 4096;
 /** The path parameters msw's match gives a resolver. */
 export type Params = Record<string, string | readonly string[] | undefined>;
 
+/**
+ * The handlers that can answer one method and path, in priority order, and the params msw's match gave
+ * each (what its resolver receives; null for a handler decided at run time). Shared: do not mutate.
+ */
+export interface Shortlist {
+  readonly list: HttpHandler[];
+  readonly params: (Params | null)[];
+}
+
 /** One mock's msw handlers in priority order, with msw's use/reset and a memoised shortlist per method and path. */
 export class HandlerSet {
   readonly #initial: HttpHandler[];
   #current: HttpHandler[];
-  #memo = new Map<string, { list: HttpHandler[]; params: (Params | null)[] }>();
+  #memo = new Map<string, Shortlist>();
   #version = 0;
 
   /**
@@ -68,18 +77,11 @@ export class HandlerSet {
    * `baseUrl`; absolute handler URLs match only that origin). The array is shared: do not mutate it.
    */
   candidates(method: string, path: string, origin: string = DEFAULT_ORIGIN): HttpHandler[] {
-    return this.#entry(method, path, origin).list;
+    return this.shortlist(method, path, origin).list;
   }
 
-  /**
-   * The params msw's match gave each handler of `candidates(method, path, origin)`, in the same order:
-   * what its resolver receives (null for a handler decided at run time). Shared: do not mutate.
-   */
-  params(method: string, path: string, origin: string = DEFAULT_ORIGIN): (Params | null)[] {
-    return this.#entry(method, path, origin).params;
-  }
-
-  #entry(method: string, path: string, origin: string): { list: HttpHandler[]; params: (Params | null)[] } {
+  /** `candidates` with the params each handler's resolver receives (execute.ts). */
+  shortlist(method: string, path: string, origin: string = DEFAULT_ORIGIN): Shortlist {
     const key = `${method} ${origin}${path}`;
     let e = this.#memo.get(key);
     if (e) return e;
@@ -89,7 +91,7 @@ export class HandlerSet {
     return e;
   }
 
-  #shortlist(method: string, path: string, origin: string): { list: HttpHandler[]; params: (Params | null)[] } {
+  #shortlist(method: string, path: string, origin: string): Shortlist {
     const list: HttpHandler[] = [];
     const params: (Params | null)[] = [];
     let url: URL | null;
@@ -98,6 +100,8 @@ export class HandlerSet {
     } catch {
       url = null;
     }
+    // A relative handler path matches a request to the listener's own origin the same way on every mock.
+    const own = url !== null && url.origin === new URL(origin).origin;
     for (const h of this.#current) {
       if (!isHttpHandler(h)) {
         list.push(h), params.push(null);
@@ -115,7 +119,7 @@ export class HandlerSet {
         list.push(h), params.push(null);
         continue;
       }
-      const match = typeof p === 'string' && p.startsWith('/') && url.origin === new URL(origin).origin ? matchRelative(p, url) : matchRequestUrl(url, p, origin);
+      const match = own && typeof p === 'string' && p.startsWith('/') ? matchRelative(p, url) : matchRequestUrl(url, p, origin);
       if (match.matches) list.push(h), params.push((match.params ?? {}) as Params);
     }
     return { list, params };

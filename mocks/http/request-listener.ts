@@ -8,7 +8,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { TLSSocket } from 'node:tls';
 import type { HttpHandler } from 'msw';
 import { execute } from './execute.ts';
-import type { Params } from './handler-set.ts';
+import type { Shortlist } from './handler-set.ts';
 import { plainAnswer, toAnswer, writeAnswer, type Answer } from './answer.ts';
 import { BodyTooLargeError, HttpListenerOptionError } from './errors.ts';
 import { originalMethod } from './extension-methods.ts';
@@ -110,20 +110,19 @@ export function createRequestListener(opts: ListenerOptions): (req: IncomingMess
     const rc = { baseUrl: origin, quiet: true };
     const head = ctx.method === 'HEAD';
     let method = ctx.method;
-    let list = handlers.candidates(method, target.path, origin);
+    let list = handlers.shortlist(method, target.path, origin);
     // LIBRARIES.md: http.get() does not match HEAD; health probes send HEAD (PROTOCOL-FACTS, the 2013 probe).
-    if (head && list.length === 0) list = handlers.candidates((method = 'GET'), target.path, origin);
-    const params = () => handlers.params(method, target.path, origin);
-    if (list.length === 0) return { answer: notFound(ctx) };
+    if (head && list.list.length === 0) list = handlers.shortlist((method = 'GET'), target.path, origin);
+    if (list.list.length === 0) return { answer: notFound(ctx) };
     const id = registerContext(ctx);
     // Requests with a body (EAS Ping, SOAP, RPC) get a signal that aborts when the client goes away,
     // so a handler holding a long answer can stop; light GET/HEAD requests carry a signal that never aborts.
     const signal = tap ? abortOnClose(res) : undefined;
     try {
-      let ran = await run(list, params(), buildFetchRequest(target.href, method, req, id, tap?.stream ?? null, signal), rc);
+      let ran = await run(list, buildFetchRequest(target.href, method, req, id, tap?.stream ?? null, signal), rc);
       if (!ran.response && head && method === 'HEAD') {
-        list = handlers.candidates((method = 'GET'), target.path, origin);
-        if (list.length > 0) ran = await run(list, params(), buildFetchRequest(target.href, 'GET', req, id, null), rc);
+        list = handlers.shortlist((method = 'GET'), target.path, origin);
+        if (list.list.length > 0) ran = await run(list, buildFetchRequest(target.href, 'GET', req, id, null), rc);
       }
       if (tap?.tooLarge) throw tap.tooLarge;
       if (!ran.response) return { answer: notFound(ctx) };
@@ -217,15 +216,15 @@ function abortOnClose(res: ServerResponse): AbortSignal {
 }
 
 /** Run the shortlist; a static handler in first place runs alone so we know it gave the answer. */
-async function run(list: HttpHandler[], params: (Params | null)[], request: Request, rc: { baseUrl: string; quiet: boolean }): Promise<{ response?: Response; static?: HttpHandler }> {
-  const first = list[0]!;
+async function run(s: Shortlist, request: Request, rc: { baseUrl: string; quiet: boolean }): Promise<{ response?: Response; static?: HttpHandler }> {
+  const first = s.list[0]!;
   if (isStaticResponse(first)) {
-    const response = await execute([first], [params[0] ?? null], request, rc);
+    const response = await execute({ list: [first], params: s.params.slice(0, 1) }, request, rc);
     if (response) return { response, static: first };
-    if (list.length === 1) return {};
-    return { response: await execute(list.slice(1), params.slice(1), request, rc) };
+    if (s.list.length === 1) return {};
+    return { response: await execute({ list: s.list.slice(1), params: s.params.slice(1) }, request, rc) };
   }
-  return { response: await execute(list, params, request, rc) };
+  return { response: await execute(s, request, rc) };
 }
 
 /**

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFECTS } from '../../frontdoors/reference/options.ts';
 import { MOCK_DEFECTS } from '../../harness/frontdoor/mock-defects/index.ts';
 import { AREAS } from './areas/index.ts';
-import { CONTROL_FILES, plan } from './plan.ts';
+import { CONTROL_FILES, configKey, plan } from './plan.ts';
 
 describe('control plan', () => {
   const batches = plan();
@@ -24,7 +24,7 @@ describe('control plan', () => {
     for (const b of batches) {
       const ids = b.rows.flatMap((r) => r.rules);
       expect(new Set(ids).size, b.name).toBe(ids.length);
-      expect(new Set(b.rows.map((r) => JSON.stringify([r.profile, r.build ?? '', !!r.hardened, r.frontDoor ?? '']))).size, b.name).toBe(1);
+      expect(new Set(b.rows.map(configKey)).size, b.name).toBe(1);
     }
   });
 

@@ -36,7 +36,8 @@ export const CONTROL_FILES = {
 export type ControlFile = keyof typeof CONTROL_FILES;
 
 const configOf = (r: ControlRow) => ({ profile: r.profile, build: r.build ?? '', hardened: !!r.hardened, frontDoor: r.frontDoor ?? '' });
-const keyOf = (r: ControlRow) => JSON.stringify(configOf(r));
+/** Rows with the same key can share a CLI run: the candidate configuration. */
+export const configKey = (r: ControlRow) => JSON.stringify(configOf(r));
 
 function fileOf(r: ControlRow, index: number): ControlFile {
   const c = configOf(r);
@@ -56,7 +57,7 @@ export function plan(areas: readonly ControlArea[] = AREAS): Batch[] {
   for (const a of areas) {
     for (const row of a.rows) {
       const planned: PlannedRow = { ...row, area: a.area, doc: a.doc };
-      const key = keyOf(row);
+      const key = configKey(row);
       const fit = groups.find((g) => g.key === key && !g.rows.some((x) => x.rules.some((id) => row.rules.includes(id))));
       if (fit) fit.rows.push(planned);
       else groups.push({ key, rows: [planned] });
