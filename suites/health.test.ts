@@ -14,10 +14,10 @@
 import { describe } from 'vitest';
 import { rule } from './support/rule.ts';
 import { runOptions } from './support/run-options.ts';
-import { PROBE_AGENT, at, healthInterval, isEndpoint, isHealthCheck, isProbe, patient, soon, waitForFailedPair, waitForProbe, type ProbeEndpoint } from './support/hc-probes.ts';
+import { PROBE_AGENT, at, gaveUpCheck, healthInterval, isEndpoint, isHealthCheck, isProbe, patient, soon, waitForFailedPair, waitForProbe, type ProbeEndpoint } from './support/hc-probes.ts';
 import { sideBySide } from './support/side-by-side.ts';
 import { byDeadline, describeLanding, sampleOver, trafficAs, repeatUntil, type Landing } from './support/hc-traffic.ts';
-import { PROBE_OF, checked, failChecks, landsOn, refusedAfter, servedBy, type CheckFault } from './support/hc-steps.ts';
+import { PROBE_OF, TIMEOUT_FAULT_MS, checked, failChecks, landsOn, refusedAfter, servedBy, type CheckFault } from './support/hc-steps.ts';
 import { check, userRequests } from '../harness/verify/check.ts';
 import { JournalTimeoutError } from '../harness/errors.ts';
 import { HarnessOverloadedError } from '../harness/verify/lag.ts';
@@ -59,23 +59,46 @@ function endpointsOf(s: ServerSpec): ProbeEndpoint[] {
 
 const twoXX = (l: Landing) => l.status >= 200 && l.status < 300;
 
+/**
+ * HC-08's timeout case, from the fault at `A` to the check of `B` after which Blue's EWS must be on B.
+ * The mock holds A's EWS checks (TIMEOUT_FAULT_MS, longer than Exchange's 5 s probe timeout) and
+ * journals each check the candidate gives up on when it closes the connection (`gaveUpCheck`). Two
+ * given up — the check and its repeat (001: "If this second attempt fails, CAS2013 marks the target CAS
+ * as down") — and the next check of B: a round after A went down. Waiting for those events instead of
+ * two 5 s timeouts is what lets the lab's shorter probe timeout (the contract's CAS_HEALTH_TIMEOUT_MS)
+ * shorten the rule, while a candidate keeping Exchange's 5 s is still judged. A candidate that gives up on
+ * fewer than two within the bound (it waited for the held answers) is judged on the next check of B: it
+ * keeps A, and the landing check fails it.
+ */
+async function afterTimeouts(t: RuleContext, w: World, A: string, B: string, since: number, b1: HttpEvent, I: number): Promise<HttpEvent> {
+  const ofA = (e: HttpEvent) => e.server === A && e.vdir === 'ews' && gaveUpCheck(e);
+  const bound = TIMEOUT_FAULT_MS + patient(I);
+  const first = await waitForProbe(w, since, ofA, `a health check of ${A} /ews the candidate gave up on`, bound, 'any').catch(() => undefined);
+  const repeat = first && (await waitForProbe(w, first.seq, ofA, `the next check of ${A} /ews given up too`, bound, 'any').catch(() => undefined));
+  const held = w.lab.journal.since(since).filter((e): e is HttpEvent => isHealthCheck(e) && e.server === A && e.vdir === 'ews');
+  t.observe(`timeout at ${A}: ${[first, repeat].filter((e) => e).map((e) => `a check given up after ${Math.round(e!.durationMs)} ms at ${e!.time}`).join('; ') || `no check given up within ${bound} ms`}; checks of ${A} /ews meanwhile: ${held.map((e) => `${e.status} (${e.decision}, ${Math.round(e.durationMs)} ms)`).join(', ') || 'none'}`);
+  const from = repeat ?? b1;
+  return waitForProbe(w, from.seq, (e) => e.server === B && e.vdir === 'ews' && (from !== b1 || at(e) - at(b1) >= I / 4), `the next health check of ${B} /ews`, patient(I), 'any');
+}
+
 // Each rule has a world of its own, so they run side by side (suites/vitest.config.ts bounds how many):
 // the rules wait on the candidate's check intervals, not on the CPU. The longest start first: HC-08
-// (two probe timeouts, about 17 s: the health file is as long as it) and HC-01 (three rounds of every
-// endpoint) with HC-02 and HC-03 beside them; the others fill the places they leave. HC-08 is declared
-// first so that its two worlds are the first of the worker's queue (world.ts starts one at a time):
-// behind HC-01's they came up 1.5 and 2.2 s into the block. HC-01 used to run alone before the block (the health
+// (three worlds, about 10 s), HC-01 (three rounds of every endpoint), HC-02 and HC-03 (11-13 s each);
+// the others fill the places they leave. HC-08 is declared first so that its worlds are the first of
+// the worker's queue (world.ts starts one at a time): behind HC-01's they came up 1.5 and 2.2 s into
+// the block. HC-01 used to run alone before the block (the health
 // file was then 9 s longer than its longest rule): its spacing is judged on journal stamps widened by
 // the harness's lag and by the candidate's own wait for a CPU, which is what running beside the
 // others costs it.
 describe.concurrent('HC', () => {
   rule('HC-08', { timeoutMs: TIMEOUT + 30_000, timing: true }, async (t) => {
     t.expect(`Blue's EWS CAS resetting its EWS checks, letting them time out (no answer for 7 s), refusing connections, and failing TLS handshakes: each time, after a round of checks Blue's EWS lands on the other CAS2010 of Blue's site`);
-    // The timeout needs two probe timeouts (about 10 s) before the CAS is down, the others a round or
-    // two: it gets a world of its own beside the others', so the rule takes the longest, not the sum.
-    // (Four worlds, one per failure, made the rule a few seconds shorter but the load of a control run
-    // with HC-03 beside it voided both under npm test.)
-    await sideBySide([['timeout'], ['reset', 'refuse', 'tls-failure']].map((kinds, i) => async () => {
+    // The timeout needs two given-up checks before the CAS is down (afterTimeouts), the others a round
+    // or two, and each failure but the first of a world waits for the CAS to answer well again: three
+    // worlds side by side, so the rule takes the longest (about 10 s), not the sum (17 s in two worlds).
+    // (Four worlds, one per failure, with the 5 s probe timeout, voided HC-03 beside it in a loaded npm
+    // test's control run.)
+    await sideBySide([['timeout'], ['reset', 'refuse'], ['tls-failure']].map((kinds, i) => async () => {
       const w = await t.world(own(`hc-08-${i}`));
       const I = healthInterval(w);
       const { blue: Blue, pair: BLUE_PAIR, other } = bluePair(t, w);
@@ -88,10 +111,9 @@ describe.concurrent('HC', () => {
         try {
           // Two checks of the peer after the fault: a whole round of the candidate's checks began after it.
           const b1 = await waitForProbe(w, since, (e) => e.server === B && e.vdir === 'ews', `a health check of ${B} /ews`, patient(I), 'any');
-          const wait = kind === 'timeout' ? 7000 + patient(I) : patient(I);
-          const b2 = await waitForProbe(w, b1.seq, (e) => e.server === B && e.vdir === 'ews' && at(e) - at(b1) >= I / 4, `the next health check of ${B} /ews`, wait, 'any');
-          // A timeout needs the probe timeout (5 s) twice (the check and its repeat) before the CAS is down.
-          const after = kind === 'timeout' ? await waitForProbe(w, b2.seq, (e) => e.server === B && e.vdir === 'ews' && at(e) - at(b1) >= 10_000, `a health check of ${B} /ews 10 s after the fault`, 10_000 + patient(I), 'any') : b2;
+          const after = kind === 'timeout'
+            ? await afterTimeouts(t, w, A, B, since, b1, I)
+            : await waitForProbe(w, b1.seq, (e) => e.server === B && e.vdir === 'ews' && at(e) - at(b1) >= I / 4, `the next health check of ${B} /ews`, patient(I), 'any');
           const tls = w.lab.journal.since(since).filter((e) => e.kind === 'tls' && e.server === A && e.outcome !== 'ok').length;
           t.observe(`${kind} at ${A} from seq ${since}; checks of ${B} by ${after.time}${kind === 'tls-failure' ? `; ${tls} failed handshakes at ${A}` : ''}`);
           await landsOn(t, w, Blue, 'ews', [B], after, I / 2, `${kind} at ${A}`);

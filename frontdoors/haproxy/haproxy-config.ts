@@ -21,6 +21,8 @@ export interface HaproxyConfigInput {
   /** Trust anchor for the CAS certificates (the lab CA). */
   caFile: string;
   checkIntervalMs: number;
+  /** `timeout check`: the contract's probe timeout (default 5 s, Exchange 2013's). */
+  checkTimeoutMs?: number;
   /** Primary first, then backups. */
   targets: HopTarget[];
   /** Publish IMAPS/POP3S (TLS terminated here, re-encrypted to the primary CAS's SSL port). */
@@ -119,6 +121,7 @@ export function buildHaproxyConfig(i: HaproxyConfigInput): string {
   const b = backends(i);
   return fillTemplateFile(here('haproxy.cfg.tmpl'), {
     checkIntervalMs: Math.max(100, Math.round(i.checkIntervalMs)),
+    checkTimeoutMs: Math.max(100, Math.round(i.checkTimeoutMs ?? 5_000)),
     listenAddress: i.listenAddress,
     httpsPort: i.ports.https,
     pemFile: i.pemFile,

@@ -3,7 +3,7 @@
  * default: DEFECTS.md lists the rule each one breaks), the hardened add-on and the limits that keep
  * one client from costing the process unbounded memory (RULES.md SEC-04).
  */
-import type { FrontDoorContract } from '../../harness/topology/contract.ts';
+import { probeTimeoutOf, type FrontDoorContract } from '../../harness/topology/contract.ts';
 import { FrontDoorConfigError } from './errors.ts';
 
 /** Every defect the reference front door can be asked to carry (CAS_OPTIONS.defects). */
@@ -75,7 +75,7 @@ export interface FrontDoorSettings {
   hardened: boolean;
   defects: ReadonlySet<Defect>;
   healthIntervalMs: number;
-  /** Probe timeout: PROTOCOL-FACTS says 5 s (CAS_OPTIONS.probeTimeoutMs overrides). */
+  /** Probe timeout: the contract's CAS_HEALTH_TIMEOUT_MS (PROTOCOL-FACTS: 5 s in Exchange 2013; CAS_OPTIONS.probeTimeoutMs overrides). */
   probeTimeoutMs: number;
   limits: Limits;
 }
@@ -98,7 +98,7 @@ export function settingsFromContract(c: FrontDoorContract): FrontDoorSettings {
     hardened: c.hardened,
     defects,
     healthIntervalMs: interval,
-    probeTimeoutMs: positive(c.options?.probeTimeoutMs) ?? 5_000,
+    probeTimeoutMs: positive(c.options?.probeTimeoutMs) ?? probeTimeoutOf(c),
     limits: {
       maxHeaderBytes: unbounded ? UNBOUNDED_HEAD_BYTES : 16 * 1024,
       maxOwnBodyBytes: unbounded ? Number.POSITIVE_INFINITY : 64 * 1024,

@@ -18,6 +18,8 @@ export interface HttpProxyConfigInput {
   /** true: upstreams by FQDN (a private /etc/hosts resolves them); false: by address. */
   byName: boolean;
   healthIntervalMs: number;
+  /** Probe timeout (default 5 s, Exchange 2013's). */
+  healthTimeoutMs?: number;
   /** Directives appended inside the site (admin additions; tests use it for a broken config). */
   extraConfig?: string;
 }

@@ -118,6 +118,34 @@ describe('faults and the control API', () => {
     await agent.close();
   });
 
+  test('a delay fault: a client that gives up is journaled when it leaves (499, fault-delay-gave-up), one that waits gets the answer', async () => {
+    const server = 'cas2010.site2.contoso.lab';
+    const origin = lab.origin(server);
+    const f = lab.faults.inject({ server, endpoint: 'ews', kind: 'delay', delayMs: 20_000, only: 'probes' });
+    const agent = lab.agent();
+    try {
+      const since = lab.journal.seq;
+      const left = performance.now();
+      await expect(request(`${origin}/EWS`, { method: 'HEAD', dispatcher: agent, signal: AbortSignal.timeout(300) })).rejects.toThrow();
+      // Journaled when the client closed, not when the 20 s hold would have ended.
+      const e = await lab.journal.waitFor((x) => x.kind === 'http' && x.server === server && x.vdir === 'ews', { timeoutMs: 5_000, sinceSeq: since, what: 'the given-up check' });
+      expect(performance.now() - left).toBeLessThan(5_000);
+      expect(e).toMatchObject({ status: 499, decision: 'fault-delay-gave-up' });
+      expect((e as { durationMs: number }).durationMs).toBeLessThan(5_000);
+    } finally {
+      lab.faults.clear(f.id);
+    }
+    const short = lab.faults.inject({ server, endpoint: 'ews', kind: 'delay', delayMs: 200, only: 'probes' });
+    try {
+      const r = await request(`${origin}/EWS`, { method: 'HEAD', dispatcher: agent });
+      await r.body.dump();
+      expect(r.statusCode).toBe(401);
+    } finally {
+      lab.faults.clear(short.id);
+      await agent.close();
+    }
+  });
+
   test('a bad fault is refused with the JSON path', async () => {
     await expect(new ControlClient(lab.controlUrl, lab.controlToken).call('POST', '/faults', { server: 'cas2010.site2.contoso.lab', endpoint: 'nope', kind: 'status' })).rejects.toThrow(/endpoint/);
   });

@@ -16,6 +16,7 @@
  * | CAS_PROFILE             | exchange2013, exchange2010 or exchange2007 |
  * | CAS_HARDENED            | `1` when the hardened add-on is judged |
  * | CAS_HEALTH_INTERVAL_MS  | health probe interval to use (fast mode in the lab) |
+ * | CAS_HEALTH_TIMEOUT_MS   | how long a health probe waits for its answer before it counts as failed |
  * | CAS_OPTIONS             | JSON object of profile options (crossSiteSilentRedirect, defects...) |
  * | CAS_RUN_DIR             | a private directory for the candidate's config, logs and pid files |
  */
@@ -33,9 +34,25 @@ export interface FrontDoorContract {
   profile: 'exchange2013' | 'exchange2010' | 'exchange2007';
   hardened: boolean;
   healthIntervalMs: number;
+  /** Probe timeout; absent: {@link healthTimeoutFor} the interval. */
+  healthTimeoutMs?: number;
   options: Record<string, unknown>;
   runDir: string;
 }
+
+/**
+ * The probe timeout that goes with a health interval: Exchange 2013's 5 s (PROTOCOL-FACTS, the 2013
+ * ping), or 1.25 intervals when that is shorter. The lab's fast mode shortens the interval 25 times
+ * (50 s to 2 s); a 5 s timeout beside a 2 s interval made a CAS that lets its checks hang take two
+ * timeouts (10 s) to go down, the longest wait of a run (HC-08). 2.5 s still leaves a loaded lab's
+ * slowest healthy answer (about 1 s of harness lag) far inside it.
+ */
+export function healthTimeoutFor(intervalMs: number): number {
+  return Math.min(5_000, Math.max(1_000, Math.round(intervalMs * 1.25)));
+}
+
+/** The contract's probe timeout. */
+export const probeTimeoutOf = (c: Pick<FrontDoorContract, 'healthIntervalMs' | 'healthTimeoutMs'>): number => c.healthTimeoutMs ?? healthTimeoutFor(c.healthIntervalMs);
 
 export function contractToEnv(c: FrontDoorContract): Record<string, string> {
   return {
@@ -54,6 +71,7 @@ export function contractToEnv(c: FrontDoorContract): Record<string, string> {
     CAS_PROFILE: c.profile,
     CAS_HARDENED: c.hardened ? '1' : '0',
     CAS_HEALTH_INTERVAL_MS: String(c.healthIntervalMs),
+    CAS_HEALTH_TIMEOUT_MS: String(probeTimeoutOf(c)),
     CAS_OPTIONS: JSON.stringify(c.options),
     CAS_RUN_DIR: c.runDir,
   };
@@ -80,6 +98,12 @@ export function contractFromEnv(env: NodeJS.ProcessEnv = process.env): FrontDoor
   } catch {
     throw new ContractError('front-door contract: CAS_OPTIONS is not JSON');
   }
+  const positiveMs = (k: string) => {
+    const n = Number(env[k]);
+    if (!Number.isInteger(n) || n <= 0) throw new ContractError(`front-door contract: ${k} must be a positive number of milliseconds`);
+    return n;
+  };
+  const interval = Number(env.CAS_HEALTH_INTERVAL_MS ?? 50_000);
   const profile = need('CAS_PROFILE');
   if (profile !== 'exchange2013' && profile !== 'exchange2010' && profile !== 'exchange2007') throw new ContractError(`front-door contract: CAS_PROFILE ${profile} is unknown`);
   return {
@@ -93,7 +117,8 @@ export function contractFromEnv(env: NodeJS.ProcessEnv = process.env): FrontDoor
     ports: { https: port('CAS_HTTPS_PORT'), imap: port('CAS_IMAP_PORT'), imaps: port('CAS_IMAPS_PORT'), pop3: port('CAS_POP3_PORT'), pop3s: port('CAS_POP3S_PORT') },
     profile,
     hardened: env.CAS_HARDENED === '1',
-    healthIntervalMs: Number(env.CAS_HEALTH_INTERVAL_MS ?? 50_000),
+    healthIntervalMs: interval,
+    healthTimeoutMs: env.CAS_HEALTH_TIMEOUT_MS === undefined ? healthTimeoutFor(interval) : positiveMs('CAS_HEALTH_TIMEOUT_MS'),
     options,
     runDir: need('CAS_RUN_DIR'),
   };

@@ -4,6 +4,7 @@
  * lab through plain functions (mocks never import the harness's control code).
  */
 import { createSecureContext, type SecureContext } from 'node:tls';
+import type { Socket } from 'node:net';
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import type { Topology } from '../../harness/topology/index.ts';
 import { mailEndpoints, type MailMethod, type MailProtocol } from '../../harness/topology/model.ts';
@@ -57,7 +58,28 @@ export function notAUsersRequest(request: Request): boolean {
   return ['GET', 'HEAD', 'OPTIONS'].includes(request.method) && !request.headers.has('authorization') && !request.headers.has('cookie');
 }
 
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Hold an answer `ms`, or less if the client closes the connection first (it gave up: a front door's
+ * probe timeout). Resolves true when the client gave up. The journal then gets the event at the moment
+ * the client left, not when the hold would have ended: a rule can wait for a front door giving up on a
+ * check (HC-08) instead of waiting out a fixed time.
+ */
+function hold(socket: Socket, ms: number): Promise<boolean> {
+  if (socket.destroyed) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (gone: boolean) => {
+      clearTimeout(timer);
+      socket.off('close', onClose);
+      resolve(gone);
+    };
+    const onClose = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    socket.once('close', onClose);
+  });
+}
+
+/** The status journaled for a held request whose client left first (nginx's "client closed request"; no answer was sent). */
+export const GAVE_UP_STATUS = 499;
 
 /** A handler in front of every vdir that applies injected HTTP faults. */
 function faultHandler(faults: MockCasFaults): HttpHandler {
@@ -68,7 +90,10 @@ function faultHandler(faults: MockCasFaults): HttpHandler {
     if (!f || (f.userAgent && request.headers.get('user-agent') !== f.userAgent)) return undefined;
     if (f.only === 'probes' && !notAUsersRequest(request)) return undefined;
     rc.note.vdir = vdir;
-    if (f.delayMs) await delay(f.delayMs);
+    if (f.delayMs && (await hold(rc.socket, f.delayMs))) {
+      rc.note.decision = 'fault-delay-gave-up';
+      return new HttpResponse(null, { status: GAVE_UP_STATUS });
+    }
     if (f.reset) {
       rc.note.decision = 'fault-reset';
       rc.socket.destroy();

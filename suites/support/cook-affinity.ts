@@ -17,12 +17,12 @@ import type { RuleContext } from './rule.ts';
 import type { World } from './world.ts';
 import { describeVisit, reloadOwa, signInOwa, type OwaVisit } from './owa-flow.ts';
 import { down, fmt, healthIntervalMs, servedBy, untilServedElsewhere } from './cook-failover.ts';
+import { failedCheck, isHealthCheck } from './hc-probes.ts';
 
 /** Requests after the first that must reach the same CAS (COOK-04); with two CAS a random pick passes 1 in 2^7. */
 const STICKY_REQUESTS = 7;
 /** Requests of each user in the pair case once both have their own CAS (with two CAS: 1 in 2^6 by chance). */
 const PAIR_REQUESTS = 3;
-const PROBE = 'HttpProxy.ClientAccessServer2010Ping';
 
 /** COOK-04, OWA: sticky over reloads and a second sign-in; failover when the first CAS is down. */
 export async function affinityOwa(t: RuleContext, w: World, name: string, site: string[]): Promise<void> {
@@ -93,7 +93,7 @@ async function stickyEws(t: RuleContext, w: World, name: string, sam: string, si
  * COOK-04, two users of one site must each keep their own CAS (issue 10 item 6). Both connect from one
  * address (an office behind NAT: 003's affinity is per user, not per address). `a` is served first by
  * some CAS X; with X down, `b` signs in and is served by another CAS Y; X comes back (its fault cleared
- * and, for a probing front door, two probes of X answered 2xx); then both users go on: every request of
+ * and, for a probing front door, two checks of its OWA answered well); then both users go on: every request of
  * `a` at X, every request of `b` at Y. A front door whose affinity is not per user (one key for everyone,
  * or the client's address) moves `a` to Y with `b`.
  */
@@ -142,16 +142,20 @@ export async function affinityPair(t: RuleContext, w: World, [a, b]: [string, st
 }
 
 /**
- * After a fault on `server` is cleared: wait (bounded by two health intervals and a margin) for two probes
- * of it answered 2xx, so a probing front door has seen it up again; the first probe's answer is surely
- * processed once the second is journaled. A front door that does not probe gets the same time to notice.
+ * After the OWA fault on `server` is cleared: wait (bounded by three health intervals and a margin) for
+ * two health checks of its OWA answered well, so a probing front door has seen it up again (HC-05 allows
+ * it two intervals; the first check's answer is surely processed once the second is journaled). Any
+ * candidate's checks count (isHealthCheck), and "well" is what 001 counts as healthy: not 502/503/504.
+ * (It used to wait for two probes answered 2xx: a mock answers the OWA probe 302 and the others 401, so
+ * it always waited out its whole bound, 7 s of every COOK-04 run.) A front door that does not probe gets
+ * the same time to notice.
  */
 async function untilProbedHealthy(w: World, server: string, since: number): Promise<void> {
   const deadline = Date.now() + 3 * healthIntervalMs(w) + 1000;
   let from = since;
   for (let n = 0; n < 2; n++) {
     const e = await w.lab.journal
-      .waitFor((x) => x.kind === 'http' && x.server === server && x.userAgent === PROBE && x.status >= 200 && x.status < 300, { timeoutMs: Math.max(1, deadline - Date.now()), sinceSeq: from, what: `a healthy probe of ${server}` })
+      .waitFor((x) => isHealthCheck(x) && x.server === server && x.vdir === 'owa' && !failedCheck(x), { timeoutMs: Math.max(1, deadline - Date.now()), sinceSeq: from, what: `a health check of ${server} /owa answered well` })
       .catch(() => undefined);
     if (!e) return;
     from = e.seq;

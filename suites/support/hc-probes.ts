@@ -83,8 +83,11 @@ export async function waitForProbe(w: World, since: number, pred: (e: HttpEvent)
   }
 }
 
-/** A failed health check: 502/503/504, or the socket reset by the fault before an answer. */
-export const failedCheck = (e: HttpEvent): boolean => (e.status >= 502 && e.status <= 504) || e.decision === 'fault-reset';
+/** A check held by a `timeout` fault that the candidate gave up on (closed the connection) before the answer. */
+export const gaveUpCheck = (e: HttpEvent): boolean => e.decision === 'fault-delay-gave-up';
+
+/** A failed health check: 502/503/504, the socket reset by the fault before an answer, or given up on (timed out). */
+export const failedCheck = (e: HttpEvent): boolean => (e.status >= 502 && e.status <= 504) || e.decision === 'fault-reset' || gaveUpCheck(e);
 
 /**
  * Wait for a health check of `server`'s `vdir` that failed, then for its repeat (the next check of the same

@@ -14,6 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { FrontDoorLaunchError } from '../../errors.ts';
+import { probeTimeoutOf } from '../../topology/contract.ts';
 import type { HopTarget } from '../../../frontdoors/shared/index.ts';
 
 export type SlotMode = 'real' | 'template';
@@ -149,15 +150,17 @@ export interface ContractSlots {
   keyFile: string;
   caFile: string;
   healthIntervalMs: number;
+  /** Probe timeout (the contract's CAS_HEALTH_TIMEOUT_MS); absent in the input: derived from the interval. */
+  healthTimeoutMs: number;
 }
 
 /**
  * RUN_DIR, LISTEN_ADDRESS, HTTPS_PORT (and IMAP_PORT, IMAPS_PORT, POP3_PORT, POP3S_PORT when `mail`),
- * CERT_FILE, KEY_FILE, CA_FILE, HEALTH_INTERVAL_MS.
+ * CERT_FILE, KEY_FILE, CA_FILE, HEALTH_INTERVAL_MS, HEALTH_TIMEOUT_MS.
  * @example
  * const c = contractSlots(slots, { runDir, ...contract, healthIntervalMs: o.healthIntervalMs }, { http: true, mail: false });
  */
-export function contractSlots(slots: ConfigSlots, c: ContractSlots, uses: { http: boolean; mail: boolean; health?: boolean }): ContractSlots {
+export function contractSlots(slots: ConfigSlots, c: Omit<ContractSlots, 'healthTimeoutMs'> & { healthTimeoutMs?: number }, uses: { http: boolean; mail: boolean; health?: boolean }): ContractSlots {
   const port = (name: string, value: number, doc: string, used: boolean) => (used ? slots.num(name, value, doc) : value);
   return {
     runDir: slots.str('RUN_DIR', c.runDir, "the candidate's run directory (its pid file, logs and temp files go there)"),
@@ -173,6 +176,7 @@ export function contractSlots(slots: ConfigSlots, c: ContractSlots, uses: { http
     keyFile: slots.str('KEY_FILE', c.keyFile, "the front door's private key (PEM)"),
     caFile: slots.str('CA_FILE', c.caFile, "the lab CA (PEM): verify the CAS's certificates with it"),
     healthIntervalMs: uses.health === false ? c.healthIntervalMs : slots.num('HEALTH_INTERVAL_MS', c.healthIntervalMs, 'health-check interval in milliseconds (fast in the lab; 50 s in Exchange 2013)'),
+    healthTimeoutMs: uses.health === false ? probeTimeoutOf(c) : slots.num('HEALTH_TIMEOUT_MS', probeTimeoutOf(c), 'health-check timeout in milliseconds (2.5 s in the lab\'s fast mode; 5 s in Exchange 2013)'),
   };
 }
 

@@ -80,6 +80,7 @@ function renderHaproxy(p: HaproxyPlan, o: LaunchOptions, slots: ConfigSlots): st
     pemFile: slots.str('PEM_FILE', p.pemFile, "the front door's certificate and key in one PEM (HAProxy's crt)"),
     caFile: c.caFile,
     checkIntervalMs: c.healthIntervalMs,
+    checkTimeoutMs: c.healthTimeoutMs,
     targets: slotTargets(slots, p.targets),
     mail: p.mail,
   }));
