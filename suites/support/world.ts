@@ -42,7 +42,9 @@ export interface WorldSpec {
    * The rules of this world watch the candidate's health checks (or need it to notice a failure in
    * seconds): its candidate gets the lab's fast interval. Other shared worlds get the topology's real
    * one (Exchange's 50 s): their rules judge routing, not checks, and a candidate checking every CAS
-   * every 2 s for a minute was the largest CPU cost of a run. Disposable worlds are always fast.
+   * every 2 s for a minute was the largest CPU cost of a run. Disposable worlds are fast unless they
+   * say `false`: a private world whose rule judges no check and needs no failover (AUTH-02/03/05: who is
+   * served as whom) gets Exchange's own interval, and none of the load of a check every 2 s.
    */
   watchesChecks?: boolean;
   /**
@@ -144,7 +146,7 @@ async function createWorld(run: RunOptions, spec: WorldSpec): Promise<World> {
   const lab = await startLab({ topology });
   const launcher = resolveLauncher(run.frontDoor, { ...(run.scope ? { scope: run.scope } : {}), ...(run.config ? { config: run.config } : {}) });
   let candidate: CandidateHandle;
-  const fastChecks = !run.realtime && (spec.disposable || spec.watchesChecks);
+  const fastChecks = !run.realtime && (spec.watchesChecks ?? !!spec.disposable);
   const healthIntervalMs = fastChecks ? topology.frontDoor.fastHealthIntervalMs : topology.frontDoor.healthIntervalMs;
   try {
     candidate = await launcher.start(lab, {
