@@ -14,7 +14,7 @@ import { check } from '../../harness/verify/check.ts';
 import { HarnessOverloadedError } from '../../harness/verify/lag.ts';
 import type { HttpEvent } from '../../harness/journal/events.ts';
 import type { ActiveFault } from '../../harness/control/faults.ts';
-import { at, isHealthCheck, patient, waitForProbe } from './hc-probes.ts';
+import { at, isHealthCheck, patient, soon, waitForProbe } from './hc-probes.ts';
 import { byDeadline, describeLanding, repeatUntil, trafficAs, type Landing, type TrafficProtocol } from './hc-traffic.ts';
 import type { RuleContext } from './rule.ts';
 import type { World } from './world.ts';
@@ -58,9 +58,16 @@ export async function servedBy(t: RuleContext, w: World, user: string, protocol:
 /**
  * Precondition of every behaviour rule: the candidate health-checks each of `servers` (any check, any
  * User-Agent) and was answered well at least once in this world — no checks at all is a fail, since
- * nothing can fail over.
+ * nothing can fail over. A candidate that has checked no CAS at all within `soon(I)` (1.5 intervals and a
+ * second, widened by the harness lag; the bound HC-01's precondition uses) does not health-check: that is
+ * said at once instead of after `patient(I)` for the first server (under a do-nothing candidate the health
+ * rules waited 8 s each, four at a time, and the health file took 17 s). A candidate that checks gets
+ * `patient(I)` for each server, as before.
  */
 export async function checked(t: RuleContext, w: World, servers: readonly string[], I: number): Promise<void> {
+  const firstBound = soon(I) + t.lag();
+  const any = await w.lab.journal.waitFor(isHealthCheck, { sinceSeq: 0, timeoutMs: firstBound, what: 'any health check' }).catch(() => undefined);
+  t.require(`the candidate health-checks ${servers[0]}`, any !== undefined, `no health check of any CAS within ${firstBound} ms (the candidate checked nothing in this world)`);
   for (const server of servers) {
     let e: HttpEvent | undefined;
     try {
