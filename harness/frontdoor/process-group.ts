@@ -14,7 +14,7 @@
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { groupMembers } from '../proc/group.ts';
+import { groupExists, groupMembers } from '../proc/group.ts';
 
 /**
  * The supervisor: `$@` is the candidate's argv. The trap is installed before the candidate starts
@@ -123,12 +123,14 @@ export async function stopGroup(g: GroupProcess, graceMs = 3000): Promise<void> 
 
 /**
  * Resolve when no process of group `pgid` is alive (zombies awaiting their reaper count as gone), or
- * after `timeoutMs`. Other processes' groups are only visible in /proc, so this reads it every 20 ms.
+ * after `timeoutMs`. Every 20 ms: a group that no longer exists at all (the common case once its leader
+ * is reaped) ends the wait at once; otherwise /proc tells live members from zombies (the only place
+ * other processes' groups are visible).
  */
 export async function groupEmptied(pgid: number | undefined, timeoutMs: number): Promise<void> {
   if (pgid === undefined || process.platform !== 'linux') return;
   const deadline = Date.now() + timeoutMs;
-  while (groupMembers(pgid).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while (groupExists(pgid) && groupMembers(pgid).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }
 
 /** `exit code N` / `signal S`, reading a supervised `128+N` status as the signal it stands for. */

@@ -15,7 +15,7 @@
  * if (late > budget) throw new HarnessOverloadedError(late, 'HC-01 spacing');
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { groupMembers, mainThreadWaitMs } from '../proc/group.ts';
+import { groupMembersRecent, mainThreadWaitMs } from '../proc/group.ts';
 import { LabError } from '../errors.ts';
 
 const TICK_MS = 50;
@@ -93,7 +93,9 @@ export class LagMonitor {
  */
 export function runQueueWaitMs(pgid?: number): number | null {
   try {
-    const pids = pgid === undefined ? [String(process.pid)] : groupMembers(pgid);
+    // The members as of at most a second ago (one /proc scan shared by the rules and samplers of this
+    // process): a candidate's processes are there for the whole run; a new group is read at once.
+    const pids = pgid === undefined ? [String(process.pid)] : groupMembersRecent(pgid, 1000);
     // Main threads only (harness/proc/group.ts mainThreadWaitMs); a process gone meanwhile adds nothing.
     return pids.reduce((sum, pid) => sum + (mainThreadWaitMs(pid) ?? 0), 0);
   } catch {

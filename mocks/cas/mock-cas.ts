@@ -108,6 +108,20 @@ function faultHandler(faults: MockCasFaults): HttpHandler {
   });
 }
 
+/**
+ * One TLS context per certificate and key in this process (the mail listeners' context). Worlds of one
+ * suite worker share their PKI (harness/pki: keyed by the certificate plan), so the same server's
+ * context was parsed again for every world: about 0.2 s of a full run's CPU. A context is immutable once
+ * made and may serve any number of listeners. Bounded by the lab PKIs a process makes (a few dozen keys).
+ */
+const CONTEXTS = new Map<string, SecureContext>();
+function secureContextOf(certPem: string, keyPem: string): SecureContext {
+  const k = certPem + keyPem;
+  let c = CONTEXTS.get(k);
+  if (!c) CONTEXTS.set(k, (c = createSecureContext({ cert: certPem, key: keyPem })));
+  return c;
+}
+
 export class MockCas {
   readonly ctx: CasContext;
   readonly handlers: HandlerSet;
@@ -121,7 +135,7 @@ export class MockCas {
     // The fault handler is put in front only while a fault is set, so static snapshots keep working otherwise.
     this.handlers = new HandlerSet(withoutCallFrames(() => casHandlers(this.ctx)));
     this.#faultHandler = faultHandler(opts.faults);
-    this.#secure = createSecureContext({ cert: opts.credentials.certPem, key: opts.credentials.keyPem });
+    this.#secure = secureContextOf(opts.credentials.certPem, opts.credentials.keyPem);
   }
 
   get fqdn(): string {
