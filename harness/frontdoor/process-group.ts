@@ -123,14 +123,21 @@ export async function stopGroup(g: GroupProcess, graceMs = 3000): Promise<void> 
 
 /**
  * Resolve when no process of group `pgid` is alive (zombies awaiting their reaper count as gone), or
- * after `timeoutMs`. Every 20 ms: a group that no longer exists at all (the common case once its leader
- * is reaped) ends the wait at once; otherwise /proc tells live members from zombies (the only place
- * other processes' groups are visible).
+ * after `timeoutMs`. Every 10 ms: a group that no longer exists at all (the common case once its leader
+ * is reaped) ends the wait at once; otherwise, at most every 100 ms, /proc tells live members from
+ * zombies (the only place other processes' groups are visible; a scan reads every process's stat).
  */
 export async function groupEmptied(pgid: number | undefined, timeoutMs: number): Promise<void> {
   if (pgid === undefined || process.platform !== 'linux') return;
   const deadline = Date.now() + timeoutMs;
-  while (groupExists(pgid) && groupMembers(pgid).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  let scanAt = 0;
+  while (Date.now() < deadline && groupExists(pgid)) {
+    if (Date.now() >= scanAt) {
+      if (groupMembers(pgid).length === 0) return;
+      scanAt = Date.now() + 100;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 /** `exit code N` / `signal S`, reading a supervised `128+N` status as the signal it stands for. */

@@ -19,10 +19,16 @@ let snapshot: { at: number; groups: Map<number, string[]> } | null = null;
  * one scan a second instead of each scanning /proc itself (a run's workers spent 0.4 s each on it).
  */
 export function groupMembersRecent(pgid: number, maxAgeMs: number): string[] {
-  // A group the snapshot has not seen yet (a candidate started since) is read now, not up to maxAgeMs later.
-  if (!snapshot || Date.now() - snapshot.at > maxAgeMs || (!snapshot.groups.has(pgid) && groupExists(pgid))) snapshot = { at: Date.now(), groups: scan() };
+  // A group no snapshot has seen yet (a candidate started since) is read now, once, not up to maxAgeMs
+  // later (a group of zombies only, on its way out, is in no snapshot: it must not force a scan each call).
+  const fresh = !snapshot?.groups.has(pgid) && !looked.has(pgid) && groupExists(pgid);
+  if (fresh) looked.add(pgid);
+  if (!snapshot || fresh || Date.now() - snapshot.at > maxAgeMs) snapshot = { at: Date.now(), groups: scan() };
   return snapshot.groups.get(pgid) ?? [];
 }
+
+/** Groups read on their first lookup (bounded by the candidates a process starts). */
+const looked = new Set<number>();
 
 /**
  * Whether any process of group `pgid` exists, zombies included: one kill(2) with signal 0, where a scan of
