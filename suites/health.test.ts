@@ -83,7 +83,7 @@ async function afterTimeouts(t: RuleContext, w: World, A: string, B: string, sin
 
 // Each rule has a world of its own, so they run side by side (suites/vitest.config.ts bounds how many):
 // the rules wait on the candidate's check intervals, not on the CPU. The longest start first: HC-08
-// (three worlds, about 10 s), HC-01 (three rounds of every endpoint), HC-02 and HC-03 (11-13 s each);
+// (three worlds, 13-15 s), HC-01 (three rounds of every endpoint), HC-02 and HC-03 (11-13 s each);
 // the others fill the places they leave. HC-08 is declared first so that its worlds are the first of
 // the worker's queue (world.ts starts one at a time): behind HC-01's they came up 1.5 and 2.2 s into
 // the block. HC-01 used to run alone before the block (the health
@@ -95,9 +95,8 @@ describe.concurrent('HC', () => {
     t.expect(`Blue's EWS CAS resetting its EWS checks, letting them time out (no answer for 7 s), refusing connections, and failing TLS handshakes: each time, within an interval of the next round of checks Blue's EWS lands on the other CAS2010 of Blue's site`);
     // The timeout needs two given-up checks before the CAS is down (afterTimeouts), the others a round
     // or two, and each failure but the first of a world waits for the CAS to answer well again: three
-    // worlds side by side, so the rule takes the longest (about 10 s), not the sum (17 s in two worlds).
-    // (Four worlds, one per failure, with the 5 s probe timeout, voided HC-03 beside it in a loaded npm
-    // test's control run.)
+    // worlds side by side, so the rule takes the longest (the timeout's, 13-15 s), not the sum (17-18 s in
+    // two worlds). (Four worlds, one per failure, voided HC-03 beside it in a loaded npm test's control run.)
     await sideBySide([['timeout'], ['reset', 'refuse'], ['tls-failure']].map((kinds, i) => async () => {
       const w = await t.world(own(`hc-08-${i}`));
       const I = healthInterval(w);

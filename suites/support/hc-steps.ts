@@ -36,7 +36,7 @@ export const PROBE_OF = {
  */
 export type CheckFault = 502 | 503 | 504 | 'reset' | 'timeout';
 
-/** How long a `timeout` fault holds a check: a candidate must give up before (PROTOCOL-FACTS: 5 s, the lab's fast mode 2.5 s). */
+/** How long a `timeout` fault holds a check: a candidate must give up before (PROTOCOL-FACTS and CAS_HEALTH_TIMEOUT_MS: 5 s). */
 export const TIMEOUT_FAULT_MS = 7000;
 
 /** Fail the health checks of `server`'s `vdir` with `how` (user requests still get their normal answer). */

@@ -176,7 +176,7 @@ export function contractSlots(slots: ConfigSlots, c: Omit<ContractSlots, 'health
     keyFile: slots.str('KEY_FILE', c.keyFile, "the front door's private key (PEM)"),
     caFile: slots.str('CA_FILE', c.caFile, "the lab CA (PEM): verify the CAS's certificates with it"),
     healthIntervalMs: uses.health === false ? c.healthIntervalMs : slots.num('HEALTH_INTERVAL_MS', c.healthIntervalMs, 'health-check interval in milliseconds (fast in the lab; 50 s in Exchange 2013)'),
-    healthTimeoutMs: uses.health === false ? probeTimeoutOf(c) : slots.num('HEALTH_TIMEOUT_MS', probeTimeoutOf(c), 'health-check timeout in milliseconds (2.5 s in the lab\'s fast mode; 5 s in Exchange 2013)'),
+    healthTimeoutMs: uses.health === false ? probeTimeoutOf(c) : slots.num('HEALTH_TIMEOUT_MS', probeTimeoutOf(c), 'health-check timeout in milliseconds (5 s, as in Exchange 2013)'),
   };
 }
 
