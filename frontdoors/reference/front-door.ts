@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
+import { Agent } from './net/undici.ts';
 import type { FrontDoorContract } from '../../harness/topology/contract.ts';
 import type { Topology } from '../../harness/topology/schema.ts';
 import { readHostsFile } from '../../harness/topology/contract.ts';
@@ -18,7 +19,6 @@ import { DirectoryClient } from './directory/client.ts';
 import { FrontDoorConfigError } from './errors.ts';
 import { HealthTable } from './health/health-table.ts';
 import { Prober } from './health/prober.ts';
-import { dispatcherTransport, rawTransport } from './health/probe-transport.ts';
 import { createLogger, type Logger } from './log.ts';
 import { HostsTable } from './net/hosts.ts';
 import { createConnector, type Trust } from './net/connector.ts';
@@ -157,11 +157,9 @@ export async function startReferenceFrontDoor(contract: FrontDoorContract, opts:
     const mail = await listenMail(mailCtx, contract.listenAddress, { imap: contract.ports.imap, imaps: contract.ports.imaps, pop3: contract.ports.pop3, pop3s: contract.ports.pop3s }, settings.limits.maxConnections);
     closers.push(mail.close);
 
-    // Probes on connections of their own (probe-transport.ts); defect pool-auth-hops: they ride the hops'
-    // shared connections (as Caddy's health checks do).
-    const probeAgent = hop.shared?.probeDispatcher();
-    const transport = probeAgent ? dispatcherTransport(probeAgent) : rawTransport({ hosts, ca, trustOf });
-    const probing = { table: health, servers: () => directory.org?.servers ?? [], transport, timeoutMs: settings.probeTimeoutMs, log };
+    // Defect pool-auth-hops: probes ride the hops' shared connections (as Caddy's health checks do).
+    const probeAgent = hop.shared?.probeDispatcher() ?? new Agent({ connect: connector, pipelining: 0 });
+    const probing = { table: health, servers: () => directory.org?.servers ?? [], dispatcher: probeAgent, timeoutMs: settings.probeTimeoutMs, log };
     const prober = new Prober({
       ...probing,
       intervalMs: settings.healthIntervalMs,
@@ -183,7 +181,7 @@ export async function startReferenceFrontDoor(contract: FrontDoorContract, opts:
     }
     // destroy, not close: close waits for the probes still out, which the prober's stop has abandoned (a
     // probe of a CAS that let it hang held the front door's stop for 2-3 s, on every world's stop).
-    closers.push(async () => void (await Promise.all([prober.stop(), tooOften?.stop()])), async () => void (await probeAgent?.destroy()));
+    closers.push(async () => void (await Promise.all([prober.stop(), tooOften?.stop()])), () => probeAgent.destroy());
     log.write({ kind: 'start', https: httpsPort, ...mail.ports, profile: contract.profile, hardened: settings.hardened, defects: [...settings.defects] });
     return {
       ports: { https: httpsPort, ...mail.ports },

@@ -2,11 +2,10 @@
  * The prober's stop does not wait for a CAS that never answers: its probes are abandoned, unreported
  * (a front door stopping would otherwise hang for the whole probe timeout, 5 s in Exchange 2013's code).
  */
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { HostsTable } from '../net/hosts.ts';
-import { rawTransport } from './probe-transport.ts';
+import { Agent } from '../net/undici.ts';
 import { HealthTable } from './health-table.ts';
 import { Prober } from './prober.ts';
 import { contosoView } from '../test-support/contoso-view.ts';
@@ -29,13 +28,14 @@ afterAll(async () => {
 test('stop() returns with probes still out, and reports none of them', { timeout: 10_000 }, async () => {
   const { view } = contosoView();
   const server = { ...view.servers[0]!, ports: { ...view.servers[0]!.ports, https: port } };
-  // Plain TCP behind the CAS's name: the probe's TLS handshake starts and is never answered.
-  const transport = rawTransport({ hosts: new HostsTable([{ name: server.fqdn, address: '127.0.0.1' }]), ca: undefined, trustOf: () => 'any' });
+  // Plain TCP to the hung listener whatever the URL says: the probe's request is written, never answered.
+  const dispatcher = new Agent({ connect: (_o, cb) => { const s = connect(port, '127.0.0.1'); s.once('connect', () => cb(null, s)).once('error', (e) => cb(e, null)); } });
   const table = new HealthTable();
-  const prober = new Prober({ table, servers: () => [server], transport, intervalMs: 60_000, timeoutMs: 60_000 });
+  const prober = new Prober({ table, servers: () => [server], dispatcher, intervalMs: 60_000, timeoutMs: 60_000 });
   const connected = once(hung, 'connection');
   prober.start();
   await connected;
   await prober.stop();
+  await dispatcher.close();
   expect(table.isUp(server.fqdn, 'ews')).toBe(true);
 });

@@ -6,20 +6,18 @@
  * (RULES.md SEC-03). POP/IMAP are never probed (001: "there is no health-checking on the target
  * IMAP/POP services").
  */
+import type { Dispatcher } from 'undici';
+import { request } from '../net/undici.ts';
 import type { DirServer } from '../../../harness/topology/directory-contract.ts';
 import type { Logger } from '../log.ts';
 import { healthyStatus, type HealthTable } from './health-table.ts';
 import { PROBE_USER_AGENT, probesFor, type ProbeSpec } from './probes.ts';
-import type { ProbeResult, ProbeTransport } from './probe-transport.ts';
-
-export type { ProbeResult } from './probe-transport.ts';
 
 export interface ProberOptions {
   table: HealthTable;
   /** The current topology map's servers (read each round: a refresh is picked up). */
   servers: () => DirServer[];
-  /** How a probe reaches a CAS (probe-transport.ts). */
-  transport: ProbeTransport;
+  dispatcher: Dispatcher;
   intervalMs: number;
   timeoutMs: number;
   userAgent?: string;
@@ -40,9 +38,14 @@ export interface ProberOptions {
   log?: Logger;
 }
 
+export interface ProbeResult {
+  status: number | null;
+  error?: string;
+}
+
 /**
  * @example
- * const p = new Prober({ table, servers: () => org.servers, transport: rawTransport({ hosts, ca, trustOf }), intervalMs: 50_000, timeoutMs: 5_000 });
+ * const p = new Prober({ table, servers: () => org.servers, dispatcher, intervalMs: 50_000, timeoutMs: 5_000 });
  * p.start(); ... await p.stop();
  */
 export class Prober {
@@ -109,12 +112,25 @@ export class Prober {
   }
 
   /** One probe request (exported behaviour for tests): status, or null with the error. */
-  probe(s: DirServer, spec: ProbeSpec): Promise<ProbeResult> {
-    // PROTOCOL-FACTS: "no keep-alive"; Host (and so SNI) is the FQDN, as on every hop.
-    return this.o.transport({
-      fqdn: s.fqdn, port: s.ports.https, method: spec.method, path: spec.path, timeoutMs: this.o.timeoutMs, signal: this.#stopping.signal,
-      headers: { 'User-Agent': this.o.userAgent ?? PROBE_USER_AGENT, ...(this.o.authorization && spec.protocol !== 'rpc' ? { Authorization: this.o.authorization } : {}) },
-    });
+  async probe(s: DirServer, spec: ProbeSpec): Promise<ProbeResult> {
+    try {
+      const res = await request(`https://${s.fqdn}:${s.ports.https}${spec.path}`, {
+        method: spec.method as Dispatcher.HttpMethod,
+        dispatcher: this.o.dispatcher,
+        // PROTOCOL-FACTS: "no keep-alive"; Host (and so SNI) is the FQDN, as on every hop.
+        headers: {
+          host: s.fqdn, 'user-agent': this.o.userAgent ?? PROBE_USER_AGENT, connection: 'close',
+          ...(this.o.authorization && spec.protocol !== 'rpc' ? { authorization: this.o.authorization } : {}),
+        },
+        signal: AbortSignal.any([AbortSignal.timeout(this.o.timeoutMs), this.#stopping.signal]),
+        headersTimeout: this.o.timeoutMs,
+        bodyTimeout: this.o.timeoutMs,
+      });
+      await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+      return { status: res.statusCode };
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      return { status: null, error: `${e.code ?? e.name}: ${e.message}` };
+    }
   }
-
 }
