@@ -64,7 +64,7 @@ export async function servedBy(t: RuleContext, w: World, user: string, protocol:
   }
   t.client(l.transcript);
   t.observe(`${label}: ${describeLanding(l)}`);
-  t.require(`${label}: ${user}'s ${protocol} served (2xx) by one of ${pool.join(', ')} through the front door`, l.status >= 200 && l.status < 300 && l.servers.length >= 1 && pool.includes(l.servers[0]!), describeLanding(l));
+  t.require(`${label}: ${user}'s ${protocol} served (2xx) by one of ${pool.join(', ')} through the front door`, good(l), describeLanding(l));
   return l.servers[0]!;
 }
 
