@@ -65,8 +65,8 @@ const twoXX = (l: Landing) => l.status >= 200 && l.status < 300;
  * journals each check the candidate gives up on when it closes the connection (`gaveUpCheck`). Two
  * given up — the check and its repeat (001: "If this second attempt fails, CAS2013 marks the target CAS
  * as down") — and the next check of B: a round after A went down. Waiting for those events instead of
- * two 5 s timeouts is what lets the lab's shorter probe timeout (the contract's CAS_HEALTH_TIMEOUT_MS)
- * shorten the rule, while a candidate keeping Exchange's 5 s is still judged. A candidate that gives up on
+ * a fixed 10 s judges a candidate as soon as its own timeout (the contract's CAS_HEALTH_TIMEOUT_MS,
+ * Exchange's 5 s, or shorter) has run twice. A candidate that gives up on
  * fewer than two within the bound (it waited for the held answers) is judged on the next check of B: it
  * keeps A, and the landing check fails it.
  */

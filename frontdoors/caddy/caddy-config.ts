@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fillTemplateFile, PUBLISHED_VDIRS, configId, type HopTarget, type HttpProxyConfigInput } from '../shared/index.ts';
+import { PROBE_TIMEOUT_MS } from '../../harness/topology/contract.ts';
 
 export const CADDY_TEMPLATE = join(fileURLToPath(new URL('.', import.meta.url)), 'Caddyfile.tmpl');
 
@@ -50,7 +51,7 @@ function vdirRoute(vdir: string, paths: readonly string[], members: HopTarget[],
     `			health_uri ${hc.uri}`,
     `			health_status ${hc.status}`,
     `			health_interval ${Math.max(100, Math.round(i.healthIntervalMs))}ms`,
-    `			health_timeout ${Math.max(100, Math.round(i.healthTimeoutMs ?? 5_000))}ms`,
+    `			health_timeout ${Math.max(100, Math.round(i.healthTimeoutMs ?? PROBE_TIMEOUT_MS))}ms`,
     `			health_headers {`,
     `				User-Agent HttpProxy.ClientAccessServer2010Ping`,
     `			}`,

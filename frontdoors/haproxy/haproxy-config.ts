@@ -10,6 +10,7 @@
 import { fileURLToPath } from 'node:url';
 import { fillTemplateFile } from '../shared/template.ts';
 import { PUBLISHED_VDIRS, type HopTarget } from '../shared/targets.ts';
+import { PROBE_TIMEOUT_MS } from '../../harness/topology/contract.ts';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
@@ -121,7 +122,7 @@ export function buildHaproxyConfig(i: HaproxyConfigInput): string {
   const b = backends(i);
   return fillTemplateFile(here('haproxy.cfg.tmpl'), {
     checkIntervalMs: Math.max(100, Math.round(i.checkIntervalMs)),
-    checkTimeoutMs: Math.max(100, Math.round(i.checkTimeoutMs ?? 5_000)),
+    checkTimeoutMs: Math.max(100, Math.round(i.checkTimeoutMs ?? PROBE_TIMEOUT_MS)),
     listenAddress: i.listenAddress,
     httpsPort: i.ports.https,
     pemFile: i.pemFile,

@@ -100,7 +100,6 @@ export function contractFromEnv(env: NodeJS.ProcessEnv = process.env): FrontDoor
     if (!Number.isInteger(n) || n <= 0) throw new ContractError(`front-door contract: ${k} must be a positive number of milliseconds`);
     return n;
   };
-  const interval = Number(env.CAS_HEALTH_INTERVAL_MS ?? 50_000);
   const profile = need('CAS_PROFILE');
   if (profile !== 'exchange2013' && profile !== 'exchange2010' && profile !== 'exchange2007') throw new ContractError(`front-door contract: CAS_PROFILE ${profile} is unknown`);
   return {
@@ -114,7 +113,7 @@ export function contractFromEnv(env: NodeJS.ProcessEnv = process.env): FrontDoor
     ports: { https: port('CAS_HTTPS_PORT'), imap: port('CAS_IMAP_PORT'), imaps: port('CAS_IMAPS_PORT'), pop3: port('CAS_POP3_PORT'), pop3s: port('CAS_POP3S_PORT') },
     profile,
     hardened: env.CAS_HARDENED === '1',
-    healthIntervalMs: interval,
+    healthIntervalMs: Number(env.CAS_HEALTH_INTERVAL_MS ?? 50_000),
     healthTimeoutMs: env.CAS_HEALTH_TIMEOUT_MS === undefined ? PROBE_TIMEOUT_MS : positiveMs('CAS_HEALTH_TIMEOUT_MS'),
     options,
     runDir: need('CAS_RUN_DIR'),

@@ -79,7 +79,7 @@ function hold(socket: Socket, ms: number): Promise<boolean> {
 }
 
 /** The status journaled for a held request whose client left first (nginx's "client closed request"; no answer was sent). */
-export const GAVE_UP_STATUS = 499;
+const GAVE_UP_STATUS = 499;
 
 /** A handler in front of every vdir that applies injected HTTP faults. */
 function faultHandler(faults: MockCasFaults): HttpHandler {

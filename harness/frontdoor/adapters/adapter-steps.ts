@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab } from '../../lab/lab.ts';
 import { contractFor, type LaunchOptions } from '../launcher.ts';
-import { PROBE_TIMEOUT_MS, type FrontDoorContract } from '../../topology/contract.ts';
+import { probeTimeoutOf, type FrontDoorContract } from '../../topology/contract.ts';
 import { FrontDoorLaunchError } from '../../errors.ts';
 import { ConfigSlots, contractSlots, slotTargets } from './config-slots.ts';
 import { AdapterError, fetchDirectory, findBinary, hostsMap, runProcess, siteTargets, type DirectorySnapshot, type HopTarget, type HttpProxyConfigInput } from '../../../frontdoors/shared/index.ts';
@@ -105,7 +105,7 @@ export function httpProxyInput(c: LaunchContext, byName: boolean, o: LaunchOptio
     targets: c.targets,
     byName,
     healthIntervalMs: o.healthIntervalMs,
-    healthTimeoutMs: PROBE_TIMEOUT_MS,
+    healthTimeoutMs: probeTimeoutOf(c.contract),
     ...(extraConfig ? { extraConfig } : {}),
   };
 }

@@ -150,7 +150,7 @@ export interface ContractSlots {
   keyFile: string;
   caFile: string;
   healthIntervalMs: number;
-  /** Probe timeout (the contract's CAS_HEALTH_TIMEOUT_MS); absent in the input: derived from the interval. */
+  /** Probe timeout (the contract's CAS_HEALTH_TIMEOUT_MS); absent in the input: PROBE_TIMEOUT_MS (probeTimeoutOf). */
   healthTimeoutMs: number;
 }
 
