@@ -161,6 +161,17 @@ function digestOf(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
+/**
+ * V8 flags of the reference in a lab world. A world's reference lives seconds and answers a few hundred
+ * requests, yet V8 recompiled undici's HTTP parser (WebAssembly) with its optimizing tier in the first
+ * second of every start: about 0.2 s of CPU on a background thread, as much as the start itself (22
+ * starts in a full run, 34 in the largest control batch). A tiering budget 1000 times V8's default keeps
+ * the parser on its baseline tier through a world's life; under sustained load (`cas-conformance load`)
+ * it is still optimized, later. It changes no behaviour. `cas-conformance frontdoor` and the front-door
+ * bench start the reference with V8's defaults. Paired full runs: bench/RESULTS.md.
+ */
+const LAB_REFERENCE_NODE_FLAGS = ['--wasm-tiering-budget=1800000000'];
+
 /** Our own front door. For exchange2010/2007 the candidate is the mock at the front door's address, already in the lab. */
 export function createReferenceFrontDoor(): FrontDoorLauncher {
   return {
@@ -178,7 +189,7 @@ export function createReferenceFrontDoor(): FrontDoorLauncher {
       const runDir = join(lab.stateDir, 'frontdoor-reference');
       // A front-door port another lab took first (EADDRINUSE) is retried on fresh ports by every
       // launcher alike (registry.ts againOnPortClash).
-      const h = await spawnCandidate('reference', 'reference', process.execPath, await referenceArgs(), lab, o, runDir, {
+      const h = await spawnCandidate('reference', 'reference', process.execPath, [...LAB_REFERENCE_NODE_FLAGS, ...(await referenceArgs())], lab, o, runDir, {
         version: '0.1.0',
         configDigest: digestOf(JSON.stringify({ profile: o.profile, hardened: o.hardened, options: o.options })),
       });
