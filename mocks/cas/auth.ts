@@ -5,15 +5,17 @@
  * Unauthenticated requests get `401` with one WWW-Authenticate header per method the vdir offers
  * (PROTOCOL-FACTS: "Unauthenticated legacy vdirs answer 401 with WWW-Authenticate: NTLM / Negotiate").
  */
-import { HttpResponse } from 'msw';
+import { bufferedResponse } from '../http/answer.ts';
 import type { AuthMethod, UserSpec } from '../../harness/topology/index.ts';
 import type { CasContext } from './context.ts';
 import type { RequestContext } from '../http/request-context.ts';
 
 export type AuthOutcome = { ok: true; user: UserSpec; scheme: string } | { ok: false; response: Response; scheme: string | null };
 
-const iis401Body =
-  '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\r\n<html xmlns="http://www.w3.org/1999/xhtml">\r\n<head><title>401 - Unauthorized: Access is denied due to invalid credentials.</title></head>\r\n<body><h2>401 - Unauthorized: Access is denied due to invalid credentials.</h2></body>\r\n</html>\r\n';
+const iis401Body = Buffer.from(
+  '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\r\n<html xmlns="http://www.w3.org/1999/xhtml">\r\n<head><title>401 - Unauthorized: Access is denied due to invalid credentials.</title></head>\r\n<body><h2>401 - Unauthorized: Access is denied due to invalid credentials.</h2></body>\r\n</html>\r\n',
+  'latin1',
+);
 
 /** The 401 a vdir answers when no acceptable credentials came (or with an NTLM challenge). */
 export function unauthorized(host: string, methods: AuthMethod[], challenge?: string): Response {
@@ -24,7 +26,7 @@ export function unauthorized(host: string, methods: AuthMethod[], challenge?: st
     if (methods.includes('ntlm')) headers.append('WWW-Authenticate', 'NTLM');
     if (methods.includes('basic')) headers.append('WWW-Authenticate', `Basic realm="${host.split(':')[0]}"`);
   }
-  return new HttpResponse(iis401Body, { status: 401, headers });
+  return bufferedResponse(iis401Body, { status: 401, headers });
 }
 
 /** Authenticate a request on a vdir offering `methods`. */

@@ -10,6 +10,7 @@
  * - the reason phrase follows ASP.NET (empty for EAS 451), see status-line.ts.
  */
 import type { ServerResponse } from 'node:http';
+import { HttpResponse } from 'msw';
 import { reasonPhrase } from './status-line.ts';
 
 /** What goes on the wire for one request: status line, headers, and a body buffered or streamed. */
@@ -30,6 +31,24 @@ export const BUFFER_DECLARED_MAX = 1024 * 1024;
 /** Statuses that carry no body and no Content-Length of ours (RFC 9110 8.6: 1xx, 204, 304). */
 function bodiless(status: number): boolean {
   return status < 200 || status === 204 || status === 304;
+}
+
+const BUFFERED = new WeakMap<Response, Buffer>();
+
+/**
+ * A Response whose body goes on the wire from `body` as it is. A Fetch Response wraps any body in a
+ * ReadableStream (made transferable on Node 20) that toAnswer then reads back: for the answers a mock
+ * gives most (the 401 of every health check and every first authentication leg, OWA's logon redirect)
+ * that was about 1 s of a full run's suite-worker CPU. The Response itself carries no body: only
+ * toAnswer reads it, so it is for answers a handler returns as they are, never for one another handler
+ * reads or rewraps (msw clones a Response only for generator resolvers, which the lab has none of).
+ * @example
+ * return bufferedResponse(IIS_401_PAGE, { status: 401, headers });
+ */
+export function bufferedResponse(body: Buffer, init: ResponseInit): Response {
+  const r = new HttpResponse(null, init);
+  BUFFERED.set(r, body);
+  return r;
 }
 
 /** Build an {@link Answer} from a handler's Response; `defaults` are added when the handler set no header of that name. */
@@ -53,9 +72,10 @@ export async function toAnswer(
   const reason = reasonPhrase(status, response.statusText);
   // Stream what the handler framed itself as a long answer; buffer the rest, so the answer leaves
   // in one write (one TLS record) like IIS's, and msw's text()/json() (which set Content-Length) stay cheap.
-  if (explicitEncoding || (explicitLength && !(Number(response.headers.get('content-length')) <= BUFFER_DECLARED_MAX)))
+  const buffered = BUFFERED.get(response);
+  if (buffered === undefined && (explicitEncoding || (explicitLength && !(Number(response.headers.get('content-length')) <= BUFFER_DECLARED_MAX))))
     return { status, reason, headers, body: null, stream: response.body };
-  const body = response.body ? Buffer.from(await response.arrayBuffer()) : EMPTY;
+  const body = buffered ?? (response.body ? Buffer.from(await response.arrayBuffer()) : EMPTY);
   if (!explicitLength && !bodiless(status)) headers.push([wireName('content-length'), String(body.length)]);
   return { status, reason, headers, body, stream: null };
 }

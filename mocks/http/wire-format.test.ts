@@ -1,7 +1,7 @@
 /** The pieces of the wire form, without sockets: casing, reason phrases, targets, answers, requests. */
 import { describe, expect, it } from 'vitest';
 import { getResponse, http, HttpResponse } from 'msw';
-import { toAnswer, BUFFER_DECLARED_MAX } from './answer.ts';
+import { bufferedResponse, toAnswer, BUFFER_DECLARED_MAX } from './answer.ts';
 import { headerNamer, titleCase } from './header-case.ts';
 import { lightRequest } from './light-request.ts';
 import { requestContext } from './request-context.ts';
@@ -63,6 +63,14 @@ describe('answers', () => {
     expect(te.headers.some(([n]) => n === 'Content-Length')).toBe(false);
     await big.stream?.cancel();
     await te.stream?.cancel();
+  });
+
+  it('writes a buffered response body as given, with its Content-Length and the handler headers', async () => {
+    const page = Buffer.from('<h2>401 - Unauthorized</h2>\r\n', 'latin1');
+    const a = await toAnswer(bufferedResponse(page, { status: 401, headers: { 'WWW-Authenticate': 'NTLM' } }), wire);
+    expect(a).toMatchObject({ status: 401, stream: null });
+    expect(a.body?.equals(page)).toBe(true);
+    expect(a.headers).toEqual([['WWW-Authenticate', 'NTLM'], ['Content-Length', String(page.length)]]);
   });
 
   it('keeps every Set-Cookie apart, adds defaults the handler did not set, no length on 204/304', async () => {

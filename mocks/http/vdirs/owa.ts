@@ -17,6 +17,7 @@ import { owaSilentTarget, silentRedirect } from '../../cas/legacy/router.ts';
 import { authenticate } from '../../cas/auth.ts';
 import { requestContext } from '../request-context.ts';
 import { staticResponse } from '../static.ts';
+import { bufferedResponse } from '../answer.ts';
 import { logonPage, mailboxPage, resourceBody } from './owa-pages.ts';
 import { clientOrigin, exchangeEncode, HEALTH_PROBE_AGENT, owaHeaders } from './common.ts';
 
@@ -27,7 +28,7 @@ function logonRedirect(ctx: CasContext, req: Request, reason: '0' | '2', destina
   const origin = clientOrigin(rc.scheme, rc.host);
   const dest = destination ?? `${origin}/owa/`;
   const h = owaHeaders(ctx, { Location: `${origin}/owa/auth/logon.aspx?url=${exchangeEncode(dest)}&reason=${reason}`, 'Content-Type': 'text/html; charset=utf-8' });
-  return new HttpResponse(`<html><head><title>Object moved</title></head><body><h2>Object moved to <a href="${h.get('Location')}">here</a>.</h2></body></html>\r\n`, { status: 302, headers: h });
+  return bufferedResponse(Buffer.from(`<html><head><title>Object moved</title></head><body><h2>Object moved to <a href="${h.get('Location')}">here</a>.</h2></body></html>\r\n`), { status: 302, headers: h });
 }
 
 /** The mailbox, once signed in (by forms session, or by Basic/NTLM when the vdir allows it). */
