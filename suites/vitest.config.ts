@@ -10,8 +10,8 @@ import { SuiteFileOrder } from './support/file-order.ts';
 // Three workers on two cores made a full run 6 s shorter (37-38 s against 43-46 s) but doubled the
 // health file's harness lag (0.3 s to 0.5-1.1 s): HC-03 then could not tell the reference's repeat from
 // a next round in 2 of 4 runs (an error each time). Verdicts first. Tried again at 35-41 s of CPU a run
-// (December 2026): paired with two workers 0.87-0.95x wall, but 2 of 11 full runs on a quiet machine
-// ended with a rule voided by the harness's lag (exit 2), against none of 10 with two workers.
+// (December 2026): paired with two workers 0.87-0.95x wall, but 3 of 24 full runs on a quiet machine
+// ended with a rule voided by the harness's lag (exit 2), against none of 16 with two workers.
 export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
