@@ -189,7 +189,7 @@ export function createReferenceFrontDoor(): FrontDoorLauncher {
       const runDir = join(lab.stateDir, 'frontdoor-reference');
       // A front-door port another lab took first (EADDRINUSE) is retried on fresh ports by every
       // launcher alike (registry.ts againOnPortClash).
-      const h = await spawnCandidate('reference', 'reference', process.execPath, [...LAB_REFERENCE_NODE_FLAGS, ...(process.env.CAS_REF_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.CAS_REF_PROF] : []), ...(process.env.CAS_REF_ARGS ? process.env.CAS_REF_ARGS.split(' ') : []), ...(await referenceArgs())], lab, o, runDir, {
+      const h = await spawnCandidate('reference', 'reference', process.execPath, [...LAB_REFERENCE_NODE_FLAGS, ...(await referenceArgs())], lab, o, runDir, {
         version: '0.1.0',
         configDigest: digestOf(JSON.stringify({ profile: o.profile, hardened: o.hardened, options: o.options })),
       });

@@ -121,7 +121,6 @@ export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Pr
   const caseTimeoutMs = Math.round((opts.timeoutMs ?? run.caseTimeoutMs) * run.slow);
   // vitest's own timeout is a backstop: the case bound below fires first, so a hang is an `error` with evidence.
   test(`${id} ${meta.title}`, { meta: { rule: meta }, timeout: caseTimeoutMs + CANCEL_GRACE_MS + 10_000, ...(opts.concurrent ? { concurrent: true } : {}) }, async (ctx) => {
-    const __t0 = Date.now(); if (process.env.CAS_TRACE) (await import('node:fs')).appendFileSync(process.env.CAS_TRACE, `${id} start ${__t0} ${process.pid}\n`);
     const level = levelOf(meta, run.profile, run.hardened);
     if (level === '-') ctx.skip(`n/a: ${id} is not judged in profile ${run.profile}${run.hardened ? ' + hardened' : ''}`);
     if (!ruleInScope(meta.scope, run.scope)) ctx.skip(`n/a: ${outOfScopeReason(run.scope!)}`);
@@ -227,7 +226,6 @@ export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Pr
       }
       throw err;
     } finally {
-      if (process.env.CAS_TRACE) (await import('node:fs')).appendFileSync(process.env.CAS_TRACE, `${id} end ${Date.now()} ${process.pid}\n`);
       clearTimeout(timer);
       abort.abort(new RuleCancelledError(`${id} ended`));
       for (const a of agents) a.destroy().catch(() => {});
@@ -244,7 +242,6 @@ export function rule(id: string, opts: RuleOptions, body: (t: RuleContext) => Pr
       ev.lag = { maxMs: Math.round(late), loopDelayP99Ms: Math.round(lag.loopDelay().p99), ...(share !== null ? { candidateCpuWaitShare: Math.round(share * 100) / 100 } : {}) };
       ctx.task.meta.evidence = ev;
       await Promise.allSettled(disposables.map((d) => d.stop()));
-      if (process.env.CAS_TRACE) (await import('node:fs')).appendFileSync(process.env.CAS_TRACE + '.stop', `${id} done ${Date.now()}\n`);
     }
   });
 }
