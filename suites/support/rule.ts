@@ -38,6 +38,7 @@ import { levelFor as levelOf } from '../../reports/judge.ts';
 import { CheckFailure } from '../../harness/verify/check.ts';
 import { HarnessOverloadedError, lagMonitor, runQueueWaitMs } from '../../harness/verify/lag.ts';
 import { acceptsAny } from '../../harness/verify/listening.ts';
+import { OVERLOAD_LAG_MS, overloadBoundMs } from './overload.ts';
 import type { JournalEvent } from '../../harness/journal/events.ts';
 
 export interface RuleContext {
@@ -78,12 +79,6 @@ export interface RuleContext {
 }
 
 const KEEP_KINDS = new Set(['http', 'hop', 'mail', 'eventlog', 'tls']);
-/**
- * Overload that voids a timing-shaped failure: the harness's timers late by more than this (ms, times
- * --slow). On such a machine a correct candidate times out, marks healthy CAS down and answers late.
- */
-const OVERLOAD_LAG_MS = 1000;
-
 /** How long a cancelled body may take to notice before the next rule starts anyway. */
 const CANCEL_GRACE_MS = 5000;
 
@@ -267,19 +262,13 @@ function timingShape(err: unknown): TimingShape | null {
 type WaitStart = { candidate: number | null; at: number; pgid?: number };
 
 /**
- * Whether the harness was too late for a timing-shaped failure to mean anything. The candidate's
- * CPU-wait share is recorded (evidence.lag) but does not void a verdict: on a busy but sane 2-core run
- * it already reads 0.2-0.9, so no bound tells overload from normal sharing.
- *
- * A rule whose verdicts rest on the candidate's checks (`timing`) is judged in windows of about half an
- * interval (HC-03's repeat within 0.5 I, HC-01's gaps 0.5 I..1.5 I), and the lag a timer measures is one
- * turn of the event loop, where a check the lab journals took several (accept, TLS handshake, request):
- * past a quarter of the interval the widened window meets the next round's check. A loaded soak (8 busy
- * loops, two runs at once) failed the reference on HC-03 at 846 ms of lag and on HC-01 at 940 ms, both
- * under the 1000 ms bound, with the fast interval of 2 s. Such a rule is voided past I/4 (500 ms there).
+ * Whether the harness was too late for a timing-shaped failure to mean anything (overload.ts: 1 s, or a
+ * quarter of the check interval for a rule on the candidate's checks). The candidate's CPU-wait share is
+ * recorded (evidence.lag) but does not void a verdict: on a busy but sane 2-core run it already reads
+ * 0.2-0.9, so no bound tells overload from normal sharing.
  */
 function overloaded(lagMs: number, slow: number, shape: TimingShape, intervalMs?: number): { lagMs: number; why: string } | null {
-  const boundMs = Math.min(OVERLOAD_LAG_MS, intervalMs ? intervalMs / 4 : Infinity) * slow;
+  const boundMs = overloadBoundMs({ slow, intervalMs });
   return lagMs > boundMs ? { lagMs, why: `harness timers ${Math.round(lagMs)} ms late (a ${shape === 'deadline' ? 'passed deadline' : '5xx or "unavailable" answer'} is not judged then${boundMs < OVERLOAD_LAG_MS * slow ? `: past a quarter of the ${intervalMs} ms check interval` : ''})` } : null;
 }
 
