@@ -279,15 +279,17 @@ describe('AUTH identity isolation', () => {
     };
     let seen: Seen[] = [];
     let rounds = 0;
-    for (let servedBefore = 0; rounds < MAX_ROUNDS; ) {
+    let servedOwn = 0;
+    let leaked = false;
+    while (rounds < MAX_ROUNDS) {
       const started = Date.now();
+      const servedBefore = servedOwn;
       await round(rounds++);
       seen = collect(w, since, answers);
-      const served = seen.filter(servedOk).length;
-      const leaked = seen.some((s) => violations(w, s, labelsOf([])).length > 0);
-      t.note(`round ${rounds}: ${answers.length} requests so far, ${served - servedBefore} served as their own users in ${Date.now() - started} ms`);
-      if (leaked || served >= MIN_SERVED || served === servedBefore) break;
-      servedBefore = served;
+      servedOwn = seen.filter(servedOk).length;
+      leaked = seen.some((s) => violations(w, s, labelsOf([])).length > 0);
+      t.note(`round ${rounds}: ${answers.length} requests so far, ${servedOwn - servedBefore} served as their own users in ${Date.now() - started} ms`);
+      if (leaked || servedOwn >= MIN_SERVED || servedOwn === servedBefore) break;
     }
     for (const c of transcripts) t.client(c.transcript);
     const servedUsers = users.filter((u) => seen.some((s) => s.answer.asker === u.samAccountName && servedOk(s)));
@@ -296,8 +298,6 @@ describe('AUTH identity isolation', () => {
     const answered = seen.filter((s) => !s.answer.error);
     t.require('most requests got an HTTP answer under the load (a refusal counts)', answered.length >= seen.length * 0.9,
       `${seen.length - answered.length} of ${seen.length} without an answer: ${seen.filter((s) => s.answer.error).slice(0, 5).map((s) => `${s.answer.label}: ${s.answer.error}`).join('; ')}`);
-    const servedOwn = seen.filter(servedOk).length;
-    const leaked = seen.some((s) => violations(w, s, labelsOf([])).length > 0);
     // A leak seen is the verdict whatever the count; without one, a pass needs enough served requests.
     if (!leaked) {
       t.require(`at least ${MIN_SERVED} requests served as their own users under the concurrency, so that a leak had the chance to show`, servedOwn >= MIN_SERVED,
