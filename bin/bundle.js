@@ -1,10 +1,11 @@
-// One TypeScript entry of this package as JavaScript (esbuild; npm packages stay imports): a folder
-// under .cache/bundles/ holding the entry and a chunk per dynamic import, beside a manifest listing the
-// sources with their mtimes and sizes. A later start whose sources are unchanged loads the entry as is
-// (a stat per source, no build); a changed source rebuilds it.
+// TypeScript entries of this package as JavaScript (esbuild; npm packages stay imports): a folder
+// under .cache/bundles/ holding the entries and a chunk per dynamic import or shared part, beside a
+// manifest listing the sources with their mtimes and sizes. A later start whose sources are unchanged
+// loads the entry as is (a stat per source, no build); a changed source rebuilds it.
 // Why: through tsx, every start of the CLI spent about 1.5 s of CPU transpiling the same sources and
 // every start of the reference front door about 0.5 s; `npm test` starts the CLI 40 times and the
-// reference 64 times. Plain JavaScript so that bin/cas-conformance.js can use it before any loader.
+// reference 64 times. The suite workers load the suites from one too (harness/cli/suite-bundle.ts).
+// Plain JavaScript so that bin/cas-conformance.js can use it before any loader.
 // `import.meta.url` is replaced in each source by that source's own URL, so paths computed from it
 // (the package root, config templates) are the same as when the file runs unbundled.
 import { createHash } from 'node:crypto';
@@ -14,8 +15,12 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+/** This file: a bundle built by another version of it may differ although no source did. */
+const SELF = fileURLToPath(import.meta.url);
 /** Inside the package, so a bundle's bare imports resolve from its node_modules. */
 const DIR = join(ROOT, '.cache', 'bundles');
+/** What the plugin below replaces, spelled so that this file's own text holds no occurrence of it (it is bundled too). */
+const META_URL = ['import', 'meta', 'url'].join('.');
 /** Bundles of earlier source states older than this are removed when a new one is written. */
 const KEEP_OLD_MS = 3_600_000;
 
@@ -25,13 +30,18 @@ function stamp(path) {
   return `${s.mtimeMs}:${s.size}`;
 }
 
-/** @param {string} manifest @returns {string | null} the bundle when every source is as it was */
-function fresh(manifest) {
+/**
+ * @param {string} manifest @param {string} entriesKey the entries asked for, as the manifest records them
+ * @returns {string | null} the bundle's folder when it holds these entries and neither a source nor this
+ *   bundler changed since it was built
+ */
+function fresh(manifest, entriesKey) {
   try {
     const m = JSON.parse(readFileSync(manifest, 'utf8'));
+    if (m.entries !== entriesKey || m.bundler !== stamp(SELF)) return null;
     for (const [path, was] of Object.entries(m.inputs)) if (stamp(join(ROOT, path)) !== was) return null;
-    statSync(m.file);
-    return m.file;
+    statSync(join(m.dir, '.complete'));
+    return m.dir;
   } catch {
     return null;
   }
@@ -81,18 +91,34 @@ function writeAtomically(file, text) {
  * @returns {Promise<string>} absolute path of the .mjs file
  */
 export async function bundled(entry, name) {
+  return join(await bundledSet({ [name]: entry }, name), `${name}.mjs`);
+}
+
+/**
+ * Several entries bundled together (`<out>.mjs` each, code they share in chunks beside them, so a module
+ * they share is one instance): the suite files and their setup file. Built if a source changed or the
+ * entries are not the ones the last build had (a suite file added or removed).
+ * Throws when it cannot be built or written (the caller falls back to the sources).
+ * @param {Record<string, string>} entries output name -> path under the package root
+ * @param {string} name the bundle's name (its manifest and folder prefix)
+ * @returns {Promise<string>} absolute path of the bundle's folder
+ */
+export async function bundledSet(entries, name) {
   if (process.env.CAS_NO_BUNDLE === '1') throw new Error('CAS_NO_BUNDLE=1');
   const manifest = join(DIR, `${name}.json`);
-  const ready = fresh(manifest);
+  const entriesKey = JSON.stringify(Object.entries(entries).sort());
+  const ready = fresh(manifest, entriesKey);
   if (ready) return ready;
   const esbuild = await import('esbuild');
   /** @type {import('esbuild').Plugin} */
   const ownUrl = {
     name: 'own-import-meta-url',
     setup(b) {
-      b.onLoad({ filter: /\.ts$/ }, async (args) => {
+      // .js too: bin/bundle.js itself is bundled into the CLI (through the reference's launcher), and with
+      // the bundle's own URL its ROOT was .cache/bundles: every reference the CLI started fell back to tsx.
+      b.onLoad({ filter: /\.[cm]?[jt]s$/ }, async (args) => {
         const text = await readFile(args.path, 'utf8');
-        return { contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: 'ts' };
+        return { contents: text.replaceAll(META_URL, JSON.stringify(pathToFileURL(args.path).href)), loader: /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js' };
       });
     },
   };
@@ -100,7 +126,7 @@ export async function bundled(entry, name) {
   // package import of every command was hoisted to the top, so `run` loaded msw, undici, imapflow,
   // tough-cookie and saxes (about 0.5 s of CPU) for nothing, 40 times per `npm test`.
   const out = await esbuild.build({
-    entryPoints: { [name]: join(ROOT, entry) }, absWorkingDir: ROOT, bundle: true, platform: 'node', format: 'esm', target: 'node20',
+    entryPoints: Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, join(ROOT, v)])), absWorkingDir: ROOT, bundle: true, platform: 'node', format: 'esm', target: 'node20',
     packages: 'external', write: false, metafile: true, logLevel: 'silent', plugins: [ownUrl],
     splitting: true, outdir: join(DIR, 'out'), entryNames: '[name]', chunkNames: 'chunk-[hash]', outExtension: { '.js': '.mjs' },
   });
@@ -110,9 +136,8 @@ export async function bundled(entry, name) {
   mkdirSync(DIR, { recursive: true });
   const dir = join(DIR, `${name}-${hash.digest('hex').slice(0, 16)}`);
   writeDirAtomically(dir, files);
-  const file = join(dir, `${name}.mjs`);
   const inputs = Object.fromEntries(Object.keys(out.metafile.inputs).map((p) => [p, stamp(join(ROOT, p))]));
-  writeAtomically(manifest, JSON.stringify({ entry, file, inputs }));
+  writeAtomically(manifest, JSON.stringify({ entries: entriesKey, bundler: stamp(SELF), dir, inputs }));
   for (const f of readdirSync(DIR)) {
     const p = join(DIR, f);
     try {
@@ -121,5 +146,5 @@ export async function bundled(entry, name) {
       // housekeeping only
     }
   }
-  return file;
+  return dir;
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVitest } from 'vitest/node';
-import { ConformanceReporter } from './vitest-reporter.ts';
+import { ConformanceReporter, sourceOf } from './vitest-reporter.ts';
 import type { ConformanceReport } from './types.ts';
 import { parseWaivers } from './waivers.ts';
 import { validateReport } from './validate.ts';
@@ -164,4 +164,13 @@ describe('ConformanceReporter', () => {
       rmSync(broken, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('sourceOf', () => {
+  it('names a bundled suite file by its source, and leaves any other module as it is', () => {
+    expect(sourceOf('.cache/bundles/suites-0123456789abcdef/health.test.mjs')).toBe('suites/health.test.ts');
+    expect(sourceOf('/work/x/.cache/bundles/suites-0123456789abcdef/outlook-anywhere.test.mjs')).toBe('suites/outlook-anywhere.test.ts');
+    expect(sourceOf('suites/health.test.ts')).toBe('suites/health.test.ts');
+    expect(sourceOf('.cache/bundles/cli-0123456789abcdef/cli.mjs')).toBe('.cache/bundles/cli-0123456789abcdef/cli.mjs');
+  });
 });

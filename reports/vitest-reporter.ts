@@ -121,7 +121,7 @@ export class ConformanceReporter implements Reporter {
         if (blamed.has(holder)) continue;
         for (const err of holder.errors()) {
           runErrors++;
-          notes.push(`${holder.type === 'module' ? `module ${m.relativeModuleId}` : `suite "${holder.fullName}"`}: ${errorLine(err)}`);
+          notes.push(`${holder.type === 'module' ? `module ${sourceOf(m.relativeModuleId)}` : `suite "${holder.fullName}"`}: ${errorLine(err)}`);
         }
       }
     }
@@ -195,4 +195,10 @@ function toRunError(e: SerializedError): RunError {
 function errorLine(e: SerializedError): string {
   const code = typeof e.code === 'string' ? ` [${e.code}]` : '';
   return `${e.name ?? 'Error'}${code}: ${e.message}`;
+}
+
+/** A suite file as its source: a bundled run (harness/cli/suite-bundle.ts) collects .cache/bundles/suites-<hash>/health.test.mjs for suites/health.test.ts. */
+export function sourceOf(moduleId: string): string {
+  const m = /(?:^|\/)\.cache\/bundles\/suites-[0-9a-f]+\/([^/]+)\.mjs$/.exec(moduleId);
+  return m ? `suites/${m[1]}.ts` : moduleId;
 }

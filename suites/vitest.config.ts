@@ -1,7 +1,14 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
+import { relative } from 'node:path';
 import { SuiteFileOrder } from './support/file-order.ts';
+
+// CAS_SUITE_BUNDLE: the folder of the suites' bundle (harness/cli/suite-bundle.ts, set by `run`). Its files
+// are loaded by Node as they are (server.deps.external), not module by module through vitest's runner.
+const bundle = process.env.CAS_SUITE_BUNDLE || null;
+const root = fileURLToPath(new URL('..', import.meta.url));
+const inBundle = bundle && new RegExp(`^${bundle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`);
 
 // The conformance suites (the product), run through `cas-conformance run`. No isolation: the rule files a
 // worker runs share its worlds (lab + candidate, suites/support/world.ts). Files run in parallel, one per
@@ -13,11 +20,12 @@ import { SuiteFileOrder } from './support/file-order.ts';
 // (December 2026): paired with two workers 0.87-0.95x wall, but 3 of 24 full runs on a quiet machine
 // ended with a rule voided by the harness's lag (exit 2), against none of 16 with two workers.
 export default defineConfig({
-  root: fileURLToPath(new URL('..', import.meta.url)),
+  root,
   test: {
-    include: ['suites/**/*.test.ts'],
+    include: bundle ? [`${relative(root, bundle)}/*.test.mjs`] : ['suites/**/*.test.ts'],
     // Worlds beyond the default one stop when the file that started them ends.
-    setupFiles: ['suites/support/file-worlds.ts'],
+    setupFiles: [bundle ? `${bundle}/file-worlds.mjs` : 'suites/support/file-worlds.ts'],
+    ...(bundle ? { server: { deps: { external: [/\/node_modules\//, inBundle!] } } } : {}),
     pool: 'forks',
     maxWorkers: Number(process.env.CAS_SUITE_WORKERS ?? Math.max(1, Math.min(2, availableParallelism()))),
     isolate: false,

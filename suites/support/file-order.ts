@@ -22,7 +22,8 @@ export const FILE_SECONDS: Readonly<Record<string, number>> = {
   'eas.test.ts': 0.3,
 };
 
-const nameOf = (spec: TestSpecification) => spec.moduleId.split('/').pop() ?? spec.moduleId;
+// A bundled run (harness/cli/suite-bundle.ts) collects health.test.mjs for health.test.ts.
+const nameOf = (spec: TestSpecification) => (spec.moduleId.split('/').pop() ?? spec.moduleId).replace(/\.mjs$/, '.ts');
 
 /** Sort the suite files longest first by {@link FILE_SECONDS}, then by name. */
 export function byKnownLength(names: readonly string[]): string[] {

@@ -22,6 +22,7 @@ import { LEVEL_LEGEND, RUN_SPEC } from './run-spec.ts';
 import { ProgressReporter } from '../progress-reporter.ts';
 import { defaultBuildFor, type ProfileName } from '../../frontdoor/profile-topology.ts';
 import { profileDefaultTopology, topologyDigest, writeResolvedTopology } from '../../topology/index.ts';
+import { bundledSuiteFile, suiteBundle } from '../suite-bundle.ts';
 import { LabError } from '../../errors.ts';
 import { FAIL_ON, type FailOn, type Family } from '../../../reports/types.ts';
 import { parseScope } from '../../frontdoor/scope.ts';
@@ -217,8 +218,12 @@ export async function runSuites(r: RunRequest): Promise<ConformanceReport> {
   if (r.keepLab) process.env.CAS_KEEP_LAB = '1';
   const progress = r.quiet ? [] : [new ProgressReporter({ total: r.shard || r.mergeFrom ? undefined : (r.rules.length || RULES.length), profile: r.profile, hardened: r.hardened, waivers: r.waivers, candidate: r.frontDoor })];
   if (!r.quiet && !r.mergeFrom) console.log(startLine(r));
+  // The suites from their bundle when it can be built (harness/cli/suite-bundle.ts), else from the sources.
+  const bundle = await suiteBundle();
+  if (bundle) process.env.CAS_SUITE_BUNDLE = bundle;
+  else delete process.env.CAS_SUITE_BUNDLE;
   // --rule: only the area files that hold the chosen rules are collected (collecting all of them costs seconds).
-  const files = r.rules.length ? [...new Set(r.rules.flatMap((id) => suiteFileOf(id) ?? []))] : [];
+  const files = r.rules.length ? [...new Set(r.rules.flatMap((id) => suiteFileOf(id) ?? []))].map((f) => (bundle ? bundledSuiteFile(bundle, f) : f)) : [];
   const blobFile = r.shard ? join(r.outDir, 'blob', `blob-${r.shard.replace('/', '-')}.json`) : null;
   const vitest = await startVitest('test', files, {
     config: join(ROOT, 'suites/vitest.config.ts'),
