@@ -9,7 +9,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    maxWorkers: 2,
+    // Three workers on two cores: two run the control lanes (test/controls/lane-*.test.ts), whose CLI runs
+    // mostly wait on the candidate's timers (about 1.3 cores for both lanes), the third everything else.
+    // With two workers the control lanes took both for 133 s while a core's worth stayed idle: npm test
+    // 224 s (349 s of CPU); with three, <see bench/RESULTS.md>.
+    maxWorkers: 3,
     // One process per worker for all its files, not a fresh one per file: each of the 129 files paid a
     // process start and a cold import of vitest, msw, undici and the harness (npm test 333 s, 557 s of CPU;
     // without: 225 s, 334 s). The price: files of one worker share module state, so a test restores

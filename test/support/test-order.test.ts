@@ -4,7 +4,7 @@ import { expect, test } from 'vitest';
 import { TEST_SECONDS, longestFirst } from './test-order.ts';
 
 test('the listed test files go first, longest first; the others keep their order', () => {
-  expect(longestFirst(['a.test.ts', 'test/controls/vacuity.test.ts', 'b.test.ts', 'test/controls/exchange2013.test.ts'])).toEqual(['test/controls/exchange2013.test.ts', 'test/controls/vacuity.test.ts', 'a.test.ts', 'b.test.ts']);
+  expect(longestFirst(['a.test.ts', 'harness/test/hostile-lab.test.ts', 'b.test.ts', 'test/controls/lane-1.test.ts', 'test/controls/lane-2.test.ts'])).toEqual(['test/controls/lane-2.test.ts', 'test/controls/lane-1.test.ts', 'harness/test/hostile-lab.test.ts', 'a.test.ts', 'b.test.ts']);
 });
 
 test('every file the table names exists (a renamed file would silently lose its place)', () => {

@@ -1,8 +1,10 @@
 /**
- * The order in which `npm test`'s two workers take the project's test files: the long ones first, from a
- * fixed table, the rest in vitest's own order after them. vitest orders by its results cache, which a
- * clean clone (CI) does not have: it then fell back to file size, so test/controls/vacuity.test.ts (a
- * small file, 70 s of CLI runs) started last and ran alone at the end while the other worker was idle.
+ * The order in which `npm test`'s three workers take the project's test files: the long ones first, from a
+ * fixed table, the rest in vitest's own order after them. The two control lanes come first, so they start
+ * at once on two workers and the third takes everything else (vitest.config.ts). vitest orders by its
+ * results cache, which a clean clone (CI) does not have: it then fell back to file size, so the vacuity
+ * guard's file (a small file, 70 s of CLI runs) started last and ran alone at the end while the other
+ * worker was idle.
  * Figures: seconds in one `npm test` on 2 cores (December 2026, bench/RESULTS.md). A file not listed
  * keeps its place among the unlisted ones. (The vacuity file beside the first exchange2013 batch instead
  * of the second made no difference to the wall time in two runs each, 322-336 s against 326-330 s; each
@@ -16,11 +18,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Path under the package root -> seconds it took in one npm test. */
 export const TEST_SECONDS: Readonly<Record<string, number>> = {
-  'test/controls/exchange2013.test.ts': 100,
-  'test/controls/exchange2013-more.test.ts': 80,
-  'test/controls/vacuity.test.ts': 75,
-  'test/controls/legacy.test.ts': 50,
-  'test/controls/hardened.test.ts': 45,
+  'test/controls/lane-2.test.ts': 133,
+  'test/controls/lane-1.test.ts': 129,
   'harness/test/hostile-lab.test.ts': 30,
   'harness/probe/fixtures.test.ts': 20,
   'test/github/action-local.test.ts': 18,

@@ -1,0 +1,7 @@
+/**
+ * Control runs, first lane (test/controls/plan.ts CONTROL_FILES['lane-1']): the batches of rows (areas/) this
+ * lane runs, one CLI run after another. Which rows: `npx vitest list test/controls/lane-1.test.ts`.
+ */
+import { controlFile } from './run-control.ts';
+
+controlFile('lane-1');

@@ -1,0 +1,9 @@
+/**
+ * Control runs, second lane (test/controls/plan.ts CONTROL_FILES['lane-2']): its batches of rows (areas/), one
+ * CLI run after another, then the vacuity guard (vacuity.ts). Which: `npx vitest list test/controls/lane-2.test.ts`.
+ */
+import { controlFile } from './run-control.ts';
+import { vacuityGuard } from './vacuity.ts';
+
+controlFile('lane-2');
+vacuityGuard();
