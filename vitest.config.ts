@@ -11,8 +11,9 @@ export default defineConfig({
     pool: 'forks',
     // Three workers on two cores: two run the control lanes (test/controls/lane-*.test.ts), whose CLI runs
     // mostly wait on the candidate's timers (about 1.3 cores for both lanes), the third everything else.
-    // With two workers the control lanes took both for 133 s while a core's worth stayed idle: npm test
-    // 224 s (349 s of CPU); with three, <see bench/RESULTS.md>.
+    // With two workers the control files took both for 133 s while the rest waited: npm test 224 s. With
+    // three the machine stays at 2 cores nearly throughout: 180 and 207 s against 211 and 214 s, paired
+    // with the code before (two workers, the suites not yet bundled; farm-bench, bench/RESULTS.md).
     maxWorkers: 3,
     // One process per worker for all its files, not a fresh one per file: each of the 129 files paid a
     // process start and a cold import of vitest, msw, undici and the harness (npm test 333 s, 557 s of CPU;
