@@ -167,10 +167,13 @@ describe('ConformanceReporter', () => {
 });
 
 describe('sourceOf', () => {
-  it('names a bundled suite file by its source, and leaves any other module as it is', () => {
-    expect(sourceOf('.cache/bundles/suites-0123456789abcdef/health.test.mjs')).toBe('suites/health.test.ts');
-    expect(sourceOf('/work/x/.cache/bundles/suites-0123456789abcdef/outlook-anywhere.test.mjs')).toBe('suites/outlook-anywhere.test.ts');
-    expect(sourceOf('suites/health.test.ts')).toBe('suites/health.test.ts');
-    expect(sourceOf('.cache/bundles/cli-0123456789abcdef/cli.mjs')).toBe('.cache/bundles/cli-0123456789abcdef/cli.mjs');
+  const CASES: { moduleId: string; source: string }[] = [
+    { moduleId: '.cache/bundles/suites-0123456789abcdef/health.test.mjs', source: 'suites/health.test.ts' },
+    { moduleId: '/work/x/.cache/bundles/suites-0123456789abcdef/outlook-anywhere.test.mjs', source: 'suites/outlook-anywhere.test.ts' },
+    { moduleId: 'suites/health.test.ts', source: 'suites/health.test.ts' },
+    { moduleId: '.cache/bundles/cli-0123456789abcdef/cli.mjs', source: '.cache/bundles/cli-0123456789abcdef/cli.mjs' },
+  ];
+  it.each(CASES)('$moduleId -> $source (a bundled suite file by its source, any other module as it is)', ({ moduleId, source }) => {
+    expect(sourceOf(moduleId)).toBe(source);
   });
 });
