@@ -141,7 +141,8 @@ export async function bundledSet(entries, name) {
   for (const f of readdirSync(DIR)) {
     const p = join(DIR, f);
     try {
-      if (p !== dir && f.startsWith(`${name}-`) && Date.now() - statSync(p).mtimeMs > KEEP_OLD_MS) rmSync(p, { recursive: true, force: true });
+      // This name's folders only: `test-fixture-` is also the start of `test-fixture-set-<hash>`.
+      if (p !== dir && f.length === name.length + 17 && f.startsWith(`${name}-`) && /^[0-9a-f]{16}$/.test(f.slice(-16)) && Date.now() - statSync(p).mtimeMs > KEEP_OLD_MS) rmSync(p, { recursive: true, force: true });
     } catch {
       // housekeeping only
     }

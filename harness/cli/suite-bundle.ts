@@ -5,7 +5,7 @@
  *
  * Why: from the sources, vitest's module runner transformed and evaluated some 280 TypeScript modules in
  * each suite worker, one by one: about 1.3 s of CPU per worker before its first rule, and a run has two
- * workers (a control run one), 40 runs per `npm test`. Loaded by Node from the bundle, the first file
+ * workers (a control run one), and `npm test` makes about 20 runs. Loaded by Node from the bundle, the first file
  * began about 0.8 s sooner (startVitest to the first file's start: 1.1-1.3 s against 1.9-2.1 s).
  * CAS_NO_BUNDLE=1, or a bundle that cannot be built, runs the sources as before.
  */
