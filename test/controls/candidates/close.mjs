@@ -2,7 +2,7 @@
 /**
  * Negative-control candidate "slam the door": listens on every contract port and closes each
  * connection as soon as it is accepted (no TLS handshake, no answer). Under it no rule may pass
- * except those whose expected outcome is itself a refusal (test/controls/vacuity.test.ts).
+ * except those whose expected outcome is itself a refusal (test/controls/vacuity.ts).
  */
 import { createServer } from 'node:net';
 

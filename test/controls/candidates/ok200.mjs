@@ -3,7 +3,7 @@
  * Negative-control candidate "do nothing, say yes": terminates TLS on every contract port and answers
  * `200 ok` to every HTTP request; on the mail ports it greets, says OK to every command and accepts
  * every login. It never reaches a mock CAS. Under it no rule may pass except those whose expected
- * outcome is itself a refusal (test/controls/vacuity.test.ts lists them with the reason).
+ * outcome is itself a refusal (test/controls/vacuity.ts lists them with the reason).
  */
 import { createServer as createTls } from 'node:tls';
 import { createServer as createTcp } from 'node:net';
