@@ -51,4 +51,3 @@ describe('bundled', () => {
     expect(await m.bundled(ENTRY, NAME)).toBe(await bundled(ENTRY, NAME));
   });
 });
-
