@@ -4,8 +4,11 @@
  * undici `dispatch` at ~0.6x nginx). Two numbers: throughput at 32 keep-alive connections (ratio
  * reference / nginx) and the p50 latency each proxy adds at one connection (proxy p50 - origin p50).
  *
+ * A third leg, the floor (bench/floor-proxy.ts), is the reference's own stack with none of its work: the
+ * reference's ratio to it is what its routing, authentication, header rules and log cost.
+ *
  * Processes: the origin in a child, the reference front door in another (its own main.ts, as the
- * harness launches it), nginx in a third when the binary exists; the client and a tiny directory
+ * harness launches it), the floor in a third, nginx in a fourth when the binary exists; the client and a tiny directory
  * here. Without nginx the run says so and measures the reference alone. Bounded: a few seconds per
  * leg, every start has a timeout.
  *
@@ -24,9 +27,10 @@ import { descendants, readProcStat } from '../harness/load/proc-usage.ts';
 import { contractToEnv, type FrontDoorContract } from '../harness/topology/contract.ts';
 import { selfSignedCert } from '../mocks/http/test-support.ts';
 import { referenceArgs } from '../harness/frontdoor/reference-bundle.ts';
+import { bundled } from '../bin/bundle.js';
 
 export interface FrontDoorBenchLeg {
-  name: 'origin' | 'reference' | 'nginx';
+  name: 'origin' | 'reference' | 'floor' | 'nginx';
   /** Best round at `connections` keep-alive connections. */
   reqPerSec: number;
   errors: number;
@@ -56,6 +60,10 @@ export interface FrontDoorBenchResult {
   ratio: number | null;
   /** reference CPU per request / nginx CPU per request (both process trees), or null. */
   cpuRatio: number | null;
+  /** floor CPU per request / nginx's: what the reference's stack costs with none of its work (bench/floor-proxy.ts), or null. */
+  floorCpuRatio: number | null;
+  /** reference CPU per request / the floor's: the reference's own work on top of its stack, or null. */
+  overFloor: number | null;
   nginx: 'measured' | 'not installed' | string;
 }
 
@@ -337,10 +345,13 @@ export async function runFrontDoorBench(opts: { seconds?: number; connections?: 
     const reference = spawn(process.execPath, [...prof, ...(await referenceArgs())], { env: { ...process.env, ...contractToEnv(contract), CAS_FRONTDOOR_QUIET: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(reference);
     const ready = await waitForLine(reference, /READY https=(\d+)/, 30_000, 'the reference front door');
-    const legs: Leg[] = [
-      { name: 'origin', port: originPort, pid: origin.pid, best: 0, errors: 0, p50Us: 0, ticks: 0, sysTicks: 0, rounds: [], requests: 0, cpuKnown: true },
-      { name: 'reference', port: Number(/https=(\d+)/.exec(ready)![1]), pid: reference.pid, best: 0, errors: 0, p50Us: 0, ticks: 0, sysTicks: 0, rounds: [], requests: 0, cpuKnown: true },
-    ];
+    const newLeg = (name: Leg['name'], port: number, pid: number | undefined): Leg => ({ name, port, pid, best: 0, errors: 0, p50Us: 0, ticks: 0, sysTicks: 0, rounds: [], requests: 0, cpuKnown: true });
+    const legs: Leg[] = [newLeg('origin', originPort, origin.pid), newLeg('reference', Number(/https=(\d+)/.exec(ready)![1]), reference.pid)];
+    // The floor: the reference's stack with none of its work (bench/floor-proxy.ts), from its bundle as the reference.
+    const floorEnv = { ...process.env, CAS_KEY_FILE: contract.keyFile, CAS_CERT_FILE: contract.certFile, CAS_LISTEN_ADDRESS: '127.0.0.1', FLOOR_ORIGIN: `https://127.0.0.1:${originPort}`, FLOOR_HOST: ORIGIN };
+    const floor = spawn(process.execPath, [await bundled('bench/floor-proxy.ts', 'bench-floor')], { env: floorEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(floor);
+    legs.push(newLeg('floor', Number(/https=(\d+)/.exec(await waitForLine(floor, /READY https=(\d+)/, 30_000, 'the floor proxy'))![1]), floor.pid));
     let nginx: FrontDoorBenchResult['nginx'] = 'not installed';
     const bin = nginxBinary();
     if (bin) {
@@ -350,7 +361,7 @@ export async function runFrontDoorBench(opts: { seconds?: number; connections?: 
       children.push(n);
       try {
         await waitForPort(port, 10_000);
-        legs.push({ name: 'nginx', port, pid: n.pid, best: 0, errors: 0, p50Us: 0, ticks: 0, sysTicks: 0, rounds: [], requests: 0, cpuKnown: true });
+        legs.push(newLeg('nginx', port, n.pid));
         nginx = 'measured';
       } catch (err) {
         nginx = `failed to start: ${(err as Error).message}`;
@@ -374,11 +385,15 @@ export async function runFrontDoorBench(opts: { seconds?: number; connections?: 
     });
     const ref = out.find((l) => l.name === 'reference')!;
     const ngx = out.find((l) => l.name === 'nginx');
+    const flr = out.find((l) => l.name === 'floor');
     const r3 = (x: number) => Math.round(x * 1000) / 1000;
+    const cpuOver = (a: FrontDoorBenchLeg | undefined, b: FrontDoorBenchLeg | undefined) => (a?.cpuUsPerRequest != null && b?.cpuUsPerRequest ? r3(a.cpuUsPerRequest / b.cpuUsPerRequest) : null);
     return {
       connections, legs: out, nginx,
       ratio: ngx && ngx.reqPerSec ? r3(ref.reqPerSec / ngx.reqPerSec) : null,
-      cpuRatio: ngx?.cpuUsPerRequest && ref.cpuUsPerRequest !== null ? r3(ref.cpuUsPerRequest / ngx.cpuUsPerRequest) : null,
+      cpuRatio: cpuOver(ref, ngx),
+      floorCpuRatio: cpuOver(flr, ngx),
+      overFloor: cpuOver(ref, flr),
     };
   } finally {
     for (const c of children) c.kill('SIGTERM');
@@ -399,4 +414,5 @@ if (isMain && process.env.FRONTDOOR_BENCH_ROLE === 'origin') {
     console.log(`  ${l.name.padEnd(10)} ${String(l.reqPerSec).padStart(7)} req/s  CPU ${String(l.cpuUsPerRequest ?? '?').padStart(5)} us/req (sys ${String(l.sysUsPerRequest ?? '?').padStart(4)})  p50 ${String(l.p50Us).padStart(6)} us  added ${String(l.addedP50Us).padStart(6)} us  (${l.errors} errors; CPU us/req by round ${l.cpuUsPerRequestByRound.join(' ')})`);
   }
   console.log(r.ratio === null ? '  reference/nginx: n/a (nginx is not installed: the reference was measured alone)' : `  reference/nginx throughput: ${r.ratio}x, CPU per request: ${r.cpuRatio ?? 'n/a'}x`);
+  console.log(`  floor/nginx CPU per request: ${r.floorCpuRatio ?? 'n/a'}x; reference/floor: ${r.overFloor ?? 'n/a'}x (the floor: the reference's stack with none of its work)`);
 }

@@ -1,0 +1,63 @@
+/**
+ * The front-door bench's floor: the stack the reference is built on (node:https server, undici `dispatch`
+ * on a keep-alive pool, TLS both legs) and nothing else. No routing, authentication, header rules, health
+ * or log: what any Node proxy on this stack pays per request. The bench reports the reference against it
+ * as well as against nginx, so a reader sees how much of the gap to nginx is the platform's and how much
+ * is the reference's own work (December 2026: this floor read 1.9-2.0x nginx's CPU per request).
+ *
+ * Started by bench/frontdoor.ts from its bundle (bin/bundle.js), as the reference is: through tsx every
+ * named closure costs a defineProperty, which would not be the floor's cost.
+ * Environment: the front-door contract's CAS_KEY_FILE, CAS_CERT_FILE, CAS_LISTEN_ADDRESS, and
+ * FLOOR_ORIGIN (https://127.0.0.1:port) and FLOOR_HOST (the origin's name: Host and SNI).
+ */
+import { createServer } from 'node:https';
+import { readFileSync } from 'node:fs';
+import { Pool, type Dispatcher } from 'undici';
+
+const env = process.env;
+const origin = env.FLOOR_ORIGIN!;
+const host = env.FLOOR_HOST!;
+const pool = new Pool(origin, { connections: 64, keepAliveTimeout: 30_000, connect: { rejectUnauthorized: false, servername: host } });
+
+/** Every request header but Host and Connection, then the origin's Host. */
+function hopHeaders(raw: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (name !== 'host' && name !== 'connection') out.push(raw[i]!, raw[i + 1]!);
+  }
+  out.push('host', host);
+  return out;
+}
+
+const server = createServer({ key: readFileSync(env.CAS_KEY_FILE!), cert: readFileSync(env.CAS_CERT_FILE!), keepAliveTimeout: 120_000 }, (req, res) => {
+  let resume: (() => void) | undefined;
+  const handler: Dispatcher.DispatchHandler = {
+    onConnect() {},
+    onHeaders(status, raw, resumeHop, statusText) {
+      const headers: string[] = [];
+      for (let i = 0; i < raw.length; i += 2) headers.push(raw[i]!.toString('latin1'), raw[i + 1]!.toString('latin1'));
+      res.writeHead(status, statusText, headers);
+      resume = resumeHop;
+      return true;
+    },
+    onData(chunk) {
+      if (res.write(chunk)) return true;
+      res.once('drain', () => resume?.());
+      return false;
+    },
+    onComplete() {
+      res.end();
+    },
+    onError(err) {
+      if (res.headersSent) res.destroy(err);
+      else res.writeHead(502).end();
+    },
+  };
+  pool.dispatch({ origin, method: req.method as Dispatcher.HttpMethod, path: req.url ?? '/', headers: hopHeaders(req.rawHeaders), body: req.method === 'GET' || req.method === 'HEAD' ? null : req }, handler);
+});
+
+server.listen(0, env.CAS_LISTEN_ADDRESS ?? '127.0.0.1', () => {
+  const address = server.address();
+  console.log(`READY https=${typeof address === 'object' && address ? address.port : 0}`);
+});
