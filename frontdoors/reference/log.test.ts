@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, cut, MAX_VALUE } from './log.ts';
+import { boundRecord, createLogger, cut, MAX_VALUE } from './log.ts';
 
 describe('reference log', () => {
   test('a 97 KB request target is cut to a bounded line that says how much was left out', async () => {
@@ -21,6 +21,17 @@ describe('reference log', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('a record within bounds is logged as it is, not copied; one a field too long or nested is a bounded copy', () => {
+    const flat = { kind: 'request', method: 'GET', path: '/EWS/Exchange.asmx', status: 200, ms: 1, user: undefined };
+    expect(boundRecord(flat)).toBe(flat);
+    const long = { kind: 'request', path: 'p'.repeat(MAX_VALUE + 1) };
+    expect(boundRecord(long)).not.toBe(long);
+    expect((boundRecord(long) as { path: string }).path).toMatch(/\(\+1 chars\)$/);
+    const nested = { kind: 'bug', detail: { error: 'e'.repeat(MAX_VALUE + 5) } };
+    expect((boundRecord(nested) as { detail: { error: string } }).detail.error).toMatch(/\(\+5 chars\)$/);
+    expect(nested.detail.error).toHaveLength(MAX_VALUE + 5);
   });
 
   test('the file stops at its cap with a log-capped line; the stop line counts what was dropped', async () => {

@@ -29,10 +29,26 @@ export function cut(s: string, max = MAX_VALUE): string {
   return s.length > max ? `${s.slice(0, max)}...(+${s.length - max} chars)` : s;
 }
 
-/** The record with every string (nested two levels deep) cut, and deeper objects summarised. */
+/** Whether a record is within bounds as it is: at most 50 fields, each a number, boolean or short string. */
+function flatAndShort(v: object): boolean {
+  let n = 0;
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) continue;
+    if (n++ >= 50) return false;
+    const x = (v as Record<string, unknown>)[k];
+    if (typeof x === 'string' ? x.length > MAX_VALUE : x !== null && x !== undefined && typeof x === 'object') return false;
+  }
+  return true;
+}
+
+/**
+ * The record with every string (nested two levels deep) cut, and deeper objects summarised. A record
+ * already within bounds (a request's line, as a rule) is returned as it is, not copied.
+ */
 export function boundRecord(v: unknown, depth = 0): unknown {
   if (typeof v === 'string') return cut(v);
   if (v === null || typeof v !== 'object') return v;
+  if (depth === 0 && !Array.isArray(v) && flatAndShort(v)) return v;
   if (depth >= 2) return cut(JSON.stringify(v) ?? '');
   if (Array.isArray(v)) return v.slice(0, 50).map((x) => boundRecord(x, depth + 1));
   const out: Record<string, unknown> = {};
@@ -104,8 +120,9 @@ export function createLogger(runDir: string, opts: { echo?: boolean; maxBytes?: 
   };
   return {
     write(rec) {
-      const bounded = boundRecord(rec) as LogRecord;
-      if (rec.kind === 'stop' && dropped) bounded.droppedLines = dropped;
+      let bounded = boundRecord(rec) as LogRecord;
+      // A copy, not the caller's record (boundRecord returns a record within bounds as it is).
+      if (rec.kind === 'stop' && dropped) bounded = { ...bounded, droppedLines: dropped };
       // `time` first (as {time, ...bounded} wrote it), without copying the record once more.
       const line = ('time' in bounded ? JSON.stringify({ time: isoNow(), ...bounded }) : `{"time":"${isoNow()}",${JSON.stringify(bounded).slice(1)}`) + '\n';
       const last = rec.kind === 'stop'; // the stop line always goes in: it counts what was dropped

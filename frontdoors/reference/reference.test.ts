@@ -431,6 +431,9 @@ describe('bad input', () => {
       expect(ok.statusCode).toBe(302);
       expect(await raw('GET /owa/ HTTP/1.1\r\nHost: evil.example.com\r\nConnection: close\r\n\r\n', hardened.ports.https)).toMatch(/^HTTP\/1\.1 421/);
       expect(await raw('GET https://evil.example.com/owa/ HTTP/1.1\r\nHost: mail.contoso.lab\r\nConnection: close\r\n\r\n', hardened.ports.https)).toMatch(/^HTTP\/1\.1 421/);
+      // Its own names, with a port or in an absolute-form target, are served.
+      expect(await raw(`GET /owa/ HTTP/1.1\r\nHost: MAIL.contoso.lab:${hardened.ports.https}\r\nConnection: close\r\n\r\n`, hardened.ports.https)).toMatch(/^HTTP\/1\.1 302/);
+      expect(await raw('GET https://mail.contoso.lab/owa/ HTTP/1.1\r\nHost: mail.contoso.lab\r\nConnection: close\r\n\r\n', hardened.ports.https)).toMatch(/^HTTP\/1\.1 302/);
     } finally {
       await hardened.close();
     }

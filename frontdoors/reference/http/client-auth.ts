@@ -20,6 +20,24 @@ export interface ClientCreds extends HopCreds {
 
 export type ClientAuthResult = { ok: true; creds: ClientCreds } | { ok: false; headers: string[]; reason: string };
 
+/** A Basic Authorization header's login and password, or null when it does not decode to `login:password`. */
+type BasicPair = { login: string; password: string } | null;
+
+/** Decoded Basic headers by header (bounded: cleared when full): a client sends the same one on every request. */
+const DECODED = new Map<string, BasicPair>();
+
+function decodeBasic(header: string): BasicPair {
+  let pair = DECODED.get(header);
+  if (pair === undefined) {
+    const decoded = Buffer.from(header.replace(/^basic\s+/i, '').trim(), 'base64').toString('utf8');
+    const i = decoded.indexOf(':');
+    pair = i <= 0 ? null : { login: decoded.slice(0, i), password: decoded.slice(i + 1) };
+    if (DECODED.size >= 1000) DECODED.clear();
+    DECODED.set(header, pair);
+  }
+  return pair;
+}
+
 export class ClientAuth {
   constructor(
     readonly directory: DirectoryClient,
@@ -42,11 +60,9 @@ export class ClientAuth {
     const header = req.headers.authorization;
     if (header && /^basic\s/i.test(header)) {
       if (!allow.includes('basic')) return this.#fail(req, allow, 'Basic is not offered here');
-      const decoded = Buffer.from(header.replace(/^basic\s+/i, '').trim(), 'base64').toString('utf8');
-      const i = decoded.indexOf(':');
-      if (i <= 0) return this.#fail(req, allow, 'malformed Basic credentials');
-      const login = decoded.slice(0, i);
-      const password = decoded.slice(i + 1);
+      const pair = decodeBasic(header);
+      if (!pair) return this.#fail(req, allow, 'malformed Basic credentials');
+      const { login, password } = pair;
       const user = await this.directory.authenticate(login, password);
       if (!user) return this.#fail(req, allow, `wrong credentials for ${login}`);
       return { ok: true, creds: { user, login, password, samAccountName: user.samAccountName, domain: this.netbiosDomain, scheme: 'Basic' } };

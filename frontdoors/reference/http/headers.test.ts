@@ -48,6 +48,25 @@ describe('hopRequestHeaders: framing and the keep-hop-headers defect', () => {
   });
 });
 
+describe('Connection values: the usual ones and lists', () => {
+  const names = (out: string[]) => out.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase());
+  const base = { host: 'cas2010.site1.contoso.lab', authorization: null, cookie: null, clientIp: '127.0.0.1' };
+  // connectionTokens answers `keep-alive` and `close` without a Set; a list naming more must still drop the rest.
+  it.each([
+    { connection: 'keep-alive', dropped: ['connection'], kept: ['x-a'] },
+    { connection: 'Close', dropped: ['connection'], kept: ['x-a'] },
+    { connection: 'keep-alive, X-A', dropped: ['connection', 'x-a'], kept: [] },
+    { connection: 'close,x-a', dropped: ['connection', 'x-a'], kept: [] },
+  ])('Connection: $connection', ({ connection, dropped, kept }) => {
+    const request = names(hopRequestHeaders(['Connection', connection, 'X-A', '1'], base));
+    const answer = names(clientResponseHeaders(['Connection', connection, 'X-A', '1'].map((x) => Buffer.from(x)), { targetOrigin: 'https://x', clientOrigin: 'https://y', backend: 'x' }));
+    for (const out of [request, answer]) {
+      for (const n of dropped) expect(out).not.toContain(n);
+      for (const n of kept) expect(out).toContain(n);
+    }
+  });
+});
+
 describe('clientResponseHeaders', () => {
   const raw = (pairs: string[]) => pairs.map((s) => Buffer.from(s));
   it('keeps every Set-Cookie apart and unchanged (COOK-01), rewrites Location to the front door', () => {

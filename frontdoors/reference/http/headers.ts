@@ -19,9 +19,13 @@ const HOP_BY_HOP = new Set([
  */
 const UNSENDABLE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect', 'host', 'http2-settings']);
 
-/** The lower-case field names a Connection header lists (RFC 9110 7.6.1); null when there is none. */
+/**
+ * The lower-case field names a Connection header lists (RFC 9110 7.6.1); null when there is none, or when
+ * it names only `keep-alive` or `close` (both hop-by-hop already: the usual value, no Set per message).
+ */
 function connectionTokens(value: string | undefined): Set<string> | null {
   if (value === undefined) return null;
+  if (value.length <= 10 && (isName(value, 'keep-alive') || isName(value, 'close'))) return null;
   const out = new Set<string>();
   for (const t of value.split(',')) {
     const n = t.trim().toLowerCase();

@@ -97,9 +97,11 @@ function requestUrl(req: FrontRequest, host: string): URL {
  */
 function checkAddress(ctx: FrontContext, req: FrontRequest, url: URL, host: string, allowed: Set<string>): void {
   if (has(ctx, 'keep-hop-headers')) return;
-  const name = host.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+  // A port or brackets only where the Host has a colon or starts with one; only a target not starting with '/' can be absolute-form.
+  const name = host.includes(':') || host[0] === '[' ? host.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1') : host;
   if (!allowed.has(name)) throw new BadRequestError(`${name} is not a name of this front door`, 421);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(req.url ?? '') && !allowed.has(url.hostname.toLowerCase())) throw new BadRequestError(`${url.hostname} is not a name of this front door`, 421);
+  const target = req.url ?? '';
+  if (target[0] !== '/' && /^[a-z][a-z0-9+.-]*:\/\//i.test(target) && !allowed.has(url.hostname.toLowerCase())) throw new BadRequestError(`${url.hostname} is not a name of this front door`, 421);
 }
 
 function fail(ctx: FrontContext, res: FrontResponse, note: Record<string, unknown>, err: unknown): void {
@@ -122,7 +124,9 @@ function fail(ctx: FrontContext, res: FrontResponse, note: Record<string, unknow
 }
 
 async function route(ctx: FrontContext, r: RequestInfo): Promise<void> {
-  const seg = r.url.pathname.split('/')[1]?.toLowerCase() ?? '';
+  const path = r.url.pathname;
+  const end = path.indexOf('/', 1);
+  const seg = (end < 0 ? path.slice(1) : path.slice(1, end)).toLowerCase();
   const vdir = VDIRS[seg];
   r.note.vdir = vdir ?? seg;
   if (!seg) {
@@ -149,12 +153,14 @@ async function route(ctx: FrontContext, r: RequestInfo): Promise<void> {
 
 async function proxyProtocol(ctx: FrontContext, r: RequestInfo, protocol: Exclude<HttpProtocol, 'owa'>, creds: ClientCreds): Promise<void> {
   const view = await ctx.view();
-  const q = r.url.searchParams;
-  const deviceId = protocol === 'eas' ? q.get('DeviceId') : null;
+  // The query's parameters only when there is a query (most EWS, OAB and RPC requests have none):
+  // `searchParams` builds a URLSearchParams on first use, once per proxied request.
+  const q = r.url.search ? r.url.searchParams : null;
+  const deviceId = protocol === 'eas' ? (q?.get('DeviceId') ?? null) : null;
   if (protocol === 'eas' && r.method === 'OPTIONS' && has(ctx, 'eas-answer-locally') && creds.user.mailboxVersion === 2010 && creds.user.site === view.frontDoorSite) {
     return answerEasOptions(r);
   }
-  const d = decide(view, protocol, creds.user, { defects: ctx.settings.defects, deviceType: q.get('DeviceType') });
+  const d = decide(view, protocol, creds.user, { defects: ctx.settings.defects, deviceType: q?.get('DeviceType') ?? null });
   r.note.why = d.why;
   switch (d.kind) {
     case 'autodiscover-local': {
@@ -186,7 +192,7 @@ async function proxyProtocol(ctx: FrontContext, r: RequestInfo, protocol: Exclud
   const target = clientHostHop(ctx, r, hopTarget(server, protocol, d.via, ctx.settings.defects));
   r.note.decision = 'proxied';
   r.note.target = `${target.host}`;
-  const cmd = q.get('Cmd') ?? '';
+  const cmd = q?.get('Cmd') ?? '';
   // EAS Ping and Sync hang on the server for up to an hour (MS-ASCMD HeartbeatInterval / Wait); RPC channels live long.
   const long = protocol === 'rpc' || (protocol === 'eas' && (cmd === 'Ping' || cmd === 'Sync'));
   const bodiless = r.method === 'GET' || r.method === 'HEAD' || (r.method === 'OPTIONS' && !r.req.headers['content-length'] && !r.req.headers['transfer-encoding']);
