@@ -61,3 +61,6 @@ server.listen(0, env.CAS_LISTEN_ADDRESS ?? '127.0.0.1', () => {
   const address = server.address();
   console.log(`READY https=${typeof address === 'object' && address ? address.port : 0}`);
 });
+
+// Exit normally on SIGTERM, as the reference does: a `--cpu-prof` profile is written only then.
+process.on('SIGTERM', () => process.exit(0));
