@@ -11,6 +11,7 @@ import { check } from '../harness/verify/check.ts';
 import { describeRelays } from '../harness/verify/no-relay.ts';
 import { CONCRETE, describeCell, easCell, frontDoorBuild, highestFolderOn, owaCell, relation, versionTargetsOf, type Cell, type VerTarget } from './support/ver-matrix.ts';
 import { findBuild } from '../mocks/builds/catalogue.ts';
+import { AnswerWatch } from './support/answer-watch.ts';
 
 /** The topology's version targets (roles.ts: one user behind each CAS build), optionally of one product; none: n/a. */
 function targetsOf(t: RuleContext, w: World, product?: 2007 | 2010): VerTarget[] {
@@ -29,9 +30,10 @@ describe('VER', () => {
     t.expect(`front door ${b}: OWA and EAS to a target of the same build work; to an older one EAS works and OWA works once the front door holds its highest folder (refused before); to a newer one both are refused`);
     const TARGETS_2007 = targetsOf(t, w, 2007);
     const cells: { cell: Cell; folder: boolean }[] = [];
+    const watch = new AnswerWatch();
     for (const target of TARGETS_2007) {
-      cells.push({ cell: await owaCell(w, target), folder: false });
-      cells.push({ cell: await easCell(w, target), folder: false });
+      cells.push({ cell: await owaCell(w, target, watch), folder: false });
+      cells.push({ cell: await easCell(w, target, watch), folder: false });
     }
     const older = TARGETS_2007.filter((x) => relation(b, x.build) === 'older');
     const folders: string[] = [];
@@ -71,9 +73,10 @@ describe('VER', () => {
     const targets = t.profile === 'exchange2007' ? targetsOf(t, w, 2007) : targetsOf(t, w);
     t.expect(`the matrix front door ${b} x target build (${targets.map((x) => x.build).join(', ')}) x protocol (OWA, EAS): every pair observed, each a concrete outcome that the journal bears out`);
     const cells: Cell[] = [];
+    const watch = new AnswerWatch();
     for (const target of targets) {
-      cells.push(await owaCell(w, target));
-      cells.push(await easCell(w, target));
+      cells.push(await owaCell(w, target, watch));
+      cells.push(await easCell(w, target, watch));
     }
     // The matrix itself is the evidence (informational: RULES VER-02).
     t.observe(`front door ${b}\n${['target', 'OWA', 'EAS'].join(' | ')}\n${targets.map((x) => [x.build, ...['OWA', 'EAS'].map((p) => cells.find((c) => c.target === x.build && c.protocol === p)?.kind ?? '(missing)')].join(' | ')).join('\n')}`);

@@ -22,6 +22,7 @@ import { OwaBrowser } from '../../harness/clients/owa-browser.ts';
 import type { UserSpec } from '../../harness/topology/index.ts';
 import type { TranscriptLine } from '../../reports/types.ts';
 import { autodiscoverNamespace, logonName } from './auth-http.ts';
+import { AnswerWatch } from './answer-watch.ts';
 import type { World } from './world.ts';
 
 /** The vdirs a front door hops to a legacy CAS with the user's identity (001), OWA by forms. */
@@ -60,9 +61,11 @@ export interface IdentityAnswer {
   error?: string;
 }
 
-/** Per-rule request markers: a random tag, a counter, who asked. */
+/** Per-rule request markers: a random tag, a counter, who asked; and whether the front door answered any yet. */
 export class Markers {
   readonly tag = randomBytes(3).toString('hex');
+  /** A timeout before the rule's first answer ends the rule as a hung front door (answer-watch.ts). */
+  readonly watch = new AnswerWatch();
   #n = 0;
   constructor(readonly rule: string) {}
   next(who: string): string {
@@ -170,10 +173,10 @@ export class IdentityClient {
     const session = this.#session(namespace);
     const headers = { ...s.headers, 'user-agent': marker };
     const plain = { method: s.method, headers, ...(s.body !== undefined ? { body: s.body } : {}) };
-    const answer = (r: { status: number; headers: Record<string, string | string[]>; body: string }, auth: IdentityAnswer['auth']): IdentityAnswer => ({
-      label, asker: this.user?.samAccountName ?? null, marker, vdir, status: r.status, auth,
-      servedHeader: header(r.headers, 'x-lab-served-user'), bodyUsers: bodyUsers(r.body),
-    });
+    const answer = (r: { status: number; headers: Record<string, string | string[]>; body: string }, auth: IdentityAnswer['auth']): IdentityAnswer => {
+      if (r.status > 0) this.marks.watch.answered();
+      return { label, asker: this.user?.samAccountName ?? null, marker, vdir, status: r.status, auth, servedHeader: header(r.headers, 'x-lab-served-user'), bodyUsers: bodyUsers(r.body) };
+    };
     const before = session.transcript.length;
     try {
       if (!this.user) return answer(await session.request(s.path, plain), 'none');
@@ -203,6 +206,7 @@ export class IdentityClient {
       return answer(r3, 'ntlm');
     } catch (err) {
       if (!(err instanceof NtlmClientError)) throw err;
+      this.marks.watch.unanswered(err);
       return { ...answer({ status: 0, headers: {}, body: '' }, this.#mode === 'ntlm' ? 'ntlm-connection' : 'none'), error: err.message.split('\n')[0]! };
     } finally {
       this.transcript.push({ dir: 'note', line: `(${label}, ${marker})` }, ...session.transcript.slice(before));
@@ -219,8 +223,10 @@ export class IdentityClient {
       const b = new OwaBrowser({ dispatcher: agent, userAgent: marker, maxAutoSubmits: 0, timeoutMs: this.timeoutMs });
       const nav = await b.login(this.w.url('/owa/'), logonName(this.w, u.name), u.password);
       this.transcript.push({ dir: 'note', line: `(${label}, ${marker})` }, ...nav.transcript.map((l) => ({ dir: l.dir, line: l.line })));
+      if (nav.status > 0) this.marks.watch.answered();
       return { label, asker: u.samAccountName, marker, vdir: 'owa', status: nav.status, auth: 'forms', servedHeader: null, bodyUsers: bodyUsers(nav.body) };
     } catch (err) {
+      this.marks.watch.unanswered(err);
       return { label, asker: u.samAccountName, marker, vdir: 'owa', status: 0, auth: 'forms', servedHeader: null, bodyUsers: [], error: (err as Error).message.split('\n')[0]! };
     } finally {
       await agent.close().catch(() => {});

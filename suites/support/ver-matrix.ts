@@ -18,6 +18,7 @@ import { easDevice } from './eas.ts';
 import { describeVisit, frontDoorHost, signInOwa } from './owa-flow.ts';
 import type { World } from './world.ts';
 import { loadTopology, profileDefaultTopology, versionTargets, type VersionTarget } from '../../harness/topology/index.ts';
+import type { AnswerWatch } from './answer-watch.ts';
 
 /**
  * Builds oldest first (PROTOCOL-FACTS build table; 002's table lists 2007 RTM before its rollups and
@@ -79,8 +80,11 @@ function grounding(w: World, since: number, t: VerTarget, kind: CellKind, mine: 
   return true;
 }
 
-/** OWA for the target's user: sign in once, then load the page's versioned resources (002: the page needs them). */
-export async function owaCell(w: World, t: VerTarget): Promise<Cell> {
+/**
+ * OWA for the target's user: sign in once, then load the page's versioned resources (002: the page needs them).
+ * With `watch`, a timeout before the front door answered any of the rule's cells ends the rule (answer-watch.ts).
+ */
+export async function owaCell(w: World, t: VerTarget, watch?: AnswerWatch): Promise<Cell> {
   const since = w.mark();
   const sam = w.user(t.user).samAccountName;
   let kind: CellKind = 'other';
@@ -89,6 +93,7 @@ export async function owaCell(w: World, t: VerTarget): Promise<Cell> {
   try {
     const v = await signInOwa(w, t.user);
     const n = v.nav;
+    watch?.answered();
     transcript = n.transcript;
     detail = describeVisit(v);
     const mine = v.mailbox?.user === sam && n.status >= 200 && n.status < 300;
@@ -106,6 +111,7 @@ export async function owaCell(w: World, t: VerTarget): Promise<Cell> {
     else if (n.status >= 400) kind = 'refused';
   } catch (err) {
     if (!(err instanceof HttpClientError)) throw err;
+    watch?.unanswered(err);
     kind = 'no-answer';
     detail = err.message;
     transcript = err.transcript;
@@ -114,8 +120,8 @@ export async function owaCell(w: World, t: VerTarget): Promise<Cell> {
   return { target: t.build, protocol: 'OWA', kind, detail, grounded: grounding(w, since, t, kind, mine), relays: legacyRelays(w, since, { user: sam, vdir: 'owa' }), transcript };
 }
 
-/** EAS OPTIONS for the target's user (a device type no 451 list names). */
-export async function easCell(w: World, t: VerTarget): Promise<Cell> {
+/** EAS OPTIONS for the target's user (a device type no 451 list names); `watch` as for owaCell. */
+export async function easCell(w: World, t: VerTarget, watch?: AnswerWatch): Promise<Cell> {
   const since = w.mark();
   const sam = w.user(t.user).samAccountName;
   const dev = easDevice(w, t.user, 'SmartPhone', { followLocation: false });
@@ -123,12 +129,14 @@ export async function easCell(w: World, t: VerTarget): Promise<Cell> {
   let detail = '';
   try {
     const r = await dev.options();
+    watch?.answered();
     detail = `status ${r.status}${r.headers['x-ms-location'] ? `, X-MS-Location ${r.headers['x-ms-location']}` : ''}`;
     if (r.status === 451) kind = '451';
     else if (r.status >= 200 && r.status < 300) kind = 'works';
     else if (r.status >= 400) kind = 'refused';
   } catch (err) {
     if (!(err instanceof HttpClientError)) throw err;
+    watch?.unanswered(err);
     kind = 'no-answer';
     detail = err.message;
   }

@@ -25,6 +25,7 @@ export const TEST_SECONDS: Readonly<Record<string, number>> = {
   'test/github/action-local.test.ts': 18,
   'harness/test/cli-run.test.ts': 16,
   'harness/load/load-lab.test.ts': 13,
+  'test/suites/answer-watch.test.ts': 12,
   'harness/topology/run-topology.test.ts': 11,
   'mocks/cas/legacy/legacy.test.ts': 10,
 };
