@@ -173,35 +173,41 @@ export class IdentityClient {
     const session = this.#session(namespace);
     const headers = { ...s.headers, 'user-agent': marker };
     const plain = { method: s.method, headers, ...(s.body !== undefined ? { body: s.body } : {}) };
-    const answer = (r: { status: number; headers: Record<string, string | string[]>; body: string }, auth: IdentityAnswer['auth']): IdentityAnswer => {
-      if (r.status > 0) this.marks.watch.answered();
-      return { label, asker: this.user?.samAccountName ?? null, marker, vdir, status: r.status, auth, servedHeader: header(r.headers, 'x-lab-served-user'), bodyUsers: bodyUsers(r.body) };
-    };
+    const answer = (r: { status: number; headers: Record<string, string | string[]>; body: string }, auth: IdentityAnswer['auth']): IdentityAnswer => ({
+      label, asker: this.user?.samAccountName ?? null, marker, vdir, status: r.status, auth,
+      servedHeader: header(r.headers, 'x-lab-served-user'), bodyUsers: bodyUsers(r.body),
+    });
     const before = session.transcript.length;
+    // Every answer counts for the rule's watch, a handshake's 401 included (answer-watch.ts).
+    const ask = async (init: Parameters<NtlmSession['request']>[1]) => {
+      const r = await session.request(s.path, init);
+      this.marks.watch.answered();
+      return r;
+    };
     try {
-      if (!this.user) return answer(await session.request(s.path, plain), 'none');
+      if (!this.user) return answer(await ask(plain), 'none');
       const basic = `Basic ${Buffer.from(`${logonName(this.w, this.user.name)}:${this.user.password}`).toString('base64')}`;
       if (vdir === 'eas' || this.#mode === 'basic') {
-        return answer(await session.request(s.path, { ...plain, authorization: { value: basic, summary: `Basic ${logonName(this.w, this.user.name)}:***` } }), 'basic');
+        return answer(await ask({ ...plain, authorization: { value: basic, summary: `Basic ${logonName(this.w, this.user.name)}:***` } }), 'basic');
       }
       if (this.#mode === 'ntlm') {
-        const again = await session.request(s.path, plain);
+        const again = await ask(plain);
         if (again.status !== 401) return answer(again, 'ntlm-connection');
       }
       // The handshake: Type 1, the challenge, Type 3, on this connection.
       const type1 = createType1();
-      const r1 = await session.request(s.path, { ...plain, ...(s.bodilessNegotiate ? { body: undefined } : {}), authorization: { value: `NTLM ${type1.toString('base64')}`, summary: 'NTLM Type1' } });
+      const r1 = await ask({ ...plain, ...(s.bodilessNegotiate ? { body: undefined } : {}), authorization: { value: `NTLM ${type1.toString('base64')}`, summary: 'NTLM Type1' } });
       const token = r1.status === 401 ? challengeOf(r1.headers['www-authenticate']) : null;
       if (!token) {
         if (r1.status === 401 && offersBasic(r1.headers['www-authenticate'])) {
           this.#mode = 'basic';
-          return answer(await session.request(s.path, { ...plain, authorization: { value: basic, summary: `Basic ${logonName(this.w, this.user.name)}:***` } }), 'basic');
+          return answer(await ask({ ...plain, authorization: { value: basic, summary: `Basic ${logonName(this.w, this.user.name)}:***` } }), 'basic');
         }
         return answer(r1, 'ntlm');
       }
       const domain = this.w.lab.topology.organisation.netbiosDomain;
       const type3 = createType3(token, { user: this.user.samAccountName, password: this.user.password, domain });
-      const r3 = await session.request(s.path, { ...plain, authorization: { value: `NTLM ${type3.toString('base64')}`, summary: `NTLM Type3 ${domain}\\${this.user.samAccountName}` } });
+      const r3 = await ask({ ...plain, authorization: { value: `NTLM ${type3.toString('base64')}`, summary: `NTLM Type3 ${domain}\\${this.user.samAccountName}` } });
       if (r3.status !== 401) this.#mode = 'ntlm';
       return answer(r3, 'ntlm');
     } catch (err) {

@@ -97,7 +97,8 @@ function requestUrl(req: FrontRequest, host: string): URL {
  */
 function checkAddress(ctx: FrontContext, req: FrontRequest, url: URL, host: string, allowed: Set<string>): void {
   if (has(ctx, 'keep-hop-headers')) return;
-  // A port or brackets only where the Host has a colon or starts with one; only a target not starting with '/' can be absolute-form.
+  // A port or brackets only where the Host has a colon or starts with '['; only a target that does not
+  // start with '/' can be in absolute form.
   const name = host.includes(':') || host[0] === '[' ? host.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1') : host;
   if (!allowed.has(name)) throw new BadRequestError(`${name} is not a name of this front door`, 421);
   const target = req.url ?? '';
