@@ -10,7 +10,7 @@
  *    <= 2x nginx's, throughput at 32 connections >= 0.5x (informative: client and origin share the cores).
  *    Informative: the floor (bench/floor-proxy.ts, the reference's stack with none of its work) against
  *    nginx, and the reference against the floor: how much of the gap is the platform's.
- * 5. A full conformance run against the reference (exchange2013) — wall time and rules/s; goal <= 20 s.
+ * 5. A full conformance run against the reference (exchange2013) — wall time and rules/s; <= 25 s (goal 20 s).
  * Pass `--only lab,http,imap,frontdoor,run` to pick some.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -103,7 +103,9 @@ async function fullRun(): Promise<void> {
     const cpu1 = treeCpuSeconds();
     const judged = report.rules.filter((r) => r.outcome !== 'n/a').length;
     const cpu = cpu0 !== null && cpu1 !== null ? `, CPU ${(cpu1 - cpu0).toFixed(1)} s (${((cpu1 - cpu0) / s).toFixed(2)} cores)` : '';
-    line('full run, reference, exchange2013 (fast health)', `${s.toFixed(1)} s${cpu}, ${(judged / s).toFixed(2)} rules/s, ${report.summary.conformant ? 'conformant' : 'NOT conformant'}`, '<= 20 s', s <= 20 && report.summary.conformant);
+    // Issue 14's acceptance is 25 s; its goal, 20 s.
+    line('full run, reference, exchange2013 (fast health)', `${s.toFixed(1)} s${cpu}, ${(judged / s).toFixed(2)} rules/s, ${report.summary.conformant ? 'conformant' : 'NOT conformant'}`, '<= 25 s', s <= 25 && report.summary.conformant);
+    line('full run: the goal beyond the acceptance', `${s.toFixed(1)} s`, '<= 20 s', s <= 20 && report.summary.conformant);
     // A figure of a run that was not clean says little without why: name what was not a pass.
     for (const r of report.rules.filter((x) => x.outcome === 'fail' || x.outcome === 'error' || x.outcome === 'warn')) console.log(`  ${r.outcome} ${r.id}: ${(r.reason ?? '').split('\n')[0]!.slice(0, 300)}`);
   } finally {
