@@ -165,6 +165,17 @@ function endpointProblems(w: World, e: MailEvent, servers: readonly string[], me
 const SESSION_MS = 10_000;
 
 /**
+ * A session that ran out of time without one line from the front door (no greeting; with implicit TLS,
+ * maybe no handshake): the candidate accepted and hangs. That is an `error` naming the hang, as an HTTP
+ * request with no answer is (support/rule.ts), not a routing verdict. A front door that closes the
+ * connection, refuses the login or greets and then stalls is judged as before.
+ */
+function stopIfHung(run: MailRun, name: string, protocol: MailProtocolName): void {
+  if (run.ok || !/within \d+ ?ms|timed? ?out/i.test(run.error ?? '') || run.transcript.some((l) => l.dir === 'S')) return;
+  throw Object.assign(new Error(`${name}'s ${protocol} session: ${run.error} (not one line from the front door)`), { code: 'ETIMEDOUT' });
+}
+
+/**
  * One session and its journal events (this session's connections only: sessionConnections), recorded as
  * evidence. A session that ran out of time while the harness itself was late is an `error` with the lag.
  */
@@ -179,6 +190,7 @@ async function session(t: RuleContext, w: World, protocol: MailProtocolName, nam
   // Not listening is a dead or absent candidate (an `error`), not a routing verdict.
   if (!run.ok && /ECONNREFUSED/.test(run.error ?? '')) throw Object.assign(new Error(`${name}'s ${protocol} session: ${run.error}`), { code: 'ECONNREFUSED' });
   if (!run.ok && /within \d+ ?ms|timed? ?out/i.test(run.error ?? '') && t.lag(from) > bound / 10) throw new HarnessOverloadedError(t.lag(from), `${name}'s ${protocol} session within ${bound} ms`);
+  stopIfHung(run, name, protocol);
   const events = sessionConnections(await sessionEvents(w, since, run.ok, { user: w.user(name).samAccountName }), w.user(name).samAccountName);
   t.observe(`${name} ${protocol} (${mode}): ${run.ok ? 'ok' : `failed: ${run.error}`} in ${ms} ms\n${describeMail(events)}`);
   return { run, events, since };
@@ -269,6 +281,7 @@ describe('MAIL', () => {
       const imap = await mailThroughFrontDoor(w, 'imap4', name, 'implicit', bound);
       t.client(imap.transcript);
       if (!imap.ok && t.lag(from) > bound.timeoutMs / 10) throw new HarnessOverloadedError(t.lag(from), `${name}'s IMAP session within ${bound.timeoutMs} ms`);
+      stopIfHung(imap, name, 'imap4');
       const imapAt = loggedIn(sessionConnections(await sessionEvents(w, mark, imap.ok, { user: w.user(name).samAccountName }), w.user(name).samAccountName), name, w);
       t.require(`${name}'s IMAP session logged in at a mock CAS through the front door`, !!imapAt, imap.ok ? `the client got answers, but no mock CAS logged ${name} in` : `client: ${imap.error}`);
       t.observe(`${name} IMAP: ${imap.ok ? `ok, mailboxes ${imap.mailboxes?.join(',')}, EXISTS ${imap.exists}, subjects ${imap.subjects?.join(' | ')}` : `failed: ${imap.error}`}`);
@@ -279,6 +292,7 @@ describe('MAIL', () => {
       const popMark = w.mark();
       const pop = await mailThroughFrontDoor(w, 'pop3', name, 'implicit', bound);
       t.client(pop.transcript);
+      stopIfHung(pop, name, 'pop3');
       const popAt = loggedIn(sessionConnections(await sessionEvents(w, popMark, pop.ok, { user: w.user(name).samAccountName }), w.user(name).samAccountName), name, w);
       t.require(`${name}'s POP3 session logged in at a mock CAS through the front door`, !!popAt, pop.ok ? `the client got answers, but no mock CAS logged ${name} in` : `client: ${pop.error}`);
       t.observe(`${name} POP3: ${pop.ok ? `ok, STAT ${pop.count}, LIST ${pop.listed}, RETR 1 ${pop.firstMessage?.length ?? 0} bytes` : `failed: ${pop.error}`}`);

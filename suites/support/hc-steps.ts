@@ -16,6 +16,8 @@ import type { HttpEvent } from '../../harness/journal/events.ts';
 import type { ActiveFault } from '../../harness/control/faults.ts';
 import { at, isHealthCheck, patient, soon, waitForProbe } from './hc-probes.ts';
 import { byDeadline, describeLanding, repeatUntil, trafficAs, type Landing, type TrafficProtocol } from './hc-traffic.ts';
+import { isTimeout } from './answer-watch.ts';
+import { HttpClientError } from '../../harness/clients/transcript.ts';
 import type { RuleContext } from './rule.ts';
 import type { World } from './world.ts';
 
@@ -80,6 +82,7 @@ export async function servedBy(t: RuleContext, w: World, user: string, protocol:
 export async function checked(t: RuleContext, w: World, servers: readonly string[], I: number): Promise<void> {
   const firstBound = soon(I) + t.lag();
   const any = await w.lab.journal.waitFor(isHealthCheck, { sinceSeq: 0, timeoutMs: firstBound, what: 'any health check' }).catch(() => undefined);
+  if (any === undefined) await answersClients(t, w);
   t.require(`the candidate health-checks ${servers[0]}`, any !== undefined, `no health check of any CAS within ${firstBound} ms (the candidate checked nothing in this world)`);
   for (const server of servers) {
     let e: HttpEvent | undefined;
@@ -90,6 +93,24 @@ export async function checked(t: RuleContext, w: World, servers: readonly string
     }
     const seen = w.lab.journal.since(0).filter(isHealthCheck).length;
     t.require(`the candidate health-checks ${server}`, e !== undefined, `no health check of ${server} within ${patient(I)} ms (${seen} health checks of any CAS in this world)`);
+  }
+}
+
+/**
+ * Before a "no health check at all" fail: does the front door answer a client at all? A candidate that
+ * accepts connections and never answers hangs, which is an `error` (FRONTDOOR.md: never a fail): the
+ * request's timeout is thrown, and rule.ts says "the candidate did not answer (hung)". One that answers
+ * (any status) or closes the connection runs and did not check: the fail stands. Only a candidate that
+ * sent no check pays for this request (a hung one, one client timeout).
+ */
+export async function answersClients(t: RuleContext, w: World): Promise<void> {
+  const u = new URL(w.url('/owa/'));
+  const bound = Math.round(10_000 * t.slow);
+  try {
+    const res = await w.agent().request({ origin: u.origin, path: u.pathname, method: 'GET', headersTimeout: bound, bodyTimeout: bound, signal: AbortSignal.timeout(bound) });
+    await res.body.dump();
+  } catch (err) {
+    if (isTimeout(err)) throw new HttpClientError('HTTP_CLIENT_TIMEOUT', `GET ${u.href} failed: no answer within ${bound} ms (and no health check of any CAS)`, [], { cause: err });
   }
 }
 

@@ -1,7 +1,9 @@
 /**
  * A hung front door ends a rule within one client timeout (suites/support/answer-watch.ts): the watch's
- * own cases, and the rules that keep going past unanswered requests (AUTH-02, VER-02) against a candidate
- * that accepts connections and never answers (test/controls/candidates/hang.mjs).
+ * own cases, and against a candidate that accepts connections and never answers
+ * (test/controls/candidates/hang.mjs) the rules that keep going past unanswered requests (AUTH-02, VER-02)
+ * a mail rule (MAIL-01: no greeting is a hang, mail.test.ts `stopIfHung`) and a health rule (HC-02: no
+ * check and no answer is a hang, hc-steps.ts `answersClients`), each an error naming it.
  */
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
@@ -34,16 +36,16 @@ describe('AnswerWatch', () => {
 });
 
 describe('a hung candidate', () => {
-  it('AUTH-02 and VER-02 end with an error naming the hang, not at their case timeouts (180 s, 60 s)', async () => {
+  it('AUTH-02, VER-02, MAIL-01 and HC-02 end with an error naming the hang (not at their case timeouts, not a fail)', async () => {
     const out = mkdtempSync(join(tmpdir(), 'cas-hang-'));
     try {
       const code = await new Promise<number>((done) => {
-        execFile(process.execPath, [join(ROOT, 'bin/cas-conformance.js'), 'run', '--quiet', '--front-door', `command:node ${join(ROOT, 'test/controls/candidates/hang.mjs')}`, '--rule', 'AUTH-02', '--rule', 'VER-02', '--out', out],
+        execFile(process.execPath, [join(ROOT, 'bin/cas-conformance.js'), 'run', '--quiet', '--front-door', `command:node ${join(ROOT, 'test/controls/candidates/hang.mjs')}`, '--rule', 'AUTH-02', '--rule', 'VER-02', '--rule', 'MAIL-01', '--rule', 'HC-02', '--out', out],
           { cwd: ROOT, timeout: 170_000, env: { ...process.env, CAS_RUN_OPTIONS: '' } }, (err) => done(err ? Number((err as { code?: number }).code ?? -1) : 0));
       });
       const rules = (JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { rules: { id: string; outcome: string; reason?: string }[] }).rules;
       expect(code).toBe(2);
-      for (const id of ['AUTH-02', 'VER-02']) {
+      for (const id of ['AUTH-02', 'VER-02', 'MAIL-01', 'HC-02']) {
         expect(rules.find((r) => r.id === id), id).toMatchObject({ outcome: 'error', reason: expect.stringMatching(/did not answer \(hung\)/) });
       }
     } finally {
