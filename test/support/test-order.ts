@@ -22,7 +22,6 @@ export const TEST_SECONDS: Readonly<Record<string, number>> = {
   'test/controls/lane-1.test.ts': 129,
   'harness/test/hostile-lab.test.ts': 30,
   'harness/probe/fixtures.test.ts': 20,
-  'test/suites/answer-watch.test.ts': 27,
   'test/github/action-local.test.ts': 18,
   'harness/test/cli-run.test.ts': 16,
   'harness/load/load-lab.test.ts': 13,
