@@ -8,9 +8,9 @@
  * reference's ratio to it is what its routing, authentication, header rules and log cost.
  *
  * Processes: the origin in a child, the reference front door in another (its own main.ts, as the
- * harness launches it), the floor in a third, nginx in a fourth when the binary exists; the client and a tiny directory
- * here. Without nginx the run says so and measures the reference alone. Bounded: a few seconds per
- * leg, every start has a timeout.
+ * harness launches it), the floor in a third, nginx in a fourth when the binary exists; the client and a
+ * tiny directory here. Without nginx the run says so and measures the reference alone. Bounded: a few
+ * seconds per leg, every start has a timeout.
  *
  * Run: `node bin/run-ts.js bench/frontdoor.ts [seconds per leg]`
  */
