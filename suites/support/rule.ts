@@ -304,13 +304,16 @@ const HUNG = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND
 const CLOSED = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_TLS_HANDSHAKE', 'ECONNABORTED']);
 
 /** How talking to the front door failed, looking down the cause chain: refused, hung, closed, or not a transport failure. */
-function transportFailure(err: unknown): 'refused' | 'hung' | 'closed' | null {
+export function transportFailure(err: unknown): 'refused' | 'hung' | 'closed' | null {
   let cur = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
   let sawTransport = false;
   for (let depth = 0; depth < 6 && cur && typeof cur === 'object'; depth++) {
     const code = typeof cur.code === 'string' ? cur.code : '';
     if (REFUSED.has(code)) return 'refused';
-    if (HUNG.has(code)) return 'hung';
+    // An AbortSignal.timeout (a DOMException: its code is a number) under a client's transport error is a
+    // hang, not a close: a front door that completed TLS and never answered Outlook Anywhere's RPC_IN_DATA
+    // was failed for "closed the connection without an answer".
+    if (HUNG.has(code) || (cur as { name?: unknown }).name === 'TimeoutError') return 'hung';
     if (CLOSED.has(code)) return 'closed';
     if (code === 'HTTP_CLIENT_TRANSPORT') sawTransport = true;
     const msg = typeof cur.message === 'string' ? cur.message : '';
