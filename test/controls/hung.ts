@@ -1,10 +1,11 @@
 /**
- * Hung guard: a candidate that accepts connections and never answers (test/controls/candidates/hang.mjs)
- * gets an error naming the hang, never a fail, within one client timeout per rule (FRONTDOOR.md). Four
- * rules, one for each way a rule meets the hang: AUTH-02 and VER-02 judge unanswered requests themselves
+ * Hung guard: a candidate that completes TLS and never answers (test/controls/candidates/hang.mjs --tls)
+ * gets an error naming the hang, never a fail, within one client timeout per rule (FRONTDOOR.md). One rule
+ * for each way a rule meets the hang: AUTH-02 and VER-02 judge unanswered requests themselves
  * (suites/support/answer-watch.ts), MAIL-01 hears no greeting (mail.test.ts `stopIfHung`), HC-02 sees no
- * health check and asks the front door once (hc-steps.ts `answersClients`). Without those, AUTH-02 and
- * VER-02 ran into their case timeouts (180 s, 60 s) and MAIL-01 and HC-02 failed the candidate.
+ * health check and asks the front door once (hc-steps.ts `answersClients`), OA-01's client times out under
+ * a transport error (rule.ts `transportFailure`). Without those, AUTH-02 and VER-02 ran into their case
+ * timeouts (180 s, 60 s), and MAIL-01, HC-02 and OA-01 failed the candidate.
  * Run by test/controls/lane-1.test.ts after that lane's control batches (its lane ends before lane 2's).
  */
 import { describe, expect, test } from 'vitest';
@@ -15,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const RULES = ['AUTH-02', 'VER-02', 'MAIL-01', 'HC-02'];
+const RULES = ['AUTH-02', 'VER-02', 'MAIL-01', 'HC-02', 'OA-01'];
 
 /** The guard's test (vitest `test`), defined where it is called. */
 export function hungGuard(): void {
@@ -24,7 +25,7 @@ export function hungGuard(): void {
       const out = mkdtempSync(join(tmpdir(), 'cas-hang-'));
       try {
         const code = await new Promise<number>((done) => {
-          const args = [join(ROOT, 'bin/cas-conformance.js'), 'run', '--quiet', '--front-door', `command:node ${join(ROOT, 'test/controls/candidates/hang.mjs')}`, ...RULES.flatMap((id) => ['--rule', id]), '--out', out];
+          const args = [join(ROOT, 'bin/cas-conformance.js'), 'run', '--quiet', '--front-door', `command:node ${join(ROOT, 'test/controls/candidates/hang.mjs')} --tls`, ...RULES.flatMap((id) => ['--rule', id]), '--out', out];
           execFile(process.execPath, args, { cwd: ROOT, timeout: 170_000, env: { ...process.env, CAS_RUN_OPTIONS: '' } }, (err) => done(err ? Number((err as { code?: number }).code ?? -1) : 0));
         });
         const rules = (JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { rules: { id: string; outcome: string; reason?: string }[] }).rules;

@@ -7,7 +7,7 @@
  * and its default world, the reports).
  *
  * Each batch is run by exactly one of two lanes (CONTROL_FILES: test/controls/<lane>.test.ts), one after
- * another in its lane; then the first lane runs the hung guard (hung.ts, about 25 s) and the second the
+ * another in its lane; then the first lane runs the hung guard (hung.ts, about 30 s) and the second the
  * vacuity guard (vacuity.ts). npm test gives the two lanes two of its three workers (vitest.config.ts) and
  * everything else the third. The lanes are balanced by their length in one npm test (December 2026):
  * lane-1 75 + 19 + 35 s, lane-2 63 + 70 s.
