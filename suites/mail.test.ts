@@ -163,6 +163,8 @@ function endpointProblems(w: World, e: MailEvent, servers: readonly string[], me
 
 /** A client session's bound: 10 s, times `--slow`. */
 const SESSION_MS = 10_000;
+/** A session's error that says it ran out of time (the IMAP and POP3 clients' wording). */
+const TIMED_OUT = /within \d+ ?ms|timed? ?out/i;
 
 /**
  * A session that ran out of time without one line from the front door (no greeting; with implicit TLS,
@@ -171,7 +173,7 @@ const SESSION_MS = 10_000;
  * connection, refuses the login or greets and then stalls is judged as before.
  */
 function stopIfHung(run: MailRun, name: string, protocol: MailProtocolName): void {
-  if (run.ok || !/within \d+ ?ms|timed? ?out/i.test(run.error ?? '') || run.transcript.some((l) => l.dir === 'S')) return;
+  if (run.ok || !TIMED_OUT.test(run.error ?? '') || run.transcript.some((l) => l.dir === 'S')) return;
   throw Object.assign(new Error(`${name}'s ${protocol} session: ${run.error} (not one line from the front door)`), { code: 'ETIMEDOUT' });
 }
 
@@ -189,7 +191,7 @@ async function session(t: RuleContext, w: World, protocol: MailProtocolName, nam
   t.client(run.transcript);
   // Not listening is a dead or absent candidate (an `error`), not a routing verdict.
   if (!run.ok && /ECONNREFUSED/.test(run.error ?? '')) throw Object.assign(new Error(`${name}'s ${protocol} session: ${run.error}`), { code: 'ECONNREFUSED' });
-  if (!run.ok && /within \d+ ?ms|timed? ?out/i.test(run.error ?? '') && t.lag(from) > bound / 10) throw new HarnessOverloadedError(t.lag(from), `${name}'s ${protocol} session within ${bound} ms`);
+  if (!run.ok && TIMED_OUT.test(run.error ?? '') && t.lag(from) > bound / 10) throw new HarnessOverloadedError(t.lag(from), `${name}'s ${protocol} session within ${bound} ms`);
   stopIfHung(run, name, protocol);
   const events = sessionConnections(await sessionEvents(w, since, run.ok, { user: w.user(name).samAccountName }), w.user(name).samAccountName);
   t.observe(`${name} ${protocol} (${mode}): ${run.ok ? 'ok' : `failed: ${run.error}`} in ${ms} ms\n${describeMail(events)}`);

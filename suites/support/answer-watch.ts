@@ -11,17 +11,11 @@
  * try { const r = await call(); watch.answered(); } catch (err) { watch.unanswered(err); ... }
  */
 import { HttpClientError } from '../../harness/clients/transcript.ts';
+import { transportFailure } from './transport-failure.ts';
 
-const TIMEOUT_CODES = new Set(['HTTP_CLIENT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
-
-/** Did the request time out (anywhere down the cause chain: a client's code, or an AbortSignal.timeout)? */
+/** Did the request time out (a client's timeout code or an AbortSignal.timeout, anywhere down the cause chain)? */
 export function isTimeout(err: unknown): boolean {
-  let cur = err as { code?: unknown; name?: unknown; cause?: unknown } | undefined;
-  for (let depth = 0; depth < 6 && cur && typeof cur === 'object'; depth++) {
-    if ((typeof cur.code === 'string' && TIMEOUT_CODES.has(cur.code)) || cur.name === 'TimeoutError') return true;
-    cur = cur.cause as typeof cur;
-  }
-  return false;
+  return transportFailure(err) === 'hung';
 }
 
 /** One rule's requests to the front door: has any got an HTTP answer yet? */

@@ -4,16 +4,14 @@
  * for each way a rule meets the hang: AUTH-02 and VER-02 judge unanswered requests themselves
  * (suites/support/answer-watch.ts), MAIL-01 hears no greeting (mail.test.ts `stopIfHung`), HC-02 sees no
  * health check and asks the front door once (hc-steps.ts `answersClients`), OA-01's client times out under
- * a transport error (rule.ts `transportFailure`). Without those, AUTH-02 and VER-02 ran into their case
+ * a transport error (transport-failure.ts). Without those, AUTH-02 and VER-02 ran into their case
  * timeouts (180 s, 60 s), and MAIL-01, HC-02 and OA-01 failed the candidate.
- * Run by test/controls/lane-1.test.ts after that lane's control batches (its lane ends before lane 2's).
+ * Run by test/controls/lane-1.test.ts after that lane's control batches; the run is vacuity.ts's `fullRun`.
  */
 import { describe, expect, test } from 'vitest';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fullRun } from './vacuity.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const RULES = ['AUTH-02', 'VER-02', 'MAIL-01', 'HC-02', 'OA-01'];
@@ -22,18 +20,9 @@ const RULES = ['AUTH-02', 'VER-02', 'MAIL-01', 'HC-02', 'OA-01'];
 export function hungGuard(): void {
   describe('a hung candidate', () => {
     test(`${RULES.join(', ')} end with an error naming the hang (not at their case timeouts, not a fail)`, { timeout: 180_000 }, async () => {
-      const out = mkdtempSync(join(tmpdir(), 'cas-hang-'));
-      try {
-        const code = await new Promise<number>((done) => {
-          const args = [join(ROOT, 'bin/cas-conformance.js'), 'run', '--quiet', '--front-door', `command:node ${join(ROOT, 'test/controls/candidates/hang.mjs')} --tls`, ...RULES.flatMap((id) => ['--rule', id]), '--out', out];
-          execFile(process.execPath, args, { cwd: ROOT, timeout: 170_000, env: { ...process.env, CAS_RUN_OPTIONS: '' } }, (err) => done(err ? Number((err as { code?: number }).code ?? -1) : 0));
-        });
-        const rules = (JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { rules: { id: string; outcome: string; reason?: string }[] }).rules;
-        expect(code).toBe(2);
-        for (const id of RULES) expect(rules.find((r) => r.id === id), id).toMatchObject({ outcome: 'error', reason: expect.stringMatching(/did not answer \(hung\)/) });
-      } finally {
-        rmSync(out, { recursive: true, force: true });
-      }
+      const r = await fullRun(`command:node ${join(ROOT, 'test/controls/candidates/hang.mjs')} --tls`, 'exchange2013', RULES.flatMap((id) => ['--rule', id]), 170_000);
+      expect(r.code, r.output).toBe(2);
+      for (const id of RULES) expect(r.rules.find((x) => x.id === id), `${id}\n${r.output}`).toMatchObject({ outcome: 'error', reason: expect.stringMatching(/did not answer \(hung\)/) });
     });
   });
 }

@@ -31,10 +31,11 @@ interface Outcome {
   reason?: string;
 }
 
-function fullRun(frontDoor: string, profile: string, extra: string[]): Promise<{ code: number; rules: Outcome[]; output: string }> {
+/** One CLI `run` of `frontDoor` in `profile` (its exit code, its report's rules, the end of its output); the hung guard (hung.ts) runs it too. */
+export function fullRun(frontDoor: string, profile: string, extra: string[], timeoutMs = 600_000): Promise<{ code: number; rules: Outcome[]; output: string }> {
   const out = mkdtempSync(join(tmpdir(), 'cas-vacuity-'));
   return new Promise((done) => {
-    execFile(process.execPath, [join(ROOT, 'bin/cas-conformance.js'), 'run', '--quiet', '--profile', profile, '--front-door', frontDoor, '--out', out, ...extra], { cwd: ROOT, timeout: 600_000, env: { ...process.env, CAS_RUN_OPTIONS: '' }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [join(ROOT, 'bin/cas-conformance.js'), 'run', '--quiet', '--profile', profile, '--front-door', frontDoor, '--out', out, ...extra], { cwd: ROOT, timeout: timeoutMs, env: { ...process.env, CAS_RUN_OPTIONS: '' }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       let rules: Outcome[] = [];
       try {
         rules = (JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { rules: Outcome[] }).rules;

@@ -1,9 +1,10 @@
 /**
- * How rule.ts names a failure to talk to the front door (refused, hung, closed): the name decides between a
- * candidate's `fail` (it closed the connection) and an `error` (it hangs or is not there).
+ * How the rules name a failure to talk to the front door (suites/support/transport-failure.ts): refused,
+ * hung or closed. The name decides between a candidate's `fail` (it closed the connection) and an `error`
+ * (it hangs or is not there).
  */
 import { describe, expect, it } from 'vitest';
-import { transportFailure } from '../../suites/support/rule.ts';
+import { transportFailure } from '../../suites/support/transport-failure.ts';
 import { HttpClientError } from '../../harness/clients/transcript.ts';
 
 const coded = (code: string, message = code) => Object.assign(new Error(message), { code });
