@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,10 +52,14 @@ describe('parseWaivers', () => {
   it('reads a file and names it in the error', () => {
     const dir = mkdtempSync(join(tmpdir(), 'waivers-'));
     const file = join(dir, 'waivers.json');
-    writeFileSync(file, JSON.stringify({ waivers: [{ rule: 'EAS-03', reason: 'r', expires: '2027-1-1' }] }));
-    expect(() => readWaivers(file)).toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is invalid:\\n  - waivers\\[0\\]\\.expires`));
-    writeFileSync(file, '{ not json');
-    expect(() => readWaivers(file)).toThrow(/cannot read JSON/);
+    try {
+      writeFileSync(file, JSON.stringify({ waivers: [{ rule: 'EAS-03', reason: 'r', expires: '2027-1-1' }] }));
+      expect(() => readWaivers(file)).toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is invalid:\\n  - waivers\\[0\\]\\.expires`));
+      writeFileSync(file, '{ not json');
+      expect(() => readWaivers(file)).toThrow(/cannot read JSON/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

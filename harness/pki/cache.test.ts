@@ -1,5 +1,5 @@
-import { describe, expect, it, beforeEach } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, statSync, utimesSync } from 'node:fs';
+import { describe, expect, it, afterEach, beforeEach } from 'vitest';
+import { mkdtempSync, readdirSync, rmSync, readFileSync, writeFileSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CACHE_FORMAT, commitCache, ensureDir, readCache, type CacheDoc } from './cache.ts';
@@ -27,6 +27,7 @@ describe('PKI cache', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'pki-cache-'));
   });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('commits a document that reads back, with mode 0600 and no temporary file left', () => {
     const a = doc('a');

@@ -1,6 +1,6 @@
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -48,8 +48,19 @@ async function until(cond: () => boolean, ms: number): Promise<boolean> {
 }
 
 describe('startProxyProcess', () => {
+  const dirs: string[] = [];
+  /** A temporary directory removed after the test. */
+  const tempDir = () => {
+    const d = mkdtempSync(join(tmpdir(), 'pp-'));
+    dirs.push(d);
+    return d;
+  };
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
   test('ready on the chosen port; output joins the log file; stop sends SIGTERM', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pp-'));
+    const dir = tempDir();
     const port = await freePort();
     const log = join(dir, 'proxy.log');
     const h = await startProxyProcess({ name: 'fake', command: process.execPath, args: ['-e', FAKE_PROXY, String(port), log], contract: contractOn(port, dir), logFiles: [log], version: 'fake 1', configDigest: '0'.repeat(16), notes: ['a note'] });
@@ -61,7 +72,7 @@ describe('startProxyProcess', () => {
   });
 
   test('a proxy that exits before listening is a FrontDoorLaunchError with its words', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pp-'));
+    const dir = tempDir();
     const port = await freePort();
     const err = await startProxyProcess({ name: 'fake', command: process.execPath, args: ['-e', 'console.error("bind: permission denied"); process.exit(7)'], contract: contractOn(port, dir), version: null, configDigest: '0'.repeat(16), startTimeoutMs: 5000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FrontDoorLaunchError);
@@ -69,7 +80,7 @@ describe('startProxyProcess', () => {
   });
 
   test.skipIf(process.platform !== 'linux')('the proxy does not outlive a harness killed with SIGKILL', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pp-'));
+    const dir = tempDir();
     const port = await freePort();
     const harness = join(dir, 'harness.mts'); // .mts: ESM outside the project's package scope
     writeFileSync(harness, `import { startProxyProcess } from ${JSON.stringify(join(ROOT, 'harness/frontdoor/adapters/proxy-process.ts'))};
