@@ -8,7 +8,7 @@
 // left behind by a test or by something a test started, and fails the run by name (the brief: temp files
 // are cleaned). Three test files left a directory per run in /tmp before this guard found them.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -34,6 +34,11 @@ function run(args, capture, env = process.env) {
 const testTmp = mkdtempSync(join(tmpdir(), 'cas-test-'));
 // 0711: services a test starts under other users (dovecot's) reach their own directories in it, nobody lists it.
 chmodSync(testTmp, 0o711);
+// tsx keeps its transform cache in TMPDIR/tsx-<euid>: a cache shared between runs, not a leftover. The link
+// keeps it where it always was, warm from one npm test to the next.
+const tsxName = `tsx-${process.geteuid?.() ?? 'user'}`;
+mkdirSync(join(tmpdir(), tsxName), { recursive: true, mode: 0o700 });
+symlinkSync(join(tmpdir(), tsxName), join(testTmp, tsxName));
 const removeTestTmp = () => rmSync(testTmp, { recursive: true, force: true });
 for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.once(sig, () => (removeTestTmp(), process.exit(130)));
 
@@ -41,6 +46,7 @@ const [tsc, vitest] = await Promise.all([
   run([tscBin, '--noEmit'], true),
   run([vitestBin, 'run', ...process.argv.slice(2)], false, { ...process.env, TMPDIR: testTmp }),
 ]);
+unlinkSync(join(testTmp, tsxName));
 const leftovers = readdirSync(testTmp);
 removeTestTmp();
 if (tsc.code !== 0) process.stdout.write(`\ntypecheck (tsc --noEmit) failed:\n${tsc.out}`);
