@@ -1,15 +1,16 @@
 /**
- * Stream one request to a legacy CAS and its answer back to the client with undici's `dispatch`
- * (LIBRARIES.md: the fastest Node path measured, ~0.6x nginx). Backpressure both ways: the request
+ * Stream one request to a legacy CAS and its answer back to the client, through the hop's own client
+ * (wire/agent.ts) or an undici dispatcher (the NTLM connections): both take the same dispatch options
+ * and handler. Backpressure both ways: the request
  * body is a stream undici reads as the socket drains; the response pauses while the client's socket
  * is full. Memory per request stays bounded whatever the sizes (RULES.md SEC-04).
  */
 import type { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
 import type { FrontResponse } from './front-types.ts';
+import type { HopDispatcher, RawHeaders, WireHandler } from '../wire/exchange.ts';
 
 export interface ForwardOptions {
-  dispatcher: Dispatcher;
+  dispatcher: HopDispatcher;
   origin: string;
   method: string;
   path: string;
@@ -17,9 +18,9 @@ export interface ForwardOptions {
   body: Readable | Buffer | null;
   res: FrontResponse;
   /** Turn the hop's head into the client's (status mapping, header filtering). */
-  mapHead(status: number, statusText: string, rawHeaders: Buffer[]): { status: number; statusText: string; headers: string[] };
+  mapHead(status: number, statusText: string, rawHeaders: RawHeaders): { status: number; statusText: string; headers: string[] };
   /** Return true to drop this answer unseen (the caller retries): nothing is written to the client. */
-  intercept?: (status: number, rawHeaders: Buffer[]) => boolean;
+  intercept?: (status: number, rawHeaders: RawHeaders) => boolean;
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
 }
@@ -58,7 +59,7 @@ export function forward(o: ForwardOptions): Promise<ForwardResult> {
     });
     // Methods of one object literal, no named closures: tsx (esbuild keepNames) gives every named
     // closure a defineProperty per creation, and this object is made once per proxied request.
-    const handler: Dispatcher.DispatchHandler = {
+    const handler: WireHandler = {
       onConnect(a) {
         abort = a;
       },
@@ -99,7 +100,7 @@ export function forward(o: ForwardOptions): Promise<ForwardResult> {
     };
     try {
       o.dispatcher.dispatch(
-        { origin: o.origin, method: o.method as Dispatcher.HttpMethod, path: o.path, headers: o.headers, body: o.body, headersTimeout: o.headersTimeoutMs, bodyTimeout: o.bodyTimeoutMs },
+        { origin: o.origin, method: o.method, path: o.path, headers: o.headers, body: o.body, headersTimeout: o.headersTimeoutMs, bodyTimeout: o.bodyTimeoutMs },
         handler,
       );
     } catch (err) {

@@ -8,14 +8,15 @@
  */
 const HOP_BY_HOP = new Set([
   'connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade',
-  // undici refuses Expect; Host is set to the target's name; HTTP/2 pseudo settings never belong on HTTP/1.1.
+  // Expect is the hop's own business (an interim 100 is never relayed); Host is set to the target's name;
+  // HTTP/2 settings never belong on HTTP/1.1.
   'expect', 'host', 'http2-settings',
 ]);
 
 /**
- * What the hop cannot carry even when told to keep hop-by-hop headers (defect `keep-hop-headers`):
- * undici, the hop's HTTP client, refuses Transfer-Encoding, Keep-Alive, Upgrade and Expect and keeps
- * Connection for itself; Host is the target's.
+ * What the hop cannot carry even when told to keep hop-by-hop headers (defect `keep-hop-headers`): the
+ * hop's client frames each request itself (Transfer-Encoding, Content-Length from the body) and owns the
+ * connection (Connection, Keep-Alive, Upgrade, Expect); Host is the target's.
  */
 const UNSENDABLE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect', 'host', 'http2-settings']);
 
@@ -58,7 +59,7 @@ export interface HopRequestHeaderOptions {
   keepHopByHop?: boolean;
 }
 
-/** The request headers for the hop, as a flat name/value array (undici accepts it). */
+/** The request headers for the hop, as a flat name/value array (the wire agent and undici both take it). */
 export function hopRequestHeaders(rawHeaders: readonly string[], o: HopRequestHeaderOptions): string[] {
   // One pass for what decides the others (the Connection list, a Transfer-Encoding), by length first:
   // this runs once per proxied request.
@@ -108,7 +109,7 @@ export interface ClientResponseHeaderOptions {
   cookieRewriteDomain?: string;
 }
 
-/** The response headers for the client, from undici's raw header list (Buffers, name/value pairs). */
+/** The response headers for the client, from the hop's raw header list (strings from the wire agent, Buffers from undici). */
 export function clientResponseHeaders(raw: readonly (Buffer | string)[], o: ClientResponseHeaderOptions): string[] {
   // Names and values as latin1 strings, converted once, in place of a list of pairs per response.
   const flat: string[] = new Array<string>(raw.length - (raw.length % 2));

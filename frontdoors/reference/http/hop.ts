@@ -16,6 +16,8 @@ import { authenticateMessage, negotiateMessage, parseChallenge } from '../ntlm/m
 import { NtlmClientPool, SharedHopConnections } from './ntlm-hop.ts';
 import { clientResponseHeaders, hopRequestHeaders } from './headers.ts';
 import { forward, ForwardError, type ForwardResult } from './forward.ts';
+import { WireAgent } from '../wire/agent.ts';
+import type { HopDispatcher, RawHeaders } from '../wire/exchange.ts';
 import { STATUS_TEXT, type FrontRequest, type FrontResponse } from './front-types.ts';
 
 export type HopAuth = 'ntlm' | 'basic' | 'none' | 'pass';
@@ -54,10 +56,10 @@ export interface HopCall {
   /** Extra response headers for the client (e.g. Set-Cookie of a fresh sign-in to the target). */
   extraHeaders?: string[];
   /** Sees the hop's raw head before it is relayed (OWA notes which server set which cookie). */
-  onHead?: (status: number, rawHeaders: Buffer[]) => void;
+  onHead?: (status: number, rawHeaders: RawHeaders) => void;
   cookieRewriteDomain?: string | undefined;
   /** Drop an answer unseen so the caller can repeat the request (see forward.ts). */
-  intercept?: (status: number, rawHeaders: Buffer[]) => boolean;
+  intercept?: (status: number, rawHeaders: RawHeaders) => boolean;
   /** Relay the legacy CAS's 401 as is (defect `no-auth`). */
   relay401?: boolean;
   headersTimeoutMs: number;
@@ -75,6 +77,9 @@ export interface BufferedAnswer {
  * await hop.forward({ target, protocol: 'eas', auth: 'ntlm', creds, req, res, ... });
  */
 export class Hop {
+  /** The proxied requests that need no NTLM connection of their own (Basic, none, the client's own): our HTTP/1.1 client. */
+  readonly wire: WireAgent;
+  /** undici: the OWA sign-in's small buffered exchanges (`request`). */
   readonly agent: Agent;
   readonly ntlm: NtlmClientPool;
   /** Defect `pool-auth-hops` only: one connection per target for every hop and probe, whoever it is for. */
@@ -89,6 +94,7 @@ export class Hop {
     readonly timeouts: { headersTimeout: number; bodyTimeout: number },
     readonly opts: { keepHopHeaders?: boolean; poolAcrossUsers?: boolean } = {},
   ) {
+    this.wire = new WireAgent(connector, { connections: 64, keepAliveTimeout: 30_000 });
     this.agent = new Agent({ connect: connector, connections: 64, keepAliveTimeout: 30_000, ...timeouts });
     this.ntlm = new NtlmClientPool(connector, timeouts);
     this.shared = opts.poolAcrossUsers ? new SharedHopConnections(connector, timeouts) : null;
@@ -99,7 +105,7 @@ export class Hop {
     if (this.shared) return this.#sharedForward(this.shared, c);
     if (c.auth === 'ntlm' && c.creds) return this.#ntlmForward(c);
     const authorization = c.auth === 'basic' && c.creds ? basic(c.creds) : null;
-    const r = (await this.#stream(this.agent, c, authorization)) as ForwardResult & { hopAuth: string };
+    const r = (await this.#stream(this.wire, c, authorization)) as ForwardResult & { hopAuth: string };
     r.hopAuth = authorization ? 'Basic' : 'none';
     return r;
   }
@@ -111,7 +117,7 @@ export class Hop {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.agent.close(), this.ntlm.close(), this.shared?.close()]);
+    await Promise.allSettled([this.wire.close(), this.agent.close(), this.ntlm.close(), this.shared?.close()]);
   }
 
   /**
@@ -138,10 +144,11 @@ export class Hop {
     }
   }
 
-  #stream(dispatcher: Dispatcher, c: HopCall, authorization: string | null): Promise<ForwardResult> {
+  #stream(dispatcher: HopDispatcher | Dispatcher, c: HopCall, authorization: string | null): Promise<ForwardResult> {
     const headers = hopRequestHeaders(c.req.rawHeaders, { host: c.target.host, authorization, cookie: c.cookie, clientIp: c.clientIp, passAuthorization: c.auth === 'pass', keepHopByHop: this.opts.keepHopHeaders });
     return forward({
-      dispatcher, origin: c.target.origin, method: c.method, path: c.path, headers, body: c.body, res: c.res,
+      // undici dispatchers take the same options and handler as the wire agent (forward.ts).
+      dispatcher: dispatcher as HopDispatcher, origin: c.target.origin, method: c.method, path: c.path, headers, body: c.body, res: c.res,
       headersTimeoutMs: c.headersTimeoutMs, bodyTimeoutMs: this.timeouts.bodyTimeout,
       ...(c.intercept ? { intercept: c.intercept } : {}),
       mapHead(status, statusText, raw) {
@@ -200,7 +207,7 @@ export class Hop {
     }
     if (t1.statusCode === 401 && offers.some((h) => /^basic\b/i.test(h))) {
       // The vdir lists NTLM but this server does not speak it (no challenge came): Basic, which it offers.
-      const r = await this.#stream(this.agent, c, basic(creds));
+      const r = await this.#stream(this.wire, c, basic(creds));
       return { ...r, hopAuth: 'Basic' };
     }
     // Not a challenge (a fault answer, a redirect): that is the legacy CAS's answer; relay it.

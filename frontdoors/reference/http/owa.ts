@@ -8,6 +8,7 @@
  * - 2007 (Purple, Grey): single sign-on silent redirect to the legacy namespace.
  * Versioned resources `/owa/<build>/...` of a proxied page load through the front door (OWA-08).
  */
+import type { RawHeaders } from '../wire/exchange.ts';
 import { BadRequestError, HopError, NoTargetError } from '../errors.ts';
 import { decide, hopTarget, pickServer, type HopTarget } from '../routing/http-routes.ts';
 import type { DirServer } from '../../../harness/topology/directory-contract.ts';
@@ -191,11 +192,11 @@ async function proxyOwa(ctx: FrontContext, r: RequestInfo, session: OwaSession, 
   }
 }
 
-function noteCookies(session: OwaSession, fqdn: string, raw: Buffer[]): void {
+function noteCookies(session: OwaSession, fqdn: string, raw: RawHeaders): void {
   for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i]!.toString('latin1').toLowerCase() === 'set-cookie') session.cookieOwner.set(setCookieName(raw[i + 1]!.toString('latin1')), fqdn);
 }
 
-function headerOf(raw: Buffer[], name: string): string | undefined {
+function headerOf(raw: RawHeaders, name: string): string | undefined {
   for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i]!.toString('latin1').toLowerCase() === name) return raw[i + 1]!.toString('latin1');
   return undefined;
 }

@@ -1,0 +1,226 @@
+/**
+ * The hop's own client against a real TLS server on loopback that writes exactly the bytes each case
+ * needs: keep-alive reuse, request bodies (Buffer, stream with a length, stream without), timeouts, a
+ * connection the CAS closed while idle, an abort in the middle of an answer, a malformed answer, close().
+ */
+import tls from 'node:tls';
+import { PassThrough, Readable } from 'node:stream';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildCa, newKeyPair } from '../../../harness/pki/certs.ts';
+import { buildConnector } from '../net/undici.ts';
+import { WireAgent } from './agent.ts';
+import type { WireHandler, WireRequest } from './exchange.ts';
+
+let creds: { key: string; cert: string };
+const cleanup: (() => unknown)[] = [];
+
+beforeAll(async () => {
+  const { issued } = buildCa('wire-test.invalid', await newKeyPair());
+  creds = { key: issued.keyPem, cert: issued.certPem };
+});
+
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+interface Seen {
+  /** Each request's head and body as the server read them. */
+  requests: { head: string; body: string; conn: number }[];
+  connections: number;
+}
+
+/**
+ * A TLS server that reads each request (head, then a Content-Length or chunked body) and lets `answer`
+ * write whatever it likes on the socket.
+ */
+async function server(answer: (req: { head: string; body: string; conn: number; n: number }, socket: tls.TLSSocket) => void): Promise<{ origin: string; seen: Seen }> {
+  const seen: Seen = { requests: [], connections: 0 };
+  const srv = tls.createServer(creds, (socket) => {
+    const conn = ++seen.connections;
+    let buf = '';
+    socket.on('error', () => undefined);
+    socket.on('data', (d: Buffer) => {
+      buf += d.toString('latin1');
+      for (;;) {
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = buf.slice(0, end);
+        const cl = /content-length: (\d+)/i.exec(head);
+        let body: string;
+        let rest: string;
+        if (cl) {
+          if (buf.length < end + 4 + Number(cl[1])) return;
+          body = buf.slice(end + 4, end + 4 + Number(cl[1]));
+          rest = buf.slice(end + 4 + Number(cl[1]));
+        } else if (/transfer-encoding: chunked/i.test(head)) {
+          const stop = buf.indexOf('0\r\n\r\n', end + 4);
+          if (stop < 0) return;
+          body = buf.slice(end + 4, stop + 5);
+          rest = buf.slice(stop + 5);
+        } else {
+          body = '';
+          rest = buf.slice(end + 4);
+        }
+        buf = rest;
+        const req = { head, body, conn, n: seen.requests.length };
+        seen.requests.push(req);
+        answer(req, socket);
+      }
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  cleanup.push(() => new Promise((r) => srv.close(r)));
+  const live = new Set<tls.TLSSocket>();
+  srv.on('secureConnection', (s) => (live.add(s), s.once('close', () => live.delete(s))));
+  cleanup.push(() => live.forEach((s) => s.destroy()));
+  return { origin: `https://127.0.0.1:${(srv.address() as { port: number }).port}`, seen };
+}
+
+function agent(): WireAgent {
+  const a = new WireAgent(buildConnector({ rejectUnauthorized: false }), { connections: 4, keepAliveTimeout: 30_000 });
+  cleanup.push(() => a.close());
+  return a;
+}
+
+interface Outcome {
+  status?: number;
+  headers?: string[];
+  body: string;
+  error?: Error & { code?: string };
+}
+
+/** Dispatch and collect the answer (or the error). */
+function send(a: WireAgent, req: Partial<WireRequest> & { origin: string }, hooks: { onHeaders?: (abort: (e?: Error) => void) => void } = {}): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const out: Outcome = { body: '' };
+    let abort: (e?: Error) => void = () => undefined;
+    const handler: WireHandler = {
+      onConnect: (a) => (abort = a),
+      onHeaders(status, raw) {
+        out.status = status;
+        out.headers = raw.map(String);
+        hooks.onHeaders?.(abort);
+        return true;
+      },
+      onData: (c) => ((out.body += c.toString('latin1')), true),
+      onComplete: () => resolve(out),
+      onError: (err) => resolve({ ...out, error: err }),
+    };
+    a.dispatch({ method: 'GET', path: '/', headers: ['host', 'cas.wire-test.invalid'], body: null, headersTimeout: 5_000, bodyTimeout: 5_000, ...req }, handler);
+  });
+}
+
+const ok = (body: string, extra = '') => `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n${extra}\r\n${body}`;
+
+describe('WireAgent', () => {
+  it('keeps one connection for requests one after another', async () => {
+    const { origin, seen } = await server((req, s) => s.write(ok(`answer ${req.n}`)));
+    const a = agent();
+    for (let i = 0; i < 3; i++) expect(await send(a, { origin })).toMatchObject({ status: 200, body: `answer ${i}` });
+    expect(seen.connections).toBe(1);
+    expect(seen.requests[0]!.head).toBe('GET / HTTP/1.1\r\nhost: cas.wire-test.invalid');
+  });
+
+  it('sends a Buffer body with its length, a stream with the given length, a stream without one chunked', async () => {
+    const { origin, seen } = await server((req, s) => s.write(ok(req.body)));
+    const a = agent();
+    expect((await send(a, { origin, method: 'POST', body: Buffer.from('abc') })).body).toBe('abc');
+    expect((await send(a, { origin, method: 'POST', headers: ['host', 'x', 'Content-Length', '6'], body: Readable.from([Buffer.from('abc'), Buffer.from('def')]) })).body).toBe('abcdef');
+    const chunked = await send(a, { origin, method: 'POST', body: Readable.from([Buffer.from('hello')]) });
+    expect(chunked.body).toBe('5\r\nhello\r\n0\r\n\r\n');
+    expect(seen.requests.map((r) => /content-length: \d+|transfer-encoding: chunked/.exec(r.head)?.[0])).toEqual(['content-length: 3', 'content-length: 6', 'transfer-encoding: chunked']);
+    expect((await send(a, { origin, method: 'POST' })).status).toBe(200);
+    expect(seen.requests[3]!.head).toContain('content-length: 0');
+  });
+
+  it('refuses a header value that would split the head, and a body its Content-Length contradicts', async () => {
+    const { origin, seen } = await server((_req, s) => s.write(ok('')));
+    const a = agent();
+    expect((await send(a, { origin, headers: ['host', 'x', 'X-Evil', 'a\r\nInjected: 1'] })).error?.code).toBe('HOP_BAD_REQUEST');
+    expect((await send(a, { origin, method: 'POST', headers: ['host', 'x', 'Content-Length', '9'], body: Buffer.from('abc') })).error?.code).toBe('HOP_BAD_REQUEST');
+    const short = await send(a, { origin, method: 'POST', headers: ['host', 'x', 'Content-Length', '9'], body: Readable.from([Buffer.from('abc')]) });
+    expect(short.error?.message).toMatch(/ended after 3 of 9/);
+    expect(seen.requests.every((r) => !r.head.includes('Injected'))).toBe(true);
+  });
+
+  it('times out a CAS that never answers, and one whose answer stalls', async () => {
+    const { origin } = await server((req, s) => req.n === 1 && s.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhal'));
+    const a = agent();
+    expect((await send(a, { origin, headersTimeout: 300 })).error?.code).toBe('HOP_HEADERS_TIMEOUT');
+    const stalled = await send(a, { origin, bodyTimeout: 300 });
+    expect([stalled.status, stalled.body, stalled.error?.code]).toEqual([200, 'hal', 'HOP_BODY_TIMEOUT']);
+  });
+
+  it('sends a GET again on a fresh connection when the CAS closed the idle one as it went out', async () => {
+    const { origin, seen } = await server((req, s) => (req.n === 1 ? s.destroy() : s.write(ok(`answer ${req.n}`))));
+    const a = agent();
+    expect((await send(a, { origin })).body).toBe('answer 0');
+    expect(await send(a, { origin })).toMatchObject({ status: 200, body: 'answer 2' });
+    expect(seen.connections).toBe(2);
+  });
+
+  it('does not send a POST twice: its lost answer is an error', async () => {
+    const { origin, seen } = await server((req, s) => (req.n === 1 ? s.destroy() : s.write(ok('x'))));
+    const a = agent();
+    await send(a, { origin });
+    expect((await send(a, { origin, method: 'POST', body: Buffer.from('once') })).error?.code).toBe('HOP_CLOSED');
+    expect(seen.requests.filter((r) => r.body === 'once')).toHaveLength(1);
+  });
+
+  it('ends a connection aborted in the middle of an answer, and one that answered with a malformed head', async () => {
+    const { origin, seen } = await server((req, s) => s.write(req.n === 2 ? 'HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n' : ok('0123456789')));
+    const a = agent();
+    const aborted = await send(a, { origin }, { onHeaders: (abort) => abort(new Error('dropped')) });
+    expect(aborted.error?.message).toBe('dropped');
+    expect((await send(a, { origin })).body).toBe('0123456789');
+    expect((await send(a, { origin })).error?.code).toBe('HOP_BAD_RESPONSE');
+    expect((await send(a, { origin })).status).toBe(200);
+    expect(seen.connections).toBe(3);
+  });
+
+  it('reads an answer delimited by the connection closing, and a chunked one', async () => {
+    const { origin } = await server((req, s) => (req.n === 0 ? s.end('HTTP/1.1 200 OK\r\n\r\nuntil close') : s.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n')));
+    const a = agent();
+    expect((await send(a, { origin })).body).toBe('until close');
+    expect((await send(a, { origin })).body).toBe('abc');
+  });
+
+  it('waits for a connection when all are busy, and fails what waits at close()', async () => {
+    const held: tls.TLSSocket[] = [];
+    const { origin, seen } = await server((_req, s) => held.push(s));
+    const a = agent();
+    const five = Array.from({ length: 5 }, () => send(a, { origin, headersTimeout: 10_000 }));
+    await expect.poll(() => seen.requests.length).toBe(4);
+    held[0]!.write(ok('first'));
+    await expect.poll(() => seen.requests.length).toBe(5);
+    expect(seen.connections).toBe(4);
+    await a.close();
+    const all = await Promise.all(five);
+    expect(all.filter((o) => o.body === 'first')).toHaveLength(1);
+    expect(all.filter((o) => o.error)).toHaveLength(4);
+  });
+
+  it('stops reading while the caller is full and goes on at resume', async () => {
+    const big = 'x'.repeat(1 << 20);
+    const { origin } = await server((_req, s) => s.write(ok(big)));
+    const a = agent();
+    const got = await new Promise<number>((resolve, reject) => {
+      let n = 0;
+      let resume: () => void = () => undefined;
+      const sink = new PassThrough({ highWaterMark: 1024 });
+      a.dispatch({ origin, method: 'GET', path: '/', headers: ['host', 'x'], body: null, headersTimeout: 5_000, bodyTimeout: 5_000 }, {
+        onConnect: () => undefined,
+        onHeaders: (_s, _r, r) => ((resume = r), true),
+        onData(c) {
+          n += c.length;
+          if (sink.write(c)) return true;
+          setImmediate(() => (sink.resume(), resume()));
+          return false;
+        },
+        onComplete: () => resolve(n),
+        onError: reject,
+      });
+    });
+    expect(got).toBe(big.length);
+  });
+});

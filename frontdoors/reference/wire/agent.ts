@@ -1,0 +1,174 @@
+/**
+ * The hop's own HTTP/1.1 client (issue 14): keep-alive TLS connections per legacy CAS origin, one
+ * exchange at a time on each, opened with the front door's connector (the hosts table, SNI = the
+ * target's name, trust per name: net/connector.ts). It replaces undici's Agent on the proxied path.
+ *
+ * Why not undici: on a reused connection undici writes each request only in the event loop's check
+ * phase (its fix for GHSA-35p6-xmwp-9g52; no option turns it off), which at one connection was most of
+ * the reference's added latency over nginx; and its Agent, Pool and Client layers and wasm parser cost
+ * CPU per request the hop does not need (bench/RESULTS.md, tenth session). undici stays for the NTLM
+ * connections, the OWA sign-in's buffered requests and the health probes.
+ *
+ * `dispatch` takes undici's dispatch options and handler shape, so forward.ts serves both.
+ * @example
+ * const agent = new WireAgent(connector, { connections: 64, keepAliveTimeout: 30_000 });
+ * agent.dispatch({ origin, method: 'GET', path: '/EWS/Exchange.asmx', headers: ['host', name], body: null, headersTimeout: 120_000, bodyTimeout: 120_000 }, handler);
+ */
+import type { Socket } from 'node:net';
+import type { buildConnector } from 'undici';
+import { WireConnection, fail, type ConnectionOwner, type ExchangeState } from './connection.ts';
+import { WireClosedError, type WireHandler, type WireRequest } from './exchange.ts';
+
+export interface WireAgentOptions {
+  /** Connections per origin at most; further requests wait for one. */
+  connections: number;
+  /** How long an idle connection is kept, milliseconds (shortened by the CAS's Keep-Alive hint). */
+  keepAliveTimeout: number;
+}
+
+/** Closing an idle connection this much before the CAS says it would (the idle race; undici's threshold is the same idea). */
+const HINT_MARGIN_MS = 2_000;
+
+interface Waiting {
+  req: WireRequest;
+  handler: WireHandler;
+  state: ExchangeState;
+}
+
+class OriginPool implements ConnectionOwner {
+  readonly #idle: WireConnection[] = [];
+  readonly #queue: Waiting[] = [];
+  #open = 0;
+  readonly #target: { hostname: string; host: string; protocol: string; port: string; servername: string | null };
+
+  constructor(origin: string, private readonly connector: buildConnector.connector, private readonly o: WireAgentOptions, private readonly onEmpty: () => void) {
+    const u = new URL(origin);
+    // As undici's Client asks its connector: the name (SNI from `host`), an IPv6 address without brackets.
+    const hostname = u.hostname[0] === '[' ? u.hostname.slice(1, -1) : u.hostname;
+    this.#target = { hostname, host: u.host, protocol: u.protocol, port: u.port || (u.protocol === 'https:' ? '443' : '80'), servername: null };
+  }
+
+  dispatch(req: WireRequest, handler: WireHandler, state: ExchangeState, fresh = false): void {
+    if (!fresh) {
+      let conn: WireConnection | undefined;
+      while ((conn = this.#idle.pop()) !== undefined) {
+        if (!conn.destroyed) return conn.send(req, handler, state);
+      }
+    }
+    if (this.#open < this.o.connections) return this.#connect({ req, handler, state });
+    this.#queue.push({ req, handler, state });
+  }
+
+  #connect(w: Waiting): void {
+    this.#open++;
+    this.connector(this.#target as never, (err, socket) => {
+      if (err || !socket) {
+        this.#open--;
+        fail(w.handler, w.state, err ?? new WireClosedError('no connection'));
+        return this.#next();
+      }
+      const conn = new WireConnection(socket as Socket, this);
+      if (w.state.done) return this.release(conn, true); // aborted while connecting
+      conn.send(w.req, w.handler, w.state);
+    });
+  }
+
+  release(conn: WireConnection, reusable: boolean): void {
+    if (!reusable || conn.destroyed) return conn.destroy(); // closed() does the counting
+    const next = this.#takeWaiting();
+    if (next) return conn.send(next.req, next.handler, next.state);
+    const hint = conn.keepAliveMs;
+    conn.idle(hint === null ? this.o.keepAliveTimeout : Math.max(1_000, Math.min(this.o.keepAliveTimeout, hint - HINT_MARGIN_MS)));
+    this.#idle.push(conn);
+  }
+
+  closed(conn: WireConnection): void {
+    this.#open--;
+    const i = this.#idle.indexOf(conn);
+    if (i >= 0) this.#idle.splice(i, 1);
+    this.#next();
+  }
+
+  retry(req: WireRequest, handler: WireHandler, state: ExchangeState): void {
+    this.dispatch(req, handler, state, true);
+  }
+
+  /** A waiting request gets a connection of its own now that there is room. */
+  #next(): void {
+    const w = this.#takeWaiting();
+    if (w) this.#connect(w);
+    else if (this.#open === 0) this.onEmpty();
+  }
+
+  #takeWaiting(): Waiting | undefined {
+    let w: Waiting | undefined;
+    while ((w = this.#queue.shift()) !== undefined) if (!w.state.done) return w;
+    return undefined;
+  }
+
+  destroy(): void {
+    for (const w of this.#queue.splice(0)) fail(w.handler, w.state, new WireClosedError('the front door is closing'));
+    for (const c of this.#idle.splice(0)) c.destroy();
+  }
+
+  get open(): number {
+    return this.#open;
+  }
+}
+
+export class WireAgent {
+  readonly #pools = new Map<string, OriginPool>();
+  /** Every connection of every pool, to end them all at close(). */
+  readonly #sockets = new Set<Socket>();
+  #closed = false;
+
+  constructor(private readonly connector: buildConnector.connector, private readonly o: WireAgentOptions) {
+    const open = connector;
+    this.connector = (opts, cb) =>
+      open(opts, (err, socket) => {
+        if (socket) {
+          const s = socket as Socket;
+          if (this.#closed) {
+            s.destroy();
+            return (cb as (e: Error | null, s: unknown) => void)(new WireClosedError('the front door is closing'), null);
+          }
+          this.#sockets.add(s);
+          s.once('close', () => this.#sockets.delete(s));
+        }
+        (cb as (e: Error | null, s: unknown) => void)(err, socket);
+      });
+  }
+
+  /** Send one request (undici's dispatch shape); the handler hears the answer or the error. */
+  dispatch(req: WireRequest, handler: WireHandler): boolean {
+    const state: ExchangeState = { done: false, retried: false, conn: null };
+    handler.onConnect((err?: Error) => {
+      if (state.done) return;
+      const e = err ?? new WireClosedError('aborted', 'HOP_ABORTED');
+      if (state.conn) state.conn.abort(e);
+      else fail(handler, state, e);
+    });
+    if (state.done) return true;
+    if (this.#closed) {
+      fail(handler, state, new WireClosedError('the front door is closing'));
+      return true;
+    }
+    let pool = this.#pools.get(req.origin);
+    if (!pool) {
+      const origin = req.origin;
+      pool = new OriginPool(origin, this.connector, this.o, () => this.#pools.delete(origin));
+      this.#pools.set(origin, pool);
+    }
+    pool.dispatch(req, handler, state);
+    return true;
+  }
+
+  /** End every connection; requests still waiting get an error. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const p of this.#pools.values()) p.destroy();
+    this.#pools.clear();
+    for (const s of this.#sockets) s.destroy();
+    this.#sockets.clear();
+  }
+}

@@ -1,0 +1,281 @@
+/**
+ * An HTTP/1.1 response reader for the hop (RFC 9112), fed the bytes of one connection as they come. It
+ * reads a head, decides the body's framing once, and hands the body on in pieces: Content-Length,
+ * chunked, or read-until-close; none for HEAD, 1xx, 204 and 304. Strict where a lenient reader would let
+ * one answer bleed into the next (response splitting): Content-Length with Transfer-Encoding, differing
+ * Content-Lengths, folded or malformed header lines and bytes after a complete answer are errors, and the
+ * connection is not used again. Bounded: a head at most MAX_HEAD bytes, a chunk-size line and the trailers
+ * likewise.
+ *
+ * @example
+ * const p = new ResponseParser({ onHead, onData, onComplete });
+ * p.start('GET');
+ * socket.on('data', (b) => p.execute(b));
+ * socket.on('end', () => p.finish());
+ */
+
+/** Bytes of one response head (status line and fields) at most. */
+export const MAX_HEAD = 64 * 1024;
+/** Bytes of a chunk-size line, or of all trailer fields, at most. */
+const MAX_LINE = 16 * 1024;
+
+export class WireProtocolError extends Error {
+  readonly code = 'HOP_BAD_RESPONSE';
+}
+
+export interface ResponseHead {
+  status: number;
+  statusText: string;
+  /** name, value, name, value... as received (latin1). */
+  rawHeaders: string[];
+  /** The connection may carry another request after this answer (HTTP/1.1 without `close`, or 1.0 with keep-alive). */
+  keepAlive: boolean;
+  /** Keep-Alive's timeout hint in milliseconds, or null. */
+  keepAliveMs: number | null;
+}
+
+export interface ResponseEvents {
+  /** The head of a final (non-1xx) answer. */
+  onHead(head: ResponseHead): void;
+  onData(chunk: Buffer): void;
+  onComplete(): void;
+}
+
+const enum State { Idle, Head, Length, ChunkSize, ChunkData, ChunkEnd, Trailers, UntilClose, Done }
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Field-value characters (RFC 9110 5.5): VCHAR, obs-text, SP, HTAB. */
+const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: ([^\r\n]*))?$/;
+
+export class ResponseParser {
+  #state = State.Idle;
+  #noBody = false;
+  #head: Buffer | null = null;
+  #remaining = 0;
+  #line = '';
+  #keepAlive = false;
+
+  constructor(private readonly events: ResponseEvents) {}
+
+  /** Expect the answer to a request with `method` (HEAD answers carry no body). */
+  start(method: string): void {
+    this.#state = State.Head;
+    this.#noBody = method === 'HEAD';
+    this.#head = null;
+    this.#keepAlive = false;
+  }
+
+  /** An answer is under way (its head or body not yet complete). */
+  get inProgress(): boolean {
+    return this.#state !== State.Idle && this.#state !== State.Done;
+  }
+
+  /** Nothing of the current answer has arrived yet. */
+  get untouched(): boolean {
+    return this.#state === State.Head && this.#head === null;
+  }
+
+  /** The completed answer left the connection reusable. */
+  get reusable(): boolean {
+    return this.#state === State.Done && this.#keepAlive;
+  }
+
+  /**
+   * Read bytes of the connection. Throws WireProtocolError on a malformed answer; bytes after a complete
+   * answer (nothing was asked) make it not reusable.
+   */
+  execute(buf: Buffer): void {
+    let i = 0;
+    while (i < buf.length) {
+      switch (this.#state) {
+        case State.Head: {
+          const joined: Buffer = this.#head ? Buffer.concat([this.#head, buf.subarray(i)]) : buf.subarray(i);
+          const end = joined.indexOf('\r\n\r\n');
+          if (end < 0) {
+            if (joined.length > MAX_HEAD) throw new WireProtocolError(`the answer's head exceeds ${MAX_HEAD} bytes`);
+            this.#head = Buffer.from(joined);
+            return;
+          }
+          if (end > MAX_HEAD) throw new WireProtocolError(`the answer's head exceeds ${MAX_HEAD} bytes`);
+          const consumed = end + 4 - (this.#head?.length ?? 0);
+          this.#head = null;
+          this.#onHead(joined.toString('latin1', 0, end));
+          i += consumed;
+          break;
+        }
+        case State.Length: {
+          const n = Math.min(this.#remaining, buf.length - i);
+          this.#remaining -= n;
+          this.events.onData(buf.subarray(i, i + n));
+          i += n;
+          if (this.#remaining === 0) this.#done();
+          break;
+        }
+        case State.ChunkSize: {
+          const nl = buf.indexOf(10, i);
+          if (nl < 0) {
+            this.#line += buf.toString('latin1', i);
+            if (this.#line.length > MAX_LINE) throw new WireProtocolError('a chunk-size line is too long');
+            return;
+          }
+          const line = this.#line + buf.toString('latin1', i, nl);
+          this.#line = '';
+          i = nl + 1;
+          this.#onChunkSize(line);
+          break;
+        }
+        case State.ChunkData: {
+          const n = Math.min(this.#remaining, buf.length - i);
+          this.#remaining -= n;
+          this.events.onData(buf.subarray(i, i + n));
+          i += n;
+          if (this.#remaining === 0) {
+            this.#state = State.ChunkEnd;
+            this.#line = '';
+          }
+          break;
+        }
+        case State.ChunkEnd: {
+          // The CRLF after a chunk's data, possibly split across reads.
+          this.#line += String.fromCharCode(buf[i]!);
+          i++;
+          if (this.#line.length === 2) {
+            if (this.#line !== '\r\n') throw new WireProtocolError('a chunk does not end with CRLF');
+            this.#line = '';
+            this.#state = State.ChunkSize;
+          }
+          break;
+        }
+        case State.Trailers: {
+          const nl = buf.indexOf(10, i);
+          const piece = buf.toString('latin1', i, nl < 0 ? buf.length : nl + 1);
+          this.#line += piece;
+          i += piece.length;
+          if (this.#line.length > MAX_LINE) throw new WireProtocolError('the trailers are too long');
+          // Trailer fields are read and dropped (the reference relays none); an empty line ends them.
+          if (this.#line === '\r\n') {
+            this.#line = '';
+            this.#done();
+          } else if (this.#line.endsWith('\r\n')) this.#line = '';
+          else if (this.#line.endsWith('\n')) throw new WireProtocolError('a trailer line does not end with CRLF');
+          break;
+        }
+        case State.UntilClose:
+          this.events.onData(i === 0 ? buf : buf.subarray(i));
+          return;
+        case State.Idle:
+        case State.Done:
+          // Bytes nobody asked for: the next answer on this connection could not be trusted.
+          this.#keepAlive = false;
+          return;
+      }
+    }
+  }
+
+  /** The connection ended: an answer read until close is complete; any other unfinished one is an error. */
+  finish(): void {
+    if (this.#state === State.UntilClose) return this.#done();
+    if (this.inProgress) throw new WireProtocolError(this.untouched ? 'the connection closed before an answer' : 'the connection closed in the middle of the answer');
+  }
+
+  #onHead(text: string): void {
+    const lines = text.split('\r\n');
+    const m = STATUS_LINE.exec(lines[0]!);
+    if (!m) throw new WireProtocolError(`not an HTTP/1.x status line: ${JSON.stringify(lines[0]!.slice(0, 80))}`);
+    const minor = Number(m[1]);
+    const status = Number(m[2]);
+    const rawHeaders: string[] = [];
+    let lengths: string[] | null = null;
+    let te: string | null = null;
+    let connection = '';
+    let keepAliveMs: number | null = null;
+    for (let k = 1; k < lines.length; k++) {
+      const line = lines[k]!;
+      const colon = line.indexOf(':');
+      // No obs-fold, no empty or spaced names, no bare LF (a line holding one would be split here).
+      if (colon <= 0 || !TOKEN.test(line.slice(0, colon)) || line.includes('\n')) throw new WireProtocolError(`a malformed header line: ${JSON.stringify(line.slice(0, 80))}`);
+      const name = line.slice(0, colon);
+      const value = line.slice(colon + 1).trim();
+      if (BAD_VALUE.test(value)) throw new WireProtocolError(`a control character in the value of ${name}`);
+      rawHeaders.push(name, value);
+      switch (name.length) {
+        case 10:
+          if (name.toLowerCase() === 'connection') connection += `,${value.toLowerCase()}`;
+          else if (name.toLowerCase() === 'keep-alive') keepAliveMs = keepAliveHint(value);
+          break;
+        case 14:
+          if (name.toLowerCase() === 'content-length') (lengths ??= []).push(...value.split(','));
+          break;
+        case 17:
+          if (name.toLowerCase() === 'transfer-encoding') te = te === null ? value : `${te},${value}`;
+          break;
+      }
+    }
+    if (status < 200) {
+      // 100 Continue, 102, 103: informational, a final answer follows. An upgrade the hop never asked for is not.
+      if (status === 101) throw new WireProtocolError('101 Switching Protocols was never asked for');
+      this.#state = State.Head;
+      return;
+    }
+    const tokens = connection.split(',').map((t) => t.trim());
+    this.#keepAlive = minor === 1 ? !tokens.includes('close') : tokens.includes('keep-alive');
+    if (te !== null && lengths !== null) throw new WireProtocolError('Content-Length together with Transfer-Encoding (RFC 9112 6.1)');
+    let length: number | null = null;
+    if (lengths !== null) {
+      const first = lengths[0]!.trim();
+      if (!/^\d{1,15}$/.test(first) || lengths.some((l) => l.trim() !== first)) throw new WireProtocolError(`an invalid Content-Length: ${JSON.stringify(lengths.join(','))}`);
+      length = Number(first);
+    }
+    this.events.onHead({ status, statusText: m[3] ?? '', rawHeaders, keepAlive: this.#keepAlive, keepAliveMs });
+    if (this.#noBody || status === 204 || status === 304) return this.#done();
+    if (te !== null) {
+      const codings = te.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+      if (codings[codings.length - 1] === 'chunked') {
+        if (codings.indexOf('chunked') !== codings.length - 1) throw new WireProtocolError('chunked applied twice');
+        this.#state = State.ChunkSize;
+        this.#line = '';
+        return;
+      }
+      // RFC 9112 6.3: a final coding other than chunked is read until the connection closes.
+      this.#keepAlive = false;
+      this.#state = State.UntilClose;
+      return;
+    }
+    if (length !== null) {
+      if (length === 0) return this.#done();
+      this.#remaining = length;
+      this.#state = State.Length;
+      return;
+    }
+    this.#keepAlive = false;
+    this.#state = State.UntilClose;
+  }
+
+  #onChunkSize(line: string): void {
+    const text = line.endsWith('\r') ? line.slice(0, -1) : null;
+    if (text === null) throw new WireProtocolError('a chunk-size line does not end with CRLF');
+    const semi = text.indexOf(';');
+    const hex = (semi < 0 ? text : text.slice(0, semi)).trim();
+    if (!/^[0-9a-fA-F]{1,12}$/.test(hex)) throw new WireProtocolError(`an invalid chunk size: ${JSON.stringify(hex.slice(0, 20))}`);
+    const size = parseInt(hex, 16);
+    if (size === 0) {
+      this.#state = State.Trailers;
+      this.#line = '';
+      return;
+    }
+    this.#remaining = size;
+    this.#state = State.ChunkData;
+  }
+
+  #done(): void {
+    this.#state = State.Done;
+    this.events.onComplete();
+  }
+}
+
+/** `timeout=5, max=100` -> 5000; null without a usable timeout. */
+function keepAliveHint(value: string): number | null {
+  const m = /(?:^|[\s,])timeout\s*=\s*(\d{1,6})/i.exec(value);
+  return m ? Number(m[1]) * 1000 : null;
+}
