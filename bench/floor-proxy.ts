@@ -1,9 +1,12 @@
 /**
- * The front-door bench's floor: the stack the reference is built on (node:https server, undici `dispatch`
- * on a keep-alive pool, TLS both legs) and nothing else. No routing, authentication, header rules, health
- * or log: what any Node proxy on this stack pays per request. The bench reports the reference against it
- * as well as against nginx, so a reader sees how much of the gap to nginx is the platform's and how much
- * is the reference's own work (December 2026: this floor read 1.9-2.0x nginx's CPU per request).
+ * The front-door bench's floor: the stack the reference is built on (node:https server, the hop's own
+ * HTTP/1.1 client frontdoors/reference/wire on keep-alive connections, TLS both legs) and nothing else.
+ * No routing, authentication, header rules, health or log: what any Node proxy on this stack pays per
+ * request. The bench reports the reference against it as well as against nginx, so a reader sees how
+ * much of the gap to nginx is the platform's and how much is the reference's own work.
+ *
+ * Until the tenth session the floor (and the reference's hop) was undici's `Pool.dispatch`, the issue's
+ * prescription: 1.7-2.1x nginx's CPU per request and +156-203 us of added p50 (bench/RESULTS.md).
  *
  * Started by bench/frontdoor.ts from its bundle (bin/bundle.js), as the reference is: through tsx every
  * named closure costs a defineProperty, which would not be the floor's cost.
@@ -12,12 +15,15 @@
  */
 import { createServer } from 'node:https';
 import { readFileSync } from 'node:fs';
-import { Pool, type Dispatcher } from 'undici';
+import { buildConnector } from '../frontdoors/reference/net/undici.ts';
+import { WireAgent } from '../frontdoors/reference/wire/agent.ts';
+import type { WireHandler } from '../frontdoors/reference/wire/exchange.ts';
 
 const env = process.env;
 const origin = env.FLOOR_ORIGIN!;
 const host = env.FLOOR_HOST!;
-const pool = new Pool(origin, { connections: 64, keepAliveTimeout: 30_000, connect: { rejectUnauthorized: false, servername: host } });
+const connect = buildConnector({ rejectUnauthorized: false });
+const agent = new WireAgent((opts, cb) => connect({ ...opts, servername: host }, cb), { connections: 64, keepAliveTimeout: 30_000 });
 
 /** Every request header but Host and Connection, then the origin's Host. */
 function hopHeaders(raw: string[]): string[] {
@@ -32,11 +38,11 @@ function hopHeaders(raw: string[]): string[] {
 
 const server = createServer({ key: readFileSync(env.CAS_KEY_FILE!), cert: readFileSync(env.CAS_CERT_FILE!), keepAliveTimeout: 120_000 }, (req, res) => {
   let resume: (() => void) | undefined;
-  const handler: Dispatcher.DispatchHandler = {
+  const handler: WireHandler = {
     onConnect() {},
     onHeaders(status, raw, resumeHop, statusText) {
       const headers: string[] = [];
-      for (let i = 0; i < raw.length; i += 2) headers.push(raw[i]!.toString('latin1'), raw[i + 1]!.toString('latin1'));
+      for (let i = 0; i < raw.length; i += 2) headers.push(String(raw[i]), String(raw[i + 1]));
       res.writeHead(status, statusText, headers);
       resume = resumeHop;
       return true;
@@ -54,7 +60,7 @@ const server = createServer({ key: readFileSync(env.CAS_KEY_FILE!), cert: readFi
       else res.writeHead(502).end();
     },
   };
-  pool.dispatch({ origin, method: req.method as Dispatcher.HttpMethod, path: req.url ?? '/', headers: hopHeaders(req.rawHeaders), body: req.method === 'GET' || req.method === 'HEAD' ? null : req }, handler);
+  agent.dispatch({ origin, method: req.method ?? 'GET', path: req.url ?? '/', headers: hopHeaders(req.rawHeaders), body: req.method === 'GET' || req.method === 'HEAD' ? null : req, headersTimeout: 120_000, bodyTimeout: 120_000 }, handler);
 });
 
 server.listen(0, env.CAS_LISTEN_ADDRESS ?? '127.0.0.1', () => {

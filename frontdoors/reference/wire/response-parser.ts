@@ -44,8 +44,8 @@ export interface ResponseEvents {
 const enum State { Idle, Head, Length, ChunkSize, ChunkData, ChunkEnd, Trailers, UntilClose, Done }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** Field-value characters (RFC 9110 5.5): VCHAR, obs-text, SP, HTAB. */
-const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+/** In a head: a character outside field values' (RFC 9110 5.5: VCHAR, obs-text, SP, HTAB) but for CRLF line ends. */
+const BAD_HEAD = /[^\t\r\n\x20-\x7e\x80-\xff]|\r(?!\n)|(?<!\r)\n/;
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: ([^\r\n]*))?$/;
 
 export class ResponseParser {
@@ -180,6 +180,9 @@ export class ResponseParser {
   }
 
   #onHead(text: string): void {
+    // The whole head checked once (this runs per proxied answer): lines end in CRLF only, and no control
+    // character but HTAB appears anywhere (RFC 9110 5.5).
+    if (BAD_HEAD.test(text)) throw new WireProtocolError('a control character or a bare CR or LF in the answer\'s head');
     const lines = text.split('\r\n');
     const m = STATUS_LINE.exec(lines[0]!);
     if (!m) throw new WireProtocolError(`not an HTTP/1.x status line: ${JSON.stringify(lines[0]!.slice(0, 80))}`);
@@ -188,20 +191,19 @@ export class ResponseParser {
     const rawHeaders: string[] = [];
     let lengths: string[] | null = null;
     let te: string | null = null;
-    let connection = '';
+    let connection: string | null = null;
     let keepAliveMs: number | null = null;
     for (let k = 1; k < lines.length; k++) {
       const line = lines[k]!;
       const colon = line.indexOf(':');
-      // No obs-fold, no empty or spaced names, no bare LF (a line holding one would be split here).
-      if (colon <= 0 || !TOKEN.test(line.slice(0, colon)) || line.includes('\n')) throw new WireProtocolError(`a malformed header line: ${JSON.stringify(line.slice(0, 80))}`);
-      const name = line.slice(0, colon);
+      const name = colon > 0 ? line.slice(0, colon) : '';
+      // No obs-fold (a line opening with a space), no empty or spaced names.
+      if (!TOKEN.test(name)) throw new WireProtocolError(`a malformed header line: ${JSON.stringify(line.slice(0, 80))}`);
       const value = line.slice(colon + 1).trim();
-      if (BAD_VALUE.test(value)) throw new WireProtocolError(`a control character in the value of ${name}`);
       rawHeaders.push(name, value);
       switch (name.length) {
         case 10:
-          if (name.toLowerCase() === 'connection') connection += `,${value.toLowerCase()}`;
+          if (name.toLowerCase() === 'connection') connection = connection === null ? value.toLowerCase() : `${connection},${value.toLowerCase()}`;
           else if (name.toLowerCase() === 'keep-alive') keepAliveMs = keepAliveHint(value);
           break;
         case 14:
@@ -218,8 +220,8 @@ export class ResponseParser {
       this.#state = State.Head;
       return;
     }
-    const tokens = connection.split(',').map((t) => t.trim());
-    this.#keepAlive = minor === 1 ? !tokens.includes('close') : tokens.includes('keep-alive');
+    const tokens = connection === null ? null : connection.split(',').map((t) => t.trim());
+    this.#keepAlive = minor === 1 ? !tokens?.includes('close') : !!tokens?.includes('keep-alive');
     if (te !== null && lengths !== null) throw new WireProtocolError('Content-Length together with Transfer-Encoding (RFC 9112 6.1)');
     let length: number | null = null;
     if (lengths !== null) {
