@@ -36,7 +36,7 @@ export interface FrontDoorBenchLeg {
   errors: number;
   /** p50 of one request at a time, microseconds. */
   p50Us: number;
-  /** p50 minus the origin's p50 (what the proxy adds), microseconds. */
+  /** What the proxy adds at one connection: the median over turns of its time minus the origin's in the same turn, microseconds. */
   addedP50Us: number;
   /**
    * CPU of the leg's server process tree (utime+stime of it and its descendants, from /proc) per request
@@ -211,6 +211,8 @@ interface Leg {
   best: number;
   errors: number;
   p50Us: number;
+  /** Median over turns of this leg's time minus the origin's (see latency). */
+  addedP50Us: number;
   /** Clock ticks used by the tree during throughput rounds, and the requests answered then. */
   ticks: number;
   sysTicks: number;
@@ -282,19 +284,37 @@ async function throughput(leg: Leg, connections: number, ms: number, warmupMs: n
   await pool.close();
 }
 
-async function latency(leg: Leg, n: number): Promise<void> {
-  const pool = new Pool(`https://127.0.0.1:${leg.port}`, { connections: 1, connect: { rejectUnauthorized: false, servername: leg.name === 'origin' ? ORIGIN : FRONT } });
-  const headers = { host: leg.name === 'origin' ? ORIGIN : FRONT, authorization: AUTH };
-  const times: number[] = [];
-  for (let i = 0; i < n + 20; i++) {
-    const t0 = performance.now();
-    const res = await pool.request({ path: PATH, method: 'GET', headers });
-    await res.body.dump();
-    if (i >= 20 && res.statusCode === 200) times.push(performance.now() - t0); // the first 20 warm up
+/**
+ * One request at a time, the legs in turn (origin, reference, floor, nginx, origin, ...), each on its own
+ * connection: a leg's p50 is the median of its times, and what a proxy adds is the median of its time
+ * minus the origin's in the same turn. Legs measured one after another (before the tenth session) took
+ * whatever the machine did in their own second: nginx's added p50 read 53-105 us between runs.
+ */
+async function latency(legs: Leg[], n: number): Promise<void> {
+  const pools = legs.map((leg) => new Pool(`https://127.0.0.1:${leg.port}`, { connections: 1, connect: { rejectUnauthorized: false, servername: leg.name === 'origin' ? ORIGIN : FRONT } }));
+  const times: number[][] = legs.map(() => []);
+  try {
+    for (let i = 0; i < n + 20; i++) {
+      const turn: (number | null)[] = [];
+      for (let k = 0; k < legs.length; k++) {
+        const headers = { host: legs[k]!.name === 'origin' ? ORIGIN : FRONT, authorization: AUTH };
+        const t0 = performance.now();
+        const res = await pools[k]!.request({ path: PATH, method: 'GET', headers });
+        await res.body.dump();
+        turn.push(res.statusCode === 200 ? performance.now() - t0 : null);
+      }
+      if (i < 20) continue; // the first 20 turns warm up
+      for (let k = 0; k < legs.length; k++) if (turn[k] != null && turn[0] != null) times[k]!.push(turn[k]!);
+    }
+  } finally {
+    await Promise.all(pools.map((p) => p.close()));
   }
-  await pool.close();
-  times.sort((a, b) => a - b);
-  leg.p50Us = Math.round((times[Math.floor(times.length / 2)] ?? 0) * 1000);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  for (let k = 0; k < legs.length; k++) {
+    const own = times[k]!;
+    legs[k]!.p50Us = Math.round(median(own) * 1000);
+    legs[k]!.addedP50Us = k === 0 ? 0 : Math.round(median(own.map((t, i) => t - times[0]![i]!)) * 1000);
+  }
 }
 
 /**
@@ -345,7 +365,7 @@ export async function runFrontDoorBench(opts: { seconds?: number; connections?: 
     const reference = spawn(process.execPath, [...prof, ...(await referenceArgs())], { env: { ...process.env, ...contractToEnv(contract), CAS_FRONTDOOR_QUIET: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(reference);
     const ready = await waitForLine(reference, /READY https=(\d+)/, 30_000, 'the reference front door');
-    const newLeg = (name: Leg['name'], port: number, pid: number | undefined): Leg => ({ name, port, pid, best: 0, errors: 0, p50Us: 0, ticks: 0, sysTicks: 0, rounds: [], requests: 0, cpuKnown: true });
+    const newLeg = (name: Leg['name'], port: number, pid: number | undefined): Leg => ({ name, port, pid, best: 0, errors: 0, p50Us: 0, addedP50Us: 0, ticks: 0, sysTicks: 0, rounds: [], requests: 0, cpuKnown: true });
     const legs: Leg[] = [newLeg('origin', originPort, origin.pid), newLeg('reference', Number(/https=(\d+)/.exec(ready)![1]), reference.pid)];
     // The floor: the reference's stack with none of its work (bench/floor-proxy.ts), from its bundle as the reference.
     const floorEnv = { ...process.env, CAS_KEY_FILE: contract.keyFile, CAS_CERT_FILE: contract.certFile, CAS_LISTEN_ADDRESS: '127.0.0.1', FLOOR_ORIGIN: `https://127.0.0.1:${originPort}`, FLOOR_HOST: ORIGIN };
@@ -372,12 +392,11 @@ export async function runFrontDoorBench(opts: { seconds?: number; connections?: 
     const rounds = Math.min(Math.max(1, opts.rounds ?? (Number(process.env.FRONTDOOR_BENCH_ROUNDS) || 5)), 20);
     const warmupMs = Math.min(Math.max(0, opts.warmupMs ?? 4000), 10_000);
     for (let r = 0; r < rounds; r++) for (const leg of legs) await throughput(leg, connections, (seconds * 1000) / rounds, r === 0 ? warmupMs : 0);
-    for (const leg of legs) await latency(leg, opts.latencyRequests ?? 300);
-    const originP50 = legs[0]!.p50Us;
+    await latency(legs, opts.latencyRequests ?? 500);
     const out: FrontDoorBenchLeg[] = legs.map((l) => {
       const median = l.cpuKnown && l.rounds.length ? [...l.rounds].sort((a, b) => a.us - b.us)[Math.floor((l.rounds.length - 1) / 2)]! : null;
       return {
-        name: l.name, reqPerSec: Math.round(l.best), errors: l.errors, p50Us: l.p50Us, addedP50Us: l.p50Us - originP50,
+        name: l.name, reqPerSec: Math.round(l.best), errors: l.errors, p50Us: l.p50Us, addedP50Us: l.addedP50Us,
         cpuUsPerRequest: median ? Math.round(median.us) : null, sysUsPerRequest: median ? Math.round(median.sysUs) : null,
         cpuUsPerRequestAllRounds: l.cpuKnown && l.requests ? Math.round(((l.ticks / CLK_TCK) * 1e6) / l.requests) : null,
         requests: l.requests, cpuUsPerRequestByRound: l.rounds.map((x) => Math.round(x.us)),

@@ -1,7 +1,7 @@
 /**
  * Defect `hop-client-host` (TLS-06's negative control): the hop carries the client's Host header (the front
- * door's namespace) instead of the target's FQDN. undici derives the TLS SNI from the Host header, so the SNI
- * is the client's name too; the connection still goes to the target's address (the origin is unchanged), so
+ * door's namespace) instead of the target's FQDN. The hop's clients (wire/agent.ts, as undici) derive the TLS
+ * SNI from the Host header, so the SNI is the client's name too; the connection still goes to the target's address (the origin is unchanged), so
  * a CAS whose certificate is verified refuses the name and one with a self-signed certificate serves the hop.
  */
 import type { HopTarget } from '../routing/http-routes.ts';

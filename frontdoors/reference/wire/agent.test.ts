@@ -8,7 +8,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildCa, newKeyPair } from '../../../harness/pki/certs.ts';
 import { buildConnector } from '../net/undici.ts';
-import { WireAgent } from './agent.ts';
+import { sniOf, WireAgent } from './agent.ts';
 import type { WireHandler, WireRequest } from './exchange.ts';
 
 let creds: { key: string; cert: string };
@@ -27,6 +27,8 @@ interface Seen {
   /** Each request's head and body as the server read them. */
   requests: { head: string; body: string; conn: number }[];
   connections: number;
+  /** The SNI name of each connection (false: none). */
+  sni: (string | false | null)[];
 }
 
 /**
@@ -34,9 +36,10 @@ interface Seen {
  * write whatever it likes on the socket.
  */
 async function server(answer: (req: { head: string; body: string; conn: number; n: number }, socket: tls.TLSSocket) => void): Promise<{ origin: string; seen: Seen }> {
-  const seen: Seen = { requests: [], connections: 0 };
+  const seen: Seen = { requests: [], connections: 0, sni: [] };
   const srv = tls.createServer(creds, (socket) => {
     const conn = ++seen.connections;
+    seen.sni.push(socket.servername);
     let buf = '';
     socket.on('error', () => undefined);
     socket.on('data', (d: Buffer) => {
@@ -222,5 +225,27 @@ describe('WireAgent', () => {
       });
     });
     expect(got).toBe(big.length);
+  });
+
+  it('names the Host header\'s name in SNI, on a connection per name', async () => {
+    const { origin, seen } = await server((_req, s) => s.write(ok('')));
+    const a = agent();
+    const named = (hostHeader: string) => send(a, { origin, headers: ['host', hostHeader] });
+    await named('cas.wire-test.invalid');
+    await named('cas.wire-test.invalid:8443');
+    await named('mail.wire-test.invalid');
+    expect(seen.connections).toBe(2);
+    expect(seen.requests.map((r) => /^host: (.*)$/m.exec(r.head)?.[1])).toEqual(['cas.wire-test.invalid', 'cas.wire-test.invalid:8443', 'mail.wire-test.invalid']);
+    expect(seen.sni).toEqual(['cas.wire-test.invalid', 'mail.wire-test.invalid']);
+  });
+});
+
+describe('sniOf', () => {
+  it('takes the name of the Host header, without port or brackets, and none for an address', () => {
+    expect(sniOf(['Host', 'CAS.Example.lab:443', 'x', 'y'])).toBe('cas.example.lab');
+    expect(sniOf(['x', 'y', 'host', 'cas.example.lab'])).toBe('cas.example.lab');
+    expect(sniOf(['host', '127.0.0.1:8443'])).toBeNull();
+    expect(sniOf(['host', '[::1]:8443'])).toBeNull();
+    expect(sniOf(['x-host', 'a.lab'])).toBeNull();
   });
 });

@@ -14,7 +14,7 @@
  * const agent = new WireAgent(connector, { connections: 64, keepAliveTimeout: 30_000 });
  * agent.dispatch({ origin, method: 'GET', path: '/EWS/Exchange.asmx', headers: ['host', name], body: null, headersTimeout: 120_000, bodyTimeout: 120_000 }, handler);
  */
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import type { buildConnector } from 'undici';
 import { WireConnection, fail, type ConnectionOwner, type ExchangeState } from './connection.ts';
 import { WireClosedError, type WireHandler, type WireRequest } from './exchange.ts';
@@ -41,11 +41,12 @@ class OriginPool implements ConnectionOwner {
   #open = 0;
   readonly #target: { hostname: string; host: string; protocol: string; port: string; servername: string | null };
 
-  constructor(origin: string, private readonly connector: buildConnector.connector, private readonly o: WireAgentOptions, private readonly onEmpty: () => void) {
+  constructor(origin: string, servername: string | null, private readonly connector: buildConnector.connector, private readonly o: WireAgentOptions, private readonly onEmpty: () => void) {
     const u = new URL(origin);
-    // As undici's Client asks its connector: the name (SNI from `host`), an IPv6 address without brackets.
+    // As undici's Client asks its connector: the address's name, an IPv6 address without brackets, and
+    // the SNI (null: the connector takes it from `host`).
     const hostname = u.hostname[0] === '[' ? u.hostname.slice(1, -1) : u.hostname;
-    this.#target = { hostname, host: u.host, protocol: u.protocol, port: u.port || (u.protocol === 'https:' ? '443' : '80'), servername: null };
+    this.#target = { hostname, host: u.host, protocol: u.protocol, port: u.port || (u.protocol === 'https:' ? '443' : '80'), servername };
   }
 
   dispatch(req: WireRequest, handler: WireHandler, state: ExchangeState, fresh = false): void {
@@ -153,11 +154,14 @@ export class WireAgent {
       fail(handler, state, new WireClosedError('the front door is closing'));
       return true;
     }
-    let pool = this.#pools.get(req.origin);
+    // The TLS name is the Host header's, as undici sends it: the target's FQDN on every correct hop, the
+    // client's namespace under the defect `hop-client-host` (TLS-06). A connection serves one name only.
+    const servername = sniOf(req.headers);
+    const key = servername === null ? req.origin : `${req.origin}|${servername}`;
+    let pool = this.#pools.get(key);
     if (!pool) {
-      const origin = req.origin;
-      pool = new OriginPool(origin, this.connector, this.o, () => this.#pools.delete(origin));
-      this.#pools.set(origin, pool);
+      pool = new OriginPool(req.origin, servername, this.connector, this.o, () => this.#pools.delete(key));
+      this.#pools.set(key, pool);
     }
     pool.dispatch(req, handler, state);
     return true;
@@ -171,4 +175,16 @@ export class WireAgent {
     for (const s of this.#sockets) s.destroy();
     this.#sockets.clear();
   }
+}
+
+/** The SNI name of a request's Host header (no port, no brackets; null for none or an IP address). */
+export function sniOf(headers: readonly string[]): string | null {
+  for (let i = 0; i + 1 < headers.length; i += 2) {
+    const name = headers[i]!;
+    if (name.length !== 4 || name.toLowerCase() !== 'host') continue;
+    const value = headers[i + 1]!;
+    const host = value[0] === '[' ? value.slice(1, value.indexOf(']')) : value.replace(/:\d*$/, '');
+    return !host || isIP(host) ? null : host.toLowerCase();
+  }
+  return null;
 }
