@@ -44,9 +44,20 @@ export interface ResponseEvents {
 const enum State { Idle, Head, Length, ChunkSize, ChunkData, ChunkEnd, Trailers, UntilClose, Done }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** In a head: a character outside field values' (RFC 9110 5.5: VCHAR, obs-text, SP, HTAB) but for CRLF line ends. */
-const BAD_HEAD = /[^\t\r\n\x20-\x7e\x80-\xff]|\r(?!\n)|(?<!\r)\n/;
-const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: ([^\r\n]*))?$/;
+/** A character outside field values (RFC 9110 5.5: VCHAR, obs-text, SP, HTAB): CR and LF included. */
+const BAD_LINE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** `HTTP/1.x NNN[ reason]`: the minor version (0 or 1), or -1 when the line is not one. */
+function statusLine(line: string): number {
+  if (line.length < 12 || !line.startsWith('HTTP/1.') || line.charCodeAt(8) !== 32 || (line.length > 12 && line.charCodeAt(12) !== 32)) return -1;
+  const minor = line.charCodeAt(7) - 48;
+  if (minor !== 0 && minor !== 1) return -1;
+  for (let i = 9; i < 12; i++) {
+    const c = line.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+  }
+  return minor;
+}
 
 export class ResponseParser {
   #state = State.Idle;
@@ -180,21 +191,26 @@ export class ResponseParser {
   }
 
   #onHead(text: string): void {
-    // The whole head checked once (this runs per proxied answer): lines end in CRLF only, and no control
-    // character but HTAB appears anywhere (RFC 9110 5.5).
-    if (BAD_HEAD.test(text)) throw new WireProtocolError('a control character or a bare CR or LF in the answer\'s head');
-    const lines = text.split('\r\n');
-    const m = STATUS_LINE.exec(lines[0]!);
-    if (!m) throw new WireProtocolError(`not an HTTP/1.x status line: ${JSON.stringify(lines[0]!.slice(0, 80))}`);
-    const minor = Number(m[1]);
-    const status = Number(m[2]);
+    // Runs once per proxied answer: lines are found with indexOf, not split, and the status line is read
+    // without an expression.
+    let eol = text.indexOf('\r\n');
+    if (eol < 0) eol = text.length;
+    const first = text.slice(0, eol);
+    const minor = statusLine(first);
+    if (minor < 0) throw new WireProtocolError(`not an HTTP/1.x status line: ${JSON.stringify(first.slice(0, 80))}`);
+    const status = (first.charCodeAt(9) - 48) * 100 + (first.charCodeAt(10) - 48) * 10 + (first.charCodeAt(11) - 48);
     const rawHeaders: string[] = [];
     let lengths: string[] | null = null;
     let te: string | null = null;
     let connection: string | null = null;
     let keepAliveMs: number | null = null;
-    for (let k = 1; k < lines.length; k++) {
-      const line = lines[k]!;
+    for (let at = eol + 2; at < text.length; ) {
+      let end = text.indexOf('\r\n', at);
+      if (end < 0) end = text.length;
+      const line = text.slice(at, end);
+      at = end + 2;
+      // A line holds field characters only (RFC 9110 5.5): a bare CR or LF, or a control character, is refused.
+      if (BAD_LINE.test(line)) throw new WireProtocolError(`a control character or a bare CR or LF in the answer's head: ${JSON.stringify(line.slice(0, 80))}`);
       const colon = line.indexOf(':');
       const name = colon > 0 ? line.slice(0, colon) : '';
       // No obs-fold (a line opening with a space), no empty or spaced names.
@@ -214,6 +230,8 @@ export class ResponseParser {
           break;
       }
     }
+    const statusText = first.slice(13);
+    if (BAD_LINE.test(statusText)) throw new WireProtocolError('a control character in the status line');
     if (status < 200) {
       // 100 Continue, 102, 103: informational, a final answer follows. An upgrade the hop never asked for is not.
       if (status === 101) throw new WireProtocolError('101 Switching Protocols was never asked for');
@@ -229,7 +247,7 @@ export class ResponseParser {
       if (!/^\d{1,15}$/.test(first) || lengths.some((l) => l.trim() !== first)) throw new WireProtocolError(`an invalid Content-Length: ${JSON.stringify(lengths.join(','))}`);
       length = Number(first);
     }
-    this.events.onHead({ status, statusText: m[3] ?? '', rawHeaders, keepAlive: this.#keepAlive, keepAliveMs });
+    this.events.onHead({ status, statusText, rawHeaders, keepAlive: this.#keepAlive, keepAliveMs });
     if (this.#noBody || status === 204 || status === 304) return this.#done();
     if (te !== null) {
       const codings = te.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
