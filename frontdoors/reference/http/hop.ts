@@ -8,7 +8,6 @@
  */
 import type { Readable } from 'node:stream';
 import type { buildConnector, Dispatcher } from 'undici';
-import { Agent } from '../net/undici.ts';
 import type { AuthMethod } from '../../../harness/topology/schema.ts';
 import type { DirServer } from '../../../harness/topology/directory-contract.ts';
 import type { HopTarget, HttpProtocol } from '../routing/http-routes.ts';
@@ -17,6 +16,7 @@ import { NtlmClientPool, SharedHopConnections } from './ntlm-hop.ts';
 import { clientResponseHeaders, hopRequestHeaders } from './headers.ts';
 import { forward, ForwardError, type ForwardResult } from './forward.ts';
 import { WireAgent } from '../wire/agent.ts';
+import { bufferedRequest, type BufferedAnswer } from '../wire/buffered.ts';
 import type { HopDispatcher, RawHeaders } from '../wire/exchange.ts';
 import { STATUS_TEXT, type FrontRequest, type FrontResponse } from './front-types.ts';
 
@@ -65,11 +65,7 @@ export interface HopCall {
   headersTimeoutMs: number;
 }
 
-export interface BufferedAnswer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
+export type { BufferedAnswer };
 
 /**
  * @example
@@ -77,10 +73,9 @@ export interface BufferedAnswer {
  * await hop.forward({ target, protocol: 'eas', auth: 'ntlm', creds, req, res, ... });
  */
 export class Hop {
-  /** The proxied requests that need no NTLM connection of their own (Basic, none, the client's own): our HTTP/1.1 client. */
+  /** The hop's own HTTP/1.1 client (wire/): every hop but the defect `pool-auth-hops`' shared connections. */
   readonly wire: WireAgent;
-  /** undici: the OWA sign-in's small buffered exchanges (`request`). */
-  readonly agent: Agent;
+  /** NTLM hops: a connection of their own per user and target (on the wire client too). */
   readonly ntlm: NtlmClientPool;
   /** Defect `pool-auth-hops` only: one connection per target for every hop and probe, whoever it is for. */
   readonly shared: SharedHopConnections | null;
@@ -95,8 +90,7 @@ export class Hop {
     readonly opts: { keepHopHeaders?: boolean; poolAcrossUsers?: boolean } = {},
   ) {
     this.wire = new WireAgent(connector, { connections: 64, keepAliveTimeout: 30_000 });
-    this.agent = new Agent({ connect: connector, connections: 64, keepAliveTimeout: 30_000, ...timeouts });
-    this.ntlm = new NtlmClientPool(connector, timeouts);
+    this.ntlm = new NtlmClientPool(connector);
     this.shared = opts.poolAcrossUsers ? new SharedHopConnections(connector, timeouts) : null;
   }
 
@@ -111,13 +105,12 @@ export class Hop {
   }
 
   /** A small buffered exchange (OWA sign-in to a target); bodies over 256 KiB are cut. */
-  async request(target: HopTarget, method: string, path: string, headers: string[], body: string | Buffer | null, timeoutMs: number): Promise<BufferedAnswer> {
-    const res = await this.agent.request({ origin: target.origin, method: method as Dispatcher.HttpMethod, path, headers: ['host', target.host, ...headers], body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-    return { status: res.statusCode, headers: res.headers, body: await readLimited(res.body, 256 * 1024) };
+  request(target: HopTarget, method: string, path: string, headers: string[], body: string | Buffer | null, timeoutMs: number): Promise<BufferedAnswer> {
+    return bufferedRequest(this.wire, { origin: target.origin, method, path, headers: ['host', target.host, ...headers], body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, 256 * 1024);
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.wire.close(), this.agent.close(), this.ntlm.close(), this.shared?.close()]);
+    await Promise.allSettled([this.wire.close(), this.ntlm.close(), this.shared?.close()]);
   }
 
   /**
@@ -193,19 +186,20 @@ export class Hop {
   }
 
   /** The NTLM handshake and the request, on `client`'s one connection (Basic on the agent when no challenge comes). */
-  async #ntlmOn(client: Dispatcher, c: HopCall): Promise<ForwardResult & { hopAuth: string }> {
+  async #ntlmOn(client: HopDispatcher | Dispatcher, c: HopCall): Promise<ForwardResult & { hopAuth: string }> {
     const creds = c.creds!;
     const h1 = hopRequestHeaders(c.req.rawHeaders, { host: c.target.host, authorization: `NTLM ${negotiateMessage().toString('base64')}`, cookie: c.cookie, clientIp: c.clientIp, noBody: true, keepHopByHop: this.opts.keepHopHeaders });
-    const t1 = await client.request({ path: c.path, method: c.method as Dispatcher.HttpMethod, headers: h1, body: null, headersTimeout: c.headersTimeoutMs, bodyTimeout: this.timeouts.bodyTimeout });
-    const body1 = await readLimited(t1.body, 64 * 1024);
+    // undici's Client (the defect's shared connection) takes the same dispatch as the wire client.
+    const t1 = await bufferedRequest(client as HopDispatcher, { origin: c.target.origin, path: c.path, method: c.method, headers: h1, body: null, headersTimeout: c.headersTimeoutMs, bodyTimeout: this.timeouts.bodyTimeout }, 64 * 1024);
+    const body1 = t1.body;
     const offers = ([] as string[]).concat(t1.headers['www-authenticate'] ?? []);
     const challenge = offers.map((h) => /^NTLM\s+([A-Za-z0-9+/=]+)\s*$/i.exec(h)?.[1]).find(Boolean);
-    if (t1.statusCode === 401 && challenge) {
+    if (t1.status === 401 && challenge) {
       const type3 = authenticateMessage(parseChallenge(Buffer.from(challenge, 'base64')), { user: creds.samAccountName, domain: creds.domain, password: creds.password });
       const r = await this.#stream(client, c, `NTLM ${type3.toString('base64')}`);
       return { ...r, hopAuth: 'NTLM' };
     }
-    if (t1.statusCode === 401 && offers.some((h) => /^basic\b/i.test(h))) {
+    if (t1.status === 401 && offers.some((h) => /^basic\b/i.test(h))) {
       // The vdir lists NTLM but this server does not speak it (no challenge came): Basic, which it offers.
       const r = await this.#stream(this.wire, c, basic(creds));
       return { ...r, hopAuth: 'Basic' };
@@ -214,7 +208,7 @@ export class Hop {
     c.body && typeof (c.body as Readable).resume === 'function' && (c.body as Readable).resume();
     const raw = rawFromHeaders(t1.headers);
     const hdrs = clientResponseHeaders(raw, { targetOrigin: c.target.origin, clientOrigin: c.clientOrigin, backend: c.target.server.fqdn });
-    const status = t1.statusCode === 401 ? 502 : t1.statusCode;
+    const status = t1.status === 401 ? 502 : t1.status;
     const base = withoutHeader(status === 502 ? withoutHeader(hdrs, 'www-authenticate') : hdrs, 'content-length');
     c.res.writeHead(status, STATUS_TEXT[status] ?? '', [...base, 'Content-Length', String(body1.length)]);
     c.res.end(c.method === 'HEAD' ? undefined : body1);
@@ -252,18 +246,4 @@ function rawFromHeaders(h: Record<string, string | string[] | undefined>): Buffe
   const out: Buffer[] = [];
   for (const [k, v] of Object.entries(h)) for (const x of ([] as string[]).concat(v ?? [])) out.push(Buffer.from(k, 'latin1'), Buffer.from(x, 'latin1'));
   return out;
-}
-
-/** Read a body up to `limit` bytes (the rest is discarded). */
-export async function readLimited(body: AsyncIterable<Buffer | Uint8Array> & { destroy?: () => void }, limit: number): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let n = 0;
-  for await (const chunk of body) {
-    if (n < limit) {
-      const b = Buffer.from(chunk);
-      parts.push(b.subarray(0, Math.max(0, limit - n)));
-    }
-    n += chunk.length;
-  }
-  return Buffer.concat(parts);
 }

@@ -10,40 +10,36 @@
  */
 import type { buildConnector } from 'undici';
 import { Agent, Client } from '../net/undici.ts';
+import { WireClient } from '../wire/agent.ts';
+import type { WireConnection } from '../wire/connection.ts';
 
 const IDLE_MS = 30_000;
 const MAX_IDLE_PER_KEY = 4;
 const MAX_IDLE_TOTAL = 256;
 
 /**
- * One connection of the pool: an undici Client (pipelining 1) and the socket under it now. IIS binds
- * an NTLM identity to a socket, so `authenticated` remembers WHICH socket a handshake ran on: when the
- * Client reconnects (the CAS closed an idle connection), the new socket is not authenticated.
+ * One connection of the pool: the hop's own client on a connection of its own (wire/agent.ts WireClient),
+ * one request at a time. IIS binds an NTLM identity to a connection, so `authenticated` remembers WHICH
+ * connection a handshake ran on: when the CAS closed it and the client opened another, the new one is not
+ * authenticated.
  */
 export class NtlmConnection {
-  readonly client: Client;
-  #socket: object | null = null;
-  #authenticated: WeakRef<object> | null = null;
+  readonly client: WireClient;
+  #authenticated: WireConnection | null = null;
 
-  constructor(origin: string, connector: buildConnector.connector, timeouts: { headersTimeout: number; bodyTimeout: number }) {
-    this.client = new Client(origin, {
-      pipelining: 1, keepAliveTimeout: IDLE_MS, ...timeouts,
-      connect: (opts, cb) => connector(opts, (err, socket) => {
-        this.#socket = socket ?? null;
-        (cb as (e: Error | null, s: typeof socket) => void)(err, socket);
-      }),
-    });
+  constructor(origin: string, connector: buildConnector.connector) {
+    this.client = new WireClient(origin, connector, { keepAliveTimeout: IDLE_MS });
   }
 
-  /** A handshake just succeeded on the current socket (for the one user this connection serves). */
+  /** A handshake just succeeded on the open connection (for the one user this connection serves). */
   markAuthenticated(): void {
-    this.#authenticated = this.#socket ? new WeakRef(this.#socket) : null;
+    this.#authenticated = this.client.current;
   }
 
-  /** The current socket is alive and is the one a handshake authenticated. */
+  /** The open connection is the one a handshake authenticated. */
   get authenticated(): boolean {
-    const s = this.#socket as { destroyed?: boolean } | null;
-    return !!s && !s.destroyed && this.#authenticated?.deref() === s;
+    const now = this.client.current;
+    return now !== null && now === this.#authenticated;
   }
 }
 
@@ -56,7 +52,7 @@ export class NtlmClientPool {
   #total = 0;
   #live = new Set<NtlmConnection>();
 
-  constructor(readonly connector: buildConnector.connector, readonly timeouts: { headersTimeout: number; bodyTimeout: number }) {}
+  constructor(readonly connector: buildConnector.connector) {}
 
   acquire(origin: string, user: string): { conn: NtlmConnection; key: string } {
     const key = `${origin}|${user.toLowerCase()}`;
@@ -68,7 +64,7 @@ export class NtlmClientPool {
       if (!list!.length) this.#idle.delete(key);
       return { conn: entry.conn, key };
     }
-    const conn = new NtlmConnection(origin, this.connector, this.timeouts);
+    const conn = new NtlmConnection(origin, this.connector);
     this.#live.add(conn);
     return { conn, key };
   }
@@ -77,9 +73,9 @@ export class NtlmClientPool {
   release(key: string, conn: NtlmConnection, healthy: boolean): void {
     const list = this.#idle.get(key) ?? [];
     const client = conn.client;
-    if (!healthy || client.destroyed || client.closed || list.length >= MAX_IDLE_PER_KEY || this.#total >= MAX_IDLE_TOTAL) {
+    if (!healthy || client.destroyed || list.length >= MAX_IDLE_PER_KEY || this.#total >= MAX_IDLE_TOTAL) {
       this.#live.delete(conn);
-      void client.destroy().catch(() => undefined);
+      client.destroy();
       return;
     }
     const timer = setTimeout(() => {
@@ -91,7 +87,7 @@ export class NtlmClientPool {
         if (!l!.length) this.#idle.delete(key);
       }
       this.#live.delete(conn);
-      void client.close().catch(() => undefined);
+      client.destroy();
     }, IDLE_MS);
     timer.unref();
     list.push({ conn, timer });
@@ -103,7 +99,7 @@ export class NtlmClientPool {
     for (const l of this.#idle.values()) for (const e of l) clearTimeout(e.timer);
     this.#idle.clear();
     this.#total = 0;
-    await Promise.allSettled([...this.#live].map((c) => c.client.destroy()));
+    for (const c of this.#live) c.client.destroy();
     this.#live.clear();
   }
 }

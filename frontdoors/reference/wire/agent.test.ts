@@ -8,7 +8,8 @@ import { PassThrough, Readable } from 'node:stream';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildCa, newKeyPair } from '../../../harness/pki/certs.ts';
 import { buildConnector } from '../net/undici.ts';
-import { sniOf, WireAgent } from './agent.ts';
+import { sniOf, WireAgent, WireClient } from './agent.ts';
+import { bufferedRequest } from './buffered.ts';
 import type { WireHandler, WireRequest } from './exchange.ts';
 
 let creds: { key: string; cert: string };
@@ -237,6 +238,47 @@ describe('WireAgent', () => {
     expect(seen.connections).toBe(2);
     expect(seen.requests.map((r) => /^host: (.*)$/m.exec(r.head)?.[1])).toEqual(['cas.wire-test.invalid', 'cas.wire-test.invalid:8443', 'mail.wire-test.invalid']);
     expect(seen.sni).toEqual(['cas.wire-test.invalid', 'mail.wire-test.invalid']);
+  });
+});
+
+describe('WireClient', () => {
+  it('keeps one connection; after the CAS closes it the next request opens another, and `current` says which', async () => {
+    const { origin, seen } = await server((req, s) => (req.n === 1 ? s.end(ok('bye', 'Connection: close\r\n')) : s.write(ok(`answer ${req.n}`))));
+    const c = new WireClient(origin, buildConnector({ rejectUnauthorized: false }), { keepAliveTimeout: 30_000 });
+    cleanup.push(() => c.destroy());
+    const req = { origin, method: 'GET', path: '/', headers: ['host', 'cas.wire-test.invalid'], body: null, headersTimeout: 5_000, bodyTimeout: 5_000 };
+    expect((await bufferedRequest(c, req, 1024)).body.toString()).toBe('answer 0');
+    const first = c.current;
+    expect(first).not.toBeNull();
+    expect((await bufferedRequest(c, req, 1024)).body.toString()).toBe('bye');
+    expect((await bufferedRequest(c, req, 1024)).body.toString()).toBe('answer 2');
+    expect(c.current).not.toBeNull();
+    expect(c.current).not.toBe(first);
+    expect(seen.connections).toBe(2);
+    expect(seen.requests.map((r) => r.conn)).toEqual([1, 1, 2]);
+  });
+
+  it('sends two requests given at once one after the other on its one connection', async () => {
+    const { origin, seen } = await server((req, s) => s.write(ok(`answer ${req.n}`)));
+    const c = new WireClient(origin, buildConnector({ rejectUnauthorized: false }), { keepAliveTimeout: 30_000 });
+    cleanup.push(() => c.destroy());
+    const req = { origin, method: 'GET', path: '/', headers: ['host', 'cas.wire-test.invalid'], body: null, headersTimeout: 5_000, bodyTimeout: 5_000 };
+    const [a, b] = await Promise.all([bufferedRequest(c, req, 1024), bufferedRequest(c, req, 1024)]);
+    expect([a.body.toString(), b.body.toString()]).toEqual(['answer 0', 'answer 1']);
+    expect(seen.connections).toBe(1);
+  });
+});
+
+describe('bufferedRequest', () => {
+  it('gives lower-case headers, a repeated one as an array, and the body up to its limit (the rest read and dropped)', async () => {
+    const { origin, seen } = await server((req, s) => s.write(req.n === 0 ? `HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Negotiate\r\nWWW-Authenticate: NTLM\r\nContent-Length: 10\r\n\r\n0123456789` : ok('next')));
+    const a = agent();
+    const req = { origin, method: 'GET', path: '/', headers: ['host', 'cas.wire-test.invalid'], body: null, headersTimeout: 5_000, bodyTimeout: 5_000 };
+    const first = await bufferedRequest(a, req, 4);
+    expect(first).toMatchObject({ status: 401, headers: { 'www-authenticate': ['Negotiate', 'NTLM'], 'content-length': '10' } });
+    expect(first.body.toString()).toBe('0123');
+    expect((await bufferedRequest(a, req, 64)).body.toString()).toBe('next');
+    expect(seen.connections).toBe(1);
   });
 });
 

@@ -6,8 +6,10 @@
  * Why not undici: on a reused connection undici writes each request only in the event loop's check
  * phase (its fix for GHSA-35p6-xmwp-9g52; no option turns it off), which at one connection was most of
  * the reference's added latency over nginx; and its Agent, Pool and Client layers and wasm parser cost
- * CPU per request the hop does not need (bench/RESULTS.md, tenth session). undici stays for the NTLM
- * connections, the OWA sign-in's buffered requests and the health probes.
+ * CPU per request the hop does not need (bench/RESULTS.md, tenth session). Every hop uses it: the
+ * proxied requests (WireAgent), each user's NTLM connection (WireClient) and the OWA sign-in
+ * (buffered.ts). undici stays for the health probes and for the defect `pool-auth-hops`, whose shared
+ * connections the probes use too (ntlm-hop.ts SharedHopConnections).
  *
  * `dispatch` takes undici's dispatch options and handler shape, so forward.ts serves both.
  * @example
@@ -35,7 +37,7 @@ interface Waiting {
   state: ExchangeState;
 }
 
-class OriginPool implements ConnectionOwner {
+export class OriginPool implements ConnectionOwner {
   readonly #idle: WireConnection[] = [];
   readonly #queue: Waiting[] = [];
   #open = 0;
@@ -69,6 +71,7 @@ class OriginPool implements ConnectionOwner {
         return this.#next();
       }
       const conn = new WireConnection(socket as Socket, this);
+      this.live.add(conn);
       if (w.state.done) return this.release(conn, true); // aborted while connecting
       conn.send(w.req, w.handler, w.state);
     });
@@ -85,6 +88,7 @@ class OriginPool implements ConnectionOwner {
 
   closed(conn: WireConnection): void {
     this.#open--;
+    this.live.delete(conn);
     const i = this.#idle.indexOf(conn);
     if (i >= 0) this.#idle.splice(i, 1);
     this.#next();
@@ -107,14 +111,19 @@ class OriginPool implements ConnectionOwner {
     return undefined;
   }
 
+  /** Fail what waits and end every connection, busy or idle. */
   destroy(): void {
     for (const w of this.#queue.splice(0)) fail(w.handler, w.state, new WireClosedError('the front door is closing'));
-    for (const c of this.#idle.splice(0)) c.destroy();
+    this.#idle.length = 0;
+    for (const c of this.live) c.destroy();
   }
 
   get open(): number {
     return this.#open;
   }
+
+  /** The pool's connections, open or idle (a dedicated client's one connection: see WireClient). */
+  readonly live = new Set<WireConnection>();
 }
 
 export class WireAgent {
@@ -142,18 +151,8 @@ export class WireAgent {
 
   /** Send one request (undici's dispatch shape); the handler hears the answer or the error. */
   dispatch(req: WireRequest, handler: WireHandler): boolean {
-    const state: ExchangeState = { done: false, retried: false, conn: null };
-    handler.onConnect((err?: Error) => {
-      if (state.done) return;
-      const e = err ?? new WireClosedError('aborted', 'HOP_ABORTED');
-      if (state.conn) state.conn.abort(e);
-      else fail(handler, state, e);
-    });
-    if (state.done) return true;
-    if (this.#closed) {
-      fail(handler, state, new WireClosedError('the front door is closing'));
-      return true;
-    }
+    const state = begin(handler, this.#closed ? 'the front door is closing' : null);
+    if (!state) return true;
     // The TLS name is the Host header's, as undici sends it: the target's FQDN on every correct hop, the
     // client's namespace under the defect `hop-client-host` (TLS-06). A connection serves one name only.
     const servername = sniOf(req.headers);
@@ -177,6 +176,26 @@ export class WireAgent {
   }
 }
 
+/**
+ * An exchange's start: the handler gets its abort (which works whether or not a connection was found yet).
+ * Null when the exchange is already over: aborted at once, or refused with `refusal`.
+ */
+function begin(handler: WireHandler, refusal: string | null): ExchangeState | null {
+  const state: ExchangeState = { done: false, retried: false, conn: null };
+  handler.onConnect((err?: Error) => {
+    if (state.done) return;
+    const e = err ?? new WireClosedError('aborted', 'HOP_ABORTED');
+    if (state.conn) state.conn.abort(e);
+    else fail(handler, state, e);
+  });
+  if (state.done) return null;
+  if (refusal !== null) {
+    fail(handler, state, new WireClosedError(refusal));
+    return null;
+  }
+  return state;
+}
+
 /** The SNI name of a request's Host header (no port, no brackets; null for none or an IP address). */
 export function sniOf(headers: readonly string[]): string | null {
   for (let i = 0; i + 1 < headers.length; i += 2) {
@@ -187,4 +206,48 @@ export function sniOf(headers: readonly string[]): string | null {
     return !host || isIP(host) ? null : host.toLowerCase();
   }
   return null;
+}
+
+/**
+ * One connection of the hop's own, for one user at one target (NTLM: IIS binds the identity to the
+ * connection): requests go one after another on it; when the CAS closed it, the next request opens a
+ * new one, and `current` tells which connection is open now (ntlm-hop.ts remembers which one a
+ * handshake authenticated). The TLS name is the Host header's, as on every hop.
+ */
+export class WireClient {
+  #pool: OriginPool | null = null;
+  #servername: string | null = null;
+  #destroyed = false;
+
+  constructor(readonly origin: string, private readonly connector: buildConnector.connector, private readonly o: Omit<WireAgentOptions, 'connections'>) {}
+
+  dispatch(req: WireRequest, handler: WireHandler): boolean {
+    const state = begin(handler, this.#destroyed ? 'the connection was closed' : null);
+    if (!state) return true;
+    const servername = sniOf(req.headers);
+    if (!this.#pool || servername !== this.#servername) {
+      // Another name: another connection (as undici's Client reconnects for another SNI).
+      this.#pool?.destroy();
+      this.#servername = servername;
+      this.#pool = new OriginPool(this.origin, servername, this.connector, { ...this.o, connections: 1 }, () => undefined);
+    }
+    this.#pool.dispatch(req, handler, state);
+    return true;
+  }
+
+  /** The connection open now, or null. */
+  get current(): WireConnection | null {
+    for (const c of this.#pool?.live ?? []) if (!c.destroyed) return c;
+    return null;
+  }
+
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  destroy(): void {
+    this.#destroyed = true;
+    this.#pool?.destroy();
+    this.#pool = null;
+  }
 }
