@@ -115,14 +115,10 @@ export class ResponseParser {
           i += consumed;
           break;
         }
-        case State.Length: {
-          const n = Math.min(this.#remaining, buf.length - i);
-          this.#remaining -= n;
-          this.events.onData(buf.subarray(i, i + n));
-          i += n;
+        case State.Length:
+          i = this.#body(buf, i);
           if (this.#remaining === 0) this.#done();
           break;
-        }
         case State.ChunkSize: {
           const nl = buf.indexOf(10, i);
           if (nl < 0) {
@@ -136,17 +132,13 @@ export class ResponseParser {
           this.#onChunkSize(line);
           break;
         }
-        case State.ChunkData: {
-          const n = Math.min(this.#remaining, buf.length - i);
-          this.#remaining -= n;
-          this.events.onData(buf.subarray(i, i + n));
-          i += n;
+        case State.ChunkData:
+          i = this.#body(buf, i);
           if (this.#remaining === 0) {
             this.#state = State.ChunkEnd;
             this.#line = '';
           }
           break;
-        }
         case State.ChunkEnd: {
           // The CRLF after a chunk's data, possibly split across reads.
           this.#line += String.fromCharCode(buf[i]!);
@@ -182,6 +174,14 @@ export class ResponseParser {
           return;
       }
     }
+  }
+
+  /** Hand on the body bytes of `buf` from `i` that the current length or chunk still counts; the next index. */
+  #body(buf: Buffer, i: number): number {
+    const n = Math.min(this.#remaining, buf.length - i);
+    this.#remaining -= n;
+    this.events.onData(buf.subarray(i, i + n));
+    return i + n;
   }
 
   /** The connection ended: an answer read until close is complete; any other unfinished one is an error. */
