@@ -94,8 +94,8 @@ export async function startReferenceFrontDoor(contract: FrontDoorContract, opts:
 
   let httpsPort = contract.ports.https;
   let view: OrgView | undefined;
-  const buildView = async (): Promise<OrgView> => {
-    const org = await directory.orgMap();
+  /** The view of the map read last, made again only when a new map was read. */
+  const viewOf = (org: NonNullable<typeof directory.org>): OrgView => {
     if (!view || view.servers !== org.servers) {
       noteTrust(org.servers);
       view = {
@@ -105,6 +105,8 @@ export async function startReferenceFrontDoor(contract: FrontDoorContract, opts:
     }
     return view;
   };
+  const buildView = async (): Promise<OrgView> => viewOf(await directory.orgMap());
+  const viewNow = (): OrgView | undefined => (directory.org ? viewOf(directory.org) : undefined);
 
   const health = new HealthTable(!settings.defects.has('no-retry-before-down'));
   const affinity = new AffinityTable(100_000, settings.defects.has('no-affinity'));
@@ -121,7 +123,7 @@ export async function startReferenceFrontDoor(contract: FrontDoorContract, opts:
     },
   );
   const ctx: FrontContext = {
-    settings, directory, view: buildView, health, affinity, hop, sessions: new OwaSessions(), log, netbiosDomain, hopTimeoutMs,
+    settings, directory, view: buildView, viewNow, health, affinity, hop, sessions: new OwaSessions(), log, netbiosDomain, hopTimeoutMs,
     auth: new ClientAuth(directory, ntlm, netbiosDomain, (req) => String(req.headers.host ?? topology.frontDoor.namespaces[0]).replace(/:\d+$/, '')),
   };
   const allowed = new Set<string>([...topology.frontDoor.namespaces, ...(topology.namespaces ?? []).filter((n) => n.target === 'front-door').map((n) => n.name), contract.listenAddress].map((n) => n.toLowerCase()));

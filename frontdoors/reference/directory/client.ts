@@ -97,10 +97,15 @@ export class DirectoryClient {
     return u;
   }
 
-  /** Check a password (POST /auth); the user when good, null when not. */
-  async authenticate(login: string, password: string): Promise<DirUser | null> {
+  /** The user a password was found good for within AUTH_TTL_MS, without asking (undefined: ask with `authenticate`). */
+  authenticatedNow(login: string, password: string): DirUser | undefined {
     // A plain key (no hash per request: this runs for every Basic request); the process holds the
     // lab's passwords anyway (the topology file, the hop's credentials).
+    return this.#auth.get(`${login.toLowerCase()}\0${password}`);
+  }
+
+  /** Check a password (POST /auth); the user when good, null when not. */
+  async authenticate(login: string, password: string): Promise<DirUser | null> {
     const key = `${login.toLowerCase()}\0${password}`;
     const cached = this.#auth.get(key);
     if (cached) return cached;

@@ -55,18 +55,31 @@ export class ClientAuth {
     return out;
   }
 
-  /** Check a request's credentials. Throws DirectoryUnavailableError when the directory does not answer. */
-  async check(req: FrontRequest, allow: readonly ClientScheme[]): Promise<ClientAuthResult> {
+  /**
+   * Check a request's credentials: the answer itself when no question to the directory is needed (Basic
+   * credentials found good within the cache's time, a refusal), else a promise of it (issue 14: no
+   * await on a proxied request's path when nothing is waited for). Rejects with
+   * DirectoryUnavailableError when the directory does not answer.
+   */
+  check(req: FrontRequest, allow: readonly ClientScheme[]): ClientAuthResult | Promise<ClientAuthResult> {
     const header = req.headers.authorization;
     if (header && /^basic\s/i.test(header)) {
       if (!allow.includes('basic')) return this.#fail(req, allow, 'Basic is not offered here');
       const pair = decodeBasic(header);
       if (!pair) return this.#fail(req, allow, 'malformed Basic credentials');
-      const { login, password } = pair;
-      const user = await this.directory.authenticate(login, password);
-      if (!user) return this.#fail(req, allow, `wrong credentials for ${login}`);
-      return { ok: true, creds: { user, login, password, samAccountName: user.samAccountName, domain: this.netbiosDomain, scheme: 'Basic' } };
+      const known = this.directory.authenticatedNow(pair.login, pair.password);
+      if (known) return this.#basic(known, pair.login, pair.password);
+      return this.directory.authenticate(pair.login, pair.password).then((user) => (user ? this.#basic(user, pair.login, pair.password) : this.#fail(req, allow, `wrong credentials for ${pair.login}`)));
     }
+    return this.#other(req, allow, header);
+  }
+
+  #basic(user: DirUser, login: string, password: string): ClientAuthResult {
+    return { ok: true, creds: { user, login, password, samAccountName: user.samAccountName, domain: this.netbiosDomain, scheme: 'Basic' } };
+  }
+
+  /** NTLM, or no usable credentials. */
+  async #other(req: FrontRequest, allow: readonly ClientScheme[], header: string | undefined): Promise<ClientAuthResult> {
     if (allow.includes('ntlm')) {
       const step = this.ntlm.step(req.socket, header);
       if (step.kind === 'challenge') return { ok: false, headers: ['WWW-Authenticate', step.header], reason: 'NTLM challenge sent' };

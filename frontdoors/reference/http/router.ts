@@ -139,7 +139,8 @@ async function route(ctx: FrontContext, r: RequestInfo): Promise<void> {
     return sendText(r.res, 404, 'Not Found');
   }
   if (vdir === 'owa') return handleOwa(ctx, r);
-  const auth = await ctx.auth.check(r.req, CLIENT_SCHEMES[vdir]);
+  const checked = ctx.auth.check(r.req, CLIENT_SCHEMES[vdir]);
+  const auth = checked instanceof Promise ? await checked : checked;
   if (!auth.ok) {
     r.note.auth = auth.reason;
     // Defect pool-auth-hops relays requests without credentials too, as the generic proxies it models do.
@@ -153,7 +154,7 @@ async function route(ctx: FrontContext, r: RequestInfo): Promise<void> {
 }
 
 async function proxyProtocol(ctx: FrontContext, r: RequestInfo, protocol: Exclude<HttpProtocol, 'owa'>, creds: ClientCreds): Promise<void> {
-  const view = await ctx.view();
+  const view = ctx.viewNow() ?? (await ctx.view());
   // The query's parameters only when there is a query (most EWS, OAB and RPC requests have none):
   // `searchParams` builds a URLSearchParams on first use, once per proxied request.
   const q = r.url.search ? r.url.searchParams : null;
