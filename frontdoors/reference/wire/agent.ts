@@ -40,7 +40,10 @@ interface Waiting {
 export class OriginPool implements ConnectionOwner {
   readonly #idle: WireConnection[] = [];
   readonly #queue: Waiting[] = [];
+  /** Connections open or opening (the bound `connections` counts). */
   #open = 0;
+  /** The pool's connections, busy or idle (a dedicated client's one connection: see WireClient). */
+  readonly live = new Set<WireConnection>();
   readonly #target: { hostname: string; host: string; protocol: string; port: string; servername: string | null };
 
   constructor(origin: string, servername: string | null, private readonly connector: buildConnector.connector, private readonly o: WireAgentOptions, private readonly onEmpty: () => void) {
@@ -118,12 +121,6 @@ export class OriginPool implements ConnectionOwner {
     for (const c of this.live) c.destroy();
   }
 
-  get open(): number {
-    return this.#open;
-  }
-
-  /** The pool's connections, open or idle (a dedicated client's one connection: see WireClient). */
-  readonly live = new Set<WireConnection>();
 }
 
 export class WireAgent {

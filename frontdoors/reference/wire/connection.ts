@@ -69,9 +69,13 @@ export class WireConnection {
     return this.#closed || this.socket.destroyed;
   }
 
-  /** Idle in the pool: only the idle timer runs; any byte from the CAS now ends the connection. */
+  /**
+   * Idle in the pool: only the idle timer runs; any byte from the CAS now ends the connection, and so does
+   * its close, which a socket left paused by the last answer's backpressure would not read.
+   */
   idle(ms: number): void {
     this.#arm(ms);
+    if (this.socket.isPaused()) this.socket.resume();
   }
 
   /**
@@ -187,7 +191,11 @@ export class WireConnection {
     x.headSeen = true;
     this.keepAliveMs = h.keepAliveMs;
     this.#arm(x.req.bodyTimeout);
-    const go = x.handler.onHeaders(h.status, h.rawHeaders, this.#resume, h.statusText);
+    // The resume of this exchange only: a late call after the connection went on to another must not undo that one's pause.
+    const resume = () => {
+      if (this.#x === x && !this.destroyed) this.socket.resume();
+    };
+    const go = x.handler.onHeaders(h.status, h.rawHeaders, resume, h.statusText);
     if (go === false && !x.state.done) this.socket.pause();
   }
 
@@ -204,10 +212,6 @@ export class WireConnection {
     x.state.done = true;
     x.handler.onComplete(null);
   }
-
-  readonly #resume = (): void => {
-    if (!this.destroyed) this.socket.resume();
-  };
 
   /** After a complete answer: back to the pool when the request was written in full and the answer allows it. */
   #finishExchange(x: Current): void {
