@@ -267,6 +267,17 @@ describe('WireClient', () => {
     expect([a.body.toString(), b.body.toString()]).toEqual(['answer 0', 'answer 1']);
     expect(seen.connections).toBe(1);
   });
+  it('notices the CAS closing an idle connection that the last answer left paused', async () => {
+    const { origin } = await server((req, s) => (req.n === 0 ? s.end(ok('last')) : s.write(ok('fresh'))));
+    const c = new WireClient(origin, buildConnector({ rejectUnauthorized: false }), { keepAliveTimeout: 30_000 });
+    cleanup.push(() => c.destroy());
+    const req = { origin, method: 'GET', path: '/', headers: ['host', 'cas.wire-test.invalid'], body: null, headersTimeout: 5_000, bodyTimeout: 5_000 };
+    await new Promise<void>((resolve, reject) =>
+      c.dispatch(req, { onConnect: () => undefined, onHeaders: () => true, onData: () => false /* full, and never resumed */, onComplete: () => resolve(), onError: reject }),
+    );
+    await expect.poll(() => c.current, { timeout: 5_000 }).toBeNull();
+    expect((await bufferedRequest(c, { ...req, method: 'POST', body: Buffer.from('once') }, 64)).body.toString()).toBe('fresh');
+  });
 });
 
 describe('bufferedRequest', () => {
