@@ -1,6 +1,6 @@
 /**
  * A hung front door ends a rule within one client timeout (suites/support/answer-watch.ts): the watch's
- * own cases. The rules against a candidate that never answers: test/controls/hung.ts (control lane 1).
+ * own cases. The rules against a candidate that never answers: test/controls/hung.ts (both control lanes).
  */
 import { describe, expect, it } from 'vitest';
 import { AnswerWatch, isTimeout } from '../../suites/support/answer-watch.ts';
