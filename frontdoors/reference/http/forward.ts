@@ -1,9 +1,9 @@
 /**
  * Stream one request to a legacy CAS and its answer back to the client, through the hop's own client
- * (wire/agent.ts) or an undici dispatcher (the NTLM connections): both take the same dispatch options
- * and handler. Backpressure both ways: the request
- * body is a stream undici reads as the socket drains; the response pauses while the client's socket
- * is full. Memory per request stays bounded whatever the sizes (RULES.md SEC-04).
+ * (wire/: the agent, or a user's NTLM connection) or an undici Client (the defect `pool-auth-hops`' shared
+ * connections): both take the same dispatch options and handler. Backpressure both ways: the request
+ * body is a stream the hop's client reads as its socket drains; the response pauses while the client's
+ * socket is full. Memory per request stays bounded whatever the sizes (RULES.md SEC-04).
  */
 import type { Readable } from 'node:stream';
 import type { FrontResponse } from './front-types.ts';
