@@ -39,6 +39,7 @@ export interface RequestInfo {
   req: FrontRequest;
   res: FrontResponse;
   method: string;
+  /** Shared with other requests to the same Host and target (request-url.ts): read it, never change it. */
   url: URL;
   /** `https://mail.contoso.lab:20443`: what the client used (its Host header). */
   clientOrigin: string;

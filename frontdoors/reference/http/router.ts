@@ -12,6 +12,7 @@ import type { ClientCreds, ClientScheme } from './client-auth.ts';
 import { has, type FrontContext, type RequestInfo } from './context.ts';
 import { autodiscover2007, autodiscoverError, parseAutodiscoverRequest } from './autodiscover.ts';
 import { readBody } from './body.ts';
+import { parsedUrl } from './request-url.ts';
 import { ForwardError } from './forward.ts';
 import { sendText, type FrontRequest, type FrontResponse } from './front-types.ts';
 import { hopAuthFor } from './hop.ts';
@@ -83,7 +84,7 @@ function requestUrl(req: FrontRequest, host: string): URL {
   if (!host || /[\s/\\@?#]/.test(host)) throw new BadRequestError('a request needs a valid Host header');
   if (req.method === 'CONNECT') throw new BadRequestError('CONNECT is not served here', 405);
   try {
-    return new URL(req.url ?? '/', `https://${host}`);
+    return parsedUrl(host, req.url ?? '/');
   } catch {
     throw new BadRequestError('the request target is not a URL');
   }
