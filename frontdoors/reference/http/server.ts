@@ -17,6 +17,7 @@ import type { Socket } from 'node:net';
 import type { Limits } from '../options.ts';
 import type { Logger } from '../log.ts';
 import { RAW_METHOD, serveRaw } from './raw-rpc.ts';
+import { NOT_FIELD_VALUE } from '../wire/grammar.ts';
 import { sendText, type FrontRequest, type FrontResponse } from './front-types.ts';
 
 export interface HttpsListenerOptions {
@@ -59,8 +60,6 @@ function adopt(socket: Socket): boolean {
   }
 }
 
-/** RFC 9110 5.5 field-value characters: VCHAR, obs-text, SP, HTAB. */
-const BAD_FIELD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
 /**
  * Under the defect `lenient-framing` Node's lenient parser (llhttp's lenient flags, all or nothing) also
@@ -70,7 +69,7 @@ const BAD_FIELD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 function refuseBadValues(handler: HttpsListenerOptions['handler']): HttpsListenerOptions['handler'] {
   return (req, res) => {
     for (let i = 1; i < req.rawHeaders.length; i += 2) {
-      if (BAD_FIELD_VALUE.test(req.rawHeaders[i]!)) {
+      if (NOT_FIELD_VALUE.test(req.rawHeaders[i]!)) {
         req.resume();
         return sendText(res, 400, 'Bad Request', ['Connection', 'close']);
       }

@@ -5,6 +5,7 @@
  * onHeaders(status, rawHeaders, resume, statusText), onData(chunk), onComplete(trailers), onError(err).
  */
 import type { Readable } from 'node:stream';
+import { NOT_FIELD_VALUE, TOKEN } from './grammar.ts';
 
 export interface WireRequest {
   origin: string;
@@ -54,8 +55,6 @@ export class WireClosedError extends Error {
   }
 }
 
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 const BAD_TARGET = /[^\x21-\x7e\x80-\xff]/;
 /** Methods whose request means a body: without one they say Content-Length: 0 (as undici does). */
 const EXPECTS_BODY = new Set(['POST', 'PUT', 'PATCH']);
@@ -80,7 +79,7 @@ export function requestHead(req: WireRequest): RequestFraming {
     const name = h[i]!;
     const value = h[i + 1]!;
     if (!TOKEN.test(name)) throw new WireRequestError(`not a header name: ${JSON.stringify(name.slice(0, 40))}`);
-    if (BAD_VALUE.test(value)) throw new WireRequestError(`a control character in the value of ${name}`);
+    if (NOT_FIELD_VALUE.test(value)) throw new WireRequestError(`a control character in the value of ${name}`);
     if (name.length === 14 && name.toLowerCase() === 'content-length') {
       given = value.trim();
       continue; // written below, once, from what the body is

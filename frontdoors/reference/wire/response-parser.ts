@@ -13,6 +13,7 @@
  * socket.on('data', (b) => p.execute(b));
  * socket.on('end', () => p.finish());
  */
+import { NOT_FIELD_VALUE, TOKEN } from './grammar.ts';
 
 /** Bytes of one response head (status line and fields) at most. */
 export const MAX_HEAD = 64 * 1024;
@@ -43,9 +44,6 @@ export interface ResponseEvents {
 
 const enum State { Idle, Head, Length, ChunkSize, ChunkData, ChunkEnd, Trailers, UntilClose, Done }
 
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** A character outside field values (RFC 9110 5.5: VCHAR, obs-text, SP, HTAB): CR and LF included. */
-const BAD_LINE = /[^\t\x20-\x7e\x80-\xff]/;
 
 /** `HTTP/1.x NNN[ reason]`: the minor version (0 or 1), or -1 when the line is not one. */
 function statusLine(line: string): number {
@@ -210,7 +208,7 @@ export class ResponseParser {
       const line = text.slice(at, end);
       at = end + 2;
       // A line holds field characters only (RFC 9110 5.5): a bare CR or LF, or a control character, is refused.
-      if (BAD_LINE.test(line)) throw new WireProtocolError(`a control character or a bare CR or LF in the answer's head: ${JSON.stringify(line.slice(0, 80))}`);
+      if (NOT_FIELD_VALUE.test(line)) throw new WireProtocolError(`a control character or a bare CR or LF in the answer's head: ${JSON.stringify(line.slice(0, 80))}`);
       const colon = line.indexOf(':');
       const name = colon > 0 ? line.slice(0, colon) : '';
       // No obs-fold (a line opening with a space), no empty or spaced names.
@@ -231,7 +229,7 @@ export class ResponseParser {
       }
     }
     const statusText = first.slice(13);
-    if (BAD_LINE.test(statusText)) throw new WireProtocolError('a control character in the status line');
+    if (NOT_FIELD_VALUE.test(statusText)) throw new WireProtocolError('a control character in the status line');
     if (status < 200) {
       // 100 Continue, 102, 103: informational, a final answer follows. An upgrade the hop never asked for is not.
       if (status === 101) throw new WireProtocolError('101 Switching Protocols was never asked for');
