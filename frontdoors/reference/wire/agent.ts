@@ -120,27 +120,20 @@ export class OriginPool implements ConnectionOwner {
     this.#idle.length = 0;
     for (const c of this.live) c.destroy();
   }
-
 }
 
 export class WireAgent {
   readonly #pools = new Map<string, OriginPool>();
-  /** Every connection of every pool, to end them all at close(). */
-  readonly #sockets = new Set<Socket>();
   #closed = false;
 
   constructor(private readonly connector: buildConnector.connector, private readonly o: WireAgentOptions) {
+    // A connection that opens after close() is ended at once (the pools know every other one).
     const open = connector;
     this.connector = (opts, cb) =>
       open(opts, (err, socket) => {
-        if (socket) {
-          const s = socket as Socket;
-          if (this.#closed) {
-            s.destroy();
-            return (cb as (e: Error | null, s: unknown) => void)(new WireClosedError('the front door is closing'), null);
-          }
-          this.#sockets.add(s);
-          s.once('close', () => this.#sockets.delete(s));
+        if (socket && this.#closed) {
+          (socket as Socket).destroy();
+          return (cb as (e: Error | null, s: unknown) => void)(new WireClosedError('the front door is closing'), null);
         }
         (cb as (e: Error | null, s: unknown) => void)(err, socket);
       });
@@ -168,8 +161,6 @@ export class WireAgent {
     this.#closed = true;
     for (const p of this.#pools.values()) p.destroy();
     this.#pools.clear();
-    for (const s of this.#sockets) s.destroy();
-    this.#sockets.clear();
   }
 }
 
