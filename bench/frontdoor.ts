@@ -2,7 +2,8 @@
  * Front-door benchmark: the reference front door against nginx `proxy_pass` (keep-alive upstream,
  * one worker) in front of the same bare node:https origin, in the same run (LIBRARIES.md measured
  * undici `dispatch` at ~0.6x nginx). Two numbers: throughput at 32 keep-alive connections (ratio
- * reference / nginx) and the p50 latency each proxy adds at one connection (proxy p50 - origin p50).
+ * reference / nginx) and the p50 latency each proxy adds at one connection (the median of its time minus
+ * the origin's, the legs taking turns: see `latency`).
  *
  * A third leg, the floor (bench/floor-proxy.ts), is the reference's own stack with none of its work: the
  * reference's ratio to it is what its routing, authentication, header rules and log cost.

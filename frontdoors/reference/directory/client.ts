@@ -46,6 +46,14 @@ class TtlCache<V> {
 }
 
 /**
+ * The credential cache's key: a plain one (no hash per request: this runs for every Basic request); the
+ * process holds the lab's passwords anyway (the topology file, the hop's credentials).
+ */
+function authKey(login: string, password: string): string {
+  return `${login.toLowerCase()}\0${password}`;
+}
+
+/**
  * @example
  * const dir = new DirectoryClient('http://127.0.0.1:40123');
  * const org = await dir.refresh();
@@ -99,14 +107,12 @@ export class DirectoryClient {
 
   /** The user a password was found good for within AUTH_TTL_MS, without asking (undefined: ask with `authenticate`). */
   authenticatedNow(login: string, password: string): DirUser | undefined {
-    // A plain key (no hash per request: this runs for every Basic request); the process holds the
-    // lab's passwords anyway (the topology file, the hop's credentials).
-    return this.#auth.get(`${login.toLowerCase()}\0${password}`);
+    return this.#auth.get(authKey(login, password));
   }
 
   /** Check a password (POST /auth); the user when good, null when not. */
   async authenticate(login: string, password: string): Promise<DirUser | null> {
-    const key = `${login.toLowerCase()}\0${password}`;
+    const key = authKey(login, password);
     const cached = this.#auth.get(key);
     if (cached) return cached;
     const { status, body } = await this.#call('POST', '/auth', { user: login, password });
