@@ -31,7 +31,7 @@ import { referenceArgs } from '../harness/frontdoor/reference-bundle.ts';
 import { bundled } from '../bin/bundle.js';
 
 export interface FrontDoorBenchLeg {
-  name: 'origin' | 'reference' | 'floor' | 'nginx';
+  name: 'origin' | 'reference' | 'reference-b' | 'floor' | 'nginx';
   /** Best round at `connections` keep-alive connections. */
   reqPerSec: number;
   errors: number;
@@ -363,7 +363,10 @@ export async function runFrontDoorBench(opts: { seconds?: number; connections?: 
     ];
     // Started as the lab starts it (harness/frontdoor/reference-bundle.ts): through tsx it cost about 10% more
     // CPU per request (2.55x nginx's against 2.31-2.33x, December 2026), which no run of the suites pays.
-    const reference = spawn(process.execPath, [...prof, ...(await referenceArgs())], { env: { ...process.env, ...contractToEnv(contract), CAS_FRONTDOOR_QUIET: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Every request's log line is written, as nginx writes its access log: the log's default cap (16 MiB)
+    // would be reached within the bench's first 60 000 requests, after which the reference logs nothing.
+    const referenceEnv = { ...process.env, CAS_FRONTDOOR_QUIET: '1', CAS_FRONTDOOR_LOG_MAX_BYTES: String(2 ** 30) };
+    const reference = spawn(process.execPath, [...prof, ...(await referenceArgs())], { env: { ...referenceEnv, ...contractToEnv(contract) }, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(reference);
     const ready = await waitForLine(reference, /READY https=(\d+)/, 30_000, 'the reference front door');
     const newLeg = (name: Leg['name'], port: number, pid: number | undefined): Leg => ({ name, port, pid, best: 0, errors: 0, p50Us: 0, addedP50Us: 0, ticks: 0, sysTicks: 0, rounds: [], requests: 0, cpuKnown: true });
@@ -372,6 +375,14 @@ export async function runFrontDoorBench(opts: { seconds?: number; connections?: 
     const floorEnv = { ...process.env, CAS_KEY_FILE: contract.keyFile, CAS_CERT_FILE: contract.certFile, CAS_LISTEN_ADDRESS: '127.0.0.1', FLOOR_ORIGIN: `https://127.0.0.1:${originPort}`, FLOOR_HOST: ORIGIN };
     const floor = spawn(process.execPath, [await bundled('bench/floor-proxy.ts', 'bench-floor')], { env: floorEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(floor);
+    // FRONTDOOR_BENCH_REFERENCE_B=<reference.mjs of another build>: a second reference leg in the same
+    // rounds, for before/after figures paired round by round (the machine's drift between two runs was
+    // as large as the changes measured).
+    if (process.env.FRONTDOOR_BENCH_REFERENCE_B) {
+      const b = spawn(process.execPath, [...prof, process.env.FRONTDOOR_BENCH_REFERENCE_B], { env: { ...referenceEnv, ...contractToEnv({ ...contract, runDir: join(dir, 'reference-b') }) }, stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(b);
+      legs.push(newLeg('reference-b', Number(/https=(\d+)/.exec(await waitForLine(b, /READY https=(\d+)/, 30_000, 'reference B'))![1]), b.pid));
+    }
     legs.push(newLeg('floor', Number(/https=(\d+)/.exec(await waitForLine(floor, /READY https=(\d+)/, 30_000, 'the floor proxy'))![1]), floor.pid));
     let nginx: FrontDoorBenchResult['nginx'] = 'not installed';
     const bin = nginxBinary();

@@ -120,6 +120,12 @@ export function createLogger(runDir: string, opts: { echo?: boolean; maxBytes?: 
   };
   return {
     write(rec) {
+      // A line that would be dropped is not made (a front door past its cap serves on for hours).
+      if ((!out || capped) && rec.kind !== 'stop') {
+        dropped++;
+        if (opts.echo) process.stderr.write(`[frontdoor] ${cut(summary(rec), MAX_ECHO)}\n`);
+        return;
+      }
       let bounded = boundRecord(rec) as LogRecord;
       // A copy, not the caller's record (boundRecord returns a record within bounds as it is).
       if (rec.kind === 'stop' && dropped) bounded = { ...bounded, droppedLines: dropped };

@@ -76,6 +76,11 @@ describe('listenHttps', () => {
     const slow = exchange(port, 'GET /owa/ HTTP/1.1\r\nHost: mail.contoso.lab\r\nX-Slow: ', { dripMs: 200, capMs: 8_000 });
     const other = await exchange(port, 'GET /other HTTP/1.1\r\nHost: mail.contoso.lab\r\nConnection: close\r\n\r\n', { capMs: 5_000 });
     expect(other.text).toMatch(/^HTTP\/1\.1 200 [\s\S]*served GET \/other/);
+    // A kept-alive answer still tells the client how long an idle connection is kept (client-idle.ts),
+    // although Node's own keep-alive timer is off.
+    const kept = await exchange(port, 'GET /kept HTTP/1.1\r\nHost: mail.contoso.lab\r\n\r\n', { capMs: 300 });
+    expect(kept.text).toMatch(/\r\nKeep-Alive: timeout=120\r\n[\s\S]*served GET \/kept/i);
+    expect(kept.closed).toBe(false);
     const r = await slow;
     expect(r.text).toMatch(/^HTTP\/1\.1 408 /);
     // The bound: head timeout plus Node's 1 s check interval, with room for a loaded machine.

@@ -17,6 +17,7 @@ import type { Socket } from 'node:net';
 import type { Limits } from '../options.ts';
 import type { Logger } from '../log.ts';
 import { RAW_METHOD, serveRaw } from './raw-rpc.ts';
+import { ClientIdle, KEEP_ALIVE_MS } from './client-idle.ts';
 import { NOT_FIELD_VALUE } from '../wire/grammar.ts';
 import { sendText, type FrontRequest, type FrontResponse } from './front-types.ts';
 
@@ -81,17 +82,26 @@ function refuseBadValues(handler: HttpsListenerOptions['handler']): HttpsListene
 export async function listenHttps(o: HttpsListenerOptions): Promise<RunningListener> {
   const sockets = new Set<Socket>();
   const handle = o.limits.lenientFraming ? refuseBadValues(o.handler) : o.handler;
+  // Quiet connections are closed by one sweep (client-idle.ts), not by Node's per-request timers:
+  // keepAliveTimeout is 0 and the TLS socket of an HTTP connection has no timeout of its own.
+  const idle = new ClientIdle(o.limits.idleTimeoutMs);
   const http = createHttpServer(
     {
-      maxHeaderSize: o.limits.maxHeaderBytes, headersTimeout: o.limits.headersTimeoutMs, requestTimeout: 0, keepAliveTimeout: 120_000, connectionsCheckingInterval: 1_000,
+      maxHeaderSize: o.limits.maxHeaderBytes, headersTimeout: o.limits.headersTimeoutMs, requestTimeout: 0, keepAliveTimeout: 0, connectionsCheckingInterval: 1_000,
       // Defect `lenient-framing` only (SEC-02): llhttp's lenient flags accept Content-Length with Transfer-Encoding.
       ...(o.limits.lenientFraming ? { insecureHTTPParser: true } : {}),
     },
-    (req, res) => handle(req, res as unknown as FrontResponse),
+    (req, res) => {
+      // Clients are still told how long an idle connection is kept (Node writes `Keep-Alive: timeout=120`
+      // from this field, which it sets from keepAliveTimeout; 0 would drop the hint).
+      (res as unknown as { _keepAliveTimeout: number })._keepAliveTimeout = KEEP_ALIVE_MS;
+      handle(req, res as unknown as FrontResponse);
+    },
   );
   http.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
     // An RPC_IN_DATA/RPC_OUT_DATA on a connection Node's parser already serves: take the connection over.
     if (err.code === 'HPE_INVALID_METHOD' && err.rawPacket && RAW_METHOD.test(err.rawPacket.toString('latin1', 0, 16)) && adopt(socket)) {
+      idle.unwatch(socket);
       socket.setTimeout(o.limits.idleTimeoutMs, () => socket.destroy());
       return serveRaw(socket, err.rawPacket, o.handler, o.limits);
     }
@@ -107,7 +117,7 @@ export async function listenHttps(o: HttpsListenerOptions): Promise<RunningListe
   });
 
   const tls = createTlsServer({ key: o.key, cert: o.cert }, (socket: TLSSocket) => {
-    socket.setTimeout(o.limits.idleTimeoutMs, () => socket.destroy());
+    idle.watch(socket);
     socket.on('error', () => socket.destroy());
     // Peek at the first bytes: Outlook Anywhere's methods go to the raw reader (see raw-rpc.ts).
     const peekTimer = o.limits.headersTimeoutMs > 0 ? setTimeout(() => socket.destroy(), o.limits.headersTimeoutMs) : undefined;
@@ -117,7 +127,12 @@ export async function listenHttps(o: HttpsListenerOptions): Promise<RunningListe
       clearTimeout(peekTimer);
       const first = socket.read() as Buffer | null;
       if (!first) return void socket.destroy();
-      if (RAW_METHOD.test(first.toString('latin1', 0, 16))) return serveRaw(socket, first, o.handler, o.limits);
+      if (RAW_METHOD.test(first.toString('latin1', 0, 16))) {
+        // An Outlook Anywhere channel: quiet for long stretches by design, bounded by the idle limit only.
+        idle.unwatch(socket);
+        socket.setTimeout(o.limits.idleTimeoutMs, () => socket.destroy());
+        return serveRaw(socket, first, o.handler, o.limits);
+      }
       socket.unshift(first);
       http.emit('connection', socket);
     });
@@ -149,6 +164,7 @@ export async function listenHttps(o: HttpsListenerOptions): Promise<RunningListe
       new Promise<void>((resolve) => {
         tls.close(() => resolve());
         http.close();
+        idle.close();
         for (const s of sockets) s.destroy();
       }),
   };

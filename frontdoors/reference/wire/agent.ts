@@ -191,9 +191,14 @@ export function sniOf(headers: readonly string[]): string | null {
     if (name.length !== 4 || name.toLowerCase() !== 'host') continue;
     const value = headers[i + 1]!;
     const host = value[0] === '[' ? value.slice(1, value.indexOf(']')) : value.replace(/:\d*$/, '');
-    return !host || isIP(host) ? null : host.toLowerCase();
+    return !host || couldBeIp(host) ? null : host.toLowerCase();
   }
   return null;
+}
+
+/** An IP address (isIP), checked only where one could be: IPv6 has a colon, IPv4 only digits and dots (isIP's IPv6 expression was a profile's 0.4%). */
+function couldBeIp(host: string): boolean {
+  return (host.includes(':') || /^[\d.]+$/.test(host)) && isIP(host) !== 0;
 }
 
 /**

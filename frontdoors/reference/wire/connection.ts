@@ -1,7 +1,7 @@
 /**
  * One keep-alive TLS connection of the hop, carrying one exchange at a time (no pipelining: a legacy
  * CAS binds NTLM identity and request order to the connection). Its listeners are set once, when the
- * connection opens, and serve each exchange in turn; the socket's own inactivity timer is the head
+ * connection opens, and serve each exchange in turn. Its inactivity limit (inactivity.ts) is the head
  * timeout, then the body timeout, then the idle timeout of the pool.
  *
  * Lifecycle: the pool gives it an exchange (`send`), it writes the request and reads the answer, and
@@ -12,6 +12,7 @@
 import type { Readable } from 'node:stream';
 import type { Socket } from 'node:net';
 import { ResponseParser, type ResponseHead } from './response-parser.ts';
+import { hopInactivity, type Quiet } from './inactivity.ts';
 import { replayable, requestHead, WireClosedError, WireRequestError, WireTimeoutError, type WireHandler, type WireRequest } from './exchange.ts';
 
 export interface ConnectionOwner {
@@ -41,11 +42,13 @@ interface Current {
   detach: (() => void) | null;
 }
 
-export class WireConnection {
+export class WireConnection implements Quiet {
   #x: Current | null = null;
   #completed = false;
   #closed = false;
-  #timeoutMs = -1;
+  /** Quiet: the last read, write or change of limit, and the limit (see inactivity.ts). */
+  lastActive = performance.now();
+  limitMs = 0;
   readonly #parser: ResponseParser;
   /** Requests this connection has carried. */
   used = 0;
@@ -62,7 +65,12 @@ export class WireConnection {
     socket.on('end', () => this.#end());
     socket.on('error', (err) => this.#fail(err));
     socket.on('close', () => this.#close());
-    socket.on('timeout', () => this.#timeout());
+    hopInactivity.watch(this);
+  }
+
+  /** Quiet for longer than its limit (inactivity.ts). */
+  expired(): void {
+    this.#timeout();
   }
 
   get destroyed(): boolean {
@@ -78,14 +86,13 @@ export class WireConnection {
     if (this.socket.isPaused()) this.socket.resume();
   }
 
-  /**
-   * The socket's inactivity timeout, set only when it changes: any read or write restarts Node's timer
-   * anyway, and each setTimeout call re-inserts it (three per request otherwise, a profile's 1.5%).
-   */
+  /** A new inactivity limit, counted from now (as a socket's setTimeout restarts its timer). */
   #arm(ms: number): void {
-    if (ms === this.#timeoutMs) return;
-    this.#timeoutMs = ms;
-    this.socket.setTimeout(ms);
+    this.lastActive = performance.now();
+    if (ms !== this.limitMs) {
+      this.limitMs = ms;
+      hopInactivity.limitSet(ms);
+    }
   }
 
   destroy(): void {
@@ -132,6 +139,7 @@ export class WireConnection {
     const socket = this.socket;
     const onData = (chunk: Buffer) => {
       written += chunk.length;
+      this.lastActive = performance.now();
       if (length !== null && written > length) return this.#abort(x, new WireRequestError(`the request body is longer than its Content-Length ${length}`));
       const ok = length === null ? socket.write(`${chunk.length.toString(16)}\r\n`) && socket.write(chunk) && socket.write('\r\n') : socket.write(chunk);
       if (!ok) {
@@ -171,6 +179,7 @@ export class WireConnection {
   }
 
   #read(b: Buffer): void {
+    this.lastActive = performance.now();
     const x = this.#x;
     if (!x || x.state.done) {
       // Bytes while idle (or after an abort): nothing to trust them with.
@@ -258,6 +267,7 @@ export class WireConnection {
 
   #close(): void {
     this.#closed = true;
+    hopInactivity.unwatch(this);
     const x = this.#x;
     if (x && !x.state.done) this.#lost(x, new WireClosedError(this.#parser.untouched ? 'the legacy CAS closed the connection before answering' : 'the legacy CAS closed the connection in the middle of its answer'));
     this.owner.closed(this);
