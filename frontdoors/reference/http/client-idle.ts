@@ -2,14 +2,15 @@
  * How long a client connection may stay quiet, for every HTTPS connection at once from one timer.
  *
  * Between requests: KEEP_ALIVE_MS (as IIS's 120 s connection timeout; Node's `keepAliveTimeout` did
- * this before). While a request is in flight: the front door's idle limit (an hour and a bit, so EAS
- * Ping and Sync can hang on the CAS). A connection over its limit is destroyed, as Node's timers did.
+ * this before). While a request is in flight: the caller's busy limit (the server gives the idle limit
+ * of an hour and a bit plus a minute, so EAS Ping and Sync can hang on the CAS and the hop's own
+ * timeouts answer first). A connection over its limit is destroyed, as Node's timers did.
  *
  * Why not Node's timers: `keepAliveTimeout` re-arms the socket's timer twice per request (a new Timeout
  * and a bound function each time), and a socket timeout refreshes its timer on every read and write.
  * Here a request costs nothing: once a second the sweep looks at each connection's byte counters and
- * whether a response is in flight (issue 14: about 4 us of the reference's CPU per proxied request
- * went to the two sockets' timers).
+ * whether a response is in flight (issue 14: with the hop's own sweep, wire/inactivity.ts, 2-5 us of CPU
+ * per proxied request in paired rounds; bench/RESULTS.md).
  *
  * The limits are checked to within SWEEP_MS; nothing in the front door asks for finer.
  */

@@ -84,7 +84,9 @@ export async function listenHttps(o: HttpsListenerOptions): Promise<RunningListe
   const handle = o.limits.lenientFraming ? refuseBadValues(o.handler) : o.handler;
   // Quiet connections are closed by one sweep (client-idle.ts), not by Node's per-request timers:
   // keepAliveTimeout is 0 and the TLS socket of an HTTP connection has no timeout of its own.
-  const idle = new ClientIdle(o.limits.idleTimeoutMs);
+  // A request in flight is the hop's to time out (its head and body limits answer 504 before this): the
+  // sweep is only the backstop there, a minute later.
+  const idle = new ClientIdle(o.limits.idleTimeoutMs + 60_000);
   const http = createHttpServer(
     {
       maxHeaderSize: o.limits.maxHeaderBytes, headersTimeout: o.limits.headersTimeoutMs, requestTimeout: 0, keepAliveTimeout: 0, connectionsCheckingInterval: 1_000,
