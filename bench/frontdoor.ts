@@ -14,6 +14,8 @@
  * seconds per leg, every start has a timeout.
  *
  * Run: `node bin/run-ts.js bench/frontdoor.ts [seconds per leg]`
+ * Before and after: `FRONTDOOR_BENCH_REFERENCE_B=<another build's reference.mjs> FRONTDOOR_BENCH_ROUNDS=12`
+ * adds that build as a leg and prints the median of the per-round differences (this build minus that one).
  */
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer, type Server } from 'node:http';
@@ -446,4 +448,11 @@ if (isMain && process.env.FRONTDOOR_BENCH_ROLE === 'origin') {
   }
   console.log(r.ratio === null ? '  reference/nginx: n/a (nginx is not installed: the reference was measured alone)' : `  reference/nginx throughput: ${r.ratio}x, CPU per request: ${r.cpuRatio ?? 'n/a'}x`);
   console.log(`  floor/nginx CPU per request: ${r.floorCpuRatio ?? 'n/a'}x; reference/floor: ${r.overFloor ?? 'n/a'}x (the floor: the reference's stack with none of its work)`);
+  const b = r.legs.find((l) => l.name === 'reference-b');
+  const a = r.legs.find((l) => l.name === 'reference')!;
+  if (b) {
+    // Rounds of the two builds alternate (reference, reference-b, ...): a round's difference shares its moment.
+    const diffs = a.cpuUsPerRequestByRound.map((x, i) => x - (b.cpuUsPerRequestByRound[i] ?? x)).sort((x, y) => x - y);
+    console.log(`  reference - reference-b, paired by round: median ${diffs[Math.floor(diffs.length / 2)] ?? 'n/a'} us (sorted: ${diffs.join(' ')}; an A/A pair read -1 and +2)`);
+  }
 }
