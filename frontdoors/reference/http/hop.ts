@@ -14,7 +14,7 @@ import type { HopTarget, HttpProtocol } from '../routing/http-routes.ts';
 import { authenticateMessage, negotiateMessage, parseChallenge } from '../ntlm/messages.ts';
 import { NtlmClientPool, SharedHopConnections } from './ntlm-hop.ts';
 import { clientResponseHeaders, hopRequestHeaders } from './headers.ts';
-import { forward, ForwardError, type ForwardResult } from './forward.ts';
+import { forward, ForwardError, relay, type ForwardOptions, type ForwardResult } from './forward.ts';
 import { WireAgent } from '../wire/agent.ts';
 import { bufferedRequest, type BufferedAnswer } from '../wire/buffered.ts';
 import type { HopDispatcher, RawHeaders } from '../wire/exchange.ts';
@@ -104,6 +104,23 @@ export class Hop {
     return r;
   }
 
+  /**
+   * forward() with a callback, for the router's proxied requests: Basic or no hop authentication on the
+   * agent makes no promise (issue 14); NTLM and the defect's shared connections go through forward().
+   */
+  relay(c: HopCall, done: (err: Error | null, result: (ForwardResult & { hopAuth: string }) | null) => void): void {
+    if (this.shared || (c.auth === 'ntlm' && c.creds)) {
+      this.forward(c).then((r) => done(null, r), (err: Error) => done(err, null));
+      return;
+    }
+    const authorization = c.auth === 'basic' && c.creds ? basic(c.creds) : null;
+    relay(this.#options(this.wire, c, authorization), (err, r) => {
+      if (err) return done(err, null);
+      (r as ForwardResult & { hopAuth: string }).hopAuth = authorization ? 'Basic' : 'none';
+      done(null, r as ForwardResult & { hopAuth: string });
+    });
+  }
+
   /** A small buffered exchange (OWA sign-in to a target); bodies over 256 KiB are cut. */
   request(target: HopTarget, method: string, path: string, headers: string[], body: string | Buffer | null, timeoutMs: number): Promise<BufferedAnswer> {
     return bufferedRequest(this.wire, { origin: target.origin, method, path, headers: ['host', target.host, ...headers], body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, 256 * 1024);
@@ -138,8 +155,13 @@ export class Hop {
   }
 
   #stream(dispatcher: HopDispatcher | Dispatcher, c: HopCall, authorization: string | null): Promise<ForwardResult> {
+    return forward(this.#options(dispatcher, c, authorization));
+  }
+
+  /** The relay of `c` on `dispatcher`: the hop's request headers, and how its answer's head becomes the client's. */
+  #options(dispatcher: HopDispatcher | Dispatcher, c: HopCall, authorization: string | null): ForwardOptions {
     const headers = hopRequestHeaders(c.req.rawHeaders, { host: c.target.host, authorization, cookie: c.cookie, clientIp: c.clientIp, passAuthorization: c.auth === 'pass', keepHopByHop: this.opts.keepHopHeaders });
-    return forward({
+    return {
       // undici dispatchers take the same options and handler as the wire agent (forward.ts).
       dispatcher: dispatcher as HopDispatcher, origin: c.target.origin, method: c.method, path: c.path, headers, body: c.body, res: c.res,
       headersTimeoutMs: c.headersTimeoutMs, bodyTimeoutMs: this.timeouts.bodyTimeout,
@@ -153,7 +175,7 @@ export class Hop {
         if (c.extraHeaders?.length) for (const h of c.extraHeaders) hdrs.push(h);
         return { status, statusText, headers: hdrs };
       },
-    });
+    };
   }
 
   async #ntlmForward(c: HopCall): Promise<ForwardResult & { hopAuth: string }> {

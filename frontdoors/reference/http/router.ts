@@ -7,8 +7,8 @@
 import { BadRequestError, FrontDoorError, NoTargetError } from '../errors.ts';
 import { decide, hopTarget, pickServer, type HttpProtocol, type PickContext } from '../routing/http-routes.ts';
 import { clientHostHop } from './client-host-hop.ts';
-import { casIn } from '../routing/org-view.ts';
-import type { ClientCreds, ClientScheme } from './client-auth.ts';
+import { casIn, type OrgView } from '../routing/org-view.ts';
+import type { ClientAuthResult, ClientCreds, ClientScheme } from './client-auth.ts';
 import { has, type FrontContext, type RequestInfo } from './context.ts';
 import { autodiscover2007, autodiscoverError, parseAutodiscoverRequest } from './autodiscover.ts';
 import { readBody } from './body.ts';
@@ -76,7 +76,11 @@ export function createRequestHandler(ctx: FrontContext, allowedHosts: () => Set<
       req.resume();
       return fail(ctx, res, note, err);
     }
-    route(ctx, r).catch((err) => fail(ctx, res, note, err));
+    try {
+      route(ctx, r);
+    } catch (err) {
+      fail(ctx, res, note, err);
+    }
   };
 }
 
@@ -125,7 +129,18 @@ function fail(ctx: FrontContext, res: FrontResponse, note: Record<string, unknow
   sendText(res, status, text);
 }
 
-async function route(ctx: FrontContext, r: RequestInfo): Promise<void> {
+/** A step of the request that went asynchronous: its rejection is the request's failure. */
+function settle(ctx: FrontContext, r: RequestInfo, step: Promise<void>): void {
+  step.catch((err) => fail(ctx, r.res, r.note, err));
+}
+
+/**
+ * The request's way through the front door. Synchronous as long as nothing is waited for (credentials
+ * and the organisation known, the answer relayed through callbacks): a proxied request makes no promise
+ * here (issue 14). A step that waits goes on in a promise that `settle` ends; a synchronous throw is the
+ * handler's to turn into an answer.
+ */
+function route(ctx: FrontContext, r: RequestInfo): void {
   const path = r.url.pathname;
   const end = path.indexOf('/', 1);
   const seg = (end < 0 ? path.slice(1) : path.slice(1, end)).toLowerCase();
@@ -139,23 +154,28 @@ async function route(ctx: FrontContext, r: RequestInfo): Promise<void> {
     r.req.resume();
     return sendText(r.res, 404, 'Not Found');
   }
-  if (vdir === 'owa') return handleOwa(ctx, r);
+  if (vdir === 'owa') return settle(ctx, r, handleOwa(ctx, r));
   const checked = ctx.auth.check(r.req, CLIENT_SCHEMES[vdir]);
-  const auth = checked instanceof Promise ? await checked : checked;
+  if (checked instanceof Promise) return settle(ctx, r, checked.then((auth) => authenticated(ctx, r, vdir, auth)));
+  authenticated(ctx, r, vdir, checked);
+}
+
+function authenticated(ctx: FrontContext, r: RequestInfo, vdir: Exclude<HttpProtocol, 'owa'>, auth: ClientAuthResult): void {
   if (!auth.ok) {
     r.note.auth = auth.reason;
     // Defect pool-auth-hops relays requests without credentials too, as the generic proxies it models do.
-    if (has(ctx, 'no-auth') || (has(ctx, 'pool-auth-hops') && !r.req.headers.authorization)) return forwardUnauthenticated(ctx, r, vdir);
+    if (has(ctx, 'no-auth') || (has(ctx, 'pool-auth-hops') && !r.req.headers.authorization)) return settle(ctx, r, forwardUnauthenticated(ctx, r, vdir));
     r.req.resume();
     return sendText(r.res, 401, '401 - Unauthorized: Access is denied due to invalid credentials.', auth.headers);
   }
   r.note.user = auth.creds.samAccountName;
   r.note.auth = auth.creds.scheme;
-  return proxyProtocol(ctx, r, vdir, auth.creds);
+  const view = ctx.viewNow();
+  if (!view) return settle(ctx, r, ctx.view().then((v) => proxyProtocol(ctx, r, vdir, auth.creds, v)));
+  proxyProtocol(ctx, r, vdir, auth.creds, view);
 }
 
-async function proxyProtocol(ctx: FrontContext, r: RequestInfo, protocol: Exclude<HttpProtocol, 'owa'>, creds: ClientCreds): Promise<void> {
-  const view = ctx.viewNow() ?? (await ctx.view());
+function proxyProtocol(ctx: FrontContext, r: RequestInfo, protocol: Exclude<HttpProtocol, 'owa'>, creds: ClientCreds, view: OrgView): void {
   // The query's parameters only when there is a query (most EWS, OAB and RPC requests have none):
   // `searchParams` builds a URLSearchParams on first use, once per proxied request.
   const q = r.url.search ? r.url.searchParams : null;
@@ -166,15 +186,9 @@ async function proxyProtocol(ctx: FrontContext, r: RequestInfo, protocol: Exclud
   const d = decide(view, protocol, creds.user, { defects: ctx.settings.defects, deviceType: q?.get('DeviceType') ?? null });
   r.note.why = d.why;
   switch (d.kind) {
-    case 'autodiscover-local': {
+    case 'autodiscover-local':
       r.note.decision = 'answered';
-      const body = r.method === 'POST' ? (await readBody(r.req, ctx.settings.limits.maxOwnBodyBytes)).toString('utf8') : '';
-      const ask = parseAutodiscoverRequest(body);
-      const xml = ask.email ? autodiscover2007(view, creds.user, ask.mobile) : autodiscoverError(600, 'Invalid Request');
-      const b = Buffer.from(xml, 'utf8');
-      r.res.writeHead(200, 'OK', ['Content-Type', 'text/xml; charset=utf-8', 'Content-Length', String(b.length), 'Cache-Control', 'private']);
-      return void r.res.end(r.method === 'HEAD' ? undefined : b);
-    }
+      return settle(ctx, r, answerAutodiscover(ctx, r, view, creds));
     case 'eas-451':
       // Defect eas-451 only: Exchange 2010's answer (PROTOCOL-FACTS: status line without a reason phrase).
       r.note.decision = '451';
@@ -199,13 +213,28 @@ async function proxyProtocol(ctx: FrontContext, r: RequestInfo, protocol: Exclud
   // EAS Ping and Sync hang on the server for up to an hour (MS-ASCMD HeartbeatInterval / Wait); RPC channels live long.
   const long = protocol === 'rpc' || (protocol === 'eas' && (cmd === 'Ping' || cmd === 'Sync'));
   const bodiless = r.method === 'GET' || r.method === 'HEAD' || (r.method === 'OPTIONS' && !r.req.headers['content-length'] && !r.req.headers['transfer-encoding']);
-  const result = await ctx.hop.forward({
-    target, protocol, auth: protocol === 'rpc' && has(ctx, 'rpc-hop-basic') && server.vdirs.rpc.auth.includes('basic') ? 'basic' : hopAuthFor(server, protocol), creds, req: r.req, res: r.res, method: r.method,
-    path: r.url.pathname + r.url.search, body: bodiless ? null : r.req, cookie: r.req.headers.cookie ?? null,
-    clientIp: r.clientIp, clientOrigin: r.clientOrigin, headersTimeoutMs: long ? LONG_MS : ctx.hopTimeoutMs,
-    cookieRewriteDomain: has(ctx, 'cookie-rewrite') ? `.${server.fqdn.split('.').slice(-2).join('.')}` : undefined,
-  });
-  r.note.hopAuth = result.hopAuth;
+  ctx.hop.relay(
+    {
+      target, protocol, auth: protocol === 'rpc' && has(ctx, 'rpc-hop-basic') && server.vdirs.rpc.auth.includes('basic') ? 'basic' : hopAuthFor(server, protocol), creds, req: r.req, res: r.res, method: r.method,
+      path: r.url.pathname + r.url.search, body: bodiless ? null : r.req, cookie: r.req.headers.cookie ?? null,
+      clientIp: r.clientIp, clientOrigin: r.clientOrigin, headersTimeoutMs: long ? LONG_MS : ctx.hopTimeoutMs,
+      cookieRewriteDomain: has(ctx, 'cookie-rewrite') ? `.${server.fqdn.split('.').slice(-2).join('.')}` : undefined,
+    },
+    (err, result) => {
+      if (err) return fail(ctx, r.res, r.note, err);
+      r.note.hopAuth = result!.hopAuth;
+    },
+  );
+}
+
+/** Autodiscover answered by the front door (a 2007 mailbox, 001 Autodiscover 2): the request's body is read first. */
+async function answerAutodiscover(ctx: FrontContext, r: RequestInfo, view: OrgView, creds: ClientCreds): Promise<void> {
+  const body = r.method === 'POST' ? (await readBody(r.req, ctx.settings.limits.maxOwnBodyBytes)).toString('utf8') : '';
+  const ask = parseAutodiscoverRequest(body);
+  const xml = ask.email ? autodiscover2007(view, creds.user, ask.mobile) : autodiscoverError(600, 'Invalid Request');
+  const b = Buffer.from(xml, 'utf8');
+  r.res.writeHead(200, 'OK', ['Content-Type', 'text/xml; charset=utf-8', 'Content-Length', String(b.length), 'Cache-Control', 'private']);
+  r.res.end(r.method === 'HEAD' ? undefined : b);
 }
 
 /**
