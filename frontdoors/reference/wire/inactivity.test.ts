@@ -47,10 +47,18 @@ describe('hop inactivity watch', () => {
     const unlimited = quiet(0);
     w.watch(busy);
     w.watch(unlimited);
-    // Activity every 20 ms for 150 ms: never 60 ms quiet.
-    const keep = setInterval(() => (busy.lastActive = performance.now()), 20);
-    await new Promise((r) => setTimeout(r, 150)); // the activity above is what is tested: time must pass
+    // Activity every 20 ms, 8 times (at least 160 ms, over twice the limit): never 60 ms quiet.
+    let beats = 0;
+    let keep: NodeJS.Timeout | undefined;
+    const eighth = new Promise<void>((r) => {
+      keep = setInterval(() => {
+        busy.lastActive = performance.now();
+        if (++beats === 8) r();
+      }, 20);
+    });
+    await Promise.race([eighth, busy.fired]);
     clearInterval(keep);
+    expect(beats).toBe(8);
     expect(busy.firedAt).toBeNull();
     const at = await expiry(busy, 1_000);
     expect(at).not.toBeNull();
