@@ -95,18 +95,16 @@ export class Hop {
   }
 
   /** Relay one request; rejects with ForwardError when nothing reached the client yet. */
-  async forward(c: HopCall): Promise<ForwardResult & { hopAuth: string }> {
+  forward(c: HopCall): Promise<ForwardResult & { hopAuth: string }> {
     if (this.shared) return this.#sharedForward(this.shared, c);
     if (c.auth === 'ntlm' && c.creds) return this.#ntlmForward(c);
-    const authorization = c.auth === 'basic' && c.creds ? basic(c.creds) : null;
-    const r = (await this.#stream(this.wire, c, authorization)) as ForwardResult & { hopAuth: string };
-    r.hopAuth = authorization ? 'Basic' : 'none';
-    return r;
+    return new Promise((resolve, reject) => this.relay(c, (err, r) => (err ? reject(err) : resolve(r!))));
   }
 
   /**
    * forward() with a callback, for the router's proxied requests: Basic or no hop authentication on the
-   * agent makes no promise (issue 14); NTLM and the defect's shared connections go through forward().
+   * agent makes no promise (issue 14), and forward() is this for those; NTLM and the defect's shared
+   * connections go through forward()'s promises.
    */
   relay(c: HopCall, done: (err: Error | null, result: (ForwardResult & { hopAuth: string }) | null) => void): void {
     if (this.shared || (c.auth === 'ntlm' && c.creds)) {
