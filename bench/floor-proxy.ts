@@ -36,7 +36,10 @@ function hopHeaders(raw: string[]): string[] {
   return out;
 }
 
-const server = createServer({ key: readFileSync(env.CAS_KEY_FILE!), cert: readFileSync(env.CAS_CERT_FILE!), keepAliveTimeout: 120_000 }, (req, res) => {
+// keepAliveTimeout 0, as the reference's listener (http/client-idle.ts): Node's keep-alive timer re-arms
+// the socket's timeout twice per request, a cost the reference no longer pays (its idle sweep costs a
+// request nothing, so the floor does without one).
+const server = createServer({ key: readFileSync(env.CAS_KEY_FILE!), cert: readFileSync(env.CAS_CERT_FILE!), keepAliveTimeout: 0 }, (req, res) => {
   let resume: (() => void) | undefined;
   const handler: WireHandler = {
     onConnect() {},
