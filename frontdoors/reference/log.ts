@@ -132,7 +132,8 @@ export function createLogger(runDir: string, opts: { echo?: boolean; maxBytes?: 
       // `time` first (as {time, ...bounded} wrote it), without copying the record once more.
       const line = ('time' in bounded ? JSON.stringify({ time: isoNow(), ...bounded }) : `{"time":"${isoNow()}",${JSON.stringify(bounded).slice(1)}`) + '\n';
       const last = rec.kind === 'stop'; // the stop line always goes in: it counts what was dropped
-      if (!out || (capped && !last)) dropped++;
+      // Only a stop line gets here without a file or past the cap (any other returned above).
+      if (!out) dropped++;
       else if (!capped && written + line.length > maxBytes) {
         capped = true;
         put(JSON.stringify({ time: isoNow(), kind: 'log-capped', bytes: written, note: `frontdoor.log reached its cap of ${maxBytes} bytes: later lines are dropped (counted in the stop line)` }) + '\n');
