@@ -1,83 +1,89 @@
 /**
- * The client connections' one idle sweep (client-idle.ts), on real loopback connections to a real HTTP
- * server, with the sweep's clock given by the test: a connection with no request in flight goes after the
- * keep-alive limit, not before; bytes moving restart the count; a request in flight (a long poll) is held
- * to the longer limit.
+ * The client connections' one idle sweep (client-idle.ts), on real loopback connections, with the
+ * sweep's clock given by the test: a connection goes after the limit it gives for now (between requests
+ * the keep-alive limit, with a request in flight the longer one), not before; bytes moving restart the
+ * count; every sweep shows each connection the clock first (its head timeout).
  */
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClientIdle } from './client-idle.ts';
+import { ClientIdle, KEEP_ALIVE_MS, type Quiet } from './client-idle.ts';
 
-const IDLE = 120_000;
 const BUSY = 3_700_000;
 let server: Server | undefined;
 let client: Socket | undefined;
 
 afterEach(async () => {
   client?.destroy();
-  server?.closeAllConnections();
   await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
   server = client = undefined;
 });
 
-/** A server whose sockets `idle` watches; `/hold` keeps its response open until the test ends it. */
-async function serve(idle: ClientIdle): Promise<{ port: number; socket: Promise<Socket>; held: Promise<ServerResponse> }> {
+/** A connection's answers to the sweep: busy or not, as the test sets it; the clock it was shown. */
+class Conn implements Quiet {
+  busy = false;
+  ticks: number[] = [];
+  quietLimitMs(): number {
+    return this.busy ? BUSY : KEEP_ALIVE_MS;
+  }
+  tick(now: number): void {
+    this.ticks.push(now);
+  }
+}
+
+/** A server echoing what it reads, its one connection watched by `idle`. */
+async function serve(idle: ClientIdle, conn: Conn): Promise<{ socket: Promise<Socket>; say: (text: string) => Promise<void> }> {
   let gotSocket: (s: Socket) => void = () => undefined;
-  let gotHeld: (r: ServerResponse) => void = () => undefined;
   const socket = new Promise<Socket>((r) => (gotSocket = r));
-  const held = new Promise<ServerResponse>((r) => (gotHeld = r));
-  server = createServer({ keepAliveTimeout: 0 }, (req, res) => {
-    if (req.url === '/hold') return gotHeld(res);
-    res.end('ok');
-  });
-  server.on('connection', (s: Socket) => {
-    idle.watch(s);
+  server = createServer((s) => {
+    s.on('data', (d) => s.write(d));
+    idle.watch(s, conn);
     gotSocket(s);
   });
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-  return { port: (server.address() as { port: number }).port, socket, held };
-}
-
-/** Send one request and wait for its answer's first bytes. */
-function ask(port: number, path: string, wantAnswer: boolean): Promise<void> {
-  client ??= connect(port, '127.0.0.1');
-  client.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
-  return wantAnswer ? new Promise((r) => client!.once('data', () => r())) : Promise.resolve();
+  const port = (server.address() as { port: number }).port;
+  client = connect(port, '127.0.0.1');
+  const say = (text: string) =>
+    new Promise<void>((r) => {
+      client!.once('data', () => r());
+      client!.write(text);
+    });
+  return { socket, say };
 }
 
 describe('client idle sweep', () => {
   it('closes a connection quiet between requests after the keep-alive limit, not before; bytes restart the count', async () => {
-    const idle = new ClientIdle(BUSY, IDLE);
-    const s = await serve(idle);
-    await ask(s.port, '/', true);
+    const idle = new ClientIdle();
+    const conn = new Conn();
+    const s = await serve(idle, conn);
+    await s.say('GET / HTTP/1.1\r\n\r\n');
     const socket = await s.socket;
     const t0 = Date.now();
     idle.sweep(t0); // sees the bytes of the exchange
-    idle.sweep(t0 + IDLE - 1_000);
+    idle.sweep(t0 + KEEP_ALIVE_MS - 1_000);
     expect(socket.destroyed).toBe(false);
-    await ask(s.port, '/', true);
-    idle.sweep(t0 + IDLE); // bytes moved since: counted from here
-    idle.sweep(t0 + IDLE + IDLE - 1_000);
+    await s.say('GET / HTTP/1.1\r\n\r\n');
+    idle.sweep(t0 + KEEP_ALIVE_MS); // bytes moved since: counted from here
+    idle.sweep(t0 + 2 * KEEP_ALIVE_MS - 1_000);
     expect(socket.destroyed).toBe(false);
-    idle.sweep(t0 + IDLE + IDLE);
+    idle.sweep(t0 + 2 * KEEP_ALIVE_MS);
     expect(socket.destroyed).toBe(true);
+    expect(conn.ticks).toEqual([t0, t0 + KEEP_ALIVE_MS - 1_000, t0 + KEEP_ALIVE_MS, t0 + 2 * KEEP_ALIVE_MS - 1_000, t0 + 2 * KEEP_ALIVE_MS]);
     idle.close();
   });
 
   it('holds a connection with a request in flight (a long poll) to the longer limit', async () => {
-    const idle = new ClientIdle(BUSY, IDLE);
-    const s = await serve(idle);
-    await ask(s.port, '/hold', false);
-    const res = await s.held;
+    const idle = new ClientIdle();
+    const conn = new Conn();
+    const s = await serve(idle, conn);
+    await s.say('POST /hold HTTP/1.1\r\n\r\n');
+    conn.busy = true;
     const socket = await s.socket;
     const t0 = Date.now();
     idle.sweep(t0);
-    idle.sweep(t0 + IDLE * 2);
+    idle.sweep(t0 + KEEP_ALIVE_MS * 2);
     expect(socket.destroyed).toBe(false);
     idle.sweep(t0 + BUSY);
     expect(socket.destroyed).toBe(true);
-    res.destroy();
     idle.close();
   });
 });

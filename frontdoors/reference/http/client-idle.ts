@@ -1,45 +1,47 @@
 /**
  * How long a client connection may stay quiet, for every HTTPS connection at once from one timer.
  *
- * Between requests: KEEP_ALIVE_MS (as IIS's 120 s connection timeout; Node's `keepAliveTimeout` did
- * this before). While a request is in flight: the caller's busy limit (the server gives the idle limit
- * of an hour and a bit plus a minute, so EAS Ping and Sync can hang on the CAS and the hop's own
- * timeouts answer first). A connection over its limit is destroyed, as Node's timers did.
+ * Each connection says how long it may be quiet now (client-connection.ts): between requests
+ * KEEP_ALIVE_MS (as IIS's 120 s connection timeout); with a request in flight the idle limit of an hour
+ * and a bit plus a minute, so EAS Ping and Sync can hang on the CAS and the hop's own timeouts answer
+ * first; an Outlook Anywhere channel the idle limit. A connection over its limit is destroyed. The same
+ * sweep gives each connection a look at the clock (its head timeout, 408).
  *
- * Why not Node's timers: `keepAliveTimeout` re-arms the socket's timer twice per request (a new Timeout
- * and a bound function each time), and a socket timeout refreshes its timer on every read and write.
- * Here a request costs nothing: once a second the sweep looks at each connection's byte counters and
- * whether a response is in flight (issue 14: with the hop's own sweep, wire/inactivity.ts, 2-5 us of CPU
- * per proxied request in paired rounds; bench/RESULTS.md).
+ * Why not Node's timers: a socket timeout re-arms on every read and write, and a per-request timer costs
+ * a Timeout each time. Here a request costs nothing: once a second the sweep looks at each connection's
+ * byte counters (issue 14: with the hop's own sweep, wire/inactivity.ts, 2-5 us of CPU per proxied
+ * request in paired rounds; bench/RESULTS.md).
  *
- * The limits are checked to within SWEEP_MS; nothing in the front door asks for finer.
+ * The limits are checked to within SWEEP_MS; nothing in the front door asks for finer (Node's own head
+ * timeout check ran once a second too).
  */
 import type { Socket } from 'node:net';
 
 export const KEEP_ALIVE_MS = 120_000;
 export const SWEEP_MS = 1_000;
 
+/** What the sweep asks of a connection. */
+export interface Quiet {
+  /** How long the connection may stay quiet now, milliseconds. */
+  quietLimitMs(): number;
+  /** The sweep's look at the clock (ms since the epoch), before it looks at the bytes. */
+  tick(now: number): void;
+}
+
 interface Watched {
+  quiet: Quiet;
   /** bytesRead + bytesWritten at the last sweep that saw them change. */
   bytes: number;
   /** When the sweep last saw bytes move (or the connection start), ms since the epoch. */
   since: number;
 }
 
-/** A response is in flight on the socket (Node's http server sets `_httpMessage` from request to finish). */
-function busy(socket: Socket): boolean {
-  return (socket as unknown as { _httpMessage?: unknown })._httpMessage != null;
-}
-
 export class ClientIdle {
   readonly #sockets = new Map<Socket, Watched>();
   #timer: NodeJS.Timeout | null = null;
 
-  /** @param busyLimitMs how long a connection with a request in flight may stay quiet. */
-  constructor(private readonly busyLimitMs: number, private readonly idleLimitMs = KEEP_ALIVE_MS) {}
-
-  watch(socket: Socket): void {
-    this.#sockets.set(socket, { bytes: 0, since: Date.now() });
+  watch(socket: Socket, quiet: Quiet): void {
+    this.#sockets.set(socket, { quiet, bytes: 0, since: Date.now() });
     socket.once('close', () => this.unwatch(socket));
     this.#timer ??= setInterval(() => this.sweep(Date.now()), SWEEP_MS).unref();
   }
@@ -55,13 +57,15 @@ export class ClientIdle {
   /** One sweep at `now`: connections quiet for longer than their limit are destroyed. */
   sweep(now: number): void {
     for (const [socket, w] of this.#sockets) {
+      w.quiet.tick(now);
+      if (socket.destroyed) continue;
       const bytes = socket.bytesRead + socket.bytesWritten;
       if (bytes !== w.bytes) {
         w.bytes = bytes;
         w.since = now;
         continue;
       }
-      if (now - w.since >= (busy(socket) ? this.busyLimitMs : this.idleLimitMs)) {
+      if (now - w.since >= w.quiet.quietLimitMs()) {
         this.unwatch(socket);
         socket.destroy();
       }

@@ -1,7 +1,7 @@
 /**
- * The request and response shapes the front door's handlers use. Node's IncomingMessage and
- * ServerResponse fit them; so do the small objects of raw-rpc.ts, which serves the Outlook Anywhere
- * methods (RPC_IN_DATA, RPC_OUT_DATA) that Node's HTTP parser does not accept.
+ * The request and response shapes the front door's handlers use: client-request.ts and
+ * client-response.ts (the listener's own HTTP/1.1 reader, client-connection.ts). Node's IncomingMessage
+ * and ServerResponse fit them too, so a handler can be tried on Node's server in a test.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';

@@ -1,8 +1,9 @@
 /**
  * The HTTPS listener on its own (real TLS on loopback, a trivial handler): slow heads get 408 within
- * the configured head timeout although the inner HTTP server never listens itself (RULES.md SEC-04),
- * and Content-Length with Transfer-Encoding is refused with 400 unless the defect `lenient-framing`
- * asks for Node's lenient parser (SEC-02).
+ * the configured head timeout (RULES.md SEC-04); Content-Length with Transfer-Encoding is refused with
+ * 400 unless the defect `lenient-framing` frames it by Transfer-Encoding (SEC-02); and the connection's
+ * HTTP/1.1 (client-connection.ts): pipelining in order, chunked bodies, HEAD, 100 Continue, HTTP/1.0,
+ * unread bodies dropped or the connection closed, CONNECT refused, Outlook Anywhere's methods served.
  */
 import tls from 'node:tls';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -30,10 +31,15 @@ function limits(over: Partial<Limits> = {}): Limits {
   return { maxHeaderBytes: 16 * 1024, maxOwnBodyBytes: 64 * 1024, headersTimeoutMs: 1_000, idleTimeoutMs: 60_000, hopHeadersTimeoutMs: 60_000, maxConnections: 100, lenientFraming: false, ...over };
 }
 
+/** `/early...` is answered 401 at once, its body unread (as an authentication challenge is). */
 async function start(l: Limits): Promise<number> {
   running = await listenHttps({
     host: '127.0.0.1', port: 0, ...creds, limits: l, log: silent,
     handler: (req, res) => {
+      if (req.url?.startsWith('/early')) {
+        res.writeHead(401, 'Unauthorized', ['Content-Length', '6']);
+        return void res.end('denied');
+      }
       let n = 0;
       req.on('data', (c: Buffer) => (n += c.length));
       req.on('end', () => {
@@ -110,5 +116,52 @@ describe('listenHttps', () => {
     const r = await exchange(port, 'GET /owa/ HTTP/1.1\r\nHost: mail.contoso.lab\r\nX-Slow: ', { dripMs: 200, capMs: 2_500 });
     expect(r.closed).toBe(false);
     expect(r.text).toBe('');
+  });
+
+  it('serves pipelined requests in order: a chunked body, HEAD without a body, a 100 Continue before the body it waits for', async () => {
+    const port = await start(limits());
+    const r = await exchange(
+      port,
+      'GET /a HTTP/1.1\r\nHost: h\r\n\r\n' +
+        'POST /b HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nhel\r\n2\r\nlo\r\n0\r\n\r\n' +
+        'HEAD /c HTTP/1.1\r\nHost: h\r\n\r\n' +
+        'PUT /d HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\nabc' +
+        'GET /e HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n',
+      { capMs: 3_000 },
+    );
+    const answers = r.text.split(/(?=HTTP\/1\.1 )/);
+    expect(answers.map((a) => a.slice(0, 12))).toEqual(['HTTP/1.1 200', 'HTTP/1.1 200', 'HTTP/1.1 200', 'HTTP/1.1 100', 'HTTP/1.1 200', 'HTTP/1.1 200']);
+    expect(answers[0]).toMatch(/\r\nDate: .+ GMT\r\nConnection: keep-alive\r\nKeep-Alive: timeout=120\r\n\r\nserved GET \/a body=0$/);
+    expect(answers[1]).toMatch(/served POST \/b body=5$/);
+    expect(answers[2]).toMatch(/\r\nContent-Length: 21\r\n[\s\S]*\r\n\r\n$/); // HEAD: the length, no body
+    expect(answers[3]).toBe('HTTP/1.1 100 Continue\r\n\r\n');
+    expect(answers[4]).toMatch(/served PUT \/d body=3$/);
+    expect(answers[5]).toMatch(/\r\nConnection: close\r\n[\s\S]*served GET \/e body=0$/);
+    expect(r.closed).toBe(true);
+  });
+
+  it('answers HTTP/1.0 without keep-alive with Connection: close and closes', async () => {
+    const port = await start(limits());
+    const r = await exchange(port, 'GET /old HTTP/1.0\r\nHost: h\r\n\r\n', { capMs: 3_000 });
+    expect(r.text).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\nConnection: close\r\n[\s\S]*served GET \/old body=0$/);
+    expect(r.closed).toBe(true);
+  });
+
+  it('drops a small unread body to keep the connection; a large one closes it after the answer', async () => {
+    const port = await start(limits());
+    const kept = await exchange(port, `POST /early HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n0123456789GET /after HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n`, { capMs: 3_000 });
+    expect(kept.text).toMatch(/^HTTP\/1\.1 401 [\s\S]*denied(HTTP\/1\.1 200 [\s\S]*served GET \/after body=0)$/);
+    const big = await exchange(port, `POST /early HTTP/1.1\r\nHost: h\r\nContent-Length: ${4 * 1024 * 1024}\r\n\r\n${'x'.repeat(1000)}`, { capMs: 3_000 });
+    expect(big.text).toMatch(/^HTTP\/1\.1 401 [\s\S]*denied$/);
+    expect(big.closed).toBe(true);
+  });
+
+  it('refuses CONNECT (no open proxy) and serves Outlook Anywhere methods like any other', async () => {
+    const port = await start(limits());
+    const connectAnswer = await exchange(port, 'CONNECT outside.invalid:443 HTTP/1.1\r\nHost: outside.invalid:443\r\n\r\n', { capMs: 3_000 });
+    expect(connectAnswer.text).toMatch(/^HTTP\/1\.1 400 /);
+    expect(connectAnswer.closed).toBe(true);
+    const rpc = await exchange(port, 'RPC_IN_DATA /rpc/rpcproxy.dll?cas:6001 HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\nConnection: close\r\n\r\nping', { capMs: 3_000 });
+    expect(rpc.text).toMatch(/served RPC_IN_DATA \/rpc\/rpcproxy\.dll\?cas:6001 body=4$/);
   });
 });

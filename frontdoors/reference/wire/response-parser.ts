@@ -13,12 +13,11 @@
  * socket.on('data', (b) => p.execute(b));
  * socket.on('end', () => p.finish());
  */
-import { NOT_FIELD_VALUE, TOKEN } from './grammar.ts';
+import { NOT_FIELD_VALUE, TOKEN, trimOws } from './grammar.ts';
+import { BodyFraming } from './body-framing.ts';
 
 /** Bytes of one response head (status line and fields) at most. */
 export const MAX_HEAD = 64 * 1024;
-/** Bytes of a chunk-size line, or of all trailer fields, at most. */
-const MAX_LINE = 16 * 1024;
 
 export class WireProtocolError extends Error {
   readonly code = 'HOP_BAD_RESPONSE';
@@ -42,7 +41,7 @@ export interface ResponseEvents {
   onComplete(): void;
 }
 
-const enum State { Idle, Head, Length, ChunkSize, ChunkData, ChunkEnd, Trailers, UntilClose, Done }
+const enum State { Idle, Head, Body, UntilClose, Done }
 
 
 /** `HTTP/1.x NNN[ reason]`: the minor version (0 or 1), or -1 when the line is not one. */
@@ -61,11 +60,12 @@ export class ResponseParser {
   #state = State.Idle;
   #noBody = false;
   #head: Buffer | null = null;
-  #remaining = 0;
-  #line = '';
   #keepAlive = false;
+  readonly #body: BodyFraming;
 
-  constructor(private readonly events: ResponseEvents) {}
+  constructor(private readonly events: ResponseEvents) {
+    this.#body = new BodyFraming((chunk) => events.onData(chunk), (message) => new WireProtocolError(message));
+  }
 
   /** Expect the answer to a request with `method` (HEAD answers carry no body). */
   start(method: string): void {
@@ -113,55 +113,10 @@ export class ResponseParser {
           i += consumed;
           break;
         }
-        case State.Length:
-          i = this.#body(buf, i);
-          if (this.#remaining === 0) this.#done();
+        case State.Body:
+          i = this.#body.read(buf, i);
+          if (this.#body.done) this.#done();
           break;
-        case State.ChunkSize: {
-          const nl = buf.indexOf(10, i);
-          if (nl < 0) {
-            this.#line += buf.toString('latin1', i);
-            if (this.#line.length > MAX_LINE) throw new WireProtocolError('a chunk-size line is too long');
-            return;
-          }
-          const line = this.#line + buf.toString('latin1', i, nl);
-          this.#line = '';
-          i = nl + 1;
-          this.#onChunkSize(line);
-          break;
-        }
-        case State.ChunkData:
-          i = this.#body(buf, i);
-          if (this.#remaining === 0) {
-            this.#state = State.ChunkEnd;
-            this.#line = '';
-          }
-          break;
-        case State.ChunkEnd: {
-          // The CRLF after a chunk's data, possibly split across reads.
-          this.#line += String.fromCharCode(buf[i]!);
-          i++;
-          if (this.#line.length === 2) {
-            if (this.#line !== '\r\n') throw new WireProtocolError('a chunk does not end with CRLF');
-            this.#line = '';
-            this.#state = State.ChunkSize;
-          }
-          break;
-        }
-        case State.Trailers: {
-          const nl = buf.indexOf(10, i);
-          const piece = buf.toString('latin1', i, nl < 0 ? buf.length : nl + 1);
-          this.#line += piece;
-          i += piece.length;
-          if (this.#line.length > MAX_LINE) throw new WireProtocolError('the trailers are too long');
-          // Trailer fields are read and dropped (the reference relays none); an empty line ends them.
-          if (this.#line === '\r\n') {
-            this.#line = '';
-            this.#done();
-          } else if (this.#line.endsWith('\r\n')) this.#line = '';
-          else if (this.#line.endsWith('\n')) throw new WireProtocolError('a trailer line does not end with CRLF');
-          break;
-        }
         case State.UntilClose:
           this.events.onData(i === 0 ? buf : buf.subarray(i));
           return;
@@ -172,14 +127,6 @@ export class ResponseParser {
           return;
       }
     }
-  }
-
-  /** Hand on the body bytes of `buf` from `i` that the current length or chunk still counts; the next index. */
-  #body(buf: Buffer, i: number): number {
-    const n = Math.min(this.#remaining, buf.length - i);
-    this.#remaining -= n;
-    this.events.onData(buf.subarray(i, i + n));
-    return i + n;
   }
 
   /** The connection ended: an answer read until close is complete; any other unfinished one is an error. */
@@ -213,7 +160,7 @@ export class ResponseParser {
       const name = colon > 0 ? line.slice(0, colon) : '';
       // No obs-fold (a line opening with a space), no empty or spaced names.
       if (!TOKEN.test(name)) throw new WireProtocolError(`a malformed header line: ${JSON.stringify(line.slice(0, 80))}`);
-      const value = line.slice(colon + 1).trim();
+      const value = trimOws(line.slice(colon + 1));
       rawHeaders.push(name, value);
       switch (name.length) {
         case 10:
@@ -251,8 +198,8 @@ export class ResponseParser {
       const codings = te.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
       if (codings[codings.length - 1] === 'chunked') {
         if (codings.indexOf('chunked') !== codings.length - 1) throw new WireProtocolError('chunked applied twice');
-        this.#state = State.ChunkSize;
-        this.#line = '';
+        this.#body.chunked();
+        this.#state = State.Body;
         return;
       }
       // RFC 9112 6.3: a final coding other than chunked is read until the connection closes.
@@ -262,28 +209,12 @@ export class ResponseParser {
     }
     if (length !== null) {
       if (length === 0) return this.#done();
-      this.#remaining = length;
-      this.#state = State.Length;
+      this.#body.length(length);
+      this.#state = State.Body;
       return;
     }
     this.#keepAlive = false;
     this.#state = State.UntilClose;
-  }
-
-  #onChunkSize(line: string): void {
-    const text = line.endsWith('\r') ? line.slice(0, -1) : null;
-    if (text === null) throw new WireProtocolError('a chunk-size line does not end with CRLF');
-    const semi = text.indexOf(';');
-    const hex = (semi < 0 ? text : text.slice(0, semi)).trim();
-    if (!/^[0-9a-fA-F]{1,12}$/.test(hex)) throw new WireProtocolError(`an invalid chunk size: ${JSON.stringify(hex.slice(0, 20))}`);
-    const size = parseInt(hex, 16);
-    if (size === 0) {
-      this.#state = State.Trailers;
-      this.#line = '';
-      return;
-    }
-    this.#remaining = size;
-    this.#state = State.ChunkData;
   }
 
   #done(): void {
