@@ -34,7 +34,8 @@ function siteMate(t: RuleContext, w: World, role: SeedRole): string {
   const topo = w.lab.topology;
   const main = roleOf(t, w, role);
   const at = mailboxPlace(topo, main);
-  const mate = topo.users.find((u) => u !== main && mailboxPlace(topo, u)?.site === at?.site && mailboxPlace(topo, u)?.build === at?.build);
+  // By name, not identity: under defects the roles come from a topology of their own (world.ts roleTopology).
+  const mate = topo.users.find((u) => u.samAccountName !== main.samAccountName && mailboxPlace(topo, u)?.site === at?.site && mailboxPlace(topo, u)?.build === at?.build);
   if (!mate) return t.notApplicable(`your topology has no second user in the site of ${role}'s mailbox (${main.name}, ${at?.site}) on the same mailbox build`);
   return mate.name;
 }
