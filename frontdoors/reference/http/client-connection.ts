@@ -12,7 +12,9 @@
  *   as Node checked it;
  * - a head is at most `maxHeaderBytes` (431);
  * - one request at a time: bytes of the next request wait (pipelining), and past `maxHeaderBytes` of
- *   them the socket stops being read until the answer is done;
+ *   them the socket stops being read until the answer is done; the next request is not read while the
+ *   answers already written wait for the client to read them (as Node's server: a client that pipelines
+ *   and never reads costs a socket buffer, not a growing one);
  * - a body is read as its reader asks (backpressure); a body left unread when its answer ends is read
  *   and dropped up to DRAIN_LIMIT bytes to keep the connection (an NTLM handshake's 401 must not lose
  *   it), past that the connection closes;
@@ -60,6 +62,8 @@ export class ClientConnection implements RequestEvents, AnswerOwner, Quiet {
   #dropping = -1;
   /** Inside #feed: an answer ending now must not start reading the next request itself. */
   #feeding = false;
+  /** The next request waits until the client has read what was written ('drain'). */
+  #draining = false;
   #closing = false;
   /** An Outlook Anywhere channel (RPC_IN_DATA/RPC_OUT_DATA seen). */
   #rpc = false;
@@ -100,7 +104,7 @@ export class ClientConnection implements RequestEvents, AnswerOwner, Quiet {
 
   #onData(d: Buffer): void {
     if (this.#closing) return;
-    if (this.#held !== null || (this.#parser.complete && !this.#answered)) return this.#hold(d, 0);
+    if (this.#held !== null || this.#draining || (this.#parser.complete && !this.#answered)) return this.#hold(d, 0);
     this.#feed(d, 0);
   }
 
@@ -110,6 +114,10 @@ export class ClientConnection implements RequestEvents, AnswerOwner, Quiet {
       while (i < buf.length && !this.#closing) {
         if (this.#parser.complete) {
           if (!this.#answered) return this.#hold(buf, i);
+          if (this.socket.writableNeedDrain) {
+            this.#awaitDrain();
+            return this.#hold(buf, i);
+          }
           this.#parser.start();
         }
         if (this.#headSince === 0 && this.#parser.untouched) this.#headSince = Date.now();
@@ -184,8 +192,20 @@ export class ClientConnection implements RequestEvents, AnswerOwner, Quiet {
     if (!this.#feeding) this.#next();
   }
 
+  /** Stop reading until the client has read the answers written so far, then go on. */
+  #awaitDrain(): void {
+    if (this.#draining) return;
+    this.#draining = true;
+    this.socket.pause();
+    this.socket.once('drain', () => {
+      this.#draining = false;
+      if (!this.#closing) this.#next();
+    });
+  }
+
   /** Read what waited for the answer. */
   #next(): void {
+    if (this.socket.writableNeedDrain) return this.#awaitDrain();
     const held = this.#held;
     this.#held = null;
     this.socket.resume();

@@ -31,11 +31,20 @@ function limits(over: Partial<Limits> = {}): Limits {
   return { maxHeaderBytes: 16 * 1024, maxOwnBodyBytes: 64 * 1024, headersTimeoutMs: 1_000, idleTimeoutMs: 60_000, hopHeadersTimeoutMs: 60_000, maxConnections: 100, lenientFraming: false, ...over };
 }
 
-/** `/early...` is answered 401 at once, its body unread (as an authentication challenge is). */
+/** Requests the handler has been given. */
+let handled = 0;
+const MIB = Buffer.alloc(1024 * 1024, 'm');
+
+/** `/early...` is answered 401 at once, its body unread (as an authentication challenge is); `/mib` with 1 MiB. */
 async function start(l: Limits): Promise<number> {
   running = await listenHttps({
     host: '127.0.0.1', port: 0, ...creds, limits: l, log: silent,
     handler: (req, res) => {
+      handled++;
+      if (req.url === '/mib') {
+        res.writeHead(200, 'OK', ['Content-Length', String(MIB.length)]);
+        return void res.end(MIB);
+      }
       if (req.url?.startsWith('/early')) {
         res.writeHead(401, 'Unauthorized', ['Content-Length', '6']);
         return void res.end('denied');
@@ -163,5 +172,31 @@ describe('listenHttps', () => {
     expect(connectAnswer.closed).toBe(true);
     const rpc = await exchange(port, 'RPC_IN_DATA /rpc/rpcproxy.dll?cas:6001 HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\nConnection: close\r\n\r\nping', { capMs: 3_000 });
     expect(rpc.text).toMatch(/served RPC_IN_DATA \/rpc\/rpcproxy\.dll\?cas:6001 body=4$/);
+  });
+
+  it('does not read the next pipelined request while the client leaves the answers unread', async () => {
+    const port = await start(limits());
+    const s = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false, servername: 'front-door-test.invalid' });
+    await new Promise((r) => s.once('secureConnect', r));
+    handled = 0;
+    s.write('GET /mib HTTP/1.1\r\nHost: h\r\n\r\n'.repeat(60));
+    // Not reading: the answers fill the socket buffers, and the connection stops taking requests.
+    await new Promise((r) => setTimeout(r, 500));
+    const whileUnread = handled;
+    expect(whileUnread).toBeGreaterThan(0);
+    expect(whileUnread).toBeLessThan(60);
+    let bytes = 0;
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`read ${bytes} bytes, handled ${handled}`)), 10_000);
+      s.on('data', (d: Buffer) => {
+        bytes += d.length;
+        if (bytes >= 60 * MIB.length) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+    });
+    expect(handled).toBe(60);
+    s.destroy();
   });
 });
