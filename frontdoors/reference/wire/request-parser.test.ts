@@ -103,6 +103,8 @@ describe('RequestParser: refusals', () => {
     ['a space in the target', 'GET /a b HTTP/1.1\r\nHost: h\r\n\r\n'],
     ['garbage for a request line', '\x16\x03\x01garbage\r\n\r\n'],
     ['HTTP/1.2', 'GET / HTTP/1.2\r\nHost: h\r\n\r\n'],
+    ['HTTP/1.1 without Host', 'GET / HTTP/1.1\r\nAccept: */*\r\n\r\n'],
+    ['Host twice', 'GET / HTTP/1.1\r\nHost: mail.contoso.lab\r\nHost: outside.invalid\r\n\r\n'],
     ['HTTP/2.0', 'GET / HTTP/2.0\r\nHost: h\r\n\r\n'],
     ['a chunk size that is not hex', 'POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'],
     ['a chunk without its CRLF', 'POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nab\r\n'],

@@ -6,8 +6,8 @@
  * Strict where a lenient reader lets a request be smuggled past the front door (RULES.md SEC-02, SEC-04):
  * Content-Length with Transfer-Encoding, a Content-Length given twice or not a number, a final coding
  * other than chunked, a header line with a control character, a bare CR or LF, a space before its colon
- * or a fold, a request target with a space or control character, a method outside HTTP's registry, and
- * a version other than 1.0 or 1.1 are all errors (400). A head larger than `maxHeadBytes` is 431, an
+ * or a fold, a request target with a space or control character, a method outside HTTP's registry, a
+ * version other than 1.0 or 1.1, and an HTTP/1.1 request without exactly one Host are all errors (400). A head larger than `maxHeadBytes` is 431, an
  * expectation other than 100-continue 417. The registry is Node's own (`http.METHODS`, what its parser
  * accepted before this reader) plus Outlook Anywhere's RPC_IN_DATA and RPC_OUT_DATA.
  *
@@ -191,6 +191,7 @@ export class RequestParser {
     let te: string | null = null;
     let connection: string | null = null;
     let expect: string | null = null;
+    let hosts = 0;
     for (let at = eol + 2; at < text.length; ) {
       let end = text.indexOf('\r\n', at);
       if (end < 0) end = text.length;
@@ -224,8 +225,13 @@ export class RequestParser {
         case 'expect':
           expect = value;
           break;
+        case 'host':
+          hosts++;
+          break;
       }
     }
+    // RFC 9112 3.2: an HTTP/1.1 request without a Host, or with two, is refused (Node refused the first).
+    if (hosts > 1 || (hosts === 0 && minor === 1)) throw new RequestParseError(hosts ? 'Host given twice' : 'an HTTP/1.1 request without Host');
 
     let bodyLength = 0;
     if (te !== null) {
