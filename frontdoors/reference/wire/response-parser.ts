@@ -42,6 +42,7 @@ export interface ResponseEvents {
 }
 
 const enum State { Idle, Head, Body, UntilClose, Done }
+const DIGITS = /^\d{1,15}$/;
 
 
 /** `HTTP/1.x NNN[ reason]`: the minor version (0 or 1), or -1 when the line is not one. */
@@ -145,7 +146,7 @@ export class ResponseParser {
     if (minor < 0) throw new WireProtocolError(`not an HTTP/1.x status line: ${JSON.stringify(first.slice(0, 80))}`);
     const status = (first.charCodeAt(9) - 48) * 100 + (first.charCodeAt(10) - 48) * 10 + (first.charCodeAt(11) - 48);
     const rawHeaders: string[] = [];
-    let lengths: string[] | null = null;
+    let lengths: string | null = null;
     let te: string | null = null;
     let connection: string | null = null;
     let keepAliveMs: number | null = null;
@@ -168,7 +169,7 @@ export class ResponseParser {
           else if (name.toLowerCase() === 'keep-alive') keepAliveMs = keepAliveHint(value);
           break;
         case 14:
-          if (name.toLowerCase() === 'content-length') (lengths ??= []).push(...value.split(','));
+          if (name.toLowerCase() === 'content-length') lengths = lengths === null ? value : `${lengths},${value}`;
           break;
         case 17:
           if (name.toLowerCase() === 'transfer-encoding') te = te === null ? value : `${te},${value}`;
@@ -183,14 +184,18 @@ export class ResponseParser {
       this.#state = State.Head;
       return;
     }
-    const tokens = connection === null ? null : connection.split(',').map((t) => t.trim());
-    this.#keepAlive = minor === 1 ? !tokens?.includes('close') : !!tokens?.includes('keep-alive');
+    this.#keepAlive = minor === 1 ? !hasToken(connection, 'close') : hasToken(connection, 'keep-alive');
     if (te !== null && lengths !== null) throw new WireProtocolError('Content-Length together with Transfer-Encoding (RFC 9112 6.1)');
     let length: number | null = null;
     if (lengths !== null) {
-      const first = lengths[0]!.trim();
-      if (!/^\d{1,15}$/.test(first) || lengths.some((l) => l.trim() !== first)) throw new WireProtocolError(`an invalid Content-Length: ${JSON.stringify(lengths.join(','))}`);
-      length = Number(first);
+      // Usually one number; a list (or repeats) must agree (RFC 9110 8.6).
+      if (DIGITS.test(lengths)) length = Number(lengths);
+      else {
+        const parts = lengths.split(',');
+        const first = parts[0]!.trim();
+        if (!DIGITS.test(first) || parts.some((l) => l.trim() !== first)) throw new WireProtocolError(`an invalid Content-Length: ${JSON.stringify(lengths)}`);
+        length = Number(first);
+      }
     }
     this.events.onHead({ status, statusText, rawHeaders, keepAlive: this.#keepAlive, keepAliveMs });
     if (this.#noBody || status === 204 || status === 304) return this.#done();
@@ -223,8 +228,20 @@ export class ResponseParser {
   }
 }
 
-/** `timeout=5, max=100` -> 5000; null without a usable timeout. */
+/** `connection` (lower case, comma-separated) names `token`. Most answers say just `keep-alive`. */
+function hasToken(connection: string | null, token: string): boolean {
+  if (connection === null) return false;
+  if (connection === token) return true;
+  return connection.split(',').some((t) => t.trim() === token);
+}
+
+let lastHint = '';
+let lastHintMs: number | null = null;
+/** `timeout=5, max=100` -> 5000; null without a usable timeout. A CAS says the same every time: the last is kept. */
 function keepAliveHint(value: string): number | null {
+  if (value === lastHint) return lastHintMs;
   const m = /(?:^|[\s,])timeout\s*=\s*(\d{1,6})/i.exec(value);
-  return m ? Number(m[1]) * 1000 : null;
+  lastHint = value;
+  lastHintMs = m ? Number(m[1]) * 1000 : null;
+  return lastHintMs;
 }
