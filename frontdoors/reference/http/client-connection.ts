@@ -2,11 +2,18 @@
  * One client connection of the HTTPS listener: its requests read one at a time (wire/request-parser.ts)
  * and handed to the front door's handler as a ClientRequest and a ClientResponse.
  *
- * Why not Node's HTTP server: issue 14. Node's server builds an IncomingMessage, a ServerResponse and
- * their stream machinery for every request, and re-checks and re-writes every field; a proxied request
- * cost the reference 20-25% more CPU on Node's server than on this one (bench/RESULTS.md, twelfth
- * session). This is the part of the front door that reads what clients send, so it is strict (the
- * parser) and bounded:
+ * Why not Node's HTTP server (until the twelfth session):
+ * - the reference reached into Node's internals three times to use it: a socket's `_httpMessage` (is a
+ *   request in flight), a response's `_keepAliveTimeout` (the Keep-Alive hint without Node's timers),
+ *   and the parser's `unconsume`/`remove` to take a connection over for Outlook Anywhere's methods,
+ *   which llhttp refuses (a second, smaller reader served those); its head timeout ran only once the
+ *   inner server had been sent a fake 'listening';
+ * - its lenient mode (the defect `lenient-framing`) was all or nothing;
+ * - it builds an IncomingMessage, a ServerResponse and their streams per request. Dropping those was the
+ *   hope for CPU (issue 14); measured, the gain is a few microseconds at most, within the bench's noise
+ *   (paired rounds -20, -1 and -2 us per proxied request; bench/RESULTS.md).
+ * This is the part of the front door that reads what clients send, so it is strict (the parser) and
+ * bounded:
  * - a head must be complete within `headersTimeoutMs` of its first byte (408; a new connection that
  *   sends nothing is closed unanswered), checked by the listener's sweep (client-idle.ts) once a second,
  *   as Node checked it;
