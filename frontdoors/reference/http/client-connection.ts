@@ -193,6 +193,10 @@ export class ClientConnection implements RequestEvents, AnswerOwner, Quiet {
       if (left > DRAIN_LIMIT) return this.#end();
       this.#dropping = 0;
       this.socket.resume();
+      // Whoever still reads the body (a hop writing it to a legacy CAS that answered first) stops now:
+      // the request closes without its end, and that hop connection is not reused.
+      this.#req?.destroy();
+      this.#req = null;
       return;
     }
     this.#req = null;

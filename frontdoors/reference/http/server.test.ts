@@ -33,6 +33,8 @@ function limits(over: Partial<Limits> = {}): Limits {
 
 /** Requests the handler has been given. */
 let handled = 0;
+/** Called when the request of `/early-watched` closes. */
+let earlyClosed: () => void = () => undefined;
 const MIB = Buffer.alloc(1024 * 1024, 'm');
 
 /** `/early...` is answered 401 at once, its body unread (as an authentication challenge is); `/mib` with 1 MiB. */
@@ -45,6 +47,7 @@ async function start(l: Limits): Promise<number> {
         res.writeHead(200, 'OK', ['Content-Length', String(MIB.length)]);
         return void res.end(MIB);
       }
+      if (req.url === '/early-watched') req.once('close', () => earlyClosed());
       if (req.url?.startsWith('/early')) {
         res.writeHead(401, 'Unauthorized', ['Content-Length', '6']);
         return void res.end('denied');
@@ -198,5 +201,20 @@ describe('listenHttps', () => {
     });
     expect(handled).toBe(60);
     s.destroy();
+  });
+
+  it('closes a request whose answer ended before its body did, so a hop still writing that body stops', async () => {
+    const port = await start(limits());
+    const closed = new Promise<boolean>((resolve) => {
+      const t = setTimeout(() => resolve(false), 3_000);
+      earlyClosed = () => {
+        clearTimeout(t);
+        resolve(true);
+      };
+    });
+    // 1000 of the 100 000 bytes declared: the body never ends while the connection stays open.
+    const r = exchange(port, `POST /early-watched HTTP/1.1\r\nHost: h\r\nContent-Length: 100000\r\n\r\n${'x'.repeat(1000)}`, { capMs: 3_500 });
+    expect(await closed).toBe(true);
+    expect((await r).text).toMatch(/^HTTP\/1\.1 401 /);
   });
 });
