@@ -68,6 +68,13 @@ describe('RequestParser: heads and bodies', () => {
     }
   });
 
+  it('keeps a field named __proto__ or constructor out of the headers object (rawHeaders has it)', () => {
+    const h = read(['GET / HTTP/1.1\r\nHost: h\r\n__proto__: x\r\nConstructor: y\r\n\r\n']).heads[0]!;
+    expect(Object.keys(h.headers)).toEqual(['host']);
+    expect(Object.getPrototypeOf(h.headers)).toBe(Object.prototype);
+    expect(h.rawHeaders).toEqual(['Host', 'h', '__proto__', 'x', 'Constructor', 'y']);
+  });
+
   it('stops after each request, so pipelined requests in one read come one at a time, in order', () => {
     const r = read([`\r\n${CHUNKED}${GET}POST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nhi`]);
     expect(r.heads.map((h) => `${h.method} ${h.url}`)).toEqual(['POST /EWS/Exchange.asmx', 'GET /owa/?a=1', 'POST /b']);

@@ -206,6 +206,8 @@ export class RequestParser {
       const value = trimOws(line.slice(colon + 1));
       rawHeaders.push(name, value);
       const key = name.toLowerCase();
+      // A field named like an object's own machinery stays in rawHeaders only.
+      if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
       const had = headers[key];
       if (had === undefined) headers[key] = key === 'set-cookie' ? [value] : value;
       else if (key === 'set-cookie') (had as string[]).push(value);
