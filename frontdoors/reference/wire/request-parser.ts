@@ -21,7 +21,7 @@
  */
 import { METHODS, type IncomingHttpHeaders } from 'node:http';
 import { BodyFraming } from './body-framing.ts';
-import { NOT_FIELD_VALUE, TOKEN, trimOws } from './grammar.ts';
+import { NOT_FIELD_VALUE, trimOws } from './grammar.ts';
 
 /** A request the front door refuses to read: the status to answer, and why. */
 export class RequestParseError extends Error {
@@ -63,10 +63,51 @@ export interface RequestParserOptions {
 }
 
 const METHOD_NAMES = new Set([...METHODS, 'RPC_IN_DATA', 'RPC_OUT_DATA']);
+/** A field line: a token, a colon, field characters (RFC 9110 5.5: VCHAR, obs-text, SP, HTAB). */
+const FIELD_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+:[\t\x20-\x7e\x80-\xff]*$/;
 /** A request target holds no space or control character. */
 const BAD_TARGET = /[^\x21-\x7e\x80-\xff]/;
 /** Fields whose repeats Node's IncomingMessage drops (the first one counts); `cookie` joins with "; ", set-cookie is a list. */
 const SINGLE = new Set(['age', 'authorization', 'content-length', 'content-type', 'etag', 'expires', 'from', 'host', 'if-modified-since', 'if-unmodified-since', 'last-modified', 'location', 'max-forwards', 'proxy-authorization', 'referer', 'retry-after', 'server', 'user-agent']);
+
+/**
+ * The lower-case key of a field name: the common ones as constant strings, as Node's reader did
+ * (matchKnownFields), so the usual request makes no new string per field and its keys need no lookup
+ * in V8's string table; any other name lower-cased.
+ */
+function fieldKey(name: string): string {
+  switch (name.length) {
+    case 4:
+      if (name === 'Host' || name === 'host') return 'host';
+      break;
+    case 6:
+      if (name === 'Cookie' || name === 'cookie') return 'cookie';
+      if (name === 'Accept' || name === 'accept') return 'accept';
+      if (name === 'Expect' || name === 'expect') return 'expect';
+      break;
+    case 10:
+      if (name === 'User-Agent' || name === 'user-agent') return 'user-agent';
+      if (name === 'Connection' || name === 'connection') return 'connection';
+      break;
+    case 12:
+      if (name === 'Content-Type' || name === 'content-type') return 'content-type';
+      break;
+    case 13:
+      if (name === 'Authorization' || name === 'authorization') return 'authorization';
+      break;
+    case 14:
+      if (name === 'Content-Length' || name === 'content-length') return 'content-length';
+      break;
+    case 15:
+      if (name === 'Accept-Encoding' || name === 'accept-encoding') return 'accept-encoding';
+      if (name === 'X-Forwarded-For' || name === 'x-forwarded-for') return 'x-forwarded-for';
+      break;
+    case 17:
+      if (name === 'Transfer-Encoding' || name === 'transfer-encoding') return 'transfer-encoding';
+      break;
+  }
+  return name.toLowerCase();
+}
 
 const enum State { Idle, Head, Body, Done }
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
@@ -198,14 +239,17 @@ export class RequestParser {
       const line = text.slice(at, end);
       at = end + 2;
       // Field characters only (RFC 9110 5.5): a control character, a bare CR or LF is refused.
-      if (NOT_FIELD_VALUE.test(line)) throw new RequestParseError(`a control character or a bare CR or LF in a header line: ${JSON.stringify(line.slice(0, 80))}`);
+      // No fold (a line opening with a space), no empty or spaced names (RFC 9112 5.1, 5.2). One
+      // expression for the whole line; the two checks apart only to say which failed.
+      if (!FIELD_LINE.test(line)) {
+        if (NOT_FIELD_VALUE.test(line)) throw new RequestParseError(`a control character or a bare CR or LF in a header line: ${JSON.stringify(line.slice(0, 80))}`);
+        throw new RequestParseError(`a malformed header line: ${JSON.stringify(line.slice(0, 80))}`);
+      }
       const colon = line.indexOf(':');
-      const name = colon > 0 ? line.slice(0, colon) : '';
-      // No fold (a line opening with a space), no empty or spaced names (RFC 9112 5.1, 5.2).
-      if (!TOKEN.test(name)) throw new RequestParseError(`a malformed header line: ${JSON.stringify(line.slice(0, 80))}`);
+      const name = line.slice(0, colon);
       const value = trimOws(line.slice(colon + 1));
       rawHeaders.push(name, value);
-      const key = name.toLowerCase();
+      const key = fieldKey(name);
       // A field named like an object's own machinery stays in rawHeaders only.
       if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
       const had = headers[key];
