@@ -11,7 +11,7 @@
  * - its lenient mode (the defect `lenient-framing`) was all or nothing;
  * - it builds an IncomingMessage, a ServerResponse and their streams per request. Dropping those was the
  *   hope for CPU (issue 14); measured, the gain is a few microseconds at most, within the bench's noise
- *   (paired rounds -20, -1 and -2 us per proxied request; bench/RESULTS.md).
+ *   (paired rounds -20, -1, -2 and -7 us per proxied request; bench/RESULTS.md).
  * This is the part of the front door that reads what clients send, so it is strict (the parser) and
  * bounded:
  * - a head must be complete within `headersTimeoutMs` of its first byte (408; a new connection that
