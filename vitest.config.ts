@@ -5,7 +5,7 @@ import { TestFileOrder } from './test/support/test-order.ts';
 // through `cas-conformance run` with their own configuration (suites/vitest.config.ts).
 export default defineConfig({
   test: {
-    include: ['harness/**/*.test.ts', 'mocks/**/*.test.ts', 'reports/**/*.test.ts', 'frontdoors/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['harness/**/*.test.ts', 'mocks/**/*.test.ts', 'reports/**/*.test.ts', 'frontdoors/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -15,7 +15,8 @@
  *
  * Run: `node bin/run-ts.js bench/frontdoor.ts [seconds per leg]`
  * Before and after: `FRONTDOOR_BENCH_REFERENCE_B=<another build's reference.mjs> FRONTDOOR_BENCH_ROUNDS=12`
- * adds that build as a leg and prints the median of the per-round differences (this build minus that one).
+ * adds that build as a leg and prints the median of the per-round differences (this build minus that one)
+ * with a 90% bootstrap interval from the same rounds (bench/paired.ts).
  */
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer, type Server } from 'node:http';
@@ -31,6 +32,7 @@ import { contractToEnv, type FrontDoorContract } from '../harness/topology/contr
 import { selfSignedCert } from '../mocks/http/test-support.ts';
 import { referenceArgs } from '../harness/frontdoor/reference-bundle.ts';
 import { bundled } from '../bin/bundle.js';
+import { pairedDifference } from './paired.ts';
 
 export interface FrontDoorBenchLeg {
   name: 'origin' | 'reference' | 'reference-b' | 'floor' | 'nginx';
@@ -470,8 +472,9 @@ if (isMain && process.env.FRONTDOOR_BENCH_ROLE === 'origin') {
   const b = r.legs.find((l) => l.name === 'reference-b');
   const a = r.legs.find((l) => l.name === 'reference')!;
   if (b) {
-    // Rounds of the two builds alternate (reference, reference-b, ...): a round's difference shares its moment.
-    const diffs = a.cpuUsPerRequestByRound.map((x, i) => x - (b.cpuUsPerRequestByRound[i] ?? x)).sort((x, y) => x - y);
-    console.log(`  reference - reference-b, paired by round: median ${diffs[Math.floor(diffs.length / 2)] ?? 'n/a'} us (sorted: ${diffs.join(' ')}; an A/A pair read -1 and +2)`);
+    // Rounds of the two builds alternate (reference, reference-b, ...): a round's difference shares its
+    // moment. The interval comes from this run's rounds: a median inside it is this run's noise.
+    const p = pairedDifference(a.cpuUsPerRequestByRound, b.cpuUsPerRequestByRound);
+    console.log(`  reference - reference-b, paired by round: median ${p.median} us, 90% interval [${p.low}, ${p.high}] us (sorted: ${p.sorted.join(' ')})`);
   }
 }

@@ -1,0 +1,21 @@
+/** The paired-difference interval: it holds the median, shrinks to nothing for equal rounds, and is repeatable. */
+import { describe, expect, it } from 'vitest';
+import { pairedDifference } from './paired.ts';
+
+describe('pairedDifference', () => {
+  it('gives the median difference and an interval around it from the rounds themselves', () => {
+    const p = pairedDifference([70, 64, 81, 66, 90, 72], [75, 66, 80, 70, 60, 79]);
+    expect(p.sorted).toEqual([-7, -5, -4, -2, 1, 30]);
+    expect(p.median).toBe(-4);
+    expect(p.low).toBeLessThanOrEqual(p.median);
+    expect(p.high).toBeGreaterThanOrEqual(p.median);
+    expect(p.low).toBeGreaterThanOrEqual(-7);
+    expect(p.high).toBeLessThanOrEqual(30);
+    expect(pairedDifference([70, 64, 81, 66, 90, 72], [75, 66, 80, 70, 60, 79])).toEqual(p);
+  });
+
+  it('is a point when every round differs the same, and empty without rounds', () => {
+    expect(pairedDifference([10, 20, 30], [7, 17, 27])).toMatchObject({ median: 3, low: 3, high: 3 });
+    expect(pairedDifference([], [])).toMatchObject({ median: 0, low: 0, high: 0, sorted: [] });
+  });
+});
