@@ -75,6 +75,11 @@ describe('RequestParser: heads and bodies', () => {
     expect(h.rawHeaders).toEqual(['Host', 'h', '__proto__', 'x', 'Constructor', 'y']);
   });
 
+  it('ignores empty lines before a request line, also when a CR and its LF arrive in different reads', () => {
+    expect(read(['\r', '\nGET / HTTP/1.1\r\nHost: h\r\n\r\n']).heads.map((h) => h.url)).toEqual(['/']);
+    expect(read(['\r\n\r\nGET /a HTTP/1.1\r\nHost: h\r\n\r\n']).heads.map((h) => h.url)).toEqual(['/a']);
+  });
+
   it('stops after each request, so pipelined requests in one read come one at a time, in order', () => {
     const r = read([`\r\n${CHUNKED}${GET}POST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nhi`]);
     expect(r.heads.map((h) => `${h.method} ${h.url}`)).toEqual(['POST /EWS/Exchange.asmx', 'GET /owa/?a=1', 'POST /b']);

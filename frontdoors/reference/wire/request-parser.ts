@@ -140,11 +140,6 @@ export class RequestParser {
     return this.#state === State.Head && this.#headBytes === 0;
   }
 
-  /** The current request's body is still coming. */
-  get inBody(): boolean {
-    return this.#state === State.Body;
-  }
-
   /** The current request has been read to its end. */
   get complete(): boolean {
     return this.#state === State.Done;
@@ -211,6 +206,9 @@ export class RequestParser {
   }
 
   #onHead(text: string): void {
+    // Empty lines before the request line that arrived split across reads (the usual ones are skipped
+    // before a head is held at all).
+    while (text.startsWith('\r\n')) text = text.slice(2);
     let eol = text.indexOf('\r\n');
     if (eol < 0) eol = text.length;
     const first = text.slice(0, eol);
