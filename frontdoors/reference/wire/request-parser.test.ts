@@ -143,3 +143,49 @@ describe('RequestParser: refusals', () => {
     expect(status(['POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n'], { lenientFraming: true })).toBe(400);
   });
 });
+
+describe('RequestParser: mutated requests', () => {
+  // Malformed bytes must never break the reader itself: every refusal is a RequestParseError (the
+  // connection answers it), never another exception, which would escape the socket's 'data' handler.
+  it('refuses or reads 20 000 mutated requests fed in random pieces, and throws nothing but RequestParseError', () => {
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const templates = [GET, CHUNKED, 'POST /eas HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\nhello', 'RPC_IN_DATA /rpc/rpcproxy.dll?cas:6001 HTTP/1.0\r\nHost: h\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n'];
+    const alphabet = ['\r', '\n', '\r\n', ':', ' ', '\t', '\x00', '\x7f', '\xff', ',', ';', '0', 'f', 'chunked', 'Content-Length: 9', 'Transfer-Encoding: chunked', 'HTTP/1.1', '\r\n\r\n'];
+    let refused = 0;
+    let read = 0;
+    for (let n = 0; n < 20_000; n++) {
+      let text = templates[rnd(templates.length)]!;
+      for (let m = 1 + rnd(4); m > 0; m--) {
+        const at = rnd(text.length + 1);
+        const op = rnd(3);
+        const piece = alphabet[rnd(alphabet.length)]!;
+        text = op === 0 ? text.slice(0, at) + piece + text.slice(at) : op === 1 ? text.slice(0, at) + text.slice(at + 1 + rnd(4)) : text.slice(0, at) + piece + text.slice(at + piece.length);
+      }
+      const bytes = Buffer.from(text, 'latin1');
+      const parts: Buffer[] = [];
+      for (let i = 0; i < bytes.length; ) {
+        const len = 1 + rnd(24);
+        parts.push(bytes.subarray(i, i + len));
+        i += len;
+      }
+      try {
+        read += read_(parts);
+      } catch (err) {
+        if (!(err instanceof RequestParseError)) throw new Error(`${(err as Error).message} on ${JSON.stringify(text)}`);
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(1_000);
+    expect(read).toBeGreaterThan(1_000);
+  });
+});
+
+/** Heads read from `parts` (a small head limit, so oversized ones are refused too). */
+function read_(parts: Buffer[]): number {
+  return read(parts, { maxHeadBytes: 512 }).heads.length;
+}
+
