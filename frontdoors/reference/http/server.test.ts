@@ -6,6 +6,7 @@
  * unread bodies dropped or the connection closed, CONNECT refused, Outlook Anywhere's methods served.
  */
 import tls from 'node:tls';
+import type { Socket } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildCa, newKeyPair } from '../../../harness/pki/certs.ts';
 import type { Logger } from '../log.ts';
@@ -36,6 +37,17 @@ let handled = 0;
 /** Called when the request of `/early-watched` closes. */
 let earlyClosed: () => void = () => undefined;
 const MIB = Buffer.alloc(1024 * 1024, 'm');
+/** The connection `/mib` was last answered on, server side. */
+let mibSocket: Socket | undefined;
+
+/** Resolve once `cond` holds (checked every 10 ms), or fail after `ms`. */
+async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 /** More answers than loopback's socket buffers hold (a few MiB each way). */
 const PIPELINED = 24;
 
@@ -46,6 +58,7 @@ async function start(l: Limits): Promise<number> {
     handler: (req, res) => {
       handled++;
       if (req.url === '/mib') {
+        mibSocket = req.socket;
         res.writeHead(200, 'OK', ['Content-Length', String(MIB.length)]);
         return void res.end(MIB);
       }
@@ -185,8 +198,9 @@ describe('listenHttps', () => {
     await new Promise((r) => s.once('secureConnect', r));
     handled = 0;
     s.write('GET /mib HTTP/1.1\r\nHost: h\r\n\r\n'.repeat(PIPELINED));
-    // Not reading: the answers fill the socket buffers, and the connection stops taking requests.
-    await new Promise((r) => setTimeout(r, 500));
+    // Not reading: the answers fill the socket buffers. Once the kernel takes no more (bytes wait in the
+    // server socket, which awaits 'drain'), the connection must have stopped taking requests.
+    await until(() => !!mibSocket && mibSocket.writableNeedDrain && mibSocket.writableLength > 0, 5_000, 'the server socket full');
     const whileUnread = handled;
     expect(whileUnread).toBeGreaterThan(0);
     expect(whileUnread).toBeLessThan(PIPELINED);
