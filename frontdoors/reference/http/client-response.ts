@@ -12,7 +12,7 @@
  * a proxied answer that arrives in one read leaves in one write (one TLS record where it fits).
  */
 import type { Socket } from 'node:net';
-import { NOT_FIELD_VALUE, TOKEN } from '../wire/grammar.ts';
+import { NOT_FIELD_VALUE, TOKEN, isName } from '../wire/grammar.ts';
 import { KEEP_ALIVE_MS } from './client-idle.ts';
 import type { FrontResponse } from './front-types.ts';
 
@@ -85,20 +85,10 @@ export class ClientResponse implements FrontResponse {
       if (!TOKEN.test(name)) throw new AnswerHeaderError(`Header name must be a valid HTTP token ["${name}"]`, 'ERR_INVALID_HTTP_TOKEN');
       if (NOT_FIELD_VALUE.test(value)) throw new AnswerHeaderError(`Invalid character in header content ["${name}"]`, 'ERR_INVALID_CHAR');
       head += `${name}: ${value}\r\n`;
-      switch (name.length) {
-        case 4:
-          if (name.toLowerCase() === 'date') hasDate = true;
-          break;
-        case 10:
-          if (name.toLowerCase() === 'connection') connection = value.toLowerCase();
-          break;
-        case 14:
-          if (name.toLowerCase() === 'content-length') hasLength = true;
-          break;
-        case 17:
-          if (name.toLowerCase() === 'transfer-encoding') te = value.toLowerCase();
-          break;
-      }
+      if (isName(name, 'date')) hasDate = true;
+      else if (isName(name, 'connection')) connection = value.toLowerCase();
+      else if (isName(name, 'content-length')) hasLength = true;
+      else if (isName(name, 'transfer-encoding')) te = value.toLowerCase();
     }
     if (status === 204 || status === 304 || status < 200) this.#noBody = true;
     if (!hasDate) head += `Date: ${httpDate()}\r\n`;

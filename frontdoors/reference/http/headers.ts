@@ -6,6 +6,8 @@
  * (RULES.md COOK-01); a Location pointing at the target's own origin is turned back into the front
  * door's, so the client stays on the front door's namespace.
  */
+import { isName } from '../wire/grammar.ts';
+
 const HOP_BY_HOP = new Set([
   'connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade',
   // Expect is the hop's own business (an interim 100 is never relayed); Host is set to the target's name;
@@ -33,11 +35,6 @@ function connectionTokens(value: string | undefined): Set<string> | null {
     if (n) out.add(n);
   }
   return out;
-}
-
-/** Whether `name` is `lower` (an ASCII lower-case name), compared without making a lower-case copy first. */
-function isName(name: string, lower: string): boolean {
-  return name.length === lower.length && (name === lower || name.toLowerCase() === lower);
 }
 
 export interface HopRequestHeaderOptions {

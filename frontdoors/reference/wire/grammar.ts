@@ -20,3 +20,8 @@ export function trimOws(s: string): string {
   while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
   return a === 0 && b === s.length ? s : s.slice(a, b);
 }
+
+/** Whether `name` is `lower` (an ASCII lower-case field name), compared without making a lower-case copy first. */
+export function isName(name: string, lower: string): boolean {
+  return name.length === lower.length && (name === lower || name.toLowerCase() === lower);
+}

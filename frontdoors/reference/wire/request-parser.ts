@@ -70,41 +70,21 @@ const BAD_TARGET = /[^\x21-\x7e\x80-\xff]/;
 /** Fields whose repeats Node's IncomingMessage drops (the first one counts); `cookie` joins with "; ", set-cookie is a list. */
 const SINGLE = new Set(['age', 'authorization', 'content-length', 'content-type', 'etag', 'expires', 'from', 'host', 'if-modified-since', 'if-unmodified-since', 'last-modified', 'location', 'max-forwards', 'proxy-authorization', 'referer', 'retry-after', 'server', 'user-agent']);
 
+/** Field names a request usually carries, as their clients spell them. */
+const COMMON_FIELDS = ['Host', 'Cookie', 'Accept', 'Expect', 'User-Agent', 'Connection', 'Content-Type', 'Authorization', 'Content-Length', 'Accept-Encoding', 'X-Forwarded-For', 'Transfer-Encoding'];
+/** By length: [as spelled, lower case] of each common field. */
+const COMMON_BY_LENGTH: [string, string][][] = [];
+for (const f of COMMON_FIELDS) (COMMON_BY_LENGTH[f.length] ??= []).push([f, f.toLowerCase()]);
+
 /**
- * The lower-case key of a field name: the common ones as constant strings, as Node's reader did
- * (matchKnownFields), so the usual request makes no new string per field and its keys need no lookup
- * in V8's string table; any other name lower-cased.
+ * The lower-case key of a field name: a common one, spelled as usual or in lower case, gives the same
+ * string every time, as Node's reader did (matchKnownFields), so the usual request makes no new string
+ * per field and its keys need no lookup in V8's string table; any other name is lower-cased.
  */
 function fieldKey(name: string): string {
-  switch (name.length) {
-    case 4:
-      if (name === 'Host' || name === 'host') return 'host';
-      break;
-    case 6:
-      if (name === 'Cookie' || name === 'cookie') return 'cookie';
-      if (name === 'Accept' || name === 'accept') return 'accept';
-      if (name === 'Expect' || name === 'expect') return 'expect';
-      break;
-    case 10:
-      if (name === 'User-Agent' || name === 'user-agent') return 'user-agent';
-      if (name === 'Connection' || name === 'connection') return 'connection';
-      break;
-    case 12:
-      if (name === 'Content-Type' || name === 'content-type') return 'content-type';
-      break;
-    case 13:
-      if (name === 'Authorization' || name === 'authorization') return 'authorization';
-      break;
-    case 14:
-      if (name === 'Content-Length' || name === 'content-length') return 'content-length';
-      break;
-    case 15:
-      if (name === 'Accept-Encoding' || name === 'accept-encoding') return 'accept-encoding';
-      if (name === 'X-Forwarded-For' || name === 'x-forwarded-for') return 'x-forwarded-for';
-      break;
-    case 17:
-      if (name === 'Transfer-Encoding' || name === 'transfer-encoding') return 'transfer-encoding';
-      break;
+  const common = COMMON_BY_LENGTH[name.length];
+  if (common !== undefined) {
+    for (const [spelled, key] of common) if (name === spelled || name === key) return key;
   }
   return name.toLowerCase();
 }

@@ -13,7 +13,7 @@
  * socket.on('data', (b) => p.execute(b));
  * socket.on('end', () => p.finish());
  */
-import { NOT_FIELD_VALUE, TOKEN, trimOws } from './grammar.ts';
+import { NOT_FIELD_VALUE, TOKEN, isName, trimOws } from './grammar.ts';
 import { BodyFraming } from './body-framing.ts';
 
 /** Bytes of one response head (status line and fields) at most. */
@@ -163,18 +163,10 @@ export class ResponseParser {
       if (!TOKEN.test(name)) throw new WireProtocolError(`a malformed header line: ${JSON.stringify(line.slice(0, 80))}`);
       const value = trimOws(line.slice(colon + 1));
       rawHeaders.push(name, value);
-      switch (name.length) {
-        case 10:
-          if (name.toLowerCase() === 'connection') connection = connection === null ? value.toLowerCase() : `${connection},${value.toLowerCase()}`;
-          else if (name.toLowerCase() === 'keep-alive') keepAliveMs = keepAliveHint(value);
-          break;
-        case 14:
-          if (name.toLowerCase() === 'content-length') lengths = lengths === null ? value : `${lengths},${value}`;
-          break;
-        case 17:
-          if (name.toLowerCase() === 'transfer-encoding') te = te === null ? value : `${te},${value}`;
-          break;
-      }
+      if (isName(name, 'connection')) connection = connection === null ? value.toLowerCase() : `${connection},${value.toLowerCase()}`;
+      else if (isName(name, 'keep-alive')) keepAliveMs = keepAliveHint(value);
+      else if (isName(name, 'content-length')) lengths = lengths === null ? value : `${lengths},${value}`;
+      else if (isName(name, 'transfer-encoding')) te = te === null ? value : `${te},${value}`;
     }
     const statusText = first.slice(13);
     if (NOT_FIELD_VALUE.test(statusText)) throw new WireProtocolError('a control character in the status line');
