@@ -25,3 +25,10 @@ export function trimOws(s: string): string {
 export function isName(name: string, lower: string): boolean {
   return name.length === lower.length && (name === lower || name.toLowerCase() === lower);
 }
+
+/** `connection` (a Connection value in lower case, comma-separated) names `token`. Most say just one token. */
+export function hasToken(connection: string | null, token: string): boolean {
+  if (connection === null) return false;
+  if (connection === token) return true;
+  return connection.split(',').some((t) => trimOws(t) === token);
+}

@@ -91,6 +91,7 @@ describe('RequestParser: heads and bodies', () => {
     expect(head('GET / HTTP/1.1', 'Connection: Keep-Alive, Close\r\n').keepAlive).toBe(false);
     expect(head('GET / HTTP/1.0').keepAlive).toBe(false);
     expect(head('GET / HTTP/1.0', 'Connection: keep-alive\r\n').keepAlive).toBe(true);
+    expect(head('GET / HTTP/1.0', 'Connection: close, keep-alive\r\n').keepAlive).toBe(false);
     expect(head('POST / HTTP/1.1', 'Expect: 100-Continue\r\nContent-Length: 0\r\n').expectContinue).toBe(true);
     expect(head('POST / HTTP/1.0', 'Expect: 100-continue\r\nContent-Length: 0\r\n').expectContinue).toBe(false);
     expect(head('RPC_IN_DATA /rpc/rpcproxy.dll?cas:6001 HTTP/1.1', 'Content-Length: 0\r\n').method).toBe('RPC_IN_DATA');

@@ -21,7 +21,7 @@
  */
 import { METHODS, type IncomingHttpHeaders } from 'node:http';
 import { BodyFraming } from './body-framing.ts';
-import { NOT_FIELD_VALUE, trimOws } from './grammar.ts';
+import { NOT_FIELD_VALUE, hasToken, trimOws } from './grammar.ts';
 
 /** A request the front door refuses to read: the status to answer, and why. */
 export class RequestParseError extends Error {
@@ -273,14 +273,9 @@ export class RequestParser {
       if (expect.toLowerCase() !== '100-continue') throw new RequestParseError(`an expectation the front door cannot meet: ${JSON.stringify(expect.slice(0, 40))}`, 417);
       expectContinue = minor === 1;
     }
-    let keepAlive = minor === 1;
-    if (connection !== null) {
-      for (const token of connection.toLowerCase().split(',')) {
-        const t = trimOws(token);
-        if (t === 'close') keepAlive = false;
-        else if (t === 'keep-alive' && minor === 0) keepAlive = true;
-      }
-    }
+    // `close` wins wherever it stands; HTTP/1.0 keeps the connection only when asked to.
+    const tokens = connection === null ? null : connection.toLowerCase();
+    const keepAlive = !hasToken(tokens, 'close') && (minor === 1 || hasToken(tokens, 'keep-alive'));
 
     if (bodyLength === -1) this.#body.chunked();
     else this.#body.length(bodyLength);

@@ -13,7 +13,7 @@
  * socket.on('data', (b) => p.execute(b));
  * socket.on('end', () => p.finish());
  */
-import { NOT_FIELD_VALUE, TOKEN, isName, trimOws } from './grammar.ts';
+import { NOT_FIELD_VALUE, TOKEN, hasToken, isName, trimOws } from './grammar.ts';
 import { BodyFraming } from './body-framing.ts';
 
 /** Bytes of one response head (status line and fields) at most. */
@@ -218,13 +218,6 @@ export class ResponseParser {
     this.#state = State.Done;
     this.events.onComplete();
   }
-}
-
-/** `connection` (lower case, comma-separated) names `token`. Most answers say just `keep-alive`. */
-function hasToken(connection: string | null, token: string): boolean {
-  if (connection === null) return false;
-  if (connection === token) return true;
-  return connection.split(',').some((t) => t.trim() === token);
 }
 
 let lastHint = '';
