@@ -12,7 +12,7 @@
  * a proxied answer that arrives in one read leaves in one write (one TLS record where it fits).
  */
 import type { Socket } from 'node:net';
-import { NOT_FIELD_VALUE, TOKEN, isName } from '../wire/grammar.ts';
+import { NOT_FIELD_VALUE, TOKEN, hasToken, isName } from '../wire/grammar.ts';
 import { KEEP_ALIVE_MS } from './client-idle.ts';
 import type { FrontResponse } from './front-types.ts';
 
@@ -95,7 +95,7 @@ export class ClientResponse implements FrontResponse {
     // An HTTP/1.0 client's body of unknown length ends with the connection.
     const closeDelimited = !hasLength && te === null && !this.#noBody && this.minor === 0;
     if (connection !== null) {
-      if (/(?:^|,)\s*close\s*(?:,|$)/.test(connection)) this.#keepAlive = false;
+      if (hasToken(connection, 'close')) this.#keepAlive = false;
     } else if (this.#keepAlive && !closeDelimited) head += KEEP_ALIVE_FIELDS;
     else {
       this.#keepAlive = false;
