@@ -49,10 +49,8 @@ export const DRAIN_LIMIT = 1024 * 1024;
 /** A connection ended after a refusal is destroyed this long after, if the client does not close it. */
 const LINGER_MS = 2_000;
 
-const REASON: Record<number, string> = { ...STATUS_TEXT, 417: 'Expectation Failed' };
-
 function refusal(status: number): string {
-  const text = REASON[status] ?? 'Bad Request';
+  const text = STATUS_TEXT[status] ?? 'Bad Request';
   const body = `${text}\r\n`;
   return `HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
 }

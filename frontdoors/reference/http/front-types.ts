@@ -42,6 +42,6 @@ export function sendText(res: FrontResponse, status: number, text: string, extra
 
 export const STATUS_TEXT: Record<number, string> = {
   200: 'OK', 302: 'Found', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  408: 'Request Timeout', 411: 'Length Required', 413: 'Payload Too Large', 421: 'Misdirected Request', 431: 'Request Header Fields Too Large',
+  408: 'Request Timeout', 411: 'Length Required', 413: 'Payload Too Large', 417: 'Expectation Failed', 421: 'Misdirected Request', 431: 'Request Header Fields Too Large',
   440: 'Login Timeout', 451: '', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
 };
