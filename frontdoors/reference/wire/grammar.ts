@@ -30,5 +30,7 @@ export function isName(name: string, lower: string): boolean {
 export function hasToken(connection: string | null, token: string): boolean {
   if (connection === null) return false;
   if (connection === token) return true;
+  // One token (nearly every head): no array and no closure per request (issue 14).
+  if (connection.indexOf(',') < 0) return trimOws(connection) === token;
   return connection.split(',').some((t) => trimOws(t) === token);
 }
