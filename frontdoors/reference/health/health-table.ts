@@ -32,12 +32,14 @@ export function healthyStatus(protocol: HealthProtocol, status: number): boolean
  */
 export class HealthTable {
   #states = new Map<string, { state: HealthState; since: number }>();
+  /** Endpoints marked down now: while none is, isUp answers without making a key (every proxied request asks). */
+  #down = 0;
   /** `false` = defect `no-retry-before-down`: one failure marks down. */
   constructor(readonly retryBeforeDown = true) {}
 
   /** Unknown (never probed) counts as up: CAS2013 routes before its first ping round completes. */
   isUp(fqdn: string, protocol: HealthProtocol): boolean {
-    return this.#states.get(`${fqdn}|${protocol}`)?.state !== 'down';
+    return this.#down === 0 || this.#states.get(`${fqdn}|${protocol}`)?.state !== 'down';
   }
 
   state(fqdn: string, protocol: HealthProtocol): HealthState | 'unknown' {
@@ -50,7 +52,10 @@ export class HealthTable {
     const before = this.#states.get(key)?.state;
     if (!healthy && attempt === 1 && this.retryBeforeDown) return { next: 'retry' };
     const state: HealthState = healthy ? 'up' : 'down';
-    if (before !== state) this.#states.set(key, { state, since: now });
+    if (before !== state) {
+      this.#states.set(key, { state, since: now });
+      this.#down += state === 'down' ? 1 : before === 'down' ? -1 : 0;
+    }
     // A first verdict of `up` on an unknown endpoint is no change for routing.
     return before === state || (before === undefined && state === 'up') ? { next: 'done' } : { next: 'done', changed: state };
   }

@@ -50,7 +50,7 @@ let misrouteOwed = false;
  * decide(view, 'eas', red) // { kind: 'proxy', pool: [cas2010.site1], via: 'fqdn', ... }
  */
 export function decide(view: OrgView, protocol: HttpProtocol, user: DirUser, o: DecideOptions = {}): HttpDecision {
-  const d = decideFor(view, protocol, user, o);
+  const d = decidedFor(view, protocol, user, o);
   // Defect `relay-via-site1`: every proxied request goes to a CAS2010 of the front door's own site, which
   // proxies it on to the mailbox's site as Exchange 2010 does (001, first half): the target is reached by a relay.
   if (d.kind === 'proxy' && has(o, 'relay-via-site1')) {
@@ -68,6 +68,30 @@ export function decide(view: OrgView, protocol: HttpProtocol, user: DirUser, o: 
       return { ...d, pool: other, via: 'fqdn', why: 'defect misroute-1pct' };
     }
   }
+  return d;
+}
+
+/**
+ * decideFor's answer, kept per defects, view, user and protocol: it reads only those, and a front door
+ * keeps its defects and a view for their lives (issue 14: the decision, its pool and its reason were made
+ * again for every proxied request). A new map read is a new view, and a user the directory answered again
+ * is a new object, so no request is served a decision made from older data. Not kept where the request
+ * itself counts: EAS under the defect `eas-451` (the device type). Callers only read what they get.
+ */
+const DECIDED = new WeakMap<object, WeakMap<OrgView, WeakMap<DirUser, Map<HttpProtocol, HttpDecision>>>>();
+const NO_DEFECTS = {};
+
+function decidedFor(view: OrgView, protocol: HttpProtocol, user: DirUser, o: DecideOptions): HttpDecision {
+  if (protocol === 'eas' && has(o, 'eas-451')) return decideFor(view, protocol, user, o);
+  const defects = o.defects ?? NO_DEFECTS;
+  let byView = DECIDED.get(defects);
+  if (byView === undefined) DECIDED.set(defects, (byView = new WeakMap()));
+  let byUser = byView.get(view);
+  if (byUser === undefined) byView.set(view, (byUser = new WeakMap()));
+  let byProtocol = byUser.get(user);
+  if (byProtocol === undefined) byUser.set(user, (byProtocol = new Map()));
+  let d = byProtocol.get(protocol);
+  if (d === undefined) byProtocol.set(protocol, (d = decideFor(view, protocol, user, o)));
   return d;
 }
 
@@ -179,8 +203,18 @@ export interface HopTarget {
   origin: string;
 }
 
+const FQDN_TARGETS = new WeakMap<DirServer, HopTarget>();
+
 /** Where the hop connects for a server: FQDN and its real HTTPS port, or the vdir's InternalURL host. */
 export function hopTarget(server: DirServer, protocol: HttpProtocol, via: HopVia, defects?: ReadonlySet<Defect>): HopTarget {
+  // By FQDN over HTTPS (nearly every hop) a server has one target whatever the protocol: made once
+  // (issue 14). Server objects come with a map read and are never changed, and callers only read targets.
+  const byFqdn = via === 'fqdn' || protocol === 'rpc';
+  if (byFqdn && !defects?.has('plain-http-hop')) {
+    let t = FQDN_TARGETS.get(server);
+    if (t === undefined) FQDN_TARGETS.set(server, (t = { server, scheme: 'https', host: server.fqdn, port: server.ports.https, origin: `https://${server.fqdn}:${server.ports.https}` }));
+    return t;
+  }
   let host = server.fqdn;
   let port = server.ports.https;
   if (via === 'internal-url' && protocol !== 'rpc') {
