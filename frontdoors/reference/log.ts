@@ -75,7 +75,7 @@ function isoNow(): string {
   return lastIso;
 }
 
-/** Lines wait at most FLUSH_MS, or until they are BATCH_BYTES characters, before one write. */
+/** Lines wait at most FLUSH_MS, or until about BATCH_BYTES bytes of them are waiting, before one write. */
 const BATCH_BYTES = 64 * 1024;
 const FLUSH_MS = 20;
 
@@ -101,19 +101,33 @@ export function createLogger(runDir: string, opts: { echo?: boolean; maxBytes?: 
     out = undefined;
   }
   // Lines go out together at most FLUSH_MS later (a write per line was a system call and a thread-pool
-  // round trip per request); close() flushes what is left.
-  let batch = '';
+  // round trip per request); close() flushes what is left. They are encoded straight into the batch's
+  // buffer, which also counts their bytes: a batch kept as a string was copied twice more, flattened and
+  // then encoded, and each line measured once more (issue 14).
+  let batch = Buffer.allocUnsafe(BATCH_BYTES);
+  let used = 0;
   let scheduled = false;
   const flush = () => {
     scheduled = false;
-    if (batch && out) out.write(batch);
-    batch = '';
+    if (used && out) {
+      out.write(batch.subarray(0, used));
+      batch = Buffer.allocUnsafe(BATCH_BYTES); // the stream holds the written one until it is on disk
+    }
+    used = 0;
   };
   const put = (line: string) => {
-    batch += line;
-    written += Buffer.byteLength(line);
-    if (batch.length >= BATCH_BYTES) flush();
-    else if (!scheduled) {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: flush first when the line might not fit.
+    if (used + line.length * 3 > BATCH_BYTES) flush();
+    if (line.length * 3 > BATCH_BYTES) {
+      const b = Buffer.from(line, 'utf8');
+      written += b.length;
+      out?.write(b);
+      return;
+    }
+    const n = batch.write(line, used, 'utf8');
+    used += n;
+    written += n;
+    if (!scheduled) {
       scheduled = true;
       setTimeout(flush, FLUSH_MS).unref();
     }
@@ -129,8 +143,14 @@ export function createLogger(runDir: string, opts: { echo?: boolean; maxBytes?: 
       let bounded = boundRecord(rec) as LogRecord;
       // A copy, not the caller's record (boundRecord returns a record within bounds as it is).
       if (rec.kind === 'stop' && dropped) bounded = { ...bounded, droppedLines: dropped };
-      // `time` first (as {time, ...bounded} wrote it), without copying the record once more.
-      const line = ('time' in bounded ? JSON.stringify({ time: isoNow(), ...bounded }) : `{"time":"${isoNow()}",${JSON.stringify(bounded).slice(1)}`) + '\n';
+      // `time` first (as {time, ...bounded} wrote it), without copying the record once more. A record
+      // with an empty `time` (a request's line, made with that field first) has it filled in here.
+      let json: string;
+      if (bounded.time === '') {
+        bounded.time = isoNow();
+        json = JSON.stringify(bounded);
+      } else json = 'time' in bounded ? JSON.stringify({ time: isoNow(), ...bounded }) : `{"time":"${isoNow()}",${JSON.stringify(bounded).slice(1)}`;
+      const line = json + '\n';
       const last = rec.kind === 'stop'; // the stop line always goes in: it counts what was dropped
       // Only a stop line gets here without a file or past the cap (any other returned above).
       if (!out) dropped++;
@@ -141,7 +161,7 @@ export function createLogger(runDir: string, opts: { echo?: boolean; maxBytes?: 
         else dropped++;
       }
       // Bounded: when the disk falls behind by 8 MiB, lines are dropped rather than queued in memory.
-      else if (out.writableLength + batch.length < 8 * 1024 * 1024) put(line);
+      else if (out.writableLength + used < 8 * 1024 * 1024) put(line);
       else dropped++;
       if (opts.echo) process.stderr.write(`[frontdoor] ${cut(summary(bounded), MAX_ECHO)}\n`);
     },
@@ -154,7 +174,7 @@ export function createLogger(runDir: string, opts: { echo?: boolean; maxBytes?: 
 }
 
 function summary(rec: LogRecord): string {
-  const { kind, ...rest } = rec;
+  const { kind, time: _time, ...rest } = rec;
   return `${kind} ${Object.entries(rest)
     .filter(([, v]) => v !== undefined && v !== null && typeof v !== 'object')
     .map(([k, v]) => `${k}=${String(v)}`)

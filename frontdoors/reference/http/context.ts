@@ -12,6 +12,7 @@ import type { OrgView } from '../routing/org-view.ts';
 import type { ClientAuth } from './client-auth.ts';
 import type { FrontRequest, FrontResponse } from './front-types.ts';
 import type { Hop } from './hop.ts';
+import type { RequestTarget } from './request-url.ts';
 import type { OwaSessions } from './owa-sessions.ts';
 
 export interface FrontContext {
@@ -41,6 +42,8 @@ export interface RequestInfo {
   method: string;
   /** Shared with other requests to the same Host and target (request-url.ts): read it, never change it. */
   url: URL;
+  /** The URL's pathname, search and path (pathname + search), read once with it (request-url.ts). */
+  requestTarget: RequestTarget;
   /** `https://mail.contoso.lab:20443`: what the client used (its Host header). */
   clientOrigin: string;
   clientIp: string;

@@ -12,7 +12,7 @@ import type { ClientAuthResult, ClientCreds, ClientScheme } from './client-auth.
 import { has, type FrontContext, type RequestInfo } from './context.ts';
 import { autodiscover2007, autodiscoverError, parseAutodiscoverRequest } from './autodiscover.ts';
 import { readBody } from './body.ts';
-import { parsedUrl } from './request-url.ts';
+import { requestTarget, type RequestTarget } from './request-url.ts';
 import { ForwardError } from './forward.ts';
 import { sendText, type FrontRequest, type FrontResponse } from './front-types.ts';
 import { hopAuthFor } from './hop.ts';
@@ -61,8 +61,12 @@ export function createRequestHandler(ctx: FrontContext, allowedHosts: () => Set<
     const method = (req.method ?? 'GET').toUpperCase();
     const host = String(req.headers.host ?? '').toLowerCase();
     const clientIp = req.socket.remoteAddress ?? '';
-    // The request's log line, filled in as it is served (its fields first, in this order, then the notes).
-    const note: Record<string, unknown> = { kind: 'request', method, path: req.url, host, status: 0, ms: 0, client: clientIp };
+    // The request's log line, filled in as it is served. Every field it may get is there from the start
+    // (undefined is not written), so filling it in changes no object shape; `time` first, set by the log.
+    const note: Record<string, unknown> = {
+      time: '', kind: 'request', method, path: req.url, host, status: 0, ms: 0, client: clientIp,
+      vdir: undefined, auth: undefined, user: undefined, why: undefined, decision: undefined, target: undefined, hopAuth: undefined, error: undefined,
+    };
     res.once('close', () => {
       note.status = res.statusCode;
       note.ms = Date.now() - started;
@@ -70,7 +74,8 @@ export function createRequestHandler(ctx: FrontContext, allowedHosts: () => Set<
     });
     let r: RequestInfo;
     try {
-      r = { req, res, method, url: requestUrl(req, host), clientOrigin: `https://${host}`, clientIp, started, note };
+      const requestTarget = requestTargetOf(req, host);
+      r = { req, res, method, url: requestTarget.url, requestTarget, clientOrigin: `https://${host}`, clientIp, started, note };
       checkAddress(ctx, req, r.url, host, allowedHosts());
     } catch (err) {
       req.resume();
@@ -84,11 +89,11 @@ export function createRequestHandler(ctx: FrontContext, allowedHosts: () => Set<
   };
 }
 
-function requestUrl(req: FrontRequest, host: string): URL {
+function requestTargetOf(req: FrontRequest, host: string): RequestTarget {
   if (!host || /[\s/\\@?#]/.test(host)) throw new BadRequestError('a request needs a valid Host header');
   if (req.method === 'CONNECT') throw new BadRequestError('CONNECT is not served here', 405);
   try {
-    return parsedUrl(host, req.url ?? '/');
+    return requestTarget(host, req.url ?? '/');
   } catch {
     throw new BadRequestError('the request target is not a URL');
   }
@@ -141,7 +146,7 @@ function settle(ctx: FrontContext, r: RequestInfo, step: Promise<void>): void {
  * handler's to turn into an answer.
  */
 function route(ctx: FrontContext, r: RequestInfo): void {
-  const path = r.url.pathname;
+  const path = r.requestTarget.pathname;
   const end = path.indexOf('/', 1);
   const seg = (end < 0 ? path.slice(1) : path.slice(1, end)).toLowerCase();
   const vdir = VDIRS[seg];
@@ -178,7 +183,7 @@ function authenticated(ctx: FrontContext, r: RequestInfo, vdir: Exclude<HttpProt
 function proxyProtocol(ctx: FrontContext, r: RequestInfo, protocol: Exclude<HttpProtocol, 'owa'>, creds: ClientCreds, view: OrgView): void {
   // The query's parameters only when there is a query (most EWS, OAB and RPC requests have none):
   // `searchParams` builds a URLSearchParams on first use, once per proxied request.
-  const q = r.url.search ? r.url.searchParams : null;
+  const q = r.requestTarget.search ? r.url.searchParams : null;
   const deviceId = protocol === 'eas' ? (q?.get('DeviceId') ?? null) : null;
   if (protocol === 'eas' && r.method === 'OPTIONS' && has(ctx, 'eas-answer-locally') && creds.user.mailboxVersion === 2010 && creds.user.site === view.frontDoorSite) {
     return answerEasOptions(r);
@@ -216,7 +221,7 @@ function proxyProtocol(ctx: FrontContext, r: RequestInfo, protocol: Exclude<Http
   ctx.hop.relay(
     {
       target, protocol, auth: protocol === 'rpc' && has(ctx, 'rpc-hop-basic') && server.vdirs.rpc.auth.includes('basic') ? 'basic' : hopAuthFor(server, protocol), creds, req: r.req, res: r.res, method: r.method,
-      path: r.url.pathname + r.url.search, body: bodiless ? null : r.req, cookie: r.req.headers.cookie ?? null,
+      path: r.requestTarget.path, body: bodiless ? null : r.req, cookie: r.req.headers.cookie ?? null,
       clientIp: r.clientIp, clientOrigin: r.clientOrigin, headersTimeoutMs: long ? LONG_MS : ctx.hopTimeoutMs,
       cookieRewriteDomain: has(ctx, 'cookie-rewrite') ? `.${server.fqdn.split('.').slice(-2).join('.')}` : undefined,
     },
@@ -263,7 +268,7 @@ async function forwardUnauthenticated(ctx: FrontContext, r: RequestInfo, protoco
   r.note.target = target.host;
   const bodiless = r.method === 'GET' || r.method === 'HEAD';
   await ctx.hop.forward({
-    target, protocol, auth: 'pass', req: r.req, res: r.res, method: r.method, path: r.url.pathname + r.url.search, body: bodiless ? null : r.req,
+    target, protocol, auth: 'pass', req: r.req, res: r.res, method: r.method, path: r.requestTarget.path, body: bodiless ? null : r.req,
     cookie: r.req.headers.cookie ?? null, clientIp: r.clientIp, clientOrigin: r.clientOrigin, headersTimeoutMs: ctx.hopTimeoutMs, relay401: true,
   });
 }
