@@ -54,66 +54,77 @@ export function forward(o: ForwardOptions): Promise<ForwardResult> {
 
 /** forward() with a callback: a proxied request's relay makes no promise (issue 14). */
 export function relay(o: ForwardOptions, end: RelayDone): void {
-  let status = 0;
-  let bytes = 0;
-  let abort: ((err?: Error) => void) | undefined;
-  let done = false;
-  let resumeHop: (() => void) | undefined;
-  let intercepted = false;
-  o.res.on('close', () => {
-    // The client went away (or the answer finished): stop the hop if it is still running.
-    if (!done && abort) abort(new Error('client closed the connection'));
-  });
-  // Methods of one object literal, no named closures: tsx (esbuild keepNames) gives every named
-  // closure a defineProperty per creation, and this object is made once per proxied request.
-  const handler: WireHandler = {
-    onConnect(a) {
-      abort = a;
-    },
-    onHeaders(statusCode, rawHeaders, resume, statusText) {
-      if (statusCode < 200) return true; // 1xx: nothing to relay (100-continue is the hop's business)
-      if (o.intercept?.(statusCode, rawHeaders)) {
-        intercepted = true;
-        status = statusCode;
-        abort?.(new Error('answer intercepted'));
-        return false;
-      }
-      const head = o.mapHead(statusCode, statusText, rawHeaders);
-      status = head.status;
-      o.res.writeHead(head.status, head.statusText, head.headers);
-      resumeHop = resume;
-      return true;
-    },
-    onData(chunk) {
-      bytes += chunk.length;
-      if (o.res.write(chunk)) return true;
-      o.res.once('drain', () => resumeHop?.());
-      return false;
-    },
-    onComplete() {
-      if (done) return;
-      done = true;
-      o.res.end();
-      end(null, { status, bytes });
-    },
-    onError(err) {
-      if (done) return;
-      done = true;
-      if (intercepted) return end(null, { status, bytes: 0, intercepted: true });
-      if (!o.res.headersSent) return end(new ForwardError(err), null);
-      o.res.destroy(err);
-      end(null, { status, bytes });
-    },
-  };
+  const handler = new RelayHandler(o, end);
+  o.res.on('close', handler.onClientClose);
   try {
     o.dispatcher.dispatch(
       { origin: o.origin, method: o.method, path: o.path, headers: o.headers, body: o.body, headersTimeout: o.headersTimeoutMs, bodyTimeout: o.bodyTimeoutMs },
       handler,
     );
   } catch (err) {
-    if (!done) {
-      done = true;
-      end(new ForwardError(err as Error), null);
+    handler.onError(err as Error);
+  }
+}
+
+/**
+ * One relay's state and the hop's events. A class, not an object literal of closures: a proxied request
+ * made six closures here, and the methods of a class are made once (issue 14). The hop calls them as
+ * methods; the client's 'close' gets the one arrow function a request still needs.
+ */
+class RelayHandler implements WireHandler {
+  status = 0;
+  bytes = 0;
+  abort: ((err?: Error) => void) | undefined = undefined;
+  done = false;
+  resumeHop: (() => void) | undefined = undefined;
+  intercepted = false;
+  /** The client went away (or the answer finished): stop the hop if it is still running. */
+  readonly onClientClose = (): void => {
+    if (!this.done && this.abort) this.abort(new Error('client closed the connection'));
+  };
+
+  constructor(readonly o: ForwardOptions, readonly end: RelayDone) {}
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abort = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: RawHeaders, resume: () => void, statusText: string): boolean {
+    if (statusCode < 200) return true; // 1xx: nothing to relay (100-continue is the hop's business)
+    const o = this.o;
+    if (o.intercept?.(statusCode, rawHeaders)) {
+      this.intercepted = true;
+      this.status = statusCode;
+      this.abort?.(new Error('answer intercepted'));
+      return false;
     }
+    const head = o.mapHead(statusCode, statusText, rawHeaders);
+    this.status = head.status;
+    o.res.writeHead(head.status, head.statusText, head.headers);
+    this.resumeHop = resume;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.bytes += chunk.length;
+    if (this.o.res.write(chunk)) return true;
+    this.o.res.once('drain', () => this.resumeHop?.());
+    return false;
+  }
+
+  onComplete(): void {
+    if (this.done) return;
+    this.done = true;
+    this.o.res.end();
+    this.end(null, { status: this.status, bytes: this.bytes });
+  }
+
+  onError(err: Error): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.intercepted) return this.end(null, { status: this.status, bytes: 0, intercepted: true });
+    if (!this.o.res.headersSent) return this.end(new ForwardError(err), null);
+    this.o.res.destroy(err);
+    this.end(null, { status: this.status, bytes: this.bytes });
   }
 }
