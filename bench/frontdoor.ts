@@ -465,7 +465,7 @@ if (isMain && process.env.FRONTDOOR_BENCH_ROLE === 'origin') {
   const r = await runFrontDoorBench({ seconds: Number.isFinite(seconds) && seconds > 0 ? seconds : 2 });
   console.log(`front-door bench: ${r.connections} keep-alive connections, GET ${PATH} (1 KiB); req/s best round, CPU/req median round; nginx: ${r.nginx}`);
   for (const l of r.legs) {
-    console.log(`  ${l.name.padEnd(10)} ${String(l.reqPerSec).padStart(7)} req/s  CPU ${String(l.cpuUsPerRequest ?? '?').padStart(5)} us/req (sys ${String(l.sysUsPerRequest ?? '?').padStart(4)})  p50 ${String(l.p50Us).padStart(6)} us  added ${String(l.addedP50Us).padStart(6)} us  (${l.errors} errors; CPU us/req by round ${l.cpuUsPerRequestByRound.join(' ')})`);
+    console.log(`  ${l.name.padEnd(10)} ${String(l.reqPerSec).padStart(7)} req/s  CPU ${String(l.cpuUsPerRequest ?? '?').padStart(5)} us/req (sys ${String(l.sysUsPerRequest ?? '?').padStart(4)})  p50 ${String(l.p50Us).padStart(6)} us  added ${String(l.addedP50Us).padStart(6)} us  (${l.requests} requests measured, ${l.errors} errors; CPU us/req by round ${l.cpuUsPerRequestByRound.join(' ')})`);
   }
   console.log(r.ratio === null ? '  reference/nginx: n/a (nginx is not installed: the reference was measured alone)' : `  reference/nginx throughput: ${r.ratio}x, CPU per request: ${r.cpuRatio ?? 'n/a'}x`);
   console.log(`  floor/nginx CPU per request: ${r.floorCpuRatio ?? 'n/a'}x; reference/floor: ${r.overFloor ?? 'n/a'}x (the floor: the reference's stack with none of its work)`);
