@@ -18,6 +18,8 @@ export class ClientRequest extends Readable implements FrontRequest {
   readonly headers: IncomingHttpHeaders;
   readonly rawHeaders: string[];
 
+  readonly #bodiless: boolean;
+
   /** @param pull asks the connection for more of the body (the reader has room again). */
   constructor(readonly socket: Socket, head: RequestHead, private readonly pull: () => void) {
     super();
@@ -25,11 +27,16 @@ export class ClientRequest extends Readable implements FrontRequest {
     this.url = head.url;
     this.headers = head.headers;
     this.rawHeaders = head.rawHeaders;
-    if (head.bodyLength === 0) this.push(null);
+    this.#bodiless = head.bodyLength === 0;
   }
 
+  /**
+   * A request without a body ends when it is first read, not when it is made: most are never read (a
+   * proxied GET sends no body), and ending at once scheduled a 'readable' tick for each (issue 14).
+   */
   override _read(): void {
-    this.pull();
+    if (this.#bodiless) this.push(null);
+    else this.pull();
   }
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
