@@ -49,7 +49,7 @@ class TtlCache<V> {
  * The credential cache's key: a plain one (no hash per request: this runs for every Basic request); the
  * process holds the lab's passwords anyway (the topology file, the hop's credentials).
  */
-function authKey(login: string, password: string): string {
+export function authKey(login: string, password: string): string {
   return `${login.toLowerCase()}\0${password}`;
 }
 
@@ -106,8 +106,8 @@ export class DirectoryClient {
   }
 
   /** The user a password was found good for within AUTH_TTL_MS, without asking (undefined: ask with `authenticate`). */
-  authenticatedNow(login: string, password: string): DirUser | undefined {
-    return this.#auth.get(authKey(login, password));
+  authenticatedNow(login: string, password: string, key = authKey(login, password)): DirUser | undefined {
+    return this.#auth.get(key);
   }
 
   /** Check a password (POST /auth); the user when good, null when not. */

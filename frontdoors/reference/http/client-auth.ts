@@ -5,7 +5,7 @@
  * bound to the connection as IIS does. Missing or wrong credentials get a 401 from the front door
  * itself: nothing reaches a legacy CAS.
  */
-import type { DirectoryClient } from '../directory/client.ts';
+import { authKey, type DirectoryClient } from '../directory/client.ts';
 import type { DirUser } from '../../../harness/topology/directory-contract.ts';
 import type { NtlmServer } from '../ntlm/server.ts';
 import type { FrontRequest } from './front-types.ts';
@@ -20,8 +20,11 @@ export interface ClientCreds extends HopCreds {
 
 export type ClientAuthResult = { ok: true; creds: ClientCreds } | { ok: false; headers: string[]; reason: string };
 
-/** A Basic Authorization header's login and password, or null when it does not decode to `login:password`. */
-type BasicPair = { login: string; password: string } | null;
+/**
+ * A Basic Authorization header's login and password (and their key in the directory's cache), or null
+ * when it does not decode to `login:password`.
+ */
+type BasicPair = { login: string; password: string; key: string } | null;
 
 /** Decoded Basic headers by header (bounded: cleared when full): a client sends the same one on every request. */
 const DECODED = new Map<string, BasicPair>();
@@ -31,7 +34,12 @@ function decodeBasic(header: string): BasicPair {
   if (pair === undefined) {
     const decoded = Buffer.from(header.replace(/^basic\s+/i, '').trim(), 'base64').toString('utf8');
     const i = decoded.indexOf(':');
-    pair = i <= 0 ? null : { login: decoded.slice(0, i), password: decoded.slice(i + 1) };
+    if (i <= 0) pair = null;
+    else {
+      const login = decoded.slice(0, i);
+      const password = decoded.slice(i + 1);
+      pair = { login, password, key: authKey(login, password) };
+    }
     if (DECODED.size >= 1000) DECODED.clear();
     DECODED.set(header, pair);
   }
@@ -46,6 +54,9 @@ export class ClientAuth {
     /** Realm of the Basic challenge: the name the client used. */
     readonly realm: (req: FrontRequest) => string,
   ) {}
+
+  /** The result last given for a decoded Basic header, and the directory's user it was made from. */
+  readonly #lastBasic = new WeakMap<NonNullable<BasicPair>, { user: DirUser; result: ClientAuthResult }>();
 
   /** The 401 offers for the allowed schemes (Negotiate/NTLM first, as IIS lists them). */
   offers(req: FrontRequest, allow: readonly ClientScheme[]): string[] {
@@ -67,8 +78,16 @@ export class ClientAuth {
       if (!allow.includes('basic')) return this.#fail(req, allow, 'Basic is not offered here');
       const pair = decodeBasic(header);
       if (!pair) return this.#fail(req, allow, 'malformed Basic credentials');
-      const known = this.directory.authenticatedNow(pair.login, pair.password);
-      if (known) return this.#basic(known, pair.login, pair.password);
+      const known = this.directory.authenticatedNow(pair.login, pair.password, pair.key);
+      if (known) {
+        // The same header found good for the same directory answer as last time: the same result, not a
+        // new one per request (issue 14). A user the directory answered again is a new object.
+        const last = this.#lastBasic.get(pair);
+        if (last !== undefined && last.user === known) return last.result;
+        const result = this.#basic(known, pair.login, pair.password);
+        this.#lastBasic.set(pair, { user: known, result });
+        return result;
+      }
       return this.directory.authenticate(pair.login, pair.password).then((user) => (user ? this.#basic(user, pair.login, pair.password) : this.#fail(req, allow, `wrong credentials for ${pair.login}`)));
     }
     return this.#other(req, allow, header);

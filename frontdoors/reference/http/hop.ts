@@ -238,8 +238,18 @@ export class Hop {
 
 /** Basic headers already encoded, by login and password (bounded: cleared when full). */
 const BASIC = new Map<string, string>();
+/** The same by credentials object: a client's Basic credentials are one object while the directory's answer holds (client-auth.ts). */
+const BASIC_OF = new WeakMap<HopCreds, string>();
 
 function basic(c: HopCreds): string {
+  const known = BASIC_OF.get(c);
+  if (known !== undefined) return known;
+  const h = basicOf(c);
+  BASIC_OF.set(c, h);
+  return h;
+}
+
+function basicOf(c: HopCreds): string {
   const key = `${c.login}:${c.password}`;
   let h = BASIC.get(key);
   if (h === undefined) {
