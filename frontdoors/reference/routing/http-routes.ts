@@ -189,10 +189,24 @@ export interface PickContext {
  */
 export function pickServer(pool: readonly DirServer[], protocol: HttpProtocol, affinityKey: string, ctx: PickContext): DirServer | undefined {
   const hp = healthProtocolOf(protocol);
-  const up = pool.filter((s) => (ctx.ignoreOutOfService || !s.isOutOfService) && ctx.isUp(s.fqdn, hp));
-  const fqdn = ctx.affinity.choose(`${protocol}|${affinityKey}`, up.map((s) => s.fqdn));
-  return up.find((s) => s.fqdn === fqdn);
+  const ignoreOos = ctx.ignoreOutOfService;
+  let all = true;
+  for (const s of pool) if (!((ignoreOos || !s.isOutOfService) && ctx.isUp(s.fqdn, hp))) all = false;
+  // Every server of the pool eligible (the usual case): the pool itself, and its names made once per
+  // pool (decisions, and so their pools, are kept: decidedFor), no arrays per request (issue 14).
+  const up = all ? pool : pool.filter((s) => (ignoreOos || !s.isOutOfService) && ctx.isUp(s.fqdn, hp));
+  let names = all ? POOL_NAMES.get(pool) : undefined;
+  if (names === undefined) {
+    names = up.map((s) => s.fqdn);
+    if (all) POOL_NAMES.set(pool, names);
+  }
+  const fqdn = ctx.affinity.choose(`${protocol}|${affinityKey}`, names);
+  for (const s of up) if (s.fqdn === fqdn) return s;
+  return undefined;
 }
+
+/** The FQDNs of a pool, by pool (read only). */
+const POOL_NAMES = new WeakMap<readonly DirServer[], readonly string[]>();
 
 export interface HopTarget {
   server: DirServer;
