@@ -3,7 +3,7 @@
  * the user's request until another CAS of the site answers it. A front door may fail over within the
  * request (a legacy CAS does) or only after its health probes mark the CAS down (001: "If this second
  * attempt fails, CAS2013 marks the target CAS as down"); between attempts this waits for the next
- * health check of the faulty CAS (an event, bounded), never for a fixed time.
+ * health check of the faulty endpoint (an event, bounded), never for a fixed time.
  * @example
  * const moved = await untilServedElsewhere(w, { from: 'cas2010a.site3.example.lab', servers: SITE3, vdir: 'owa', sam: 'blue' }, () => reloadOwa(w, v));
  */
@@ -55,10 +55,13 @@ export async function untilServedElsewhere<T>(w: World, o: Elsewhere, send: () =
     const event = userRequests(w.lab.journal, since, (e) => e.vdir === o.vdir && e.user === o.sam && e.server !== o.from && o.servers.includes(e.server) && e.status >= 200 && e.status < 300)[0];
     if (event) return { result, event, attempts: i };
     if (i === attempts || !probes) continue;
-    // Not yet: let the front door's next health check of the faulty CAS happen (001's ping or any other
-    // request that is not a user's: a proxy's own health check counts).
+    // Not yet: let the front door's next health check of the faulty endpoint happen (001's ping or any
+    // other request that is not a user's: a proxy's own health check counts). Of that endpoint: a check
+    // of another vdir of the CAS cannot see this fault, and a candidate checking EWS ten times an
+    // interval (the defect probe-too-often) used up the attempts before its OWA check came (COOK-04
+    // failed it falsely once the reference answered faster, in the thirteenth session).
     const probe = await w.lab.journal
-      .waitFor((e) => e.kind === 'http' && e.server === o.from && isHealthCheck(e), { timeoutMs: wait, sinceSeq: w.mark(), what: `a health check of ${o.from}` })
+      .waitFor((e) => e.kind === 'http' && e.server === o.from && e.vdir === o.vdir && isHealthCheck(e), { timeoutMs: wait, sinceSeq: w.mark(), what: `a health check of ${o.vdir} on ${o.from}` })
       .catch(() => undefined);
     probes = probe !== undefined;
   }
