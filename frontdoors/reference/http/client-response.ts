@@ -8,8 +8,9 @@
  * `Transfer-Encoding: chunked` for a body of unknown length (HTTP/1.1; an HTTP/1.0 client gets it
  * delimited by the connection's close). No body for HEAD, 204 and 304.
  *
- * The head waits for the first body bytes or the end, and the socket is corked until the next tick, so
- * a proxied answer that arrives in one read leaves in one write (one TLS record where it fits).
+ * The head waits for the first body bytes or the end. With a first body of up to 16 KiB it leaves in the
+ * same Buffer; otherwise the socket is corked until the next tick. Either way a proxied answer that
+ * arrives in one read leaves in one write (one TLS record where it fits).
  */
 import type { Socket } from 'node:net';
 import { NOT_FIELD_VALUE, TOKEN, hasToken, isName } from '../wire/grammar.ts';
@@ -28,6 +29,9 @@ export class AnswerHeaderError extends TypeError {
     super(message);
   }
 }
+
+/** A first body up to this many bytes goes out with the head in one Buffer (one TLS record's worth). */
+const ONE_WRITE_MAX = 16 * 1024;
 
 const KEEP_ALIVE_FIELDS = `Connection: keep-alive\r\nKeep-Alive: timeout=${KEEP_ALIVE_MS / 1000}\r\n`;
 
@@ -118,6 +122,17 @@ export class ClientResponse implements FrontResponse {
     if (!this.headersSent) this.writeHead(200, 'OK', []);
     const length = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
     if (this.#noBody || length === 0) return true;
+    if (this.#head !== null && !this.#chunked && length <= ONE_WRITE_MAX) {
+      // The head and a first body of up to a record leave as one Buffer in one write: no cork and no
+      // writev of a string and a Buffer (issue 14). A longer body is not copied.
+      const head = this.#head;
+      this.#head = null;
+      const buf = Buffer.allocUnsafe(head.length + length);
+      buf.write(head, 0, 'latin1'); // one byte per character: writeHead let no character above 0xFF in
+      if (typeof chunk === 'string') buf.write(chunk, head.length, 'utf8');
+      else chunk.copy(buf, head.length);
+      return this.socket.write(buf);
+    }
     this.#cork();
     if (this.#head !== null) {
       this.socket.write(this.#head, 'latin1');
@@ -137,12 +152,14 @@ export class ClientResponse implements FrontResponse {
     }
     if (!this.headersSent) this.writeHead(200, 'OK', ['Content-Length', String(chunk === undefined ? 0 : typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length)]);
     if (chunk !== undefined) this.write(chunk);
-    this.#cork();
+    const last = this.#chunked && !this.#noBody;
+    // Nothing left to write (the head went with the body): no cork.
+    if (this.#head !== null || last) this.#cork();
     if (this.#head !== null) {
       this.socket.write(this.#head, 'latin1');
       this.#head = null;
     }
-    if (this.#chunked && !this.#noBody) this.socket.write('0\r\n\r\n', 'latin1');
+    if (last) this.socket.write('0\r\n\r\n', 'latin1');
     this.writableEnded = true;
     process.nextTick(emitClose, this);
     this.owner.answered(this, this.#keepAlive);
