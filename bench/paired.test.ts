@@ -1,6 +1,6 @@
-/** The paired-difference interval: it holds the median, shrinks to nothing for equal rounds, and is repeatable. */
+/** The paired intervals (differences and ratios): they hold the median, shrink to nothing for equal rounds, and are repeatable. */
 import { describe, expect, it } from 'vitest';
-import { pairedDifference } from './paired.ts';
+import { pairedDifference, pairedRatio } from './paired.ts';
 
 describe('pairedDifference', () => {
   it('gives the median difference and an interval around it from the rounds themselves', () => {
@@ -17,5 +17,16 @@ describe('pairedDifference', () => {
   it('is a point when every round differs the same, and empty without rounds', () => {
     expect(pairedDifference([10, 20, 30], [7, 17, 27])).toMatchObject({ median: 3, low: 3, high: 3 });
     expect(pairedDifference([], [])).toMatchObject({ median: 0, low: 0, high: 0, sorted: [] });
+  });
+});
+
+describe('pairedRatio', () => {
+  it('takes the ratio round by round, leaves out rounds without a baseline, and brackets its median', () => {
+    const p = pairedRatio([60, 80, 70, 66, 90], [30, 40, 0, 30, 36]);
+    expect(p.sorted).toEqual([2, 2, 2.2, 2.5]);
+    expect(p.median).toBe(2);
+    expect(p.low).toBeLessThanOrEqual(2);
+    expect(p.high).toBeGreaterThanOrEqual(2);
+    expect(pairedRatio([50, 50], [25, 25])).toMatchObject({ median: 2, low: 2, high: 2 });
   });
 });

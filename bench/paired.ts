@@ -1,5 +1,5 @@
 /**
- * How far one run can tell two builds apart: the median of paired per-round differences and a bootstrap
+ * How far one run can tell two builds (or two legs) apart: the median of paired per-round differences and a bootstrap
  * interval around it, from that run's own rounds. The front-door bench printed a fixed "an A/A pair read
  * -1 and +2" beside every paired median; on a noisy machine the rounds of one run differ by tens of
  * microseconds, and a median inside the interval is noise in that run, whatever its sign.
@@ -38,12 +38,26 @@ function random(seed: number): () => number {
 
 /** Paired differences of `a` and `b` (round by round), with a 90% bootstrap interval of their median. */
 export function pairedDifference(a: readonly number[], b: readonly number[], draws = 2000): PairedDifference {
-  const diffs = a.slice(0, b.length).map((x, i) => x - b[i]!);
-  const sorted = [...diffs].sort((x, y) => x - y);
-  if (diffs.length === 0) return { median: 0, low: 0, high: 0, sorted };
-  const next = random(diffs.length * 7919 + 17);
+  return medianInterval(a.slice(0, b.length).map((x, i) => x - b[i]!), draws);
+}
+
+/**
+ * Paired ratios of `a` to `b` (round by round: a leg's CPU per request over nginx's in the same round),
+ * with a 90% bootstrap interval of their median. Rounds where `b` is 0 are left out.
+ */
+export function pairedRatio(a: readonly number[], b: readonly number[], draws = 2000): PairedDifference {
+  const ratios: number[] = [];
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (b[i]! > 0) ratios.push(a[i]! / b[i]!);
+  return medianInterval(ratios, draws);
+}
+
+/** The median of `values` and a 90% bootstrap interval around it (seeded: the same values, the same interval). */
+function medianInterval(values: readonly number[], draws: number): PairedDifference {
+  const sorted = [...values].sort((x, y) => x - y);
+  if (values.length === 0) return { median: 0, low: 0, high: 0, sorted };
+  const next = random(values.length * 7919 + 17);
   const medians: number[] = [];
-  for (let d = 0; d < draws; d++) medians.push(median(diffs.map(() => diffs[Math.floor(next() * diffs.length)]!)));
+  for (let d = 0; d < draws; d++) medians.push(median(values.map(() => values[Math.floor(next() * values.length)]!)));
   medians.sort((x, y) => x - y);
-  return { median: median(diffs), low: medians[Math.floor(draws * 0.05)]!, high: medians[Math.floor(draws * 0.95)]!, sorted };
+  return { median: median(values), low: medians[Math.floor(draws * 0.05)]!, high: medians[Math.floor(draws * 0.95)]!, sorted };
 }
