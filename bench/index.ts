@@ -9,7 +9,9 @@
  *    CPU per proxied request of each process tree (/proc) <= 2x nginx's, p50 added latency at 1 connection
  *    <= 2x nginx's, throughput at 32 connections >= 0.5x (informative: client and origin share the cores).
  *    Informative: the floor (bench/floor-proxy.ts, the reference's stack with none of its work) against
- *    nginx, and the reference against the floor: how much of the gap is the platform's.
+ *    nginx, and the reference against the floor: how much of the gap is the platform's; and the CPU ratio
+ *    as the median of per-round ratios with a 90% bootstrap interval (bench/paired.ts): whether 2x lies
+ *    inside this run's noise.
  * 5. A full conformance run against the reference (exchange2013) — wall time and rules/s; <= 25 s (goal 20 s).
  * Pass `--only lab,http,imap,frontdoor,run` to pick some.
  */
