@@ -189,12 +189,10 @@ export interface PickContext {
  */
 export function pickServer(pool: readonly DirServer[], protocol: HttpProtocol, affinityKey: string, ctx: PickContext): DirServer | undefined {
   const hp = healthProtocolOf(protocol);
-  const ignoreOos = ctx.ignoreOutOfService;
-  let all = true;
-  for (const s of pool) if (!((ignoreOos || !s.isOutOfService) && ctx.isUp(s.fqdn, hp))) all = false;
   // Every server of the pool eligible (the usual case): the pool itself, and its names made once per
   // pool (decisions, and so their pools, are kept: decidedFor), no arrays per request (issue 14).
-  const up = all ? pool : pool.filter((s) => (ignoreOos || !s.isOutOfService) && ctx.isUp(s.fqdn, hp));
+  const all = pool.every((s) => eligible(s, hp, ctx));
+  const up = all ? pool : pool.filter((s) => eligible(s, hp, ctx));
   let names = all ? POOL_NAMES.get(pool) : undefined;
   if (names === undefined) {
     names = up.map((s) => s.fqdn);
@@ -203,6 +201,11 @@ export function pickServer(pool: readonly DirServer[], protocol: HttpProtocol, a
   const fqdn = ctx.affinity.choose(`${protocol}|${affinityKey}`, names);
   for (const s of up) if (s.fqdn === fqdn) return s;
   return undefined;
+}
+
+/** Never IsOutOfService (unless the defect says so), never marked down for the protocol. */
+function eligible(s: DirServer, hp: HealthProtocol, ctx: PickContext): boolean {
+  return (ctx.ignoreOutOfService || !s.isOutOfService) && ctx.isUp(s.fqdn, hp);
 }
 
 /** The FQDNs of a pool, by pool (read only). */
@@ -223,12 +226,15 @@ const FQDN_TARGETS = new WeakMap<DirServer, HopTarget>();
 export function hopTarget(server: DirServer, protocol: HttpProtocol, via: HopVia, defects?: ReadonlySet<Defect>): HopTarget {
   // By FQDN over HTTPS (nearly every hop) a server has one target whatever the protocol: made once
   // (issue 14). Server objects come with a map read and are never changed, and callers only read targets.
-  const byFqdn = via === 'fqdn' || protocol === 'rpc';
-  if (byFqdn && !defects?.has('plain-http-hop')) {
+  if ((via === 'fqdn' || protocol === 'rpc') && !defects?.has('plain-http-hop')) {
     let t = FQDN_TARGETS.get(server);
-    if (t === undefined) FQDN_TARGETS.set(server, (t = { server, scheme: 'https', host: server.fqdn, port: server.ports.https, origin: `https://${server.fqdn}:${server.ports.https}` }));
+    if (t === undefined) FQDN_TARGETS.set(server, (t = makeHopTarget(server, protocol, via, defects)));
     return t;
   }
+  return makeHopTarget(server, protocol, via, defects);
+}
+
+function makeHopTarget(server: DirServer, protocol: HttpProtocol, via: HopVia, defects?: ReadonlySet<Defect>): HopTarget {
   let host = server.fqdn;
   let port = server.ports.https;
   if (via === 'internal-url' && protocol !== 'rpc') {
