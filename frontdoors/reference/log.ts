@@ -12,8 +12,18 @@ import { join } from 'node:path';
 
 export type LogRecord = { kind: string } & Record<string, unknown>;
 
+/**
+ * A record that writes its own line: its JSON with `time` first and every string value within MAX_VALUE,
+ * then a newline. The request's line (http/request-note.ts) is one: one per request, it skips the
+ * generic walk below.
+ */
+export interface OwnLine {
+  readonly kind: string;
+  jsonLine(time: string): string;
+}
+
 export interface Logger {
-  write(rec: LogRecord): void;
+  write(rec: LogRecord | OwnLine): void;
   close(): Promise<void>;
 }
 
@@ -137,20 +147,20 @@ export function createLogger(runDir: string, opts: { echo?: boolean; maxBytes?: 
       // A line that would be dropped is not made (a front door past its cap serves on for hours).
       if ((!out || capped) && rec.kind !== 'stop') {
         dropped++;
-        if (opts.echo) process.stderr.write(`[frontdoor] ${cut(summary(rec), MAX_ECHO)}\n`);
+        if (opts.echo) process.stderr.write(`[frontdoor] ${cut(summary(rec as LogRecord), MAX_ECHO)}\n`);
         return;
       }
-      let bounded = boundRecord(rec) as LogRecord;
-      // A copy, not the caller's record (boundRecord returns a record within bounds as it is).
-      if (rec.kind === 'stop' && dropped) bounded = { ...bounded, droppedLines: dropped };
-      // `time` first (as {time, ...bounded} wrote it), without copying the record once more. A record
-      // with an empty `time` (a request's line, made with that field first) has it filled in here.
-      let json: string;
-      if (bounded.time === '') {
-        bounded.time = isoNow();
-        json = JSON.stringify(bounded);
-      } else json = 'time' in bounded ? JSON.stringify({ time: isoNow(), ...bounded }) : `{"time":"${isoNow()}",${JSON.stringify(bounded).slice(1)}`;
-      const line = json + '\n';
+      let line: string;
+      let bounded: LogRecord | OwnLine = rec;
+      if (typeof (rec as OwnLine).jsonLine === 'function') line = (rec as OwnLine).jsonLine(isoNow());
+      else {
+        let b = boundRecord(rec) as LogRecord;
+        // A copy, not the caller's record (boundRecord returns a record within bounds as it is).
+        if (rec.kind === 'stop' && dropped) b = { ...b, droppedLines: dropped };
+        // `time` first (as {time, ...b} wrote it), without copying the record once more.
+        line = ('time' in b ? JSON.stringify({ time: isoNow(), ...b }) : `{"time":"${isoNow()}",${JSON.stringify(b).slice(1)}`) + '\n';
+        bounded = b;
+      }
       const last = rec.kind === 'stop'; // the stop line always goes in: it counts what was dropped
       // Only a stop line gets here without a file or past the cap (any other returned above).
       if (!out) dropped++;
@@ -163,7 +173,7 @@ export function createLogger(runDir: string, opts: { echo?: boolean; maxBytes?: 
       // Bounded: when the disk falls behind by 8 MiB, lines are dropped rather than queued in memory.
       else if (out.writableLength + used < 8 * 1024 * 1024) put(line);
       else dropped++;
-      if (opts.echo) process.stderr.write(`[frontdoor] ${cut(summary(bounded), MAX_ECHO)}\n`);
+      if (opts.echo) process.stderr.write(`[frontdoor] ${cut(summary(bounded as LogRecord), MAX_ECHO)}\n`);
     },
     close: () =>
       new Promise<void>((resolve) => {

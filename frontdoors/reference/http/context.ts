@@ -14,6 +14,7 @@ import type { FrontRequest, FrontResponse } from './front-types.ts';
 import type { Hop } from './hop.ts';
 import type { RequestTarget } from './request-url.ts';
 import type { OwaSessions } from './owa-sessions.ts';
+import type { RequestNote } from './request-note.ts';
 
 export interface FrontContext {
   settings: FrontDoorSettings;
@@ -49,7 +50,7 @@ export interface RequestInfo {
   clientIp: string;
   started: number;
   /** Fields for this request's log line. */
-  note: Record<string, unknown>;
+  note: RequestNote;
 }
 
 export function has(ctx: FrontContext, defect: Parameters<FrontDoorSettings['defects']['has']>[0]): boolean {

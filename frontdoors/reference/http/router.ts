@@ -17,7 +17,7 @@ import { ForwardError } from './forward.ts';
 import { sendText, type FrontRequest, type FrontResponse } from './front-types.ts';
 import { hopAuthFor } from './hop.ts';
 import { handleOwa } from './owa.ts';
-import type { LogRecord } from '../log.ts';
+import { RequestNote } from './request-note.ts';
 
 const VDIRS: Record<string, HttpProtocol | 'ecp' | 'powershell'> = {
   owa: 'owa', 'microsoft-server-activesync': 'eas', ews: 'ews', autodiscover: 'autodiscover', oab: 'oab', rpc: 'rpc', ecp: 'ecp', powershell: 'powershell',
@@ -61,16 +61,12 @@ export function createRequestHandler(ctx: FrontContext, allowedHosts: () => Set<
     const method = (req.method ?? 'GET').toUpperCase();
     const host = String(req.headers.host ?? '').toLowerCase();
     const clientIp = req.socket.remoteAddress ?? '';
-    // The request's log line, filled in as it is served. Every field it may get is there from the start
-    // (undefined is not written), so filling it in changes no object shape; `time` first, set by the log.
-    const note: Record<string, unknown> = {
-      time: '', kind: 'request', method, path: req.url, host, status: 0, ms: 0, client: clientIp,
-      vdir: undefined, auth: undefined, user: undefined, why: undefined, decision: undefined, target: undefined, hopAuth: undefined, error: undefined,
-    };
+    // The request's log line, filled in as it is served (request-note.ts).
+    const note = new RequestNote(method, req.url, host, clientIp);
     res.once('close', () => {
       note.status = res.statusCode;
       note.ms = Date.now() - started;
-      ctx.log.write(note as LogRecord);
+      ctx.log.write(note);
     });
     let r: RequestInfo;
     try {
@@ -115,7 +111,7 @@ function checkAddress(ctx: FrontContext, req: FrontRequest, url: URL, host: stri
   if (target[0] !== '/' && /^[a-z][a-z0-9+.-]*:\/\//i.test(target) && !allowed.has(url.hostname.toLowerCase())) throw new BadRequestError(`${url.hostname} is not a name of this front door`, 421);
 }
 
-function fail(ctx: FrontContext, res: FrontResponse, note: Record<string, unknown>, err: unknown): void {
+function fail(ctx: FrontContext, res: FrontResponse, note: RequestNote, err: unknown): void {
   let status = 500;
   let text = 'The front door could not handle this request.';
   if (err instanceof ForwardError) {
