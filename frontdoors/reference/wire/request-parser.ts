@@ -21,7 +21,7 @@
  */
 import { METHODS, type IncomingHttpHeaders } from 'node:http';
 import { BodyFraming } from './body-framing.ts';
-import { NOT_FIELD_VALUE, hasToken, trimOws } from './grammar.ts';
+import { NOT_FIELD_VALUE, fieldLinesOk, hasToken, trimOws } from './grammar.ts';
 
 /** A request the front door refuses to read: the status to answer, and why. */
 export class RequestParseError extends Error {
@@ -211,15 +211,16 @@ export class RequestParser {
     let connection: string | null = null;
     let expect: string | null = null;
     let hosts = 0;
+    // Field characters only (RFC 9110 5.5): a control character, a bare CR or LF is refused. No fold (a
+    // line opening with a space), no empty or spaced names (RFC 9112 5.1, 5.2). One expression for every
+    // line at once; only a head that fails is checked line by line, to say which line and why.
+    const wellFormed = fieldLinesOk(text, eol + 2);
     for (let at = eol + 2; at < text.length; ) {
       let end = text.indexOf('\r\n', at);
       if (end < 0) end = text.length;
       const line = text.slice(at, end);
       at = end + 2;
-      // Field characters only (RFC 9110 5.5): a control character, a bare CR or LF is refused.
-      // No fold (a line opening with a space), no empty or spaced names (RFC 9112 5.1, 5.2). One
-      // expression for the whole line; the two checks apart only to say which failed.
-      if (!FIELD_LINE.test(line)) {
+      if (!wellFormed && !FIELD_LINE.test(line)) {
         if (NOT_FIELD_VALUE.test(line)) throw new RequestParseError(`a control character or a bare CR or LF in a header line: ${JSON.stringify(line.slice(0, 80))}`);
         throw new RequestParseError(`a malformed header line: ${JSON.stringify(line.slice(0, 80))}`);
       }
@@ -254,6 +255,7 @@ export class RequestParser {
           break;
       }
     }
+    if (!wellFormed) throw new RequestParseError('a malformed head'); // not reached: some line above failed
     // RFC 9112 3.2: an HTTP/1.1 request without a Host, or with two, is refused (Node refused the first).
     if (hosts > 1 || (hosts === 0 && minor === 1)) throw new RequestParseError(hosts ? 'Host given twice' : 'an HTTP/1.1 request without Host');
 

@@ -13,7 +13,7 @@
  * socket.on('data', (b) => p.execute(b));
  * socket.on('end', () => p.finish());
  */
-import { NOT_FIELD_VALUE, TOKEN, hasToken, isName, trimOws } from './grammar.ts';
+import { NOT_FIELD_VALUE, TOKEN, fieldLinesOk, hasToken, isName, trimOws } from './grammar.ts';
 import { BodyFraming } from './body-framing.ts';
 
 /** Bytes of one response head (status line and fields) at most. */
@@ -150,17 +150,21 @@ export class ResponseParser {
     let te: string | null = null;
     let connection: string | null = null;
     let keepAliveMs: number | null = null;
+    // Every line checked at once; only a head that fails is checked line by line, to name the line.
+    const wellFormed = fieldLinesOk(text, eol + 2);
     for (let at = eol + 2; at < text.length; ) {
       let end = text.indexOf('\r\n', at);
       if (end < 0) end = text.length;
       const line = text.slice(at, end);
       at = end + 2;
-      // A line holds field characters only (RFC 9110 5.5): a bare CR or LF, or a control character, is refused.
-      if (NOT_FIELD_VALUE.test(line)) throw new WireProtocolError(`a control character or a bare CR or LF in the answer's head: ${JSON.stringify(line.slice(0, 80))}`);
       const colon = line.indexOf(':');
-      const name = colon > 0 ? line.slice(0, colon) : '';
-      // No obs-fold (a line opening with a space), no empty or spaced names.
-      if (!TOKEN.test(name)) throw new WireProtocolError(`a malformed header line: ${JSON.stringify(line.slice(0, 80))}`);
+      if (!wellFormed) {
+        // A line holds field characters only (RFC 9110 5.5): a bare CR or LF, or a control character, is refused.
+        if (NOT_FIELD_VALUE.test(line)) throw new WireProtocolError(`a control character or a bare CR or LF in the answer's head: ${JSON.stringify(line.slice(0, 80))}`);
+        // No obs-fold (a line opening with a space), no empty or spaced names.
+        if (!TOKEN.test(colon > 0 ? line.slice(0, colon) : '')) throw new WireProtocolError(`a malformed header line: ${JSON.stringify(line.slice(0, 80))}`);
+      }
+      const name = line.slice(0, colon);
       const value = trimOws(line.slice(colon + 1));
       rawHeaders.push(name, value);
       if (isName(name, 'connection')) connection = connection === null ? value.toLowerCase() : `${connection},${value.toLowerCase()}`;
@@ -168,6 +172,7 @@ export class ResponseParser {
       else if (isName(name, 'content-length')) lengths = lengths === null ? value : `${lengths},${value}`;
       else if (isName(name, 'transfer-encoding')) te = te === null ? value : `${te},${value}`;
     }
+    if (!wellFormed) throw new WireProtocolError('a malformed head'); // not reached: some line above failed
     const statusText = first.slice(13);
     if (NOT_FIELD_VALUE.test(statusText)) throw new WireProtocolError('a control character in the status line');
     if (status < 200) {
