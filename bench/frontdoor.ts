@@ -400,7 +400,9 @@ export async function runFrontDoorBench(opts: { seconds?: number; connections?: 
     // rounds, for before/after figures paired round by round (the machine's drift between two runs was
     // as large as the changes measured).
     if (process.env.FRONTDOOR_BENCH_REFERENCE_B) {
-      const b = spawn(process.execPath, [...prof, process.env.FRONTDOOR_BENCH_REFERENCE_B], { env: { ...referenceEnv, ...contractToEnv({ ...contract, runDir: join(dir, 'reference-b') }) }, stdio: ['ignore', 'pipe', 'pipe'] });
+      // FRONTDOOR_BENCH_NODE_ARGS_B: node flags for this leg alone (a flag's effect, paired: the same build as both legs).
+      const argsB = (process.env.FRONTDOOR_BENCH_NODE_ARGS_B ?? '').split(' ').filter(Boolean);
+      const b = spawn(process.execPath, [...prof, ...argsB, process.env.FRONTDOOR_BENCH_REFERENCE_B], { env: { ...referenceEnv, ...contractToEnv({ ...contract, runDir: join(dir, 'reference-b') }) }, stdio: ['ignore', 'pipe', 'pipe'] });
       children.push(b);
       legs.push(newLeg('reference-b', Number(/https=(\d+)/.exec(await waitForLine(b, /READY https=(\d+)/, 30_000, 'reference B'))![1]), b.pid));
     }

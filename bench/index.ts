@@ -72,7 +72,9 @@ async function frontDoorBench(): Promise<void> {
   const nginx = leg('nginx');
   const origin = leg('origin');
   const cpu = (l: { cpuUsPerRequest: number | null }) => (l.cpuUsPerRequest === null ? 'CPU not measured' : `${l.cpuUsPerRequest} us CPU/req`);
-  line('front door: bare origin (32 connections)', `${origin?.reqPerSec.toFixed(0)} req/s, ${origin ? cpu(origin) : ''}`, 'baseline', true);
+  // The origin does the same work every round: the spread of its CPU per request is this machine's noise now.
+  const spread = origin && origin.cpuUsPerRequestByRound.length > 1 ? ` (rounds ${Math.min(...origin.cpuUsPerRequestByRound)}-${Math.max(...origin.cpuUsPerRequestByRound)})` : '';
+  line('front door: bare origin (32 connections)', `${origin?.reqPerSec.toFixed(0)} req/s, ${origin ? cpu(origin) : ''}${spread}`, 'baseline', true);
   if (!ref) return console.log('front door bench: the reference did not run');
   if (!nginx) return line('front door: reference (nginx not installed)', `${ref.reqPerSec.toFixed(0)} req/s, ${cpu(ref)}, +${ref.addedP50Us} us p50`, 'n/a', true);
   line('front door: nginx proxy_pass (32 connections)', `${nginx.reqPerSec.toFixed(0)} req/s, ${cpu(nginx)}`, 'baseline', true);
@@ -124,6 +126,23 @@ async function fullRun(): Promise<void> {
   }
 }
 
+/** The 1-minute load average and the CPU time counters of the whole machine (Linux), or null. */
+function machineNow(): { load: number; busy: number; steal: number; total: number } | null {
+  try {
+    const load = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+    // cpu user nice system idle iowait irq softirq steal ...
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { load, busy: total - f[3]! - f[4]!, steal: f[7]!, total };
+  } catch {
+    return null;
+  }
+}
+
+// The machine is shared: every figure says how loaded it was (RESULTS.md keeps them). A ratio taken while
+// other work ran, or while the host took the CPU away (steal), is an upper bound, not a result.
+const cores = (await import('node:os')).availableParallelism();
+const before = machineNow();
 const benches: [string, () => Promise<void>][] = [['lab', labStart], ['http', httpBench], ['imap', imapBench], ['frontdoor', frontDoorBench], ['run', fullRun]];
 for (const [name, fn] of benches) {
   if (!want(name)) continue;
@@ -132,4 +151,13 @@ for (const [name, fn] of benches) {
   } catch (err) {
     console.log(`${name}: could not run: ${(err as Error).message}`);
   }
+}
+const after = machineNow();
+if (before && after) {
+  const ticks = after.total - before.total;
+  const steal = ticks > 0 ? (100 * (after.steal - before.steal)) / ticks : 0;
+  // Neighbours on the host can slow this machine without load or steal showing it: the origin's spread
+  // above (the same work each round) shows that kind.
+  const loaded = before.load > cores || steal >= 2;
+  console.log(`machine: ${cores} cores; load average ${before.load.toFixed(2)} at the start, ${after.load.toFixed(2)} at the end; CPU taken by the host (steal) ${steal.toFixed(1)}%${loaded ? '; LOADED: read every figure above as an upper bound' : ''}`);
 }
