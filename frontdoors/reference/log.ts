@@ -14,8 +14,8 @@ export type LogRecord = { kind: string } & Record<string, unknown>;
 
 /**
  * A record that writes its own line: its JSON with `time` first and every string value within MAX_VALUE,
- * then a newline. The request's line (http/request-note.ts) is one: one per request, it skips the
- * generic walk below.
+ * in ASCII only (anything else escaped), then a newline; the log copies it byte for byte. The request's
+ * line (http/request-note.ts) is one: one per request, it skips the generic walk and the encoding below.
  */
 export interface OwnLine {
   readonly kind: string;
@@ -125,16 +125,18 @@ export function createLogger(runDir: string, opts: { echo?: boolean; maxBytes?: 
     }
     used = 0;
   };
-  const put = (line: string) => {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit: flush first when the line might not fit.
-    if (used + line.length * 3 > BATCH_BYTES) flush();
-    if (line.length * 3 > BATCH_BYTES) {
-      const b = Buffer.from(line, 'utf8');
+  const put = (line: string, encoding: 'utf8' | 'latin1' = 'utf8') => {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: flush first when the line might not fit. An ASCII
+    // line (an OwnLine's) is copied as latin1: one byte a character, no encoding, no flattening first.
+    const most = encoding === 'latin1' ? line.length : line.length * 3;
+    if (used + most > BATCH_BYTES) flush();
+    if (most > BATCH_BYTES) {
+      const b = Buffer.from(line, encoding);
       written += b.length;
       out?.write(b);
       return;
     }
-    const n = batch.write(line, used, 'utf8');
+    const n = batch.write(line, used, encoding);
     used += n;
     written += n;
     if (!scheduled) {
@@ -152,8 +154,11 @@ export function createLogger(runDir: string, opts: { echo?: boolean; maxBytes?: 
       }
       let line: string;
       let bounded: LogRecord | OwnLine = rec;
-      if (typeof (rec as OwnLine).jsonLine === 'function') line = (rec as OwnLine).jsonLine(isoNow());
-      else {
+      let encoding: 'utf8' | 'latin1' = 'utf8';
+      if (typeof (rec as OwnLine).jsonLine === 'function') {
+        line = (rec as OwnLine).jsonLine(isoNow());
+        encoding = 'latin1';
+      } else {
         let b = boundRecord(rec) as LogRecord;
         // A copy, not the caller's record (boundRecord returns a record within bounds as it is).
         if (rec.kind === 'stop' && dropped) b = { ...b, droppedLines: dropped };
@@ -167,11 +172,11 @@ export function createLogger(runDir: string, opts: { echo?: boolean; maxBytes?: 
       else if (!capped && written + line.length > maxBytes) {
         capped = true;
         put(JSON.stringify({ time: isoNow(), kind: 'log-capped', bytes: written, note: `frontdoor.log reached its cap of ${maxBytes} bytes: later lines are dropped (counted in the stop line)` }) + '\n');
-        if (last) put(line);
+        if (last) put(line, encoding);
         else dropped++;
       }
       // Bounded: when the disk falls behind by 8 MiB, lines are dropped rather than queued in memory.
-      else if (out.writableLength + used < 8 * 1024 * 1024) put(line);
+      else if (out.writableLength + used < 8 * 1024 * 1024) put(line, encoding);
       else dropped++;
       if (opts.echo) process.stderr.write(`[frontdoor] ${cut(summary(bounded as LogRecord), MAX_ECHO)}\n`);
     },
