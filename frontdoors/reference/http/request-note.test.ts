@@ -56,6 +56,22 @@ describe('RequestNote', () => {
     expect(new RequestNote('GET', '/EWS/Exchange.asmx', 'h', 'c').jsonLine('t')).toBe(generic(new RequestNote('GET', '/EWS/Exchange.asmx', 'h', 'c'), 't'));
   });
 
+  test('fields kept from the last line never leak into the next: alternating notes, a field set then unset', () => {
+    const a = new RequestNote('GET', '/a', 'one.lab', '10.0.0.1');
+    a.user = 'blue';
+    a.decision = 'proxied';
+    const b = new RequestNote('POST', '/b"', 'two.lab', '10.0.0.2');
+    b.user = 'red';
+    for (let i = 0; i < 3; i++) {
+      for (const [n, t] of [[a, 't1'], [b, 't2'], [b, 't2'], [a, 't3']] as const) {
+        expect(n.jsonLine(t)).toBe(generic(n, t));
+      }
+    }
+    a.user = undefined;
+    expect(a.jsonLine('t')).toBe(generic(a, 't'));
+    expect(JSON.parse(a.jsonLine('t'))).not.toHaveProperty('user');
+  });
+
   test('the log writes it as its own line, time first', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fdnote-'));
     try {
