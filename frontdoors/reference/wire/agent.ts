@@ -125,6 +125,11 @@ export class OriginPool implements ConnectionOwner {
 export class WireAgent {
   readonly #pools = new Map<string, OriginPool>();
   #closed = false;
+  /**
+   * The last request's origin and Host value and the pool key they gave: a run of requests to one target
+   * (the usual case) reads its name and makes its key once, not a new key string (and its hash) per request.
+   */
+  #last: { origin: string; host: string | null; servername: string | null; key: string } = { origin: '', host: null, servername: null, key: '' };
 
   constructor(private readonly connector: buildConnector.connector, private readonly o: WireAgentOptions) {
     // A connection that opens after close() is ended at once (the pools know every other one).
@@ -145,8 +150,13 @@ export class WireAgent {
     if (!state) return true;
     // The TLS name is the Host header's, as undici sends it: the target's FQDN on every correct hop, the
     // client's namespace under the defect `hop-client-host` (TLS-06). A connection serves one name only.
-    const servername = sniOf(req.headers);
-    const key = servername === null ? req.origin : `${req.origin}|${servername}`;
+    const host = hostValueOf(req.headers);
+    let last = this.#last;
+    if (req.origin !== last.origin || host !== last.host) {
+      const servername = host === null ? null : sniName(host);
+      last = this.#last = { origin: req.origin, host, servername, key: servername === null ? req.origin : `${req.origin}|${servername}` };
+    }
+    const { servername, key } = last;
     let pool = this.#pools.get(key);
     if (!pool) {
       pool = new OriginPool(req.origin, servername, this.connector, this.o, () => this.#pools.delete(key));
@@ -186,14 +196,23 @@ function begin(handler: WireHandler, refusal: string | null): ExchangeState | nu
 
 /** The SNI name of a request's Host header (no port, no brackets; null for none or an IP address). */
 export function sniOf(headers: readonly string[]): string | null {
+  const value = hostValueOf(headers);
+  return value === null ? null : sniName(value);
+}
+
+/** A request's Host header value as given, or null. */
+function hostValueOf(headers: readonly string[]): string | null {
   for (let i = 0; i + 1 < headers.length; i += 2) {
     const name = headers[i]!;
-    if (name.length !== 4 || name.toLowerCase() !== 'host') continue;
-    const value = headers[i + 1]!;
-    const host = value[0] === '[' ? value.slice(1, value.indexOf(']')) : value.replace(/:\d*$/, '');
-    return !host || couldBeIp(host) ? null : host.toLowerCase();
+    if (name.length === 4 && (name === 'host' || name.toLowerCase() === 'host')) return headers[i + 1]!;
   }
   return null;
+}
+
+/** The SNI name of a Host value: no port, no brackets; null for an IP address or nothing. */
+function sniName(value: string): string | null {
+  const host = value[0] === '[' ? value.slice(1, value.indexOf(']')) : value.replace(/:\d*$/, '');
+  return !host || couldBeIp(host) ? null : host.toLowerCase();
 }
 
 /** An IP address (isIP), checked only where one could be: IPv6 has a colon, IPv4 only digits and dots (isIP's IPv6 expression was a profile's 0.4%). */
