@@ -42,6 +42,8 @@ export interface ResponseEvents {
 }
 
 const enum State { Idle, Head, Body, UntilClose, Done }
+/** The end of a head, as bytes: a string needle is converted to bytes again on every search. */
+const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
 const DIGITS = /^\d{1,15}$/;
 
 
@@ -101,7 +103,7 @@ export class ResponseParser {
       switch (this.#state) {
         case State.Head: {
           const joined: Buffer = this.#head ? Buffer.concat([this.#head, buf.subarray(i)]) : buf.subarray(i);
-          const end = joined.indexOf('\r\n\r\n');
+          const end = joined.indexOf(CRLFCRLF);
           if (end < 0) {
             if (joined.length > MAX_HEAD) throw new WireProtocolError(`the answer's head exceeds ${MAX_HEAD} bytes`);
             this.#head = Buffer.from(joined);
