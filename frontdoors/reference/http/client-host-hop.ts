@@ -9,5 +9,5 @@ import { has, type FrontContext, type RequestInfo } from './context.ts';
 
 /** The hop target as the request's hop names it: unchanged, or (defect) named by the client's Host. */
 export function clientHostHop(ctx: FrontContext, r: RequestInfo, target: HopTarget): HopTarget {
-  return has(ctx, 'hop-client-host') ? { ...target, host: r.url.host } : target;
+  return has(ctx, 'hop-client-host') ? { ...target, host: r.requestTarget.url.host } : target;
 }

@@ -41,9 +41,10 @@ export interface RequestInfo {
   req: FrontRequest;
   res: FrontResponse;
   method: string;
-  /** Shared with other requests to the same Host and target (request-url.ts): read it, never change it. */
-  url: URL;
-  /** The URL's pathname, search and path (pathname + search), read once with it (request-url.ts). */
+  /**
+   * The request's URL with its pathname, search and path (pathname + search), read once (request-url.ts).
+   * Shared with other requests to the same Host and target: read it, never change it.
+   */
   requestTarget: RequestTarget;
   /** `https://mail.contoso.lab:20443`: what the client used (its Host header). */
   clientOrigin: string;

@@ -43,19 +43,19 @@ function logonUrl(r: RequestInfo, destination: string, reason: '0' | '2'): strin
 }
 
 export async function handleOwa(ctx: FrontContext, r: RequestInfo): Promise<void> {
-  const p = r.url.pathname.toLowerCase();
+  const p = r.requestTarget.pathname.toLowerCase();
   if (p === '/owa/auth/logon.aspx' && (r.method === 'GET' || r.method === 'HEAD')) {
     r.note.decision = 'logon-page';
-    return html(r, 200, logonPage(r.url.searchParams.get('url') ?? `${r.clientOrigin}/owa/`, r.url.searchParams.get('reason') ?? '0'));
+    return html(r, 200, logonPage(r.requestTarget.url.searchParams.get('url') ?? `${r.clientOrigin}/owa/`, r.requestTarget.url.searchParams.get('reason') ?? '0'));
   }
   if (r.method === 'POST' && (p === '/owa/auth.owa' || p === '/owa/auth/owaauth.dll')) return formsLogon(ctx, r);
   if (p === '/owa/auth/logoff.aspx') return logoff(ctx, r);
   const session = ctx.sessions.get(sessionId(r));
-  const folder = RESOURCE.exec(r.url.pathname)?.[1];
+  const folder = RESOURCE.exec(r.requestTarget.pathname)?.[1];
   if (folder) return resource(ctx, r, folder, session);
   if (!session) {
     r.note.decision = 'logon-redirect';
-    if (r.method === 'GET' || r.method === 'HEAD') return redirect(r, logonUrl(r, `${r.clientOrigin}${r.url.pathname}${r.url.search}`, '0'));
+    if (r.method === 'GET' || r.method === 'HEAD') return redirect(r, logonUrl(r, `${r.clientOrigin}${r.requestTarget.path}`, '0'));
     return sendText(r.res, 440, 'Login Timeout: sign in again at /owa/.');
   }
   return proxyOwa(ctx, r, session, []);
@@ -178,7 +178,7 @@ async function proxyOwa(ctx: FrontContext, r: RequestInfo, session: OwaSession, 
   r.note.target = target.server.fqdn;
   const bodiless = r.method === 'GET' || r.method === 'HEAD';
   const result = await ctx.hop.forward({
-    target, protocol: 'owa', auth: 'none', req: r.req, res: r.res, method: r.method, path: r.url.pathname + r.url.search,
+    target, protocol: 'owa', auth: 'none', req: r.req, res: r.res, method: r.method, path: r.requestTarget.path,
     body: bodiless ? null : r.req, cookie: cookieFor(ctx, r, session, target.server.fqdn, fresh), clientIp: r.clientIp, clientOrigin: r.clientOrigin,
     extraHeaders: set, headersTimeoutMs: ctx.hopTimeoutMs, cookieRewriteDomain: has(ctx, 'cookie-rewrite') ? `.${domainOf(target.server.fqdn)}` : undefined,
     onHead: (_s, raw) => noteCookies(session, target.server.fqdn, raw),
@@ -219,7 +219,7 @@ async function resource(ctx: FrontContext, r: RequestInfo, folder: string, sessi
   const target = hopTarget(server, 'owa', 'fqdn', ctx.settings.defects);
   r.note.target = server.fqdn;
   await ctx.hop.forward({
-    target, protocol: 'owa', auth: 'none', req: r.req, res: r.res, method: r.method, path: r.url.pathname + r.url.search, body: null,
+    target, protocol: 'owa', auth: 'none', req: r.req, res: r.res, method: r.method, path: r.requestTarget.path, body: null,
     cookie: null, clientIp: r.clientIp, clientOrigin: r.clientOrigin, headersTimeoutMs: ctx.hopTimeoutMs,
   });
 }

@@ -71,8 +71,8 @@ export function createRequestHandler(ctx: FrontContext, allowedHosts: () => Set<
     let r: RequestInfo;
     try {
       const requestTarget = requestTargetOf(req, host);
-      r = { req, res, method, url: requestTarget.url, requestTarget, clientOrigin: `https://${host}`, clientIp, started, note };
-      checkAddress(ctx, req, r.url, host, allowedHosts());
+      r = { req, res, method, requestTarget, clientOrigin: `https://${host}`, clientIp, started, note };
+      checkAddress(ctx, req, requestTarget.url, host, allowedHosts());
     } catch (err) {
       req.resume();
       return fail(ctx, res, note, err);
@@ -179,7 +179,7 @@ function authenticated(ctx: FrontContext, r: RequestInfo, vdir: Exclude<HttpProt
 function proxyProtocol(ctx: FrontContext, r: RequestInfo, protocol: Exclude<HttpProtocol, 'owa'>, creds: ClientCreds, view: OrgView): void {
   // The query's parameters only when there is a query (most EWS, OAB and RPC requests have none):
   // `searchParams` builds a URLSearchParams on first use, once per proxied request.
-  const q = r.requestTarget.search ? r.url.searchParams : null;
+  const q = r.requestTarget.search ? r.requestTarget.url.searchParams : null;
   const deviceId = protocol === 'eas' ? (q?.get('DeviceId') ?? null) : null;
   if (protocol === 'eas' && r.method === 'OPTIONS' && has(ctx, 'eas-answer-locally') && creds.user.mailboxVersion === 2010 && creds.user.site === view.frontDoorSite) {
     return answerEasOptions(r);
