@@ -91,6 +91,7 @@ export async function startReferenceFrontDoor(contract: FrontDoorContract, opts:
   const trustOf = (h: string): Trust =>
     settings.defects.has('no-cert-check') ? 'any' : settings.defects.has('verify-all-certs') ? 'verify' : selfSigned.has(h.toLowerCase()) ? 'any' : 'verify';
   const connector = createConnector({ hosts, ca, trustOf });
+  const wireConnector = createConnector({ hosts, ca, trustOf, ownReads: true });
 
   let httpsPort = contract.ports.https;
   let view: OrgView | undefined;
@@ -110,7 +111,7 @@ export async function startReferenceFrontDoor(contract: FrontDoorContract, opts:
 
   const health = new HealthTable(!settings.defects.has('no-retry-before-down'));
   const affinity = new AffinityTable(100_000, settings.defects.has('no-affinity'));
-  const hop = new Hop(connector, { headersTimeout: hopTimeoutMs, bodyTimeout: settings.limits.idleTimeoutMs }, { keepHopHeaders: settings.defects.has('keep-hop-headers'), poolAcrossUsers: settings.defects.has('pool-auth-hops') });
+  const hop = new Hop({ wire: wireConnector, undici: connector }, { headersTimeout: hopTimeoutMs, bodyTimeout: settings.limits.idleTimeoutMs }, { keepHopHeaders: settings.defects.has('keep-hop-headers'), poolAcrossUsers: settings.defects.has('pool-auth-hops') });
   const netbiosDomain = topology.organisation?.netbiosDomain ?? 'CONTOSO';
   const ntlm = new NtlmServer(
     { netbiosDomain, dnsDomain: topology.domain, computerName: 'CAS2013', dnsComputerName: topology.frontDoor.namespaces[0] ?? topology.domain },

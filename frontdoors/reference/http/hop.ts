@@ -69,7 +69,7 @@ export type { BufferedAnswer };
 
 /**
  * @example
- * const hop = new Hop(connector, { headersTimeout: 120_000, bodyTimeout: 3_700_000 });
+ * const hop = new Hop({ wire, undici }, { headersTimeout: 120_000, bodyTimeout: 3_700_000 });
  * await hop.forward({ target, protocol: 'eas', auth: 'ntlm', creds, req, res, ... });
  */
 export class Hop {
@@ -81,17 +81,19 @@ export class Hop {
   readonly shared: SharedHopConnections | null;
 
   /**
+   * @param connectors.wire the hop's own client's (its sockets read into their own buffers: net/connector.ts `ownReads`).
+   * @param connectors.undici undici's clients' (the defect `pool-auth-hops`).
    * @param opts.keepHopHeaders defect `keep-hop-headers`: hop-by-hop headers forwarded, X-Forwarded-For replaced.
    * @param opts.poolAcrossUsers defect `pool-auth-hops`: hops share one keep-alive connection per target across users.
    */
   constructor(
-    readonly connector: buildConnector.connector,
+    connectors: { wire: buildConnector.connector; undici: buildConnector.connector },
     readonly timeouts: { headersTimeout: number; bodyTimeout: number },
     readonly opts: { keepHopHeaders?: boolean; poolAcrossUsers?: boolean } = {},
   ) {
-    this.wire = new WireAgent(connector, { connections: 64, keepAliveTimeout: 30_000 });
-    this.ntlm = new NtlmClientPool(connector);
-    this.shared = opts.poolAcrossUsers ? new SharedHopConnections(connector, timeouts) : null;
+    this.wire = new WireAgent(connectors.wire, { connections: 64, keepAliveTimeout: 30_000 });
+    this.ntlm = new NtlmClientPool(connectors.wire);
+    this.shared = opts.poolAcrossUsers ? new SharedHopConnections(connectors.undici, timeouts) : null;
   }
 
   /** Relay one request; rejects with ForwardError when nothing reached the client yet. */

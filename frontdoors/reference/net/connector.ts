@@ -10,12 +10,17 @@ import { createSecureContext } from 'node:tls';
 import type * as Undici from 'undici';
 import { buildConnector } from './undici.ts';
 import type { HostsTable } from './hosts.ts';
+import { hopReads } from '../wire/own-reads.ts';
 
 export type Trust = 'verify' | 'any';
 
-/** An undici connector that picks verification per host name. */
-export function createConnector(opts: { hosts: HostsTable; ca: string | undefined; trustOf: (hostname: string) => Trust; timeoutMs?: number }): Undici.buildConnector.connector {
-  const common = { lookup: opts.hosts.lookup, timeout: opts.timeoutMs ?? 10_000, maxCachedSessions: 100 };
+/**
+ * An undici connector that picks verification per host name. `ownReads`: its sockets read into buffers of
+ * their own (wire/own-reads.ts), for the hop's own client (wire/), which reads them so; undici's clients
+ * (the prober, the defect `pool-auth-hops`) read 'data' events and take a connector without.
+ */
+export function createConnector(opts: { hosts: HostsTable; ca: string | undefined; trustOf: (hostname: string) => Trust; timeoutMs?: number; ownReads?: boolean }): Undici.buildConnector.connector {
+  const common = { lookup: opts.hosts.lookup, timeout: opts.timeoutMs ?? 10_000, maxCachedSessions: 100, ...(opts.ownReads ? { onread: hopReads } : {}) };
   // One TLS context per trust, made once: given `ca`, tls.connect builds a fresh context for every
   // connection (about half of a probe's connect cost in a profile: probes open a connection each).
   const verifying = buildConnector({ ...common, secureContext: createSecureContext(opts.ca ? { ca: opts.ca } : {}), rejectUnauthorized: true });

@@ -10,6 +10,7 @@ import { buildCa, newKeyPair } from '../../../harness/pki/certs.ts';
 import { buildConnector } from '../net/undici.ts';
 import { sniOf, WireAgent, WireClient } from './agent.ts';
 import { bufferedRequest } from './buffered.ts';
+import { hopReads } from './own-reads.ts';
 import type { WireHandler, WireRequest } from './exchange.ts';
 
 let creds: { key: string; cert: string };
@@ -290,6 +291,70 @@ describe('bufferedRequest', () => {
     expect(first.body.toString()).toBe('0123');
     expect((await bufferedRequest(a, req, 64)).body.toString()).toBe('next');
     expect(seen.connections).toBe(1);
+  });
+});
+
+describe('WireAgent on sockets that read into their own buffers (own-reads.ts, as the front door opens them)', () => {
+  function ownReadAgent(): WireAgent {
+    const a = new WireAgent(buildConnector({ rejectUnauthorized: false, onread: hopReads } as Parameters<typeof buildConnector>[0]), { connections: 8, keepAliveTimeout: 30_000 });
+    cleanup.push(() => a.close());
+    return a;
+  }
+
+  /** A body of `n` bytes that says which answer each byte belongs to. */
+  const pattern = (tag: string, n: number) => Buffer.from(tag.repeat(Math.ceil(n / tag.length)).slice(0, n), 'latin1');
+
+  it('hands on copies: every piece of eight large answers read side by side and kept until the end is intact', async () => {
+    const { origin, seen } = await server((req, s) => {
+      const body = pattern(`<${req.n}>`, 300_000);
+      // Written in pieces, so each answer arrives in many reads, interleaved with the others'.
+      s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`);
+      for (let at = 0; at < body.length; at += 7_001) s.write(body.subarray(at, at + 7_001));
+    });
+    const a = ownReadAgent();
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        new Promise<Buffer[]>((resolve, reject) => {
+          const kept: Buffer[] = [];
+          a.dispatch({ origin, method: 'GET', path: '/', headers: ['host', 'cas.wire-test.invalid'], body: null, headersTimeout: 5_000, bodyTimeout: 5_000 }, {
+            onConnect: () => undefined,
+            onHeaders: () => true,
+            onData: (c) => (kept.push(c), true), // kept as given, read only at the end
+            onComplete: () => resolve(kept),
+            onError: reject,
+          });
+        }),
+      ),
+    );
+    expect(seen.connections).toBeGreaterThan(1);
+    const bodies = answers.map((k) => Buffer.concat(k));
+    const tags = bodies.map((b) => b.toString('latin1', 0, 3)).sort();
+    expect(tags).toEqual(Array.from({ length: 8 }, (_, i) => `<${i}>`).sort());
+    for (const b of bodies) expect(b.equals(pattern(b.toString('latin1', 0, 3), 300_000))).toBe(true);
+  });
+
+  it('keeps its connection between answers, reads a chunked one split across reads, and ends a connection that talks unasked', async () => {
+    let closedUnasked!: () => void;
+    const unaskedClosed = new Promise<void>((r) => (closedUnasked = r));
+    const { origin, seen } = await server((req, s) => {
+      if (req.n === 0) s.write(ok('first'));
+      else if (req.n === 1) {
+        s.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nab');
+        setTimeout(() => s.write('c\r\n2\r\nde\r\n0\r\n\r\n'), 20);
+      } else {
+        s.write(ok('third'));
+        s.once('close', () => closedUnasked());
+        setTimeout(() => s.write('unasked'), 20);
+      }
+    });
+    const a = ownReadAgent();
+    expect(await send(a, { origin })).toMatchObject({ status: 200, body: 'first' });
+    expect(await send(a, { origin })).toMatchObject({ status: 200, body: 'abcde' });
+    expect(await send(a, { origin })).toMatchObject({ status: 200, body: 'third' });
+    expect(seen.connections).toBe(1);
+    await unaskedClosed; // the front door ended that connection
+    expect(await send(a, { origin })).toMatchObject({ status: 200 });
+    expect(seen.connections).toBe(2);
   });
 });
 

@@ -12,6 +12,7 @@
 import type { Readable } from 'node:stream';
 import type { Socket } from 'node:net';
 import { ResponseParser, type ResponseHead } from './response-parser.ts';
+import { readInto } from './own-reads.ts';
 import { hopInactivity, type Quiet } from './inactivity.ts';
 import { replayable, requestHead, WireClosedError, WireRequestError, WireTimeoutError, type WireHandler, type WireRequest } from './exchange.ts';
 
@@ -46,6 +47,8 @@ export class WireConnection implements Quiet {
   #x: Current | null = null;
   #completed = false;
   #closed = false;
+  /** The bytes being read are the connection's read buffer (own-reads.ts): a body piece handed on is a copy. */
+  #lent = false;
   /** Quiet: the last read, write or change of limit, and the limit (see inactivity.ts). */
   lastActive = performance.now();
   limitMs = 0;
@@ -61,7 +64,7 @@ export class WireConnection implements Quiet {
       onData: (c) => this.#onData(c),
       onComplete: () => this.#onComplete(),
     });
-    socket.on('data', (b: Buffer) => this.#read(b));
+    readInto(socket, (b, lent) => this.#read(b, lent));
     socket.on('end', () => this.#end());
     socket.on('error', (err) => this.#fail(err));
     socket.on('close', () => this.#close());
@@ -138,6 +141,8 @@ export class WireConnection implements Quiet {
     let ended = false;
     const socket = this.socket;
     const onData = (chunk: Buffer) => {
+      // Nothing to write, and an empty write would be a chunked body's end, or make TLS read within it (own-reads.ts).
+      if (chunk.length === 0) return;
       written += chunk.length;
       this.lastActive = performance.now();
       if (length !== null && written > length) return this.#abort(x, new WireRequestError(`the request body is longer than its Content-Length ${length}`));
@@ -178,7 +183,7 @@ export class WireConnection implements Quiet {
     if (body.isPaused()) body.resume();
   }
 
-  #read(b: Buffer): void {
+  #read(b: Buffer, lent: boolean): void {
     this.lastActive = performance.now();
     const x = this.#x;
     if (!x || x.state.done) {
@@ -186,10 +191,13 @@ export class WireConnection implements Quiet {
       this.socket.destroy();
       return;
     }
+    this.#lent = lent;
     try {
       this.#parser.execute(b);
     } catch (err) {
       return this.#abort(x, err as Error);
+    } finally {
+      this.#lent = false;
     }
     if (this.#completed && this.#x === x) this.#finishExchange(x);
   }
@@ -211,7 +219,8 @@ export class WireConnection implements Quiet {
   #onData(chunk: Buffer): void {
     const x = this.#x;
     if (!x || x.state.done) return;
-    if (x.handler.onData(chunk) === false && !x.state.done) this.socket.pause();
+    // Handlers keep what they are given (a relay may queue it on the client's socket): never the read buffer.
+    if (x.handler.onData(this.#lent ? Buffer.from(chunk) : chunk) === false && !x.state.done) this.socket.pause();
   }
 
   #onComplete(): void {
