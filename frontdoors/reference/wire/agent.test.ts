@@ -356,6 +356,14 @@ describe('WireAgent on sockets that read into their own buffers (own-reads.ts, a
     expect(await send(a, { origin })).toMatchObject({ status: 200 });
     expect(seen.connections).toBe(2);
   });
+
+  it('reads an answer delimited by the connection closing, in pieces, to its end', async () => {
+    const { origin } = await server((_req, s) => {
+      s.write('HTTP/1.1 200 OK\r\n\r\nuntil ');
+      setImmediate(() => s.end('close'));
+    });
+    expect((await send(ownReadAgent(), { origin })).body).toBe('until close');
+  });
 });
 
 describe('sniOf', () => {
