@@ -16,7 +16,7 @@
  * Pass `--only lab,http,imap,frontdoor,run` to pick some.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startLab } from '../harness/lab/lab.ts';
@@ -128,13 +128,13 @@ async function fullRun(): Promise<void> {
 }
 
 /** The 1-minute load average and the CPU time counters of the whole machine (Linux), or null. */
-function machineNow(): { load: number; busy: number; steal: number; total: number } | null {
+function machineNow(): { load: number; steal: number; total: number } | null {
   try {
     const load = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
     // cpu user nice system idle iowait irq softirq steal ...
     const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
     const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
-    return { load, busy: total - f[3]! - f[4]!, steal: f[7]!, total };
+    return { load, steal: f[7]!, total };
   } catch {
     return null;
   }
@@ -142,7 +142,7 @@ function machineNow(): { load: number; busy: number; steal: number; total: numbe
 
 // The machine is shared: every figure says how loaded it was (RESULTS.md keeps them). A ratio taken while
 // other work ran, or while the host took the CPU away (steal), is an upper bound, not a result.
-const cores = (await import('node:os')).availableParallelism();
+const cores = availableParallelism();
 const before = machineNow();
 const benches: [string, () => Promise<void>][] = [['lab', labStart], ['http', httpBench], ['imap', imapBench], ['frontdoor', frontDoorBench], ['run', fullRun]];
 for (const [name, fn] of benches) {
