@@ -7,11 +7,12 @@
  * and its default world, the reports).
  *
  * Each batch is run by exactly one of two lanes (CONTROL_FILES: test/controls/<lane>.test.ts), one after
- * another in its lane; then the first lane runs its share of the hung guard (hung.ts) and the second the
- * vacuity guard (vacuity.ts) and the rest of the hung guard. npm test gives the two lanes two of its three
- * workers (vitest.config.ts) and everything else the third. The lanes are balanced by their length in one
- * npm test (December 2026): lane-1 121 s of batches, lane-2 116 s of batches and the vacuity guard; the hung
- * guard, 32 s in one run, is split between them.
+ * another in its lane; then each lane runs its share of the vacuity guard (vacuity.ts VACUITY_RUNS) and of
+ * the hung guard (hung.ts). npm test gives the two lanes two of its three workers (vitest.config.ts) and
+ * everything else the third. The lanes are balanced by their length in one npm test (December 2026):
+ * lane-1 121 s of batches, lane-2 116 s of batches; the vacuity guard (68 s in one run: lane-2 three of its
+ * four runs, lane-1 one, since lane-2 ended 30-40 s after lane-1 with all four) and the hung guard (32 s) are
+ * split between them.
  */
 import { AREAS } from './areas/index.ts';
 import type { ControlArea, ControlRow } from './run-control.ts';
@@ -32,8 +33,8 @@ export interface Batch {
 
 /** The test files under test/controls/ that run batches (each `<name>.test.ts` calls controlFile(name)). */
 export const CONTROL_FILES = {
-  'lane-1': 'the first exchange2013 batch (the longest run); exchange2010 and exchange2007 (the in-lab mock candidates, every build); every configuration with the hardened add-on, and other front doors; then its share of the hung guard (hung.ts)',
-  'lane-2': 'the other exchange2013 batches, then the vacuity guard (vacuity.ts) and the rest of the hung guard (hung.ts)',
+  'lane-1': 'the first exchange2013 batch (the longest run); exchange2010 and exchange2007 (the in-lab mock candidates, every build); every configuration with the hardened add-on, and other front doors; then its share of the vacuity guard (vacuity.ts) and of the hung guard (hung.ts)',
+  'lane-2': 'the other exchange2013 batches, then the rest of the vacuity guard (vacuity.ts) and of the hung guard (hung.ts)',
 } as const;
 export type ControlFile = keyof typeof CONTROL_FILES;
 
