@@ -53,7 +53,7 @@ function flatAndShort(v: object): boolean {
 
 /**
  * The record with every string (nested two levels deep) cut, and deeper objects summarised. A record
- * already within bounds (a request's line, as a rule) is returned as it is, not copied.
+ * already within bounds (most are) is returned as it is, not copied.
  */
 export function boundRecord(v: unknown, depth = 0): unknown {
   if (typeof v === 'string') return cut(v);
@@ -63,7 +63,7 @@ export function boundRecord(v: unknown, depth = 0): unknown {
   if (Array.isArray(v)) return v.slice(0, 50).map((x) => boundRecord(x, depth + 1));
   const out: Record<string, unknown> = {};
   let n = 0;
-  // for..in over own keys (no Object.entries array per record: this runs once per request).
+  // for..in over own keys (no Object.entries array per record).
   for (const k in v) {
     if (!Object.hasOwn(v, k)) continue;
     if (n++ >= 50) break;
@@ -93,7 +93,7 @@ const FLUSH_MS = 20;
  * A logger writing JSON lines under runDir; `echo` also prints a one-line summary on stderr.
  * @example
  * const log = createLogger('/tmp/run', { echo: true });
- * log.write({ kind: 'request', method: 'GET', path: '/owa/', status: 302 });
+ * log.write({ kind: 'directory', note: 'map read', servers: 11 });   // a request's line: http/request-note.ts
  */
 export function createLogger(runDir: string, opts: { echo?: boolean; maxBytes?: number } = {}): Logger {
   const envMax = Number(process.env.CAS_FRONTDOOR_LOG_MAX_BYTES);

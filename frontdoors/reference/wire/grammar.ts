@@ -3,14 +3,21 @@
  * (request-parser.ts), the hop's request heads (exchange.ts) and the legacy CAS's answers (response-parser.ts).
  */
 
-/** A token (RFC 9110 5.6.2): a method or a field name. */
-export const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** The characters of a token (RFC 9110 5.6.2) and of a field value (5.5: VCHAR, obs-text, SP, HTAB), once for every expression below. */
+const TCHAR = "!#$%&'*+.^_`|~0-9A-Za-z-";
+const FIELD_CHAR = '\\t\\x20-\\x7e\\x80-\\xff';
 
-/** A character outside field values (RFC 9110 5.5: VCHAR, obs-text, SP, HTAB): any control character, CR and LF included. */
-export const NOT_FIELD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+/** A token: a method or a field name. */
+export const TOKEN = new RegExp(`^[${TCHAR}]+$`);
+
+/** A character outside field values: any control character, CR and LF included. */
+export const NOT_FIELD_VALUE = new RegExp(`[^${FIELD_CHAR}]`);
+
+/** One field line: a token, a colon, field characters (no fold, no empty or spaced name: RFC 9112 5.1, 5.2). */
+export const FIELD_LINE = new RegExp(`^[${TCHAR}]+:[${FIELD_CHAR}]*$`);
 
 /** Field lines from `lastIndex` to the end: `name:value` joined by CRLF, each name a token, each value field characters. */
-const FIELD_LINES = /[!#$%&'*+.^_`|~0-9A-Za-z-]+:[\t\x20-\x7e\x80-\xff]*(?:\r\n[!#$%&'*+.^_`|~0-9A-Za-z-]+:[\t\x20-\x7e\x80-\xff]*)*$/y;
+const FIELD_LINES = new RegExp(`[${TCHAR}]+:[${FIELD_CHAR}]*(?:\\r\\n[${TCHAR}]+:[${FIELD_CHAR}]*)*$`, 'y');
 
 /**
  * Whether every field line of a head (from `from`, the character after the start line's CRLF, to the end

@@ -21,7 +21,7 @@
  */
 import { METHODS, type IncomingHttpHeaders } from 'node:http';
 import { BodyFraming } from './body-framing.ts';
-import { NOT_FIELD_VALUE, fieldLinesOk, hasToken, trimOws } from './grammar.ts';
+import { FIELD_LINE, NOT_FIELD_VALUE, fieldLinesOk, hasToken, trimOws } from './grammar.ts';
 
 /** A request the front door refuses to read: the status to answer, and why. */
 export class RequestParseError extends Error {
@@ -63,8 +63,6 @@ export interface RequestParserOptions {
 }
 
 const METHOD_NAMES = new Set([...METHODS, 'RPC_IN_DATA', 'RPC_OUT_DATA']);
-/** A field line: a token, a colon, field characters (RFC 9110 5.5: VCHAR, obs-text, SP, HTAB). */
-const FIELD_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+:[\t\x20-\x7e\x80-\xff]*$/;
 /** A request target holds no space or control character. */
 const BAD_TARGET = /[^\x21-\x7e\x80-\xff]/;
 /** Fields whose repeats Node's IncomingMessage drops (the first one counts); `cookie` joins with "; ", set-cookie is a list. */
