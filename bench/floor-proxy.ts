@@ -18,7 +18,7 @@
 import { readFileSync } from 'node:fs';
 import { buildConnector } from '../frontdoors/reference/net/undici.ts';
 import { WireAgent } from '../frontdoors/reference/wire/agent.ts';
-import { hopReads } from '../frontdoors/reference/wire/own-reads.ts';
+import { ownReads } from '../frontdoors/reference/wire/own-reads.ts';
 import type { WireHandler } from '../frontdoors/reference/wire/exchange.ts';
 import { listenHttps } from '../frontdoors/reference/http/server.ts';
 import type { FrontRequest, FrontResponse } from '../frontdoors/reference/http/front-types.ts';
@@ -27,7 +27,7 @@ const env = process.env;
 const origin = env.FLOOR_ORIGIN!;
 const host = env.FLOOR_HOST!;
 // Its sockets read into buffers of their own, as the reference's hop connector's do (net/connector.ts).
-const connect = buildConnector({ rejectUnauthorized: false, onread: hopReads } as Parameters<typeof buildConnector>[0]);
+const connect = buildConnector({ rejectUnauthorized: false, onread: ownReads } as Parameters<typeof buildConnector>[0]);
 const agent = new WireAgent((opts, cb) => connect({ ...opts, servername: host }, cb), { connections: 64, keepAliveTimeout: 30_000 });
 
 /** Every request header but Host and Connection, then the origin's Host. */

@@ -26,6 +26,8 @@
  *   and dropped up to DRAIN_LIMIT bytes to keep the connection (an NTLM handshake's 401 must not lose
  *   it), past that the connection closes;
  * - a malformed request gets its status (400, 417, 431) with `Connection: close`, and the connection ends.
+ * It reads into a buffer of its own (wire/own-reads.ts, given by the listener): the body pieces it hands
+ * on and the bytes it holds for later are copies.
  * Outlook Anywhere's RPC_IN_DATA/RPC_OUT_DATA are requests like any other here (Node's parser refused
  * them, so a separate reader served them before); their channel may be quiet up to the idle limit.
  */
@@ -36,6 +38,7 @@ import { RequestParseError, RequestParser, type RequestEvents, type RequestHead 
 import { KEEP_ALIVE_MS, type Quiet } from './client-idle.ts';
 import { ClientRequest } from './client-request.ts';
 import { ClientResponse, type AnswerOwner } from './client-response.ts';
+import { readInto } from '../wire/own-reads.ts';
 import { STATUS_TEXT, sendText, type FrontRequest, type FrontResponse } from './front-types.ts';
 
 export interface ClientConnectionOptions {
@@ -70,6 +73,8 @@ export class ClientConnection implements RequestEvents, AnswerOwner, Quiet {
   /** The next request waits until the client has read what was written ('drain'). */
   #draining = false;
   #closing = false;
+  /** The bytes being read are the connection's read buffer (wire/own-reads.ts): what is kept of them is a copy. */
+  #lent = false;
   /** An Outlook Anywhere channel (RPC_IN_DATA/RPC_OUT_DATA seen). */
   #rpc = false;
   /** When the head being waited for began (its first byte, or the connection's start), ms; 0: none is. */
@@ -82,7 +87,7 @@ export class ClientConnection implements RequestEvents, AnswerOwner, Quiet {
     this.#parser = new RequestParser(this, { maxHeadBytes: o.limits.maxHeaderBytes, lenientFraming: o.limits.lenientFraming });
     this.#parser.start();
     this.#headSince = Date.now();
-    socket.on('data', (d: Buffer) => this.#onData(d));
+    readInto(socket, (d, lent) => this.#onData(d, lent));
     socket.on('close', () => this.#onClose());
   }
 
@@ -107,10 +112,16 @@ export class ClientConnection implements RequestEvents, AnswerOwner, Quiet {
 
   // ---- reading ----
 
-  #onData(d: Buffer): void {
+  /** `lent`: `d` is the connection's read buffer (wire/own-reads.ts), overwritten by the next read. */
+  #onData(d: Buffer, lent: boolean): void {
     if (this.#closing) return;
-    if (this.#held !== null || this.#draining || (this.#parser.complete && !this.#answered)) return this.#hold(d, 0);
-    this.#feed(d, 0);
+    this.#lent = lent;
+    try {
+      if (this.#held !== null || this.#draining || (this.#parser.complete && !this.#answered)) this.#hold(d, 0);
+      else this.#feed(d, 0);
+    } finally {
+      this.#lent = false;
+    }
   }
 
   #feed(buf: Buffer, i: number): void {
@@ -138,7 +149,7 @@ export class ClientConnection implements RequestEvents, AnswerOwner, Quiet {
 
   /** Keep bytes of the next request until the current answer ends; past a head's worth, stop reading. */
   #hold(buf: Buffer, i: number): void {
-    const rest = i === 0 ? buf : buf.subarray(i);
+    const rest = this.#lent ? Buffer.from(buf.subarray(i)) : i === 0 ? buf : buf.subarray(i);
     this.#held = this.#held === null ? rest : Buffer.concat([this.#held, rest]);
     if (this.#held.length > this.o.limits.maxHeaderBytes) this.socket.pause();
   }
@@ -169,7 +180,7 @@ export class ClientConnection implements RequestEvents, AnswerOwner, Quiet {
       if (this.#dropping > DRAIN_LIMIT) this.#end();
       return;
     }
-    if (!this.#req!.push(chunk)) this.socket.pause();
+    if (!this.#req!.push(this.#lent ? Buffer.from(chunk) : chunk)) this.socket.pause();
   }
 
   onComplete(): void {

@@ -11,6 +11,7 @@ import type { Limits } from '../options.ts';
 import type { Logger } from '../log.ts';
 import { ClientIdle } from './client-idle.ts';
 import { ClientConnection } from './client-connection.ts';
+import { adoptOwnReads } from '../wire/own-reads.ts';
 import type { FrontRequest, FrontResponse } from './front-types.ts';
 
 export interface HttpsListenerOptions {
@@ -36,6 +37,8 @@ export async function listenHttps(o: HttpsListenerOptions): Promise<RunningListe
     socket.on('error', () => socket.destroy());
     // As Node's HTTP server did: an answer's last segment is not held back for the client's ACK.
     socket.setNoDelay(true);
+    // Its reads into a buffer of its own (wire/own-reads.ts); ClientConnection copies what it keeps.
+    adoptOwnReads(socket);
     idle.watch(socket, new ClientConnection(socket, { handler: o.handler, limits: o.limits, log: o.log }));
   });
   tls.maxConnections = o.limits.maxConnections;

@@ -10,7 +10,7 @@ import { createSecureContext } from 'node:tls';
 import type * as Undici from 'undici';
 import { buildConnector } from './undici.ts';
 import type { HostsTable } from './hosts.ts';
-import { hopReads } from '../wire/own-reads.ts';
+import { ownReads } from '../wire/own-reads.ts';
 
 export type Trust = 'verify' | 'any';
 
@@ -20,7 +20,7 @@ export type Trust = 'verify' | 'any';
  * (the prober, the defect `pool-auth-hops`) read 'data' events and take a connector without.
  */
 export function createConnector(opts: { hosts: HostsTable; ca: string | undefined; trustOf: (hostname: string) => Trust; timeoutMs?: number; ownReads?: boolean }): Undici.buildConnector.connector {
-  const common = { lookup: opts.hosts.lookup, timeout: opts.timeoutMs ?? 10_000, maxCachedSessions: 100, ...(opts.ownReads ? { onread: hopReads } : {}) };
+  const common = { lookup: opts.hosts.lookup, timeout: opts.timeoutMs ?? 10_000, maxCachedSessions: 100, ...(opts.ownReads ? { onread: ownReads } : {}) };
   // One TLS context per trust, made once: given `ca`, tls.connect builds a fresh context for every
   // connection (about half of a probe's connect cost in a profile: probes open a connection each).
   const verifying = buildConnector({ ...common, secureContext: createSecureContext(opts.ca ? { ca: opts.ca } : {}), rejectUnauthorized: true });

@@ -10,7 +10,7 @@ import { buildCa, newKeyPair } from '../../../harness/pki/certs.ts';
 import { buildConnector } from '../net/undici.ts';
 import { sniOf, WireAgent, WireClient } from './agent.ts';
 import { bufferedRequest } from './buffered.ts';
-import { hopReads } from './own-reads.ts';
+import { ownReads } from './own-reads.ts';
 import type { WireHandler, WireRequest } from './exchange.ts';
 
 let creds: { key: string; cert: string };
@@ -296,7 +296,7 @@ describe('bufferedRequest', () => {
 
 describe('WireAgent on sockets that read into their own buffers (own-reads.ts, as the front door opens them)', () => {
   function ownReadAgent(): WireAgent {
-    const a = new WireAgent(buildConnector({ rejectUnauthorized: false, onread: hopReads } as Parameters<typeof buildConnector>[0]), { connections: 8, keepAliveTimeout: 30_000 });
+    const a = new WireAgent(buildConnector({ rejectUnauthorized: false, onread: ownReads } as Parameters<typeof buildConnector>[0]), { connections: 8, keepAliveTimeout: 30_000 });
     cleanup.push(() => a.close());
     return a;
   }

@@ -93,7 +93,7 @@ const EMPTY = Buffer.alloc(0);
 
 export class RequestParser {
   #state = State.Idle;
-  /** The current head's bytes so far, as read, while its end has not come. */
+  /** Copies of the current head's bytes so far, while its end has not come. */
   #parts: Buffer[] = [];
   /** The last (up to) 3 bytes held: the head's end may straddle two reads. */
   #tail: Buffer = EMPTY;
@@ -162,8 +162,8 @@ export class RequestParser {
       if (k >= 0) end = k + 4;
     }
     if (end < 0) {
-      // Held as read (no copy), so a head arriving in many pieces costs no more than its bytes.
-      const piece = buf.subarray(i);
+      // Held as a copy: `buf` may be a connection's read buffer (own-reads.ts), which the next read overwrites.
+      const piece = Buffer.from(buf.subarray(i));
       this.#headBytes += piece.length;
       if (this.#headBytes > this.o.maxHeadBytes) throw new RequestParseError(`the request's head exceeds ${this.o.maxHeadBytes} bytes`, 431);
       this.#parts.push(piece);
