@@ -71,7 +71,7 @@ export function summaryLines(r: LoadResult, files?: { json: string; html: string
     lines.push(`    affinity kept ${f.affinity.kept}/${f.affinity.total}, session losses ${f.sessionLosses}`);
   } else lines.push(`  failover: not exercised (${f.reason})`);
   const lat = r.latency.filter((l) => l.addedP99 !== null);
-  lines.push(`  added latency p50/p99 (ms): ${lat.map((l) => `${l.kind} ${l.addedP50}/${l.addedP99}`).join(', ') || 'no baseline pairs'}`);
+  lines.push(`  added latency p50/p99 (ms; the same operations through the door minus direct, so a tail can read below 0): ${lat.map((l) => `${l.kind} ${l.addedP50}/${l.addedP99}`).join(', ') || 'no baseline pairs'}`);
   lines.push(`  p99 (ms): ${r.latency.filter((l) => l.p99 !== null).map((l) => `${l.kind} ${l.p99}`).join(', ')}`);
   lines.push(`  harness event-loop delay p50/p99/max: ${r.harnessLag.p50}/${r.harnessLag.p99}/${r.harnessLag.max} ms`);
   lines.push(r.cost.measured ? `  cost: CPU ${r.cost.cpuSeconds} s (${r.cost.cpuPercent}%), peak RSS ${r.cost.peakRssMiB} MiB, ${r.cost.cpuMsPerRequest} ms CPU per request` : `  cost: not measured (${r.cost.reason})`);
