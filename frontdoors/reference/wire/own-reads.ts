@@ -63,8 +63,8 @@ export const ownReads = {
 /** Read `socket`'s bytes with `reader`: lent, when it was opened with `ownReads`; from its 'data' events otherwise. */
 export function readInto(socket: Socket, reader: Reader): void {
   (socket as OwnReadSocket)[READER] = reader;
-  // A socket without `ownReads` (a test's connector, or a Node whose onread state was not found) emits
-  // 'data'; one with it emits only what the socket read before it was given them (an accepted socket).
+  // A socket without `ownReads` (a test's connector, or one `adoptOwnReads` left as it was) emits 'data';
+  // one with them never does.
   socket.on('data', (b: Buffer) => reader(b, false));
 }
 
@@ -88,9 +88,9 @@ const ONREAD_KEYS = ((): { buffer: symbol; callback: symbol; next: symbol } | nu
  * Node's TLS server passes none to the sockets it accepts (only tls.connect takes one), so the client
  * leg sets what net.Socket's constructor would have set for it, and hands the socket's handle its first
  * buffer as net.Socket does when its handle opens (`useUserBuffer`, a method of every stream handle).
- * False, and nothing changed, where this Node does not keep `onread` so: the socket reads 'data' as before.
- * Call before `readInto`; what the socket read before (the TLS handshake's last flight may carry the
- * first request) is still emitted as 'data', ahead of anything read after.
+ * False, and nothing changed, where this Node does not keep `onread` so, or when the socket holds bytes
+ * it read before and nobody took yet (they would be emitted after reads into the new buffer): the socket
+ * then reads 'data' as before. Call before `readInto`.
  */
 export function adoptOwnReads(socket: Socket): boolean {
   const handle = (socket as unknown as { _handle?: { useUserBuffer?: (b: Buffer) => void } })._handle;
@@ -98,6 +98,7 @@ export function adoptOwnReads(socket: Socket): boolean {
   if (k === null || !handle || typeof handle.useUserBuffer !== 'function') return false;
   const s = socket as unknown as Record<symbol, unknown>;
   if (s[k.buffer] !== null && s[k.buffer] !== undefined) return false; // it has an onread already
+  if (socket.readableLength > 0) return false;
   const buf = ownReads.buffer();
   s[k.buffer] = buf;
   s[k.next] = ownReads.buffer;
