@@ -85,6 +85,7 @@ function failover(r: LoadResult): string {
 <p><code>${e(f.server ?? '')}</code> of the pool ${e((f.pool ?? []).join(', '))} (users ${e((f.users ?? []).join(', '))}): 503 to everything at ${s(f.failAt)}, port refused at ${s(f.refuseAt)}, recovered at ${s(f.recoverAt)}.
 The candidate's own checks reached it again ${f.probeReturnMs === null || f.probeReturnMs === undefined ? 'not within the run' : `${f.probeReturnMs} ms`} after recovery.</p>
 <table><thead><tr><th>Protocol</th><th>Operations in the fault window</th><th>Failed</th><th>Outage (failure to last failed request; resolution: the window over its requests)</th><th>Recovery to user traffic back</th></tr></thead><tbody>${rows}</tbody></table>
+${f.outage.some((o) => o.returnMs === null) ? '<p class="small">Not within the run: no user of the pool reached the recovered CAS in that protocol before the run ended. With sticky affinity (003) users stay on the CAS they failed over to, so their traffic need not come back.</p>' : ''}
 <p>Affinity kept for users whose CAS stayed up: ${f.affinity.kept} of ${f.affinity.total}${f.affinity.broken.length ? ` (broken: ${e(f.affinity.broken.join('; '))})` : ''}. Moved off the failed CAS: ${f.moved.length ? e(f.moved.join('; ')) : 'none seen'}. Session losses (signed in again): ${f.sessionLosses}${f.sessionLossUsers.length ? ` (${e(f.sessionLossUsers.join(', '))})` : ''}.</p>`;
 }
 
