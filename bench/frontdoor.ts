@@ -32,7 +32,7 @@ import { contractToEnv, type FrontDoorContract } from '../harness/topology/contr
 import { selfSignedCert } from '../mocks/http/test-support.ts';
 import { referenceArgs } from '../harness/frontdoor/reference-bundle.ts';
 import { bundled } from '../bin/bundle.js';
-import { pairedDifference } from './paired.ts';
+import { median, pairedDifference } from './paired.ts';
 
 export interface FrontDoorBenchLeg {
   name: 'origin' | 'reference' | 'reference-b' | 'floor' | 'nginx';
@@ -331,7 +331,6 @@ async function latency(legs: Leg[], n: number): Promise<void> {
   } finally {
     await Promise.all(pools.map((p) => p.close()));
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   for (let k = 0; k < legs.length; k++) {
     const own = times[k]!;
     legs[k]!.p50Us = Math.round(median(own) * 1000);
@@ -429,10 +428,10 @@ export async function runFrontDoorBench(opts: { seconds?: number; connections?: 
     for (let r = 0; r < rounds; r++) for (const leg of legs) await throughput(leg, connections, (seconds * 1000) / rounds, r === 0 ? warmupMs : 0);
     await latency(legs, opts.latencyRequests ?? 500);
     const out: FrontDoorBenchLeg[] = legs.map((l) => {
-      const median = l.cpuKnown && l.rounds.length ? [...l.rounds].sort((a, b) => a.us - b.us)[Math.floor((l.rounds.length - 1) / 2)]! : null;
+      const measured = l.cpuKnown && l.rounds.length > 0;
       return {
         name: l.name, reqPerSec: Math.round(l.best), errors: l.errors, p50Us: l.p50Us, addedP50Us: l.addedP50Us,
-        cpuUsPerRequest: median ? Math.round(median.us) : null, sysUsPerRequest: median ? Math.round(median.sysUs) : null,
+        cpuUsPerRequest: measured ? Math.round(median(l.rounds.map((x) => x.us))) : null, sysUsPerRequest: measured ? Math.round(median(l.rounds.map((x) => x.sysUs))) : null,
         cpuUsPerRequestAllRounds: l.cpuKnown && l.requests ? Math.round(((l.ticks / CLK_TCK) * 1e6) / l.requests) : null,
         requests: l.requests, cpuUsPerRequestByRound: l.rounds.map((x) => Math.round(x.us)),
       };
@@ -465,7 +464,7 @@ if (isMain && process.env.FRONTDOOR_BENCH_ROLE === 'origin') {
 } else if (isMain) {
   const seconds = Number(process.argv[2] ?? 2);
   const r = await runFrontDoorBench({ seconds: Number.isFinite(seconds) && seconds > 0 ? seconds : 2 });
-  console.log(`front-door bench: ${r.connections} keep-alive connections, GET ${PATH} (1 KiB); req/s best round, CPU/req median round; nginx: ${r.nginx}`);
+  console.log(`front-door bench: ${r.connections} keep-alive connections, GET ${PATH} (1 KiB); req/s best round, CPU/req median over the rounds; nginx: ${r.nginx}`);
   for (const l of r.legs) {
     console.log(`  ${l.name.padEnd(10)} ${String(l.reqPerSec).padStart(7)} req/s  CPU ${String(l.cpuUsPerRequest ?? '?').padStart(5)} us/req (sys ${String(l.sysUsPerRequest ?? '?').padStart(4)})  p50 ${String(l.p50Us).padStart(6)} us  added ${String(l.addedP50Us).padStart(6)} us  (${l.requests} requests measured, ${l.errors} errors; CPU us/req by round ${l.cpuUsPerRequestByRound.join(' ')})`);
   }
