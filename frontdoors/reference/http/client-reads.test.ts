@@ -10,34 +10,13 @@
 import tls from 'node:tls';
 import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildCa, newKeyPair } from '../../../harness/pki/certs.ts';
-import type { Logger } from '../log.ts';
-import type { Limits } from '../options.ts';
+import { describe, expect, it } from 'vitest';
 import { adoptOwnReads, readInto } from '../wire/own-reads.ts';
-import { listenHttps, type RunningListener } from './server.ts';
+import { listenerFixture, testLimits } from '../test-support/listener.ts';
 import type { FrontRequest, FrontResponse } from './front-types.ts';
 
-const silent: Logger = { write: () => undefined, close: async () => undefined };
-const LIMITS: Limits = { maxHeaderBytes: 16 * 1024, maxOwnBodyBytes: 64 * 1024, headersTimeoutMs: 5_000, idleTimeoutMs: 60_000, hopHeadersTimeoutMs: 60_000, maxConnections: 100, lenientFraming: false };
-let creds: { key: string; cert: string };
-let running: RunningListener | undefined;
-
-beforeAll(async () => {
-  const keys = await newKeyPair();
-  const { issued } = buildCa('front-door-test.invalid', keys);
-  creds = { key: issued.keyPem, cert: issued.certPem };
-});
-
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
-
-async function start(handler: (req: FrontRequest, res: FrontResponse) => void): Promise<number> {
-  running = await listenHttps({ host: '127.0.0.1', port: 0, ...creds, limits: LIMITS, log: silent, handler });
-  return running.port;
-}
+const listener = listenerFixture();
+const start = (handler: (req: FrontRequest, res: FrontResponse) => void) => listener.start(handler, testLimits({ headersTimeoutMs: 5_000 }));
 
 function answer(res: FrontResponse, body: string): void {
   res.writeHead(200, 'OK', ['Content-Type', 'text/plain', 'Content-Length', String(Buffer.byteLength(body))]);
@@ -123,7 +102,7 @@ describe('client connections reading into their own buffers', () => {
   it('adopts an accepted TLS socket on this Node, and readInto then gets its reads lent', async () => {
     const lent: boolean[] = [];
     let adopted: boolean | undefined;
-    const server = tls.createServer(creds, (socket: Socket) => {
+    const server = tls.createServer(listener.creds, (socket: Socket) => {
       adopted = adoptOwnReads(socket);
       readInto(socket, (bytes, isLent) => {
         lent.push(isLent);
@@ -146,7 +125,7 @@ describe('client connections reading into their own buffers', () => {
   it('leaves a socket that holds unread bytes as it is, so nothing it read before comes after what it reads next', async () => {
     let adopted: boolean | undefined;
     let got = '';
-    const server = tls.createServer(creds, (socket: Socket) => {
+    const server = tls.createServer(listener.creds, (socket: Socket) => {
       const onReadable = () => {
         socket.off('readable', onReadable);
         adopted = adoptOwnReads(socket);

@@ -7,30 +7,11 @@
  */
 import tls from 'node:tls';
 import type { Socket } from 'node:net';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildCa, newKeyPair } from '../../../harness/pki/certs.ts';
-import type { Logger } from '../log.ts';
+import { describe, expect, it } from 'vitest';
 import type { Limits } from '../options.ts';
-import { listenHttps, type RunningListener } from './server.ts';
+import { listenerFixture, testLimits as limits } from '../test-support/listener.ts';
 
-const silent: Logger = { write: () => undefined, close: async () => undefined };
-let creds: { key: string; cert: string };
-let running: RunningListener | undefined;
-
-beforeAll(async () => {
-  const keys = await newKeyPair();
-  const { issued } = buildCa('front-door-test.invalid', keys);
-  creds = { key: issued.keyPem, cert: issued.certPem };
-});
-
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
-
-function limits(over: Partial<Limits> = {}): Limits {
-  return { maxHeaderBytes: 16 * 1024, maxOwnBodyBytes: 64 * 1024, headersTimeoutMs: 1_000, idleTimeoutMs: 60_000, hopHeadersTimeoutMs: 60_000, maxConnections: 100, lenientFraming: false, ...over };
-}
+const listener = listenerFixture();
 
 /** Requests the handler has been given. */
 let handled = 0;
@@ -52,10 +33,9 @@ async function until(cond: () => boolean, ms: number, what: string): Promise<voi
 const PIPELINED = 24;
 
 /** `/early...` is answered 401 at once, its body unread (as an authentication challenge is); `/mib` with 1 MiB. */
-async function start(l: Limits): Promise<number> {
-  running = await listenHttps({
-    host: '127.0.0.1', port: 0, ...creds, limits: l, log: silent,
-    handler: (req, res) => {
+function start(l: Limits): Promise<number> {
+  return listener.start(
+    (req, res) => {
       handled++;
       if (req.url === '/mib') {
         mibSocket = req.socket;
@@ -75,8 +55,8 @@ async function start(l: Limits): Promise<number> {
         res.end(body);
       });
     },
-  });
-  return running.port;
+    l,
+  );
 }
 
 /** Open a TLS connection, write `first`, then one byte every `dripMs` (if given); collect what comes back until close or `capMs`. */
@@ -127,7 +107,7 @@ describe('listenHttps', () => {
     const strict = await exchange(port, req, { capMs: 3_000 });
     expect(strict.text).toMatch(/^HTTP\/1\.1 400 /);
     expect(strict.text).not.toContain('served');
-    await running!.close();
+    await listener.stop();
     port = await start(limits({ lenientFraming: true }));
     const lenient = await exchange(port, req, { capMs: 1_500 });
     // The defect: the POST is served (framed by Transfer-Encoding) and the smuggled GET after it too.
