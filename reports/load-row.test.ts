@@ -62,6 +62,17 @@ describe('load.html', () => {
     expect(html).toContain('nginx &lt;1.24&gt;');
     expect(html).toContain('&lt;red&gt;');
   });
+
+  it('says what "not within the run" means after recovery, and names sticky affinity only where HTTP traffic stayed away', () => {
+    expect(html).toContain('Not within the run: no user of the pool reached the recovered CAS');
+    expect(html).toContain('Over HTTP, sticky affinity (003)');
+    const base = sampleResult().failover;
+    const mailOnly = renderLoadHtml(sampleResult({ failover: { ...base, outage: [{ protocol: 'imap', ops: 3, failed: 1, outageMs: 700, returnMs: null, resolutionMs: 500 }, { protocol: 'ews', ops: 3, failed: 1, outageMs: 700, returnMs: 90, resolutionMs: 500 }] } }));
+    expect(mailOnly).toContain('Not within the run');
+    expect(mailOnly).not.toContain('sticky affinity');
+    const allBack = renderLoadHtml(sampleResult({ failover: { ...base, outage: [{ protocol: 'ews', ops: 3, failed: 1, outageMs: 700, returnMs: 90, resolutionMs: 500 }] } }));
+    expect(allBack).not.toContain('Not within the run');
+  });
 });
 
 describe('load row of the comparison', () => {

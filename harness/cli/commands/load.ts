@@ -68,7 +68,7 @@ export function summaryLines(r: LoadResult, files?: { json: string; html: string
   if (f.exercised) {
     lines.push(`  failover ${f.server}: outage ${f.outage.map((o) => `${o.protocol} ${o.outageMs} ms${o.resolutionMs === null ? '' : ` (+/- ${o.resolutionMs})`}`).join(', ')}`);
     lines.push(`    traffic back after recovery: ${f.outage.map((o) => `${o.protocol} ${o.returnMs === null ? 'not seen' : `${o.returnMs} ms`}`).join(', ')}; checks back ${f.probeReturnMs ?? 'not seen'}${f.probeReturnMs === null || f.probeReturnMs === undefined ? '' : ' ms'}`);
-    if (f.outage.some((o) => o.returnMs === null)) lines.push(`    (not seen: no user of the pool reached the recovered CAS in that protocol within the run; with sticky affinity (003) users stay where they failed over)`);
+    if (f.outage.some((o) => o.returnMs === null && o.protocol !== 'imap' && o.protocol !== 'pop3')) lines.push(`    (not seen: no user of the pool reached the recovered CAS in that protocol within the run; over HTTP, sticky affinity (003) keeps users where they failed over)`);
     lines.push(`    affinity kept ${f.affinity.kept}/${f.affinity.total}, session losses ${f.sessionLosses}`);
   } else lines.push(`  failover: not exercised (${f.reason})`);
   const lat = r.latency.filter((l) => l.addedP99 !== null);
