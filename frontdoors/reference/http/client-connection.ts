@@ -35,7 +35,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Logger } from '../log.ts';
 import type { Limits } from '../options.ts';
 import { RequestParseError, RequestParser, type RequestEvents, type RequestHead } from '../wire/request-parser.ts';
-import { KEEP_ALIVE_MS, type Quiet } from './client-idle.ts';
+import { KEEP_ALIVE_MS, type SweptConnection } from './client-idle.ts';
 import { ClientRequest } from './client-request.ts';
 import { ClientResponse, type AnswerOwner } from './client-response.ts';
 import { readInto } from '../wire/own-reads.ts';
@@ -58,7 +58,7 @@ function refusal(status: number): string {
   return `HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
 }
 
-export class ClientConnection implements RequestEvents, AnswerOwner, Quiet {
+export class ClientConnection implements RequestEvents, AnswerOwner, SweptConnection {
   readonly #parser: RequestParser;
   #req: ClientRequest | null = null;
   #res: ClientResponse | null = null;

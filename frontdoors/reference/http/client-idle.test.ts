@@ -6,7 +6,7 @@
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClientIdle, KEEP_ALIVE_MS, type Quiet } from './client-idle.ts';
+import { ClientIdle, KEEP_ALIVE_MS, type SweptConnection } from './client-idle.ts';
 
 const BUSY = 3_700_000;
 let server: Server | undefined;
@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 /** A connection's answers to the sweep: busy or not, as the test sets it; the clock it was shown. */
-class Conn implements Quiet {
+class Conn implements SweptConnection {
   busy = false;
   ticks: number[] = [];
   quietLimitMs(): number {

@@ -20,8 +20,8 @@ import type { Socket } from 'node:net';
 export const KEEP_ALIVE_MS = 120_000;
 export const SWEEP_MS = 1_000;
 
-/** What the sweep asks of a connection. */
-export interface Quiet {
+/** What the sweep asks of a client connection (wire/inactivity.ts's TimedConnection is the hop's, a different question). */
+export interface SweptConnection {
   /** How long the connection may stay quiet now, milliseconds. */
   quietLimitMs(): number;
   /** The sweep's look at the clock (ms since the epoch), before it looks at the bytes. */
@@ -29,7 +29,7 @@ export interface Quiet {
 }
 
 interface Watched {
-  quiet: Quiet;
+  quiet: SweptConnection;
   /** bytesRead + bytesWritten at the last sweep that saw them change. */
   bytes: number;
   /** When the sweep last saw bytes move (or the connection start), ms since the epoch. */
@@ -40,7 +40,7 @@ export class ClientIdle {
   readonly #sockets = new Map<Socket, Watched>();
   #timer: NodeJS.Timeout | null = null;
 
-  watch(socket: Socket, quiet: Quiet): void {
+  watch(socket: Socket, quiet: SweptConnection): void {
     this.#sockets.set(socket, { quiet, bytes: 0, since: Date.now() });
     socket.once('close', () => this.unwatch(socket));
     this.#timer ??= setInterval(() => this.sweep(Date.now()), SWEEP_MS).unref();

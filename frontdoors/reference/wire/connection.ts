@@ -13,7 +13,7 @@ import type { Readable } from 'node:stream';
 import type { Socket } from 'node:net';
 import { ResponseParser, type ResponseHead } from './response-parser.ts';
 import { readInto } from './own-reads.ts';
-import { hopInactivity, type Quiet } from './inactivity.ts';
+import { hopInactivity, type TimedConnection } from './inactivity.ts';
 import { replayable, requestHead, WireClosedError, WireRequestError, WireTimeoutError, type WireHandler, type WireRequest } from './exchange.ts';
 
 export interface ConnectionOwner {
@@ -43,13 +43,13 @@ interface Current {
   detach: (() => void) | null;
 }
 
-export class WireConnection implements Quiet {
+export class WireConnection implements TimedConnection {
   #x: Current | null = null;
   #completed = false;
   #closed = false;
   /** The bytes being read are the connection's read buffer (own-reads.ts): a body piece handed on is a copy. */
   #lent = false;
-  /** Quiet: the last read, write or change of limit, and the limit (see inactivity.ts). */
+  /** TimedConnection: the last read, write or change of limit, and the limit (see inactivity.ts). */
   lastActive = performance.now();
   limitMs = 0;
   readonly #parser: ResponseParser;

@@ -5,9 +5,9 @@
  * are in agent.test.ts against a real CAS.
  */
 import { describe, expect, it } from 'vitest';
-import { InactivityWatch, type Quiet } from './inactivity.ts';
+import { InactivityWatch, type TimedConnection } from './inactivity.ts';
 
-function quiet(limitMs: number): Quiet & { firedAt: number | null; started: number; fired: Promise<number> } {
+function quiet(limitMs: number): TimedConnection & { firedAt: number | null; started: number; fired: Promise<number> } {
   let tell: (at: number) => void = () => undefined;
   const q = {
     lastActive: performance.now(),

@@ -10,7 +10,9 @@
  * Precision: a connection times out between `limitMs` and `limitMs * 9/8` (at most +1 s) after its
  * last activity; the timer ticks at an eighth of the smallest limit in force, 5 ms to 1 s.
  */
-export interface Quiet {
+
+/** What the watch asks of a hop connection (named apart from client-idle.ts's SweptConnection: two different questions). */
+export interface TimedConnection {
   /** performance.now() at the connection's last read, write or change of limit. */
   lastActive: number;
   /** How long it may stay quiet now, milliseconds (0: no limit). */
@@ -27,17 +29,17 @@ function tickFor(limitMs: number): number {
 }
 
 export class InactivityWatch {
-  readonly #watched = new Set<Quiet>();
+  readonly #watched = new Set<TimedConnection>();
   #timer: NodeJS.Timeout | null = null;
   /** The tick the timer is set for, milliseconds (Infinity: no timer). */
   #tick = Infinity;
 
-  watch(q: Quiet): void {
+  watch(q: TimedConnection): void {
     this.#watched.add(q);
     if (q.limitMs > 0) this.limitSet(q.limitMs);
   }
 
-  unwatch(q: Quiet): void {
+  unwatch(q: TimedConnection): void {
     this.#watched.delete(q);
     if (this.#watched.size === 0) this.#stop();
   }
@@ -69,7 +71,7 @@ export class InactivityWatch {
     this.#tick = Infinity;
     const now = performance.now();
     let smallest = Infinity;
-    const expired: Quiet[] = [];
+    const expired: TimedConnection[] = [];
     for (const q of this.#watched) {
       if (q.limitMs <= 0) continue;
       if (now - q.lastActive >= q.limitMs) expired.push(q);
