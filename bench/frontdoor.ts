@@ -22,12 +22,12 @@ import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { descendants, readProcStat } from '../harness/load/proc-usage.ts';
+import { freePort } from '../harness/lab/ports.ts';
 import { contractToEnv, type FrontDoorContract } from '../harness/topology/contract.ts';
 import { selfSignedCert } from '../mocks/http/test-support.ts';
 import { referenceArgs } from '../harness/frontdoor/reference-bundle.ts';
@@ -90,17 +90,6 @@ async function serveOrigin(): Promise<void> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   process.send!({ port: (server.address() as { port: number }).port });
   process.on('disconnect', () => process.exit(0));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolvePort(port));
-    });
-  });
 }
 
 /** The directory the reference reads: one 2010 CAS (the origin) in Site1, one user, Basic on EWS. */
@@ -409,7 +398,7 @@ export async function runFrontDoorBench(opts: { seconds?: number; connections?: 
     let nginx: FrontDoorBenchResult['nginx'] = 'not installed';
     const bin = nginxBinary();
     if (bin) {
-      const port = await freePort();
+      const port = await freePort('127.0.0.1');
       writeFileSync(join(dir, 'nginx.conf'), nginxConf(dir, port, originPort));
       const n = spawn(bin, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
       children.push(n);
