@@ -5,7 +5,7 @@
  * with the reason and its own words (the tail of its output) — an `error` outcome, never pass or fail.
  */
 import { createHash } from 'node:crypto';
-import { connect } from 'node:net';
+import { accepts } from '../verify/listening.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,19 +100,7 @@ export async function waitForListening(host: string, port: number, timeoutMs: nu
   for (let attempt = 0; attempt < 10_000; attempt++) {
     const gone = exited?.();
     if (gone) throw new FrontDoorLaunchError(`the candidate exited before listening: ${gone}`);
-    const ok = await new Promise<boolean>((r) => {
-      const s = connect({ host, port });
-      s.once('connect', () => {
-        s.destroy();
-        r(true);
-      });
-      s.once('error', () => r(false));
-      s.setTimeout(500, () => {
-        s.destroy();
-        r(false);
-      });
-    });
-    if (ok) return;
+    if (await accepts(host, port, 500)) return;
     if (Date.now() > deadline) throw new FrontDoorLaunchError(`the candidate did not listen on ${host}:${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50)); // connect retry interval, bounded by the deadline above
   }

@@ -5,12 +5,13 @@
  * script can outlive the proxy it started).
  * @example
  * await acceptsAny('127.0.1.10', [443, 993], 1000); // true
+ * await accepts('127.0.1.10', 443, 500);             // the launcher's wait for a new candidate, too
  */
 import { connect } from 'node:net';
 
-/** True when one of `ports` (0s skipped) at `address` accepts a TCP connection within `timeoutMs`. */
-export async function acceptsAny(address: string, ports: readonly number[], timeoutMs: number): Promise<boolean> {
-  const tries = ports.filter((p) => p > 0).map((port) => new Promise<boolean>((resolve) => {
+/** True when `port` at `address` accepts a TCP connection within `timeoutMs`. */
+export function accepts(address: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
     const s = connect({ host: address, port });
     const done = (ok: boolean) => {
       clearTimeout(timer);
@@ -20,6 +21,10 @@ export async function acceptsAny(address: string, ports: readonly number[], time
     const timer = setTimeout(() => done(false), timeoutMs);
     s.once('connect', () => done(true));
     s.once('error', () => done(false));
-  }));
-  return (await Promise.all(tries)).some(Boolean);
+  });
+}
+
+/** True when one of `ports` (0s skipped) at `address` accepts a TCP connection within `timeoutMs`. */
+export async function acceptsAny(address: string, ports: readonly number[], timeoutMs: number): Promise<boolean> {
+  return (await Promise.all(ports.filter((p) => p > 0).map((port) => accepts(address, port, timeoutMs)))).some(Boolean);
 }
