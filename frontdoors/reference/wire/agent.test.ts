@@ -269,13 +269,22 @@ describe('WireClient', () => {
     expect(seen.connections).toBe(1);
   });
   it('notices the CAS closing an idle connection that the last answer left paused', async () => {
-    const { origin } = await server((req, s) => (req.n === 0 ? s.end(ok('last')) : s.write(ok('fresh'))));
-    const c = new WireClient(origin, buildConnector({ rejectUnauthorized: false }), { keepAliveTimeout: 30_000 });
+    let first: tls.TLSSocket | undefined;
+    const { origin } = await server((req, s) => {
+      if (req.n === 0) first = s;
+      s.write(ok(req.n === 0 ? 'last' : 'fresh'));
+    });
+    // Reading into its own buffer, as the front door's hop does: a paused socket then stops reading at
+    // once (one reading 'data' events reads on and sees the close anyway), so only the resume at idle
+    // (connection.ts idle()) lets it see a close that comes after the answer.
+    const c = new WireClient(origin, buildConnector({ rejectUnauthorized: false, onread: ownReads } as Parameters<typeof buildConnector>[0]), { keepAliveTimeout: 30_000 });
     cleanup.push(() => c.destroy());
     const req = { origin, method: 'GET', path: '/', headers: ['host', 'cas.wire-test.invalid'], body: null, headersTimeout: 5_000, bodyTimeout: 5_000 };
     await new Promise<void>((resolve, reject) =>
       c.dispatch(req, { onConnect: () => undefined, onHeaders: () => true, onData: () => false /* full, and never resumed */, onComplete: () => resolve(), onError: reject }),
     );
+    // The connection is idle in the pool now; the CAS closes it.
+    first!.end();
     await expect.poll(() => c.current, { timeout: 5_000 }).toBeNull();
     expect((await bufferedRequest(c, { ...req, method: 'POST', body: Buffer.from('once') }, 64)).body.toString()).toBe('fresh');
   });
