@@ -45,6 +45,15 @@ export function trimOws(s: string): string {
   return a === 0 && b === s.length ? s : s.slice(a, b);
 }
 
+/**
+ * A Transfer-Encoding value's codings (RFC 9112 6.1: a comma-separated list; several fields joined with
+ * commas), each without OWS and in lower case, empty members dropped. Both readers frame by it: a final
+ * `chunked` (once) is a chunked body.
+ */
+export function transferCodings(te: string): string[] {
+  return te.split(',').map((t) => trimOws(t).toLowerCase()).filter(Boolean);
+}
+
 /** Whether `name` is `lower` (an ASCII lower-case field name), compared without making a lower-case copy first. */
 export function isName(name: string, lower: string): boolean {
   return name.length === lower.length && (name === lower || name.toLowerCase() === lower);

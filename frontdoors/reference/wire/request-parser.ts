@@ -21,7 +21,7 @@
  */
 import { METHODS, type IncomingHttpHeaders } from 'node:http';
 import { BodyFraming } from './body-framing.ts';
-import { FIELD_LINE, NOT_FIELD_VALUE, fieldLinesOk, hasToken, trimOws } from './grammar.ts';
+import { FIELD_LINE, NOT_FIELD_VALUE, fieldLinesOk, hasToken, transferCodings, trimOws } from './grammar.ts';
 
 /** A request the front door refuses to read: the status to answer, and why. */
 export class RequestParseError extends Error {
@@ -260,7 +260,7 @@ export class RequestParser {
     let bodyLength = 0;
     if (te !== null) {
       if (lengths > 0 && !this.o.lenientFraming) throw new RequestParseError('Content-Length together with Transfer-Encoding (RFC 9112 6.1)');
-      const codings = te.split(',').map((t) => trimOws(t).toLowerCase()).filter(Boolean);
+      const codings = transferCodings(te);
       // RFC 9112 6.3: a request whose final coding is not chunked cannot be framed.
       if (codings[codings.length - 1] !== 'chunked' || codings.indexOf('chunked') !== codings.length - 1) throw new RequestParseError(`a Transfer-Encoding the front door cannot frame: ${JSON.stringify(te.slice(0, 80))}`);
       bodyLength = -1;

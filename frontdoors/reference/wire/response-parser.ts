@@ -13,7 +13,7 @@
  * socket.on('data', (b) => p.execute(b));
  * socket.on('end', () => p.finish());
  */
-import { NOT_FIELD_VALUE, TOKEN, fieldLinesOk, hasToken, isName, trimOws } from './grammar.ts';
+import { NOT_FIELD_VALUE, TOKEN, fieldLinesOk, hasToken, isName, transferCodings, trimOws } from './grammar.ts';
 import { BodyFraming } from './body-framing.ts';
 
 /** Bytes of one response head (status line and fields) at most. */
@@ -191,15 +191,15 @@ export class ResponseParser {
       if (DIGITS.test(lengths)) length = Number(lengths);
       else {
         const parts = lengths.split(',');
-        const first = parts[0]!.trim();
-        if (!DIGITS.test(first) || parts.some((l) => l.trim() !== first)) throw new WireProtocolError(`an invalid Content-Length: ${JSON.stringify(lengths)}`);
+        const first = trimOws(parts[0]!);
+        if (!DIGITS.test(first) || parts.some((l) => trimOws(l) !== first)) throw new WireProtocolError(`an invalid Content-Length: ${JSON.stringify(lengths)}`);
         length = Number(first);
       }
     }
     this.events.onHead({ status, statusText, rawHeaders, keepAlive: this.#keepAlive, keepAliveMs });
     if (this.#noBody || status === 204 || status === 304) return this.#done();
     if (te !== null) {
-      const codings = te.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+      const codings = transferCodings(te);
       if (codings[codings.length - 1] === 'chunked') {
         if (codings.indexOf('chunked') !== codings.length - 1) throw new WireProtocolError('chunked applied twice');
         this.#body.chunked();
