@@ -11,6 +11,7 @@
  * body.chunked();
  * let i = body.read(buf, 0); // the index after what was the body's; body.done once it is complete
  */
+import { trimOws } from './grammar.ts';
 
 /** Bytes of a chunk-size line, or of all trailer fields, at most. */
 export const MAX_LINE = 16 * 1024;
@@ -116,7 +117,8 @@ export class BodyFraming {
     const text = line.endsWith('\r') ? line.slice(0, -1) : null;
     if (text === null) throw this.fail('a chunk-size line does not end with CRLF');
     const semi = text.indexOf(';');
-    const hex = (semi < 0 ? text : text.slice(0, semi)).trim();
+    // SP and HTAB only (String.trim would take 0xA0, an obs-text byte, for a space: a size another reader refuses).
+    const hex = trimOws(semi < 0 ? text : text.slice(0, semi));
     if (!/^[0-9a-fA-F]{1,12}$/.test(hex)) throw this.fail(`an invalid chunk size: ${JSON.stringify(hex.slice(0, 20))}`);
     const size = parseInt(hex, 16);
     if (size === 0) {

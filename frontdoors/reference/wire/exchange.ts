@@ -5,7 +5,7 @@
  * onHeaders(status, rawHeaders, resume, statusText), onData(chunk), onComplete(trailers), onError(err).
  */
 import type { Readable } from 'node:stream';
-import { NOT_FIELD_VALUE, TOKEN } from './grammar.ts';
+import { NOT_FIELD_VALUE, TOKEN, trimOws } from './grammar.ts';
 
 export interface WireRequest {
   origin: string;
@@ -81,7 +81,7 @@ export function requestHead(req: WireRequest): RequestFraming {
     if (!TOKEN.test(name)) throw new WireRequestError(`not a header name: ${JSON.stringify(name.slice(0, 40))}`);
     if (NOT_FIELD_VALUE.test(value)) throw new WireRequestError(`a control character in the value of ${name}`);
     if (name.length === 14 && name.toLowerCase() === 'content-length') {
-      given = value.trim();
+      given = trimOws(value);
       continue; // written below, once, from what the body is
     }
     head += `${name}: ${value}\r\n`;
