@@ -16,7 +16,7 @@
  * Pass `--only lab,http,imap,frontdoor,run` to pick some.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startLab } from '../harness/lab/lab.ts';
@@ -130,11 +130,10 @@ async function fullRun(): Promise<void> {
 /** The 1-minute load average and the CPU time counters of the whole machine (Linux), or null. */
 function machineNow(): { load: number; steal: number; total: number } | null {
   try {
-    const load = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
     // cpu user nice system idle iowait irq softirq steal ...
     const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
     const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
-    return { load, steal: f[7]!, total };
+    return { load: loadavg()[0]!, steal: f[7]!, total };
   } catch {
     return null;
   }
